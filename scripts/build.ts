@@ -1,0 +1,9 @@
+/** Compiles the standalone binary dist/remote (bun build --compile). */
+import { mkdirSync } from "node:fs";
+
+mkdirSync("dist", { recursive: true });
+const proc = Bun.spawn([process.execPath, "build", "--compile", "--minify-syntax", "--sourcemap=none", "src/main.ts", "--outfile", "dist/remote"], {
+  stdout: "inherit",
+  stderr: "inherit",
+});
+process.exit(await proc.exited);

@@ -1,0 +1,42 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { ConfigFileSchema, pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
+import { RemoteError } from "../../domain/errors.ts";
+
+const PLUGIN_FILE = /\.(ts|js|mjs)$/;
+
+/** The one place that reads REMOTE_HOME and config.toml. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): RemoteConfig {
+  const home = resolve(env.REMOTE_HOME || join(env.HOME || homedir(), ".config", "remote"));
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+  const short = join(tmpdir(), `remote-${uid}`, createHash("sha256").update(home).digest("hex").slice(0, 12));
+  const paths = pathsFor(home, short);
+
+  let file = {};
+  if (existsSync(paths.configFile)) {
+    let raw: unknown;
+    try {
+      raw = parseToml(readFileSync(paths.configFile, "utf8"));
+    } catch (error) {
+      throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${(error as Error).message}`, "Fix the TOML syntax or move the file aside.", "corrupt");
+    }
+    const parsed = ConfigFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new RemoteError("CONFIG_INVALID", `Cannot use config '${paths.configFile}': ${issue?.path.join(".")}: ${issue?.message}`, "Fix that key or remove it.", "corrupt");
+    }
+    file = parsed.data;
+  }
+  const discovered = existsSync(paths.pluginsDir)
+    ? readdirSync(paths.pluginsDir)
+        .filter((name) => PLUGIN_FILE.test(name))
+        .sort()
+        .map((name) => join(paths.pluginsDir, name))
+    : [];
+  const config = resolveConfig(paths, file, discovered);
+  return { ...config, plugins: config.plugins.map((p) => (isAbsolute(p) ? p : resolve(home, p))) };
+}

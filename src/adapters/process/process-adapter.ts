@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import type { ProcessPort } from "../../domain/ports.ts";
+import type { ProcessIdentity } from "../../domain/session.ts";
+
+const readText = (path: string) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
+/** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot). The comm field may hold spaces or ')'. */
+export function parseProcStartTime(stat: string): string | undefined {
+  const close = stat.lastIndexOf(")");
+  if (close < 0) return undefined;
+  const fields = stat.slice(close + 2).split(" ");
+  return fields[19];
+}
+
+export function parseProcParentPid(stat: string): number | undefined {
+  const close = stat.lastIndexOf(")");
+  const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+  return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+export type ProcessAdapterOptions = {
+  /** @default "/proc" */
+  readonly procRoot?: string;
+};
+
+export function createProcessAdapter(options: ProcessAdapterOptions = {}): ProcessPort {
+  const proc = options.procRoot ?? "/proc";
+  // The boot id makes identities from before a reboot never match after it.
+  const bootId = (readText(`${proc}/sys/kernel/random/boot_id`) ?? "noboot").trim();
+
+  const identify = (pid: number): ProcessIdentity | undefined => {
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const stat = readText(`${proc}/${pid}/stat`);
+    if (stat !== undefined) {
+      const start = parseProcStartTime(stat);
+      return start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` };
+    }
+    // Not Linux (or no /proc): ask ps for the start time.
+    const ps = Bun.spawnSync(["ps", "-o", "lstart=", "-p", String(pid)], { stdout: "pipe", stderr: "ignore" });
+    const out = ps.stdout.toString().trim();
+    return ps.exitCode === 0 && out ? { pid, startTime: `ps:${out}` } : undefined;
+  };
+
+  return {
+    identify,
+    isAlive: (who) => {
+      const now = identify(who.pid);
+      return now !== undefined && now.startTime === who.startTime;
+    },
+    signal: (pid, signal, group = false) => {
+      try {
+        process.kill(group ? -pid : pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { dirname } from "node:path";
+import { RemoteError } from "../../domain/errors.ts";
+import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
+import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
+
+/** Session host side: a Unix socket only its owner can open (0600 in a 0700 dir). */
+export function createUnixSocketServer(): SocketServerPort {
+  return {
+    listen: (socketPath, handlers) => {
+      mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+      rmSync(socketPath, { force: true });
+      type Data = { state: ReturnType<typeof handlers.open> };
+      const server = Bun.listen<Data>({
+        unix: socketPath,
+        socket: {
+          open: (socket) => {
+            const client: ServerClient = { write: (data) => socket.write(data), end: () => socket.end() };
+            socket.data = { state: handlers.open(client) };
+          },
+          data: (socket, chunk) => handlers.data(socket.data.state, chunk),
+          drain: (socket) => handlers.drain(socket.data.state),
+          close: (socket) => handlers.close(socket.data.state),
+          error: (socket) => handlers.close(socket.data.state),
+        },
+      });
+      chmodSync(socketPath, 0o600);
+      return {
+        stop: () => {
+          server.stop(true);
+          rmSync(socketPath, { force: true });
+        },
+      };
+    },
+  };
+}
+
+/** Client side: framed connection with write buffering across partial writes. */
+export function createUnixConnector(): HostConnectorPort {
+  return {
+    connect: async (socketPath, onFrame) => {
+      let resolveClosed!: () => void;
+      const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
+      const queue: Uint8Array[] = [];
+      const decode = createFrameDecoder(onFrame);
+      const flush = (socket: { write: (d: Uint8Array) => number }) => {
+        while (queue.length > 0) {
+          const head = queue[0] as Uint8Array;
+          const n = socket.write(head);
+          if (n < head.length) {
+            queue[0] = head.subarray(Math.max(0, n));
+            return;
+          }
+          queue.shift();
+        }
+      };
+      let socket: Awaited<ReturnType<typeof Bun.connect>>;
+      try {
+        socket = await Bun.connect({
+          unix: socketPath,
+          socket: {
+            data: (_s, chunk) => {
+              try {
+                decode(chunk);
+              } catch {
+                _s.end();
+              }
+            },
+            drain: (s) => flush(s),
+            close: () => resolveClosed(),
+            error: () => resolveClosed(),
+          },
+        });
+      } catch (error) {
+        throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host at '${socketPath}': ${(error as Error).message}`, "The session may have ended; run `remote ls` to check.", "unavailable");
+      }
+      return {
+        send: (frame: Frame) => {
+          queue.push(encodeFrame(frame));
+          if (queue.length === 1) flush(socket);
+        },
+        close: () => socket.end(),
+        closed,
+      };
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import { Database } from "bun:sqlite";
+import { chmodSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { RemoteError } from "../../domain/errors.ts";
+import type { SessionStorePort } from "../../domain/ports.ts";
+import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
+import { applySessionPatch, assertNameFree } from "../../domain/session-store-rules.ts";
+
+export type SqliteStoreOptions = {
+  /** Path of the database file. */
+  readonly path: string;
+  /**
+   * How long a writer waits for the lock. Past it the write fails loudly:
+   * there is no "gave up waiting, wrote anyway" fallback.
+   * @default 15000
+   */
+  readonly busyTimeoutMs?: number;
+};
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_name ON sessions(name);
+`;
+
+const corrupt = (path: string, cause: unknown) =>
+  new RemoteError(
+    "STORE_CORRUPT",
+    `Cannot open the session store '${path}': ${cause instanceof Error ? cause.message : String(cause)}`,
+    `Move the file aside (mv '${path}' '${path}.broken') and run the command again; a fresh store is created. Running session hosts keep running.`,
+    "corrupt",
+  );
+
+/** Opens (creating when missing) the SQLite registry in WAL mode. */
+export function openSqliteDatabase(path: string, busyTimeoutMs = 15000): Database {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  let db: Database;
+  try {
+    db = new Database(path, { create: true, strict: true });
+    db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    db.run("PRAGMA journal_mode = WAL");
+    db.run("PRAGMA synchronous = NORMAL");
+    db.run(SCHEMA);
+    db.query("SELECT count(*) FROM sessions").get();
+  } catch (error) {
+    if (error instanceof Error && /SQLITE_BUSY|database is locked/i.test(error.message)) {
+      throw new RemoteError("STORE_BUSY", `Cannot open the session store '${path}': another process holds its lock`, "Try again; if it persists, look for a stuck `remote` process.", "unavailable");
+    }
+    throw corrupt(path, error);
+  }
+  try {
+    chmodSync(path, 0o600);
+  } catch {
+    // A store on a filesystem without modes is still usable.
+  }
+  return db;
+}
+
+export function createSqliteSessionStore(options: SqliteStoreOptions): SessionStorePort {
+  const db = openSqliteDatabase(options.path, options.busyTimeoutMs);
+  const guard = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof RemoteError) throw error;
+      if (error instanceof Error && /malformed|not a database|corrupt/i.test(error.message)) throw corrupt(options.path, error);
+      throw error;
+    }
+  };
+  const decode = (row: { data: string } | null | undefined): SessionRecord | undefined => (row ? (JSON.parse(row.data) as SessionRecord) : undefined);
+
+  const selectOne = db.query<{ data: string }, [string]>("SELECT data FROM sessions WHERE id = ?");
+  const selectAll = db.query<{ data: string }, []>("SELECT data FROM sessions ORDER BY created_at, id");
+  const selectNamed = db.query<{ data: string }, [string]>("SELECT data FROM sessions WHERE name = ?");
+  const insertRow = db.query("INSERT INTO sessions (id, name, state, created_at, data) VALUES (?, ?, ?, ?, ?)");
+  const updateRow = db.query("UPDATE sessions SET name = ?, state = ?, data = ? WHERE id = ?");
+  const deleteRow = db.query("DELETE FROM sessions WHERE id = ?");
+
+  const named = (name: string) => selectNamed.all(name).map((r) => JSON.parse(r.data) as SessionRecord);
+  const write = (record: SessionRecord) => updateRow.run(record.name, record.state, JSON.stringify(record), record.id);
+  const add = (record: SessionRecord) => {
+    assertNameFree(named(record.name), record);
+    insertRow.run(record.id, record.name, record.state, record.createdAt, JSON.stringify(record));
+  };
+  const patch = (current: SessionRecord, change: SessionPatch) => {
+    const next = applySessionPatch(current, change);
+    if (next.name !== current.name) assertNameFree(named(next.name), next);
+    write(next);
+    return next;
+  };
+
+  // IMMEDIATE takes the write lock up front, so read-modify-write cycles never interleave.
+  const insert = db.transaction((record: SessionRecord) => add(record));
+  const update = db.transaction((id: string, change: SessionPatch) => {
+    const current = decode(selectOne.get(id));
+    return current ? patch(current, change) : undefined;
+  });
+  const upsert = db.transaction((record: SessionRecord, change: SessionPatch) => {
+    const current = decode(selectOne.get(record.id));
+    if (!current) {
+      add(record);
+      return record;
+    }
+    return patch(current, change);
+  });
+
+  return {
+    insert: (record) => guard(() => insert.immediate(record)),
+    get: (id) => guard(() => decode(selectOne.get(id))),
+    list: () => guard(() => selectAll.all().map((r) => JSON.parse(r.data) as SessionRecord)),
+    update: (id, change) => guard(() => update.immediate(id, change)),
+    upsert: (record, change) => guard(() => upsert.immediate(record, change)),
+    remove: (id) => guard(() => deleteRow.run(id).changes > 0),
+    close: () => db.close(),
+  };
+}

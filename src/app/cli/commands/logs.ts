@@ -1,0 +1,29 @@
+import { defineCommand } from "citty";
+import { stripAnsi } from "../../../domain/ansi.ts";
+import type { CliContext } from "../context.ts";
+import { followOutput, sessionText } from "../../sessions/manage.ts";
+import { refArg } from "./_shared.ts";
+
+export default (ctx: CliContext) =>
+  defineCommand({
+    meta: { name: "logs", description: "Print a session's scrollback as text; --follow keeps printing new output." },
+    args: {
+      ref: refArg,
+      follow: { type: "boolean", alias: "f", description: "Keep printing new output until the session exits" },
+      lines: { type: "string", alias: "n", description: "Only the last N lines" },
+      raw: { type: "boolean", description: "With --follow: keep escape sequences" },
+    },
+    run: async ({ args }) => {
+      const deps = ctx.deps();
+      const lines = args.lines === undefined ? undefined : Math.max(0, Number.parseInt(args.lines, 10) || 0);
+      const { session, text, offset } = await sessionText(deps, args.ref, lines);
+      if (text) deps.stdout(`${text}\n`);
+      if (!args.follow || offset === undefined || !session.socketPath) return;
+      const decoder = new TextDecoder();
+      await followOutput(deps, session.socketPath, offset, (data, isSnapshot) => {
+        if (isSnapshot) return; // fell out of the window: the text above already covers the screen
+        const chunk = decoder.decode(data, { stream: true });
+        deps.stdout(args.raw ? chunk : stripAnsi(chunk));
+      });
+    },
+  });

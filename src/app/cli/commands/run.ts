@@ -1,0 +1,45 @@
+import { defineCommand } from "citty";
+import { resumeFromFlag } from "../argv.ts";
+import { json, type CliContext } from "../context.ts";
+import { planRun, runSession } from "../../sessions/run.ts";
+import { exitCodeOf } from "./_shared.ts";
+
+export default (ctx: CliContext) =>
+  defineCommand({
+    meta: { name: "run", description: "Start a session running an agent CLI (or a shell); args after -- go to the CLI." },
+    args: {
+      profile: { type: "positional", required: true, description: "shell, claude, codex, gemini, opencode, agy or mistral" },
+      name: { type: "string", description: "Session name (default <profile>-<id>)" },
+      cwd: { type: "string", description: "Working directory (default: here)" },
+      detach: { type: "boolean", description: "Start in the background; do not attach" },
+      resume: { type: "string", alias: "r", description: "Resume the latest conversation, or the one with this id" },
+      model: { type: "string", description: "Model for the agent CLI" },
+      effort: { type: "string", description: "Reasoning effort for the agent CLI" },
+      "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
+    },
+    run: async ({ args }) => {
+      const deps = ctx.deps();
+      const options = {
+        profile: args.profile,
+        name: args.name,
+        cwd: args.cwd,
+        detach: args.detach,
+        resume: resumeFromFlag(args.resume),
+        model: args.model,
+        effort: args.effort,
+        args: ctx.passthrough,
+      };
+      if (args["dry-run"]) {
+        const { command, args: argv, cwd } = planRun(deps, options);
+        deps.stdout(json({ command, args: argv, cwd }));
+        return;
+      }
+      const result = await runSession(deps, options);
+      if (!result.attached) {
+        deps.stdout(`${result.session.id}\n`);
+        deps.stderr(`started ${result.session.name}: attach with \`remote attach ${result.session.name}\`\n`);
+        return;
+      }
+      ctx.setExitCode(exitCodeOf(result.attached));
+    },
+  });

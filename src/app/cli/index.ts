@@ -1,0 +1,21 @@
+import { defineCommand } from "citty";
+import type { CliContext } from "./context.ts";
+
+/** The command table: literal lazy imports, so the compiled binary bundles them all. */
+export function createCli(ctx: CliContext) {
+  return defineCommand({
+    meta: { name: "remote", version: ctx.version, description: "Persistent, attachable sessions for AI coding-agent CLIs and shells." },
+    subCommands: {
+      run: () => import("./commands/run.ts").then((m) => m.default(ctx)),
+      attach: () => import("./commands/attach.ts").then((m) => m.default(ctx)),
+      ls: () => import("./commands/ls.ts").then((m) => m.default(ctx)),
+      stop: () => import("./commands/stop.ts").then((m) => m.default(ctx)),
+      rename: () => import("./commands/rename.ts").then((m) => m.default(ctx)),
+      logs: () => import("./commands/logs.ts").then((m) => m.default(ctx)),
+      send: () => import("./commands/send.ts").then((m) => m.default(ctx)),
+      prune: () => import("./commands/prune.ts").then((m) => m.default(ctx)),
+      enroll: () => import("./commands/enroll.ts").then((m) => m.default(ctx)),
+      __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
+    },
+  });
+}

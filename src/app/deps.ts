@@ -1,0 +1,39 @@
+import type { RemoteConfig } from "../domain/config.ts";
+import type {
+  ClockPort,
+  PtyPort,
+  ScreenPort,
+  SocketServerPort,
+  HostConnectorPort,
+  HostLauncherPort,
+  LogPort,
+  ProcessPort,
+  RandomPort,
+  SessionStorePort,
+  TerminalPort,
+} from "../domain/ports.ts";
+
+/** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
+export type AppDeps = {
+  readonly config: RemoteConfig;
+  /** Opened on first use, so `--version` and `--dry-run` never touch the store. */
+  readonly store: () => SessionStorePort;
+  readonly process: ProcessPort;
+  readonly connector: HostConnectorPort;
+  readonly launcher: HostLauncherPort;
+  readonly terminal: TerminalPort;
+  readonly clock: ClockPort;
+  readonly random: RandomPort;
+  readonly log: LogPort;
+  /** The environment the user ran us in (handed to new sessions). */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Only the session host process needs these. */
+  readonly hostPorts: () => { readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort };
+  /** Dynamic import of a plugin module by absolute path. */
+  readonly importModule: (path: string) => Promise<unknown>;
+  /** Registers a handler for a process signal; returns the unregister function. */
+  readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
+};

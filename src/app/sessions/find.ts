@@ -1,0 +1,27 @@
+import { RemoteError } from "../../domain/errors.ts";
+import { isLive, resolveSessionRef, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
+import type { AppDeps } from "../deps.ts";
+
+export type SessionListing = SessionRecord & { readonly view: SessionView };
+
+export function listSessions(deps: Pick<AppDeps, "store" | "process">): SessionListing[] {
+  return deps
+    .store()
+    .list()
+    .map((r) => ({ ...r, view: viewState(r, deps.process.isAlive) }));
+}
+
+export function findSession(deps: Pick<AppDeps, "store" | "process">, ref: string): SessionListing {
+  const all = listSessions(deps);
+  const found = resolveSessionRef(all, ref, (r) => isLive((r as SessionListing).view));
+  return found as SessionListing;
+}
+
+/** The socket of a session that is still running, or a clear error saying why there is none. */
+export function liveSocket(session: SessionListing): string {
+  if (!isLive(session.view) || session.socketPath === undefined) {
+    const why = session.source === "hook" ? "it was enrolled by a Claude Code hook and has no session host" : session.view === "lost" ? "its session host is gone" : `it has exited (code ${session.exitCode ?? "unknown"})`;
+    throw new RemoteError("SESSION_NOT_RUNNING", `Cannot reach session '${session.name}': ${why}`, "Start a new one with `remote run`, or see `remote logs` for what it printed.", "conflict");
+  }
+  return session.socketPath;
+}

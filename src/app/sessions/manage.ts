@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from "node:fs";
+import { sessionDirFor } from "../../domain/config.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { FrameType } from "../../domain/host-protocol.ts";
+import { isLive, validateSessionName, type SessionRecord } from "../../domain/session.ts";
+import type { AppDeps } from "../deps.ts";
+import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
+import { requestHost } from "./host-request.ts";
+
+type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config">;
+
+/** Stops a session: the host hangs up the agent (SIGHUP, then TERM, then KILL) and records the exit. */
+export async function stopSession(deps: Deps, ref: string, reason?: string): Promise<SessionListing> {
+  const session = findSession(deps, ref);
+  if (session.source === "hook" && isLive(session.view)) {
+    // An enrolled Claude Code session has no host of ours: we only end our record of it.
+    const ended = deps.store().update(session.id, { state: "exited", endedAt: deps.clock.now().toISOString() });
+    return { ...(ended ?? session), view: "exited" };
+  }
+  if (session.view === "lost") {
+    const ended = deps.store().update(session.id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
+    return { ...(ended ?? session), view: "exited" };
+  }
+  const socketPath = liveSocket(session);
+  let gone!: () => void;
+  const exited = new Promise<void>((resolve) => (gone = resolve));
+  // Watch the session from a read-only attach so we return only once it has really exited.
+  const watch = await deps.connector.connect(socketPath, (frame) => {
+    if (frame.type === FrameType.exit) gone();
+  });
+  watch.send({ type: FrameType.hello, hello: { v: 1, clientId: `stop-${deps.random.id(8)}`, mode: "control" } });
+  void watch.closed.then(gone);
+  await requestHost(deps, socketPath, { op: "stop", reason });
+  await exited;
+  watch.close();
+  const after = deps.store().get(session.id) ?? session;
+  return { ...after, view: after.state === "exited" ? "exited" : session.view };
+}
+
+export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: string, newName: string): SessionRecord {
+  const session = findSession(deps, ref);
+  const updated = deps.store().update(session.id, { name: validateSessionName(newName) });
+  if (!updated) throw new RemoteError("SESSION_NOT_FOUND", `Cannot rename session '${ref}': it vanished`, "Run `remote ls`.", "not-found");
+  return updated;
+}
+
+export async function sendToSession(deps: Deps, ref: string, text: string, enter: boolean): Promise<void> {
+  const session = findSession(deps, ref);
+  await requestHost(deps, liveSocket(session), { op: "send", data: enter ? `${text}\r` : text });
+}
+
+/** Scrollback as plain text: from the live host, or what an exited host saved. */
+export async function sessionText(deps: Deps, ref: string, lines?: number): Promise<{ session: SessionListing; text: string; offset?: number }> {
+  const session = findSession(deps, ref);
+  if (isLive(session.view) && session.socketPath) {
+    const reply = await requestHost<{ text: string; offset: number }>(deps, session.socketPath, { op: "text", lines });
+    return { session, text: reply.text, offset: reply.offset };
+  }
+  const saved = `${sessionDirFor(deps.config.paths, session.id)}/scrollback.txt`;
+  if (!existsSync(saved)) {
+    throw new RemoteError("NO_LOGS", `Cannot show logs of session '${session.name}': it has no saved output`, session.source === "hook" ? "Hook-enrolled sessions run outside remote; their transcript is in Claude Code's own files." : "The host ended before it could save its scrollback.", "not-found");
+  }
+  const text = readFileSync(saved, "utf8");
+  return { session, text: lines === undefined ? text : text.split("\n").slice(-lines).join("\n") };
+}
+
+/** Removes exited (and lost) sessions from the registry. */
+export function pruneSessions(deps: Pick<AppDeps, "store" | "process">): SessionListing[] {
+  const dead = listSessions(deps).filter((s) => !isLive(s.view));
+  for (const s of dead) deps.store().remove(s.id);
+  return dead;
+}
+
+/** Streams a session's live output from `fromOffset` until it exits or the caller aborts. */
+export async function followOutput(
+  deps: Pick<AppDeps, "connector" | "random">,
+  socketPath: string,
+  fromOffset: number | undefined,
+  onData: (data: Uint8Array, isSnapshot: boolean) => void,
+): Promise<void> {
+  const conn = await deps.connector.connect(socketPath, (frame) => {
+    if (frame.type === FrameType.output) onData(frame.data, false);
+    else if (frame.type === FrameType.snapshot) onData(frame.data, true);
+  });
+  conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `logs-${deps.random.id(8)}`, mode: "attach", readOnly: true, fromOffset } });
+  await conn.closed;
+}

@@ -1,0 +1,69 @@
+import { existsSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { socketPathFor } from "../../domain/config.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { interactiveCommand } from "../../domain/profiles.ts";
+import { defaultSessionName, validateSessionName, type SessionRecord } from "../../domain/session.ts";
+import type { AppDeps } from "../deps.ts";
+import { attachSession, type AttachOutcome } from "./attach.ts";
+
+export type RunOptions = {
+  readonly profile: string;
+  readonly name?: string | undefined;
+  readonly cwd?: string | undefined;
+  readonly detach?: boolean | undefined;
+  readonly resume?: string | true | undefined;
+  readonly model?: string | undefined;
+  readonly effort?: string | undefined;
+  readonly args?: readonly string[] | undefined;
+};
+
+export type RunPlan = { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
+
+/** What would be spawned, without spawning: `remote run --dry-run`. */
+export function planRun(deps: Pick<AppDeps, "env" | "cwd">, options: RunOptions): RunPlan & { profile: string } {
+  const cwd = resolve(deps.cwd, options.cwd ?? ".");
+  const spec = interactiveCommand(
+    options.profile,
+    { resume: options.resume, model: options.model, effort: options.effort, extraArgs: options.args ?? [] },
+    { SHELL: deps.env.SHELL },
+  );
+  return { profile: spec.profile, command: spec.command, args: spec.args, cwd };
+}
+
+export type RunResult = { readonly session: SessionRecord; readonly attached?: AttachOutcome };
+
+export async function runSession(deps: AppDeps, options: RunOptions): Promise<RunResult> {
+  const plan = planRun(deps, options);
+  if (!existsSync(plan.cwd) || !statSync(plan.cwd).isDirectory()) {
+    throw new RemoteError("CWD_MISSING", `Cannot start a session in '${plan.cwd}': no such directory`, "Pass an existing directory with --cwd.", "usage");
+  }
+  const id = deps.random.id(8);
+  const name = options.name === undefined ? defaultSessionName(plan.profile, id) : validateSessionName(options.name);
+  const record: SessionRecord = {
+    id,
+    name,
+    profile: plan.profile,
+    command: plan.command,
+    args: plan.args,
+    cwd: plan.cwd,
+    source: "run",
+    state: "starting",
+    socketPath: socketPathFor(deps.config.paths, id),
+    clients: 0,
+    createdAt: deps.clock.now().toISOString(),
+    meta: {},
+  };
+  const store = deps.store();
+  store.insert(record);
+  let host;
+  try {
+    host = await deps.launcher.launch(id, deps.env, deps.terminal.size());
+  } catch (error) {
+    store.update(id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
+  const session = store.update(id, { host }) ?? record;
+  if (options.detach) return { session };
+  return { session, attached: await attachSession(deps, id) };
+}

@@ -1,0 +1,27 @@
+import type { SessionRecord } from "./session.ts";
+
+/** Events user plugins can subscribe to, named `namespace:event`. */
+export type RemoteHooks = {
+  "session:start": (event: { readonly session: SessionRecord }) => void | Promise<void>;
+  "session:exit": (event: { readonly session: SessionRecord; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
+  "session:attach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+  "session:detach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+};
+export type RemoteHookName = keyof RemoteHooks;
+
+export type PluginHooks = {
+  readonly hook: <N extends RemoteHookName>(name: N, handler: RemoteHooks[N]) => () => void;
+};
+export type PluginContext = {
+  /** REMOTE_HOME, where a plugin may keep its own files. */
+  readonly home: string;
+  /** This plugin's table from config.toml `[plugin.<name>]`, if any. */
+  readonly options: Readonly<Record<string, unknown>>;
+};
+export type RemotePlugin = {
+  readonly name: string;
+  readonly setup: (hooks: PluginHooks, context: PluginContext) => void | Promise<void>;
+};
+
+/** Identity helper that gives plugin authors types; plugins may also export a plain object. */
+export const definePlugin = (plugin: RemotePlugin): RemotePlugin => plugin;

@@ -1,0 +1,182 @@
+/**
+ * Wire format between attach clients and a session host (Unix socket today, relayed
+ * over WebSocket by the control plane). A frame is [type u8][length u32 BE][payload].
+ * Output frames carry the absolute offset of their first byte; input frames carry a
+ * client sequence number so a retried send is applied exactly once.
+ */
+export const FrameType = {
+  // client -> host
+  hello: 1,
+  input: 2,
+  resize: 3,
+  request: 4,
+  // host -> client
+  snapshot: 10,
+  output: 11,
+  exit: 12,
+  welcome: 13,
+  reply: 14,
+} as const;
+export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
+
+export type Hello = {
+  readonly v: 1;
+  /** Stable per logical client across reconnects: input dedupe is keyed on it. */
+  readonly clientId: string;
+  readonly mode: "attach" | "control";
+  readonly cols?: number | undefined;
+  readonly rows?: number | undefined;
+  /** Resume the byte stream here instead of starting from a screen snapshot. */
+  readonly fromOffset?: number | undefined;
+  /** Watch only: no input, no resize. */
+  readonly readOnly?: boolean | undefined;
+};
+
+export type Welcome = {
+  readonly id: string;
+  readonly name: string;
+  readonly cols: number;
+  readonly rows: number;
+  readonly offset: number;
+  /** Highest input sequence applied for this clientId (for exactly-once resend). */
+  readonly lastSeq: number;
+};
+
+export type HostRequest =
+  | { readonly op: "info" }
+  | { readonly op: "stop"; readonly reason?: string | undefined }
+  | { readonly op: "text"; readonly lines?: number | undefined }
+  | { readonly op: "send"; readonly data: string };
+
+export type ExitInfo = { readonly exitCode: number | null; readonly signal: string | null };
+
+export type Frame =
+  | { readonly type: typeof FrameType.hello; readonly hello: Hello }
+  | { readonly type: typeof FrameType.input; readonly seq: number; readonly data: Uint8Array }
+  | { readonly type: typeof FrameType.resize; readonly cols: number; readonly rows: number }
+  | { readonly type: typeof FrameType.request; readonly request: HostRequest }
+  | { readonly type: typeof FrameType.snapshot; readonly offset: number; readonly data: Uint8Array }
+  | { readonly type: typeof FrameType.output; readonly offset: number; readonly data: Uint8Array }
+  | { readonly type: typeof FrameType.exit; readonly exit: ExitInfo }
+  | { readonly type: typeof FrameType.welcome; readonly welcome: Welcome }
+  | { readonly type: typeof FrameType.reply; readonly reply: unknown };
+
+const HEADER = 5;
+/** Larger frames are a protocol violation (a client cannot make the host allocate at will). */
+export const MAX_FRAME = 16 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+const frameOf = (type: number, payload: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(HEADER + payload.length);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, type);
+  view.setUint32(1, payload.length);
+  out.set(payload, HEADER);
+  return out;
+};
+
+const withNumber = (n: number, data: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(8 + data.length);
+  new DataView(out.buffer).setFloat64(0, n);
+  out.set(data, 8);
+  return out;
+};
+
+const json = (value: unknown) => encoder.encode(JSON.stringify(value));
+
+export function encodeFrame(frame: Frame): Uint8Array {
+  switch (frame.type) {
+    case FrameType.hello:
+      return frameOf(frame.type, json(frame.hello));
+    case FrameType.input:
+      return frameOf(frame.type, withNumber(frame.seq, frame.data));
+    case FrameType.resize:
+      return frameOf(frame.type, json({ cols: frame.cols, rows: frame.rows }));
+    case FrameType.request:
+      return frameOf(frame.type, json(frame.request));
+    case FrameType.snapshot:
+    case FrameType.output:
+      return frameOf(frame.type, withNumber(frame.offset, frame.data));
+    case FrameType.exit:
+      return frameOf(frame.type, json(frame.exit));
+    case FrameType.welcome:
+      return frameOf(frame.type, json(frame.welcome));
+    case FrameType.reply:
+      return frameOf(frame.type, json(frame.reply ?? null));
+  }
+}
+
+export class ProtocolError extends Error {
+  override readonly name = "ProtocolError";
+}
+
+function decodePayload(type: number, payload: Uint8Array): Frame {
+  const parse = () => {
+    try {
+      return JSON.parse(decoder.decode(payload)) as unknown;
+    } catch {
+      throw new ProtocolError(`frame type ${type} carries invalid JSON`);
+    }
+  };
+  const numbered = () => {
+    if (payload.length < 8) throw new ProtocolError(`frame type ${type} is too short`);
+    const n = new DataView(payload.buffer, payload.byteOffset, 8).getFloat64(0);
+    return { n, data: payload.subarray(8) };
+  };
+  switch (type) {
+    case FrameType.hello:
+      return { type, hello: parse() as Hello };
+    case FrameType.input: {
+      const { n, data } = numbered();
+      return { type, seq: n, data };
+    }
+    case FrameType.resize: {
+      const { cols, rows } = parse() as { cols: number; rows: number };
+      return { type, cols, rows };
+    }
+    case FrameType.request:
+      return { type, request: parse() as HostRequest };
+    case FrameType.snapshot:
+    case FrameType.output: {
+      const { n, data } = numbered();
+      return { type, offset: n, data };
+    }
+    case FrameType.exit:
+      return { type, exit: parse() as ExitInfo };
+    case FrameType.welcome:
+      return { type, welcome: parse() as Welcome };
+    case FrameType.reply:
+      return { type, reply: parse() };
+    default:
+      throw new ProtocolError(`unknown frame type ${type}`);
+  }
+}
+
+/** Incremental decoder: feed it socket chunks in order, it calls `onFrame` per complete frame. */
+export function createFrameDecoder(onFrame: (frame: Frame) => void): (chunk: Uint8Array) => void {
+  let buffered = new Uint8Array(0);
+  return (chunk) => {
+    let data: Uint8Array;
+    if (buffered.length === 0) data = chunk;
+    else {
+      data = new Uint8Array(buffered.length + chunk.length);
+      data.set(buffered, 0);
+      data.set(chunk, buffered.length);
+    }
+    let at = 0;
+    while (data.length - at >= HEADER) {
+      const view = new DataView(data.buffer, data.byteOffset + at, HEADER);
+      const type = view.getUint8(0);
+      const length = view.getUint32(1);
+      if (length > MAX_FRAME) throw new ProtocolError(`frame of ${length} bytes exceeds ${MAX_FRAME}`);
+      if (data.length - at - HEADER < length) break;
+      // Copy: the caller's chunk buffer may be reused by the socket layer.
+      const payload = data.slice(at + HEADER, at + HEADER + length);
+      at += HEADER + length;
+      onFrame(decodePayload(type, payload));
+    }
+    buffered = at === data.length ? new Uint8Array(0) : data.slice(at);
+  };
+}

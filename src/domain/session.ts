@@ -1,0 +1,74 @@
+import { RemoteError } from "./errors.ts";
+
+export type SessionSource = "run" | "hook";
+/** Stored lifecycle. "exited" is final; a host that vanished without recording an exit is "lost" when viewed. */
+export type SessionState = "starting" | "running" | "exited";
+export type SessionView = SessionState | "lost";
+
+/** Identifies a process beyond its pid: the kernel's start time, so pid reuse is not "alive". */
+export type ProcessIdentity = { readonly pid: number; readonly startTime: string };
+
+export type SessionRecord = {
+  readonly id: string;
+  readonly name: string;
+  readonly profile: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly source: SessionSource;
+  readonly state: SessionState;
+  /** The session host (source "run") or the enrolled agent process (source "hook"). */
+  readonly host?: ProcessIdentity | undefined;
+  /** The agent CLI's pid inside the PTY. */
+  readonly pid?: number | undefined;
+  readonly socketPath?: string | undefined;
+  readonly exitCode?: number | null | undefined;
+  readonly clients: number;
+  readonly createdAt: string;
+  readonly endedAt?: string | undefined;
+  readonly meta: Readonly<Record<string, unknown>>;
+};
+
+export type SessionPatch = Partial<Omit<SessionRecord, "id" | "createdAt" | "source">>;
+
+/** What `ls` shows: the stored state corrected by a liveness check the caller performs. */
+export function viewState(record: SessionRecord, isAlive: (who: ProcessIdentity) => boolean): SessionView {
+  if (record.state === "exited") return "exited";
+  // No host identity yet: a hook-enrolled session has none, a fresh one is still starting.
+  if (record.host === undefined) return record.source === "hook" || record.state === "starting" ? record.state : "lost";
+  return isAlive(record.host) ? record.state : "lost";
+}
+
+export const isLive = (view: SessionView) => view === "running" || view === "starting";
+
+/**
+ * Find the one session a person meant: exact id, then exact name (live first, then the
+ * newest exited one), then a unique id prefix. Ambiguity is an error, never a guess.
+ */
+export function resolveSessionRef(records: readonly SessionRecord[], ref: string, isLiveRecord: (r: SessionRecord) => boolean): SessionRecord {
+  const byId = records.find((r) => r.id === ref);
+  if (byId) return byId;
+  const named = records.filter((r) => r.name === ref);
+  const liveNamed = named.filter(isLiveRecord);
+  if (liveNamed.length === 1) return liveNamed[0] as SessionRecord;
+  if (liveNamed.length === 0 && named.length > 0) {
+    return [...named].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] as SessionRecord;
+  }
+  const prefixed = ref.length >= 3 ? records.filter((r) => r.id.startsWith(ref)) : [];
+  if (prefixed.length === 1) return prefixed[0] as SessionRecord;
+  if (liveNamed.length > 1 || prefixed.length > 1) {
+    const ids = [...liveNamed, ...prefixed].map((r) => r.id).join(", ");
+    throw new RemoteError("AMBIGUOUS_SESSION", `Cannot pick session '${ref}': it matches ${ids}`, "Use the full id from `remote ls`.", "usage");
+  }
+  throw new RemoteError("SESSION_NOT_FOUND", `Cannot find session '${ref}': no session has that id or name`, "Run `remote ls` to see sessions (`remote ls --json` for scripts).", "not-found");
+}
+
+/** Names are how people address sessions; keep them shell- and URL-friendly. */
+export function validateSessionName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    throw new RemoteError("INVALID_NAME", `Cannot use session name '${name}': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`, "Pick a name like 'demo' or 'fix-login'.", "usage");
+  }
+  return name;
+}
+
+export const defaultSessionName = (profile: string, id: string) => `${profile}-${id.slice(0, 4)}`;

@@ -1,0 +1,46 @@
+import { consola } from "consola";
+import { createHostLauncher } from "./adapters/process/host-launcher.ts";
+import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
+import { createBunPty } from "./adapters/pty/bun-pty.ts";
+import { createXtermScreen } from "./adapters/screen/xterm-screen.ts";
+import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
+import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
+import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
+import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
+import { loadConfig } from "./adapters/config/load-config.ts";
+import { sessionDirFor } from "./domain/config.ts";
+import type { SessionStorePort } from "./domain/ports.ts";
+import type { AppDeps } from "./app/deps.ts";
+
+/** Compiled: the binary itself. From source: bun + this entry. */
+const selfCommand = (): string[] => (Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, Bun.main]);
+
+/** The one place that builds real adapters (with main.ts, the entry). */
+export function createRealDeps(): AppDeps {
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const config = loadConfig(env);
+  const proc = createProcessAdapter();
+  let store: SessionStorePort | undefined;
+  const log = consola.withTag("remote");
+  return {
+    config,
+    env,
+    cwd: process.cwd(),
+    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
+    process: proc,
+    connector: createUnixConnector(),
+    launcher: createHostLauncher({ selfCommand: selfCommand(), sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    terminal: createStdioTerminal(),
+    clock: systemClock,
+    random: systemRandom,
+    log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    hostPorts: () => ({ pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer() }),
+    importModule: (path) => import(path),
+    onSignal: (signal, handler) => {
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    },
+  };
+}

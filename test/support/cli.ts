@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Terminal } from "@xterm/headless";
+
+export const repoRoot = join(import.meta.dir, "..", "..");
+export const mainTs = join(repoRoot, "src", "main.ts");
+/** From source by default; REMOTE_TEST_BINARY=dist/remote runs the same tests against the compiled binary. */
+export const remoteCommand = (): string[] => (process.env.REMOTE_TEST_BINARY ? [join(repoRoot, process.env.REMOTE_TEST_BINARY)] : [process.execPath, mainTs]);
+
+/** A private REMOTE_HOME (and HOME) per test, removed at the end of the scope. */
+export function tempHome(prefix = "remote-test-") {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    REMOTE_HOME: join(dir, "remote"),
+    SHELL: "/bin/bash",
+    TERM: "xterm-256color",
+    LANG: "C.UTF-8",
+  };
+  return {
+    dir,
+    env,
+    [Symbol.dispose]: () => {
+      // Stop any host left behind so no process outlives the test.
+      Bun.spawnSync(["pkill", "-f", `${env.REMOTE_HOME}`], { stdout: "ignore", stderr: "ignore" });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type CliResult = { code: number; stdout: string; stderr: string };
+
+export async function cli(env: Record<string, string>, args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<CliResult> {
+  const proc = Bun.spawn([...remoteCommand(), ...args], {
+    env,
+    cwd: options.cwd ?? repoRoot,
+    stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  return { code, stdout, stderr };
+}
+
+/**
+ * A person's terminal: runs a command in a real PTY and renders what it prints in a
+ * headless xterm, so tests read the screen the person would see.
+ */
+export function ptyClient(env: Record<string, string>, args: string[], size = { cols: 80, rows: 24 }) {
+  const screen = new Terminal({ cols: size.cols, rows: size.rows, allowProposedApi: true });
+  let raw = "";
+  const waiters: Array<() => void> = [];
+  const proc = Bun.spawn(args, {
+    env,
+    cwd: repoRoot,
+    detached: true,
+    terminal: {
+      cols: size.cols,
+      rows: size.rows,
+      data: (_t, data) => {
+        raw += new TextDecoder().decode(data);
+        screen.write(data, () => {
+          for (const w of waiters.splice(0)) w();
+        });
+      },
+    },
+  });
+  const text = () => {
+    const lines: string[] = [];
+    for (let i = 0; i < screen.rows; i++) lines.push(screen.buffer.active.getLine(screen.buffer.active.viewportY + i)?.translateToString(true) ?? "");
+    return lines.join("\n");
+  };
+  /** Resolves once the rendered screen satisfies the predicate (re-checked on every output). */
+  const waitFor = (predicate: (screenText: string, rawOutput: string) => boolean, what: string, timeoutMs = 15000) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; screen:\n${text()}`)), timeoutMs);
+      const check = () => {
+        if (predicate(text(), raw)) {
+          clearTimeout(timer);
+          resolve(text());
+        } else waiters.push(check);
+      };
+      check();
+    });
+  return {
+    proc,
+    screen,
+    text,
+    raw: () => raw,
+    waitFor,
+    type: (data: string) => proc.terminal?.write(data),
+    resize: (cols: number, rows: number) => {
+      proc.terminal?.resize(cols, rows);
+      screen.resize(cols, rows);
+    },
+  };
+}
