@@ -1,6 +1,8 @@
 #!/usr/bin/env bun
+import pkg from "../package.json" with { type: "json" };
 import { runCli } from "./app/cli/run-cli.ts";
 import { createRealDeps } from "./wiring.ts";
-import pkg from "../package.json" with { type: "json" };
 
-process.exitCode = await runCli(process.argv.slice(2), pkg.version, createRealDeps);
+runCli(process.argv.slice(2), pkg.version, createRealDeps).then((code) => {
+  process.exitCode = code;
+});

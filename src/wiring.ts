@@ -1,8 +1,6 @@
 import { consola } from "consola";
 import { createHostLauncher } from "./adapters/process/host-launcher.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
-import { createBunPty } from "./adapters/pty/bun-pty.ts";
-import { createXtermScreen } from "./adapters/screen/xterm-screen.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
 import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
@@ -36,7 +34,11 @@ export function createRealDeps(): AppDeps {
     log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
-    hostPorts: () => ({ pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer() }),
+    // Only the host needs the terminal model; clients start faster without loading it.
+    hostPorts: async () => {
+      const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer() };
+    },
     importModule: (path) => import(path),
     onSignal: (signal, handler) => {
       process.on(signal, handler);

@@ -31,7 +31,7 @@ export type AppDeps = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */
-  readonly hostPorts: () => { readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort };
+  readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
   /** Registers a handler for a process signal; returns the unregister function. */

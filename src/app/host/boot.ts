@@ -20,7 +20,7 @@ export async function bootSessionHost(deps: AppDeps, sessionId: string, size: { 
   for (const key of INTERNAL_ENV) delete env[key];
   if (!env.TERM) env.TERM = "xterm-256color";
 
-  const ports = deps.hostPorts();
+  const ports = await deps.hostPorts();
   const dir = sessionDirFor(paths, sessionId);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const host = startSessionHost(

@@ -1,0 +1,122 @@
+/**
+ * Attach benchmark, remote vs tmux in the same run:
+ *  - keystroke echo latency (p50/p99) through an attached client,
+ *  - time to drain 16 MiB of output to an attached client,
+ *  - time from starting attach to seeing the current screen.
+ * Usage: bun scripts/bench/attach.ts [--keys 300]   (REMOTE_BENCH_BINARY=dist/remote to bench the binary)
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { benchEnv, ms, percentile, remoteCmd, spawnClient, type PtyClient } from "./harness.ts";
+
+const KEYS = Number(process.argv[process.argv.indexOf("--keys") + 1]) || 300;
+const DRAIN_BYTES = 16 * 1024 * 1024;
+
+type Target = {
+  name: string;
+  /** `command` is a shell command line (both run it with a shell). */
+  start: (name: string, command: string) => Promise<void>;
+  attach: (name: string) => PtyClient;
+  stop: (name: string) => Promise<void>;
+};
+
+const { dir, env } = benchEnv();
+const run = async (argv: string[]) => {
+  const p = Bun.spawn(argv, { env, stdout: "pipe", stderr: "pipe" });
+  const code = await p.exited;
+  if (code !== 0) throw new Error(`${argv.join(" ")} failed: ${await new Response(p.stderr).text()}`);
+};
+
+const remote: Target = {
+  name: "remote",
+  start: (name, command) => run([...remoteCmd(), "run", "shell", "--detach", "--name", name, "--", "-c", command]),
+  attach: (name) => spawnClient([...remoteCmd(), "attach", name], env),
+  stop: (name) => run([...remoteCmd(), "stop", name]),
+};
+const tmuxSock = `remote-bench-${process.pid}`;
+const tmux: Target = {
+  name: "tmux",
+  start: (name, command) => run(["tmux", "-L", tmuxSock, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command]),
+  attach: (name) => spawnClient(["tmux", "-L", tmuxSock, "attach", "-t", name], env),
+  stop: (name) => run(["tmux", "-L", tmuxSock, "kill-session", "-t", name]),
+};
+
+async function echoLatency(t: Target): Promise<number[]> {
+  // `cat` in a tty with echo on: the kernel echoes each key, the path is client -> host -> pty -> client.
+  await t.start("echo", "printf R$((1+1))EADY; stty -icanon; exec cat");
+  const c = t.attach("echo");
+  // Keys typed before the client is attached and raw would be echoed by our own PTY.
+  await c.waitFor("R2EADY", 0);
+  const samples: number[] = [];
+  const alphabet = "abcdefghijklmnopqrstuvwxyz";
+  // Warm up once, then measure.
+  for (let i = -5; i < KEYS; i++) {
+    const key = alphabet[(i + 26) % 26] as string;
+    const since = c.received();
+    const t0 = performance.now();
+    c.write(key);
+    const t1 = await c.waitFor(key, since);
+    if (i >= 0) samples.push(t1 - t0);
+  }
+  await c.kill();
+  await t.stop("echo");
+  return samples;
+}
+
+async function drain(t: Target, file: string): Promise<number> {
+  await t.start("drain", "exec bash --norc --noprofile");
+  const c = t.attach("drain");
+  c.write("PS1='$ '\r");
+  await c.waitFor("$ ");
+  const since = c.received();
+  const t0 = performance.now();
+  c.write(`cat ${file}; echo D$((1+1))NE\r`);
+  const t1 = await c.waitFor("D2NE", since, 120000);
+  await c.kill();
+  await t.stop("drain");
+  return t1 - t0;
+}
+
+async function attachToRedraw(t: Target, file: string): Promise<number[]> {
+  await t.start("redraw", `less -S ${file}`);
+  const warm = t.attach("redraw");
+  await warm.waitFor("MARK-LINE-0020");
+  await warm.kill();
+  const samples: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const c = t.attach("redraw");
+    samples.push((await c.waitFor("MARK-LINE-0020")) - t0);
+    await c.kill();
+  }
+  await t.stop("redraw");
+  return samples;
+}
+
+const big = join(dir, "big.txt");
+const line = `${"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".repeat(2).slice(0, 79)}\n`;
+writeFileSync(big, line.repeat(Math.ceil(DRAIN_BYTES / line.length)).slice(0, DRAIN_BYTES));
+const screenFile = join(dir, "screen.txt");
+writeFileSync(screenFile, Array.from({ length: 200 }, (_, i) => `MARK-LINE-${String(i).padStart(4, "0")} ${"-".repeat(50)}`).join("\n"));
+
+const results: Record<string, Record<string, string>> = {};
+try {
+  for (const t of [remote, tmux]) {
+    const echo = await echoLatency(t);
+    const drained = await drain(t, big);
+    const redraw = await attachToRedraw(t, screenFile);
+    results[t.name] = {
+      "echo p50": ms(percentile(echo, 50)),
+      "echo p99": ms(percentile(echo, 99)),
+      "drain 16 MiB": ms(drained),
+      "attach->screen p50": ms(percentile(redraw, 50)),
+      "attach->screen max": ms(Math.max(...redraw)),
+    };
+  }
+} finally {
+  Bun.spawnSync(["tmux", "-L", tmuxSock, "kill-server"], { stderr: "ignore" });
+  Bun.spawnSync(["pkill", "-f", env.REMOTE_HOME as string], { stderr: "ignore" });
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(`attach benchmark (${KEYS} keys, ${DRAIN_BYTES} bytes drained; client in a real PTY)`);
+console.table(results);
