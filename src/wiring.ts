@@ -1,4 +1,5 @@
-import { consola } from "consola";
+import { join } from "node:path";
+import { createConsola } from "consola";
 import { createHostLauncher } from "./adapters/process/host-launcher.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
@@ -10,16 +11,18 @@ import { sessionDirFor } from "./domain/config.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import type { AppDeps } from "./app/deps.ts";
 
-/** Compiled: the binary itself. From source: bun + this entry. */
-const selfCommand = (): string[] => (Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, Bun.main]);
+/** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
+const selfCommand = (): string[] =>
+  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
 
 /** The one place that builds real adapters (with main.ts, the entry). */
-export function createRealDeps(): AppDeps {
-  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
+  const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
   const config = loadConfig(env);
   const proc = createProcessAdapter();
   let store: SessionStorePort | undefined;
-  const log = consola.withTag("remote");
+  // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
+  const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
   return {
     config,
     env,
@@ -40,6 +43,10 @@ export function createRealDeps(): AppDeps {
       return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer() };
     },
     importModule: (path) => import(path),
+    onUncaughtError: (handler) => {
+      process.on("uncaughtException", handler);
+      process.on("unhandledRejection", handler);
+    },
     onSignal: (signal, handler) => {
       process.on(signal, handler);
       return () => process.off(signal, handler);

@@ -34,6 +34,8 @@ export type AppDeps = {
   readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
+  /** Last line of defence for long-lived processes (the session host must not die of one bad frame). */
+  readonly onUncaughtError: (handler: (error: unknown) => void) => void;
   /** Registers a handler for a process signal; returns the unregister function. */
   readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
 };

@@ -15,6 +15,8 @@ export type SessionStorePort = {
   readonly list: () => SessionRecord[];
   /** Applies the patch atomically and returns the new record, or undefined when the id is unknown. */
   readonly update: (id: string, patch: SessionPatch) => SessionRecord | undefined;
+  /** Read-modify-write in one transaction: `change` sees the current record and returns the patch (or undefined for none). */
+  readonly mutate: (id: string, change: (current: SessionRecord) => SessionPatch | undefined) => SessionRecord | undefined;
   /** Insert, or merge the patch into an existing record with the same id, in one transaction. */
   readonly upsert: (record: SessionRecord, patchIfExists: SessionPatch) => SessionRecord;
   readonly remove: (id: string) => boolean;

@@ -32,8 +32,8 @@ export function tempHome(prefix = "remote-test-") {
 
 export type CliResult = { code: number; stdout: string; stderr: string };
 
-export async function cli(env: Record<string, string>, args: string[], options: { stdin?: string; cwd?: string } = {}): Promise<CliResult> {
-  const proc = Bun.spawn([...remoteCommand(), ...args], {
+export async function cli(env: Record<string, string>, args: string[], options: { stdin?: string; cwd?: string; command?: string[] } = {}): Promise<CliResult> {
+  const proc = Bun.spawn([...(options.command ?? remoteCommand()), ...args], {
     env,
     cwd: options.cwd ?? repoRoot,
     stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),

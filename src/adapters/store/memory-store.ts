@@ -25,6 +25,12 @@ export function createMemorySessionStore(): SessionStorePort {
       const current = rows.get(id);
       return current ? patch(current, change) : undefined;
     },
+    mutate: (id, change) => {
+      const current = rows.get(id);
+      if (!current) return undefined;
+      const delta = change(current);
+      return delta === undefined ? current : patch(current, delta);
+    },
     upsert: (record, change) => {
       const current = rows.get(record.id);
       if (!current) {

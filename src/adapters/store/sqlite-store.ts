@@ -100,6 +100,12 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
     const current = decode(selectOne.get(id));
     return current ? patch(current, change) : undefined;
   });
+  const mutate = db.transaction((id: string, change: (current: SessionRecord) => SessionPatch | undefined) => {
+    const current = decode(selectOne.get(id));
+    if (!current) return undefined;
+    const delta = change(current);
+    return delta === undefined ? current : patch(current, delta);
+  });
   const upsert = db.transaction((record: SessionRecord, change: SessionPatch) => {
     const current = decode(selectOne.get(record.id));
     if (!current) {
@@ -114,6 +120,7 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
     get: (id) => guard(() => decode(selectOne.get(id))),
     list: () => guard(() => selectAll.all().map((r) => JSON.parse(r.data) as SessionRecord)),
     update: (id, change) => guard(() => update.immediate(id, change)),
+    mutate: (id, change) => guard(() => mutate.immediate(id, change)),
     upsert: (record, change) => guard(() => upsert.immediate(record, change)),
     remove: (id) => guard(() => deleteRow.run(id).changes > 0),
     close: () => db.close(),

@@ -45,6 +45,7 @@ export async function bootSessionHost(deps: AppDeps, sessionId: string, size: { 
   deps.onSignal("SIGHUP", () => {});
   deps.onSignal("SIGINT", () => {});
   deps.onSignal("SIGTERM", () => host.stop("host received SIGTERM"));
+  deps.onUncaughtError((error) => deps.log.error(`host error (session kept running): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   deps.stdout("ready\n");
 
   const exit = await host.done;

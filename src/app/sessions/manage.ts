@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
-import { isLive, validateSessionName, type SessionRecord } from "../../domain/session.ts";
+import { isLive, validateSessionName, viewState, type SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
@@ -34,7 +34,7 @@ export async function stopSession(deps: Deps, ref: string, reason?: string): Pro
   await exited;
   watch.close();
   const after = deps.store().get(session.id) ?? session;
-  return { ...after, view: after.state === "exited" ? "exited" : session.view };
+  return { ...after, view: viewState(after, deps.process.isAlive) };
 }
 
 export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: string, newName: string): SessionRecord {

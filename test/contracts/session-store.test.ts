@@ -1,0 +1,96 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemorySessionStore } from "../../src/adapters/store/memory-store.ts";
+import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
+import type { SessionStorePort } from "../../src/domain/ports.ts";
+import type { SessionRecord } from "../../src/domain/session.ts";
+
+const record = (id: string, over: Partial<SessionRecord> = {}): SessionRecord => ({
+  id,
+  name: `n-${id}`,
+  profile: "shell",
+  command: "/bin/bash",
+  args: [],
+  cwd: "/tmp",
+  source: "run",
+  state: "running",
+  clients: 0,
+  createdAt: `2026-01-01T00:00:0${id.length % 10}.000Z`,
+  meta: {},
+  ...over,
+});
+
+function storeContract(name: string, open: () => { store: SessionStorePort; done: () => void }) {
+  describe(`${name} session store`, () => {
+    const withStore = (fn: (s: SessionStorePort) => void) => () => {
+      const { store, done } = open();
+      try {
+        fn(store);
+      } finally {
+        done();
+      }
+    };
+
+    test("insert, get, list, remove", withStore((s) => {
+      s.insert(record("a"));
+      s.insert(record("bb"));
+      expect(s.get("a")?.name).toBe("n-a");
+      expect(s.list().map((r) => r.id)).toEqual(["a", "bb"]);
+      expect(s.remove("a")).toBe(true);
+      expect(s.remove("a")).toBe(false);
+      expect(s.get("a")).toBeUndefined();
+    }));
+
+    test("update merges a patch; undefined deletes a field; unknown id is undefined", withStore((s) => {
+      s.insert(record("a", { pid: 5 }));
+      expect(s.update("a", { state: "exited", exitCode: 3, pid: undefined })).toMatchObject({ state: "exited", exitCode: 3 });
+      expect(s.get("a")?.pid).toBeUndefined();
+      expect(s.update("zz", { clients: 1 })).toBeUndefined();
+    }));
+
+    test("a live name is unique; an exited session frees its name", withStore((s) => {
+      s.insert(record("a", { name: "demo" }));
+      expect(() => s.insert(record("b", { name: "demo" }))).toThrow(/already has that name/);
+      expect(() => s.update("a", { name: "demo" })).not.toThrow();
+      s.insert(record("c", { name: "other" }));
+      expect(() => s.update("c", { name: "demo" })).toThrow(/already has that name/);
+      s.update("a", { state: "exited" });
+      expect(() => s.insert(record("b", { name: "demo" }))).not.toThrow();
+    }));
+
+    test("upsert inserts, then patches", withStore((s) => {
+      expect(s.upsert(record("h", { source: "hook" }), { state: "exited" }).state).toBe("running");
+      expect(s.upsert(record("h", { source: "hook" }), { state: "exited" }).state).toBe("exited");
+      expect(s.list()).toHaveLength(1);
+    }));
+  });
+}
+
+storeContract("memory", () => ({ store: createMemorySessionStore(), done: () => {} }));
+storeContract("sqlite", () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
+  const store = createSqliteSessionStore({ path: join(dir, "remote.db") });
+  return { store, done: () => (store.close(), rmSync(dir, { recursive: true, force: true })) };
+});
+
+test("sqlite: concurrent writer processes lose no update", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
+  try {
+    const path = join(dir, "remote.db");
+    createSqliteSessionStore({ path }).close();
+    const writer = join(import.meta.dir, "store-writer.ts");
+    const procs = Array.from({ length: 8 }, (_, w) => Bun.spawn([process.execPath, writer, path, String(w), "40"], { stderr: "pipe" }));
+    const codes = await Promise.all(procs.map((p) => p.exited));
+    expect(codes).toEqual(procs.map(() => 0));
+    const store = createSqliteSessionStore({ path });
+    expect(store.list()).toHaveLength(8 * 40 + 1);
+    // Every writer also bumped its own field of one shared record: all 8 fields survive.
+    const shared = store.get("shared");
+    for (let w = 0; w < 8; w++) expect(shared?.meta[`w${w}`]).toBe(40);
+    store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
