@@ -75,7 +75,7 @@ describe("local sessions", () => {
     const id = (await cli(home.env, ["run", "shell", "--detach", "--name", "worker", "--", "--norc", "--noprofile", "-i"])).stdout.trim();
     expect((await cli(home.env, ["send", "worker", "echo sent-$((6*7))", "--enter"])).code).toBe(0);
     // logs is a snapshot; poll it through the follow stream instead of sleeping.
-    const follow = Bun.spawn([...remoteCommand(), "logs", "worker", "--follow"], { env: home.env, stdout: "pipe", stderr: "pipe" });
+    const follow = Bun.spawn([...remoteCommand(), "logs", id, "--follow"], { env: home.env, stdout: "pipe", stderr: "pipe" });
     expect((await cli(home.env, ["rename", "worker", "renamed"])).code).toBe(0);
     expect((await cli(home.env, ["send", "renamed", "exit 7", "--enter"])).code).toBe(0);
     const followed = await new Response(follow.stdout).text();
@@ -90,6 +90,35 @@ describe("local sessions", () => {
     const pruned = await cli(home.env, ["prune"]);
     expect(pruned.code).toBe(0);
     expect(await ls(home.env)).toEqual([]);
+  });
+
+  test("the window size follows the attached terminal, on attach and on SIGWINCH", async () => {
+    using home = tempHome();
+    await cli(home.env, ["run", "shell", "--detach", "--name", "sized", "--", "--norc", "--noprofile", "-i"]);
+    const c = ptyClient(home.env, [...remoteCommand(), "attach", "sized"], { cols: 91, rows: 27 });
+    await c.waitFor((s) => /[$#] $/m.test(s), "a prompt");
+    c.type("echo size=$(stty size)\r");
+    await c.waitFor((s) => s.includes("size=27 91"), "the attach size");
+    c.resize(120, 33);
+    c.type("echo size=$(stty size)\r");
+    await c.waitFor((s) => s.includes("size=33 120"), "the new size after SIGWINCH");
+    c.type("exit\r");
+    expect(await c.proc.exited).toBe(0);
+  });
+
+  test("a lone Ctrl+P reaches the session after a short wait; Ctrl+P Ctrl+P sends one", async () => {
+    using home = tempHome();
+    await cli(home.env, ["run", "shell", "--detach", "--name", "keys", "--", "-c", "stty raw -echo; od -An -tx1 -w1 -v"]);
+    const c = ptyClient(home.env, [...remoteCommand(), "attach", "keys"]);
+    await c.waitFor((_s, raw) => raw.length > 0, "the first redraw");
+    c.type("\x10");
+    await c.waitFor((s) => s.includes(" 10"), "the held Ctrl+P, forwarded");
+    c.type("\x10x");
+    await c.waitFor((s) => s.includes(" 78"), "Ctrl+P followed by x");
+    expect(c.text().match(/ 10/g)?.length).toBe(2);
+    c.type("\x10\x11");
+    expect(await c.proc.exited).toBe(0);
+    await cli(home.env, ["stop", "keys"]);
   });
 
   test("--dry-run prints the plan and starts nothing", async () => {
