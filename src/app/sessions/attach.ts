@@ -1,4 +1,5 @@
 import { DETACH_CHORD_WAIT_MS, feedDetachKeys, flushDetachKeys, initialDetachState } from "../../domain/detach-keys.ts";
+import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, liveSocket } from "./find.ts";
@@ -16,6 +17,9 @@ export type AttachOptions = { readonly readOnly?: boolean };
 export async function attachSession(deps: AppDeps, ref: string, options: AttachOptions = {}): Promise<AttachOutcome> {
   const session = findSession(deps, ref);
   const socketPath = liveSocket(session);
+  if (deps.env.REMOTE_SESSION_ID === session.id) {
+    throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");
+  }
   const term = deps.terminal;
   let exit: ExitInfo | undefined;
 
