@@ -115,7 +115,9 @@ try {
   }
 } finally {
   Bun.spawnSync(["tmux", "-L", tmuxSock, "kill-server"], { stderr: "ignore" });
-  Bun.spawnSync(["pkill", "-f", env.REMOTE_HOME as string], { stderr: "ignore" });
+  // Stop whatever a failed run left behind.
+  const left = JSON.parse(Bun.spawnSync([...remoteCmd(), "ls", "--json"], { env }).stdout.toString() || "[]") as Array<{ id: string; state: string }>;
+  for (const s of left.filter((x) => x.state === "running")) Bun.spawnSync([...remoteCmd(), "stop", s.id], { env });
   rmSync(dir, { recursive: true, force: true });
 }
 console.log(`attach benchmark (${KEYS} keys, ${DRAIN_BYTES} bytes drained; client in a real PTY)`);

@@ -1,12 +1,33 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Terminal } from "@xterm/headless";
+import { createProcessAdapter } from "../../src/adapters/process/process-adapter.ts";
+import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
+import type { SessionRecord } from "../../src/domain/session.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 export const mainTs = join(repoRoot, "src", "main.ts");
 /** From source by default; REMOTE_TEST_BINARY=dist/remote runs the same tests against the compiled binary. */
 export const remoteCommand = (): string[] => (process.env.REMOTE_TEST_BINARY ? [join(repoRoot, process.env.REMOTE_TEST_BINARY)] : [process.execPath, mainTs]);
+
+/** Kill every session host (and its agent) recorded in a test's store, so no process outlives the test. */
+export function killHosts(storePath: string) {
+  if (!existsSync(storePath)) return;
+  let sessions: SessionRecord[] = [];
+  try {
+    const store = createSqliteSessionStore({ path: storePath, busyTimeoutMs: 2000 });
+    sessions = store.list();
+    store.close();
+  } catch {
+    return; // a test that corrupts its store on purpose
+  }
+  const proc = createProcessAdapter();
+  for (const s of sessions) {
+    if (s.source === "run" && s.host && proc.isAlive(s.host)) proc.signal(s.host.pid, "SIGKILL");
+    if (s.state !== "exited" && s.pid) proc.signal(s.pid, "SIGKILL", true);
+  }
+}
 
 /** A private REMOTE_HOME (and HOME) per test, removed at the end of the scope. */
 export function tempHome(prefix = "remote-test-") {
@@ -23,8 +44,7 @@ export function tempHome(prefix = "remote-test-") {
     dir,
     env,
     [Symbol.dispose]: () => {
-      // Stop any host left behind so no process outlives the test.
-      Bun.spawnSync(["pkill", "-f", `${env.REMOTE_HOME}`], { stdout: "ignore", stderr: "ignore" });
+      killHosts(join(env.REMOTE_HOME as string, "remote.db"));
       rmSync(dir, { recursive: true, force: true });
     },
   };
