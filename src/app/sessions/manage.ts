@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
@@ -64,10 +64,13 @@ export async function sessionText(deps: Deps, ref: string, lines?: number): Prom
   return { session, text: lines === undefined ? text : text.split("\n").slice(-lines).join("\n") };
 }
 
-/** Removes exited (and lost) sessions from the registry. */
-export function pruneSessions(deps: Pick<AppDeps, "store" | "process">): SessionListing[] {
+/** Removes exited (and lost) sessions from the registry, with their saved logs. */
+export function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config">): SessionListing[] {
   const dead = listSessions(deps).filter((s) => !isLive(s.view));
-  for (const s of dead) deps.store().remove(s.id);
+  for (const s of dead) {
+    deps.store().remove(s.id);
+    rmSync(sessionDirFor(deps.config.paths, s.id), { recursive: true, force: true });
+  }
   return dead;
 }
 
