@@ -107,3 +107,10 @@ export type ServerHandlers<C> = {
 export type SocketServerPort = {
   readonly listen: <C>(socketPath: string, handlers: ServerHandlers<C>) => { readonly stop: () => void };
 };
+
+export type GitPort = {
+  /** The top of the work tree containing `cwd`, or undefined outside a repository. */
+  readonly repoRoot: (cwd: string) => string | undefined;
+  readonly addWorktree: (repo: string, path: string) => void;
+  readonly removeWorktree: (repo: string, path: string) => void;
+};
