@@ -4,6 +4,7 @@ import { createHostLauncher } from "./adapters/process/host-launcher.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
 import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
+import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
@@ -27,8 +28,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     config,
     env,
     cwd: process.cwd(),
+    selfCommand: selfCommand(),
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
+    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
     connector: createUnixConnector(),
     launcher: createHostLauncher({ selfCommand: selfCommand(), sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
     terminal: createStdioTerminal(),

@@ -6,6 +6,7 @@ import type {
   SocketServerPort,
   HostConnectorPort,
   HostLauncherPort,
+  HookInboxPort,
   LogPort,
   ProcessPort,
   RandomPort,
@@ -19,6 +20,7 @@ export type AppDeps = {
   /** Opened on first use, so `--version` and `--dry-run` never touch the store. */
   readonly store: () => SessionStorePort;
   readonly process: ProcessPort;
+  readonly hookInbox: HookInboxPort;
   readonly connector: HostConnectorPort;
   readonly launcher: HostLauncherPort;
   readonly terminal: TerminalPort;
@@ -28,6 +30,8 @@ export type AppDeps = {
   /** The environment the user ran us in (handed to new sessions). */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** How to run this same program again (the compiled binary, or bun + src/main.ts): for hosts, runners, hooks. */
+  readonly selfCommand: readonly string[];
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */

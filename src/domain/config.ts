@@ -6,6 +6,8 @@ export const ConfigFileSchema = z
   .object({
     retain_bytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).optional(),
     scrollback: z.number().int().min(0).max(1_000_000).optional(),
+    /** Largest HTTP request body `remote serve` accepts. */
+    max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
     plugins: z.array(z.string()).optional(),
     plugin: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   })
@@ -19,6 +21,8 @@ export type RemotePaths = {
   readonly sessionsDir: string;
   readonly pluginsDir: string;
   readonly socketsDir: string;
+  /** Claude Code hook events not yet folded into the store. */
+  readonly hookInbox: string;
 };
 
 export type RemoteConfig = {
@@ -28,7 +32,11 @@ export type RemoteConfig = {
   /** Absolute plugin module paths, config.toml's list first, then REMOTE_HOME/plugins. */
   readonly plugins: readonly string[];
   readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** `remote serve`: the largest request body it reads (413 beyond). */
+  readonly maxBodyBytes: number;
 };
+
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** Unix socket paths are limited to ~104-108 bytes: fall back to a short per-home dir. */
 export const MAX_SOCKET_PATH = 100;
@@ -41,6 +49,7 @@ export function pathsFor(home: string, shortSocketDir: string): RemotePaths {
     store: `${home}/remote.db`,
     sessionsDir: `${home}/sessions`,
     pluginsDir: `${home}/plugins`,
+    hookInbox: `${home}/hook-inbox`,
     socketsDir: `${socketsDir}/x12345678.sock`.length > MAX_SOCKET_PATH ? shortSocketDir : socketsDir,
   };
 }
@@ -55,5 +64,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     scrollback: file.scrollback ?? 10000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
+    maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
   };
 }

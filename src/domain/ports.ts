@@ -2,6 +2,7 @@
  * The ports: what the use cases need from the outside world, shaped by our need.
  * Adapters in src/adapters implement them; tests hand in memory versions.
  */
+import type { HookEvent } from "./enrollment.ts";
 import type { Frame } from "./host-protocol.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts";
 
@@ -28,6 +29,8 @@ export type ProcessPort = {
   readonly isAlive: (who: ProcessIdentity) => boolean;
   readonly identify: (pid: number) => ProcessIdentity | undefined;
   readonly signal: (pid: number, signal: NodeJS.Signals, group?: boolean) => boolean;
+  /** Our parent, its parent, ... up to (not including) pid 1. */
+  readonly ancestors: () => ProcessEntry[];
 };
 
 /** A framed, bidirectional connection to one session host. */
@@ -36,6 +39,9 @@ export type HostConnection = {
   readonly close: () => void;
   /** Resolves when the connection is gone, for whatever reason. */
   readonly closed: Promise<void>;
+  /** Stop/restart reading frames from the host (backpressure for relays); optional for simple fakes. */
+  readonly pause?: () => void;
+  readonly resume?: () => void;
 };
 export type HostConnectorPort = {
   readonly connect: (socketPath: string, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
@@ -113,4 +119,14 @@ export type GitPort = {
   readonly repoRoot: (cwd: string) => string | undefined;
   readonly addWorktree: (repo: string, path: string) => void;
   readonly removeWorktree: (repo: string, path: string) => void;
+};
+
+/** A process and its command name, for walking up from a hook to the agent that ran it. */
+export type ProcessEntry = { readonly pid: number; readonly name: string };
+
+/** Hook events waiting to be folded into the session store (one file each, so concurrent hooks never collide). */
+export type HookInboxPort = {
+  readonly put: (event: HookEvent) => void;
+  /** Everything waiting now; `done` removes exactly those after they are stored. */
+  readonly take: () => { readonly events: HookEvent[]; readonly done: () => void };
 };

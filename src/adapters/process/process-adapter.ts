@@ -24,6 +24,11 @@ export function parseProcParentPid(stat: string): number | undefined {
   return Number.isInteger(ppid) ? ppid : undefined;
 }
 
+/** Field 2 of /proc/<pid>/stat: the command name, between the first '(' and the last ')'. */
+export function parseProcName(stat: string): string {
+  return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+}
+
 export type ProcessAdapterOptions = {
   /** @default "/proc" */
   readonly procRoot?: string;
@@ -52,6 +57,17 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
     isAlive: (who) => {
       const now = identify(who.pid);
       return now !== undefined && now.startTime === who.startTime;
+    },
+    ancestors: () => {
+      const chain: { pid: number; name: string }[] = [];
+      let pid = process.ppid;
+      while (pid > 1 && chain.length < 64) {
+        const stat = readText(`${proc}/${pid}/stat`);
+        if (stat === undefined) break;
+        chain.push({ pid, name: parseProcName(stat) });
+        pid = parseProcParentPid(stat) ?? 0;
+      }
+      return chain;
     },
     signal: (pid, signal, group = false) => {
       try {

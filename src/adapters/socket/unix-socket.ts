@@ -81,6 +81,8 @@ export function createUnixConnector(): HostConnectorPort {
         },
         close: () => socket.end(),
         closed,
+        pause: () => socket.pause(),
+        resume: () => socket.resume(),
       };
     },
   };

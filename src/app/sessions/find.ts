@@ -1,17 +1,20 @@
 import { RemoteError } from "../../domain/errors.ts";
 import { isLive, resolveSessionRef, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { ingestHookEvents } from "./enroll.ts";
 
 export type SessionListing = SessionRecord & { readonly view: SessionView };
 
-export function listSessions(deps: Pick<AppDeps, "store" | "process">): SessionListing[] {
+/** Readers fold in waiting Claude Code hook events first, so enrolled sessions show up everywhere. */
+export function listSessions(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>): SessionListing[] {
+  if (deps.hookInbox) ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
   return deps
     .store()
     .list()
     .map((r) => ({ ...r, view: viewState(r, deps.process.isAlive) }));
 }
 
-export function findSession(deps: Pick<AppDeps, "store" | "process">, ref: string): SessionListing {
+export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): SessionListing {
   const all = listSessions(deps);
   const found = resolveSessionRef(all, ref, (r) => isLive((r as SessionListing).view));
   return found as SessionListing;

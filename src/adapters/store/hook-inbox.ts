@@ -1,0 +1,54 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { HookEvent } from "../../domain/enrollment.ts";
+import type { HookInboxPort, LogPort } from "../../domain/ports.ts";
+
+const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
+
+/**
+ * One file per event, created whole by rename: a writer never appends to a file a reader
+ * is consuming, so no event is lost however many hooks and readers run at once.
+ */
+export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookInboxPort {
+  return {
+    put: (event) => {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const unique = `${Date.parse(event.at)}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+      const temp = join(dir, `.${unique}.tmp`);
+      writeFileSync(temp, JSON.stringify(event), { mode: 0o600 });
+      renameSync(temp, join(dir, `${unique}.json`));
+    },
+    take: () => {
+      let names: string[];
+      try {
+        names = readdirSync(dir).filter((n) => n.endsWith(".json"));
+      } catch (error) {
+        if (gone(error)) return { events: [], done: () => {} };
+        throw error;
+      }
+      const events: HookEvent[] = [];
+      const taken: string[] = [];
+      for (const name of names) {
+        const path = join(dir, name);
+        try {
+          events.push(JSON.parse(readFileSync(path, "utf8")) as HookEvent);
+          taken.push(path);
+        } catch (error) {
+          if (gone(error)) continue; // another reader stored and removed it
+          log?.warn(`ignoring unreadable hook event ${path}: ${error instanceof Error ? error.message : String(error)}`);
+          taken.push(path);
+        }
+      }
+      const done = () => {
+        for (const path of taken) {
+          try {
+            unlinkSync(path);
+          } catch (error) {
+            if (!gone(error)) throw error;
+          }
+        }
+      };
+      return { events, done };
+    },
+  };
+}
