@@ -1,0 +1,48 @@
+import { resolve } from "node:path";
+import { defineCommand } from "citty";
+import { RemoteError } from "../../../domain/errors.ts";
+import type { CliContext } from "../context.ts";
+import { startControlPlane } from "../../server/listen.ts";
+
+const integerFlag = (flag: string, value: string | undefined, min: number, max: number): number | undefined => {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new RemoteError("INVALID_FLAG", `Cannot use ${flag} '${value}': expected an integer from ${min} to ${max}`, `Pass e.g. ${flag} ${min === 0 ? 7070 : 1048576}.`, "usage");
+  }
+  return n;
+};
+
+const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+
+export default (ctx: CliContext) =>
+  defineCommand({
+    meta: { name: "serve", description: "Run the control plane (HTTP + WebSocket API) in the foreground; Ctrl-C stops it, sessions keep running." },
+    args: {
+      host: { type: "string", description: "Address to listen on", default: "127.0.0.1" },
+      port: { type: "string", description: "Port (0 picks a free one)", default: "7070" },
+      data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
+      "max-body": { type: "string", description: "Largest request body in bytes (default: config max_body_bytes, else 1 MiB)" },
+    },
+    run: async ({ args }) => {
+      const port = integerFlag("--port", args.port, 0, 65535) as number;
+      const maxBodyBytes = integerFlag("--max-body", args["max-body"], 1, 1024 * 1024 * 1024);
+      // --data is this process's REMOTE_HOME, and so that of every session host it starts
+      // (they inherit the environment): set before the deps are first built.
+      if (args.data !== undefined) process.env.REMOTE_HOME = resolve(args.data);
+      const deps = ctx.deps();
+      const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes });
+      deps.stderr(`remote control plane on ${plane.url}\n`);
+      deps.stderr(`token file: ${plane.tokenFile}\n`);
+      if (!isLoopback(args.host)) deps.stderr(`warning: listening on ${args.host} over plain HTTP; put TLS (a reverse proxy) in front before using it across a network\n`);
+
+      // One bad request or relay must not take the API down (sessions would survive, clients would not).
+      deps.onUncaughtError((error) => deps.stderr(`remote serve: unexpected error (still serving): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
+      await new Promise<void>((done) => {
+        deps.onSignal("SIGINT", done);
+        deps.onSignal("SIGTERM", done);
+      });
+      await plane.stop();
+      deps.stderr("remote control plane stopped; sessions keep running\n");
+    },
+  });

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** Error body of every 4xx/5xx. */
+export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
+
+/** Exactly one session as `remote ls --json` prints it. */
+export const SessionJson = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    profile: z.string(),
+    source: z.enum(["run", "hook"]),
+    state: z.enum(["starting", "running", "exited", "lost"]),
+    exitCode: z.number().int().nullable(),
+    pid: z.number().int().nullable(),
+    cwd: z.string(),
+    createdAt: z.string(),
+    endedAt: z.string().nullable(),
+    clients: z.number().int(),
+  })
+  .meta({ id: "Session" });
+
+/** HOME-relative path -> file content, base64. Paths are checked again (no `..`, not absolute) before any write. */
+export const CredentialBundle = z.record(z.string().min(1).max(512), z.base64()).meta({ id: "CredentialBundle" });
+
+const Size = z.number().int().min(1).max(1000);
+
+export const CreateSessionBody = z
+  .object({
+    profile: z.string().min(1).describe("shell, claude, codex, gemini, opencode, agy, mistral (or an alias)"),
+    target: z.literal("local").optional().describe("Where the session runs; only local for now"),
+    displayName: z.string().optional().describe("Session name (default <profile>-<id>)"),
+    cwd: z.string().optional().describe("Working directory on the server (default: where serve runs)"),
+    resume: z.union([z.literal(true), z.string().min(1)]).optional().describe("true: the latest conversation; a string: that conversation id"),
+    model: z.string().optional(),
+    effort: z.string().optional(),
+    startupArgs: z.array(z.string()).max(1024).optional().describe("Arguments handed to the agent CLI unchanged"),
+    cols: Size.optional(),
+    rows: Size.optional(),
+    metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
+    credentials: CredentialBundle.optional(),
+  })
+  .strict();
+
+export const RenameBody = z.object({ displayName: z.string().min(1) }).strict();
+export const StopBody = z.object({ reason: z.string().max(1000).optional() }).strict();
+export const SendBody = z.object({ text: z.string(), enter: z.boolean().optional() }).strict();
+export const CredentialsBody = z.object({ credentials: CredentialBundle }).strict();
+
+// Queries are lenient about extra keys (cache busters); the token keys are refused earlier.
+export const LogsQuery = z.object({ lines: z.coerce.number().int().min(1).max(1_000_000).optional() });
+
+export const SessionList = z.object({ sessions: z.array(SessionJson) });
+export const LogsResult = z.object({ text: z.string(), offset: z.number().int().optional() });
+export const CredentialsResult = z.object({ updated: z.number().int(), skipped: z.boolean(), hash: z.string() });
+export const Health = z.object({ ok: z.literal(true), version: z.string() });
+
+/** Schemas with an id that others nest: registered up front so /openapi.json refs them under components. */
+export const NAMED_SCHEMAS: readonly z.ZodType[] = [ErrorBody, SessionJson, CredentialBundle];

@@ -1,0 +1,141 @@
+import { RemoteError } from "../../domain/errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { findSession, listSessions, liveSocket } from "../sessions/find.ts";
+import { renameSession, sendToSession, sessionText, stopSession } from "../sessions/manage.ts";
+import { runSession } from "../sessions/run.ts";
+import type { AttachData } from "./attach-relay.ts";
+import { offeredProtocols, WS_PROTOCOL } from "./auth.ts";
+import { decodeCredentialBundle, storeCredentials } from "./credentials.ts";
+import { jsonResponse } from "./errors.ts";
+import { defineRoute, type Route } from "./route.ts";
+import { CreateSessionBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";
+import { toSessionJson } from "./session-json.ts";
+
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
+
+/** /sessions: thin wrappers over the same use cases the CLI runs (target `local`). */
+export function sessionRoutes(app: AppDeps): Route[] {
+  const sessionJson = (ref: string) => toSessionJson(findSession(app, ref));
+  const session = { description: "The session, as `remote ls --json` prints it", schema: SessionJson };
+
+  return [
+    defineRoute({
+      method: "GET",
+      path: "/sessions",
+      operationId: "listSessions",
+      summary: "List sessions (running, and exited ones until pruned)",
+      responses: { 200: { description: "Every session", schema: SessionList } },
+      handle: () => jsonResponse(200, { sessions: listSessions(app).map(toSessionJson) }),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/sessions",
+      operationId: "createSession",
+      summary: "Start a session, detached, on target local (like `remote run --detach`)",
+      body: CreateSessionBody,
+      responses: { 201: session },
+      handle: async ({ body }) => {
+        // Bad credential paths fail here, before a session is started for nothing.
+        const credentials = body.credentials ? decodeCredentialBundle(body.credentials) : undefined;
+        // The session's PTY starts at the size the client asked for (there is no terminal here).
+        const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
+        const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
+        const { session: started } = await runSession(deps, {
+          profile: body.profile,
+          name: body.displayName,
+          cwd: body.cwd,
+          detach: true,
+          resume: body.resume,
+          model: body.model,
+          effort: body.effort,
+          args: body.startupArgs,
+          meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
+        });
+        if (credentials) storeCredentials(app, started.id, credentials);
+        return jsonResponse(201, sessionJson(started.id));
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/sessions/:ref",
+      operationId: "getSession",
+      summary: "One session by id, name, or unique id prefix",
+      responses: { 200: session },
+      handle: ({ params }) => jsonResponse(200, sessionJson(params.ref as string)),
+    }),
+    defineRoute({
+      method: "PATCH",
+      path: "/sessions/:ref",
+      operationId: "renameSession",
+      summary: "Rename a session",
+      body: RenameBody,
+      responses: { 200: session },
+      handle: ({ params, body }) => jsonResponse(200, sessionJson(renameSession(app, params.ref as string, body.displayName).id)),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/sessions/:ref/stop",
+      operationId: "stopSession",
+      summary: "Stop a session (SIGHUP, then TERM, then KILL); answers once it has exited",
+      body: StopBody,
+      responses: { 200: session },
+      handle: async ({ params, body }) => jsonResponse(200, toSessionJson(await stopSession(app, params.ref as string, body.reason))),
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/sessions/:ref/send",
+      operationId: "sendToSession",
+      summary: "Type text into a session (with Enter when enter is true)",
+      body: SendBody,
+      responses: { 204: { description: "Delivered to the session's terminal" } },
+      handle: async ({ params, body }) => {
+        await sendToSession(app, params.ref as string, body.text, body.enter ?? false);
+        return new Response(null, { status: 204 });
+      },
+    }),
+    defineRoute({
+      method: "GET",
+      path: "/sessions/:ref/logs",
+      operationId: "sessionLogs",
+      summary: "Scrollback as plain text (live, or what an exited session saved)",
+      query: LogsQuery,
+      responses: { 200: { description: "The text and, for a live session, the output offset it reflects", schema: LogsResult } },
+      handle: async ({ params, query }) => {
+        const { text, offset } = await sessionText(app, params.ref as string, query.lines);
+        return jsonResponse(200, offset === undefined ? { text } : { text, offset });
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/sessions/:ref/credentials",
+      operationId: "refreshCredentials",
+      summary: "Write credential files (0600) into the session's private dir; skipped when unchanged",
+      body: CredentialsBody,
+      responses: { 200: { description: "How many files were written, or skipped=true when the bundle hash is unchanged", schema: CredentialsResult } },
+      handle: ({ params, body }) => {
+        const files = decodeCredentialBundle(body.credentials);
+        return jsonResponse(200, storeCredentials(app, findSession(app, params.ref as string).id, files));
+      },
+    }),
+    defineRoute<undefined, undefined, AttachData>({
+      method: "GET",
+      path: "/sessions/:ref/attach",
+      operationId: "attachSession",
+      summary: "Attach over WebSocket: one host-protocol frame per binary message",
+      websocket: true,
+      responses: { 101: { description: "Switching to the WebSocket protocol" }, 426: { description: "Not a WebSocket upgrade request" } },
+      handle: ({ request, params, server }) => {
+        if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+          return jsonResponse(426, { code: "WEBSOCKET_REQUIRED", message: "Cannot attach over plain HTTP: this route is a WebSocket", hint: "Open it with a WebSocket client (subprotocol remote.v1)." }, { upgrade: "websocket" });
+        }
+        // Unknown -> 404, ended -> 409: both answered before the upgrade.
+        const found = findSession(app, params.ref as string);
+        const socketPath = liveSocket(found);
+        // Answer with remote.v1 when offered; never echo the bearer.<token> entry.
+        const headers: Record<string, string> = offeredProtocols(request).includes(WS_PROTOCOL) ? { "sec-websocket-protocol": WS_PROTOCOL } : {};
+        if (server.upgrade(request, { data: { sessionId: found.id, socketPath }, headers })) return undefined;
+        throw new RemoteError("UPGRADE_FAILED", `Cannot attach to session '${found.name}': the WebSocket upgrade failed`, "Retry with a WebSocket client.", "invalid");
+      },
+    }),
+  ];
+}
