@@ -41,7 +41,9 @@ describe("remote serve auth", () => {
   const record = async (response: Response) => {
     const text = await response.text();
     bodies.push(text);
-    return { status: response.status, text, json: text ? (JSON.parse(text) as { code?: string }) : {} };
+    // The browser page and its assets (public) are HTML, JS and CSS; everything else is JSON.
+    const isJson = response.headers.get("content-type")?.includes("json") ?? false;
+    return { status: response.status, text, json: text && isJson ? (JSON.parse(text) as { code?: string }) : {} };
   };
 
   beforeAll(async () => {

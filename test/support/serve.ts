@@ -27,9 +27,9 @@ export type ServeProcess = {
  * for its URL line. `home` is a tempHome(); its env is the server's env, so session hosts
  * it starts record themselves in the same store as `cli(home.env, ...)` sees.
  */
-export async function startServe(home: { readonly env: Record<string, string> }, extraArgs: readonly string[] = []): Promise<ServeProcess> {
+export async function startServe(home: { readonly env: Record<string, string> }, extraArgs: readonly string[] = [], command: readonly string[] = remoteCommand()): Promise<ServeProcess> {
   const data = home.env.REMOTE_HOME as string;
-  const proc = Bun.spawn([...remoteCommand(), "serve", "--port", "0", "--data", data, ...extraArgs], {
+  const proc = Bun.spawn([...command, "serve", "--port", "0", "--data", data, ...extraArgs], {
     env: home.env,
     cwd: repoRoot,
     stdin: "ignore",

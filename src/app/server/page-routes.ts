@@ -1,12 +1,35 @@
+import { pageHeaders } from "../web/page-headers.ts";
+import { pageBundleLoader, SCRIPT_PATH, STYLES_PATH, type PageFile } from "../web/page-bundle.ts";
+import page from "../web/page/index.html";
 import type { AppDeps } from "../deps.ts";
-import type { Route } from "./route.ts";
+import { defineRoute, type Route } from "./route.ts";
+
+/** The file, or 304 when the browser already holds this very version. */
+function serveFile(request: Request, file: PageFile): Response {
+  const headers = pageHeaders(file.contentType, file.etag);
+  if (request.headers.get("if-none-match") === file.etag) return new Response(null, { status: 304, headers });
+  return new Response(file.bytes, { status: 200, headers });
+}
 
 /**
- * The browser view's routes (GET / and its static assets) go here, declared with
- * `public: true` so they need no token (the page asks for it and uses it on the API and
- * the WebSocket). A wildcard last segment serves a folder: `/assets/:path*`.
- * Empty until the browser view lands; GET / is a 404 (behind auth) until then.
+ * The browser view: GET / and its two assets, public (no token needed to load them; the
+ * page asks for the token and sends it on the API and the WebSocket, never in a URL).
  */
 export function pageRoutes(_app: AppDeps): Route[] {
-  return [];
+  const bundle = pageBundleLoader(page);
+  const route = (path: string, operationId: string, summary: string, description: string, contentType: string, pick: (b: Awaited<ReturnType<typeof bundle>>) => PageFile) =>
+    defineRoute({
+      method: "GET",
+      path,
+      operationId,
+      summary,
+      public: true,
+      responses: { 200: { description, contentType }, 304: { description: "Not modified (If-None-Match matched the ETag)" } },
+      handle: async ({ request }) => serveFile(request, pick(await bundle())),
+    });
+  return [
+    route("/", "browserView", "The browser view: session list and terminal (it asks for the token)", "The page", "text/html", (b) => b.html),
+    route(SCRIPT_PATH, "browserViewScript", "The browser view's script (bundled xterm.js and the attach client)", "JavaScript", "text/javascript", (b) => b.script),
+    route(STYLES_PATH, "browserViewStyles", "The browser view's style sheet", "CSS", "text/css", (b) => b.styles),
+  ];
 }
