@@ -7,18 +7,12 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchEnv, ms, percentile, remoteCmd, spawnClient, type PtyClient } from "./harness.ts";
+import { benchEnv, drainTime, echoLatency, ms, percentile, remoteCmd, spawnClient, type BenchTarget } from "./harness.ts";
 
 const KEYS = Number(process.argv[process.argv.indexOf("--keys") + 1]) || 300;
 const DRAIN_BYTES = 16 * 1024 * 1024;
 
-type Target = {
-  name: string;
-  /** `command` is a shell command line (both run it with a shell). */
-  start: (name: string, command: string) => Promise<void>;
-  attach: (name: string) => PtyClient;
-  stop: (name: string) => Promise<void>;
-};
+type Target = BenchTarget;
 
 const { dir, env } = benchEnv();
 const run = async (argv: string[]) => {
@@ -40,42 +34,6 @@ const tmux: Target = {
   attach: (name) => spawnClient(["tmux", "-L", tmuxSock, "attach", "-t", name], env),
   stop: (name) => run(["tmux", "-L", tmuxSock, "kill-session", "-t", name]),
 };
-
-async function echoLatency(t: Target): Promise<number[]> {
-  // `cat` in a tty with echo on: the kernel echoes each key, the path is client -> host -> pty -> client.
-  await t.start("echo", "printf R$((1+1))EADY; stty -icanon; exec cat");
-  const c = t.attach("echo");
-  // Keys typed before the client is attached and raw would be echoed by our own PTY.
-  await c.waitFor("R2EADY", 0);
-  const samples: number[] = [];
-  const alphabet = "abcdefghijklmnopqrstuvwxyz";
-  // Warm up once, then measure.
-  for (let i = -5; i < KEYS; i++) {
-    const key = alphabet[(i + 26) % 26] as string;
-    const since = c.received();
-    const t0 = performance.now();
-    c.write(key);
-    const t1 = await c.waitFor(key, since);
-    if (i >= 0) samples.push(t1 - t0);
-  }
-  await c.kill();
-  await t.stop("echo");
-  return samples;
-}
-
-async function drain(t: Target, file: string): Promise<number> {
-  await t.start("drain", "exec bash --norc --noprofile");
-  const c = t.attach("drain");
-  c.write("PS1='$ '\r");
-  await c.waitFor("$ ");
-  const since = c.received();
-  const t0 = performance.now();
-  c.write(`cat ${file}; echo D$((1+1))NE\r`);
-  const t1 = await c.waitFor("D2NE", since, 120000);
-  await c.kill();
-  await t.stop("drain");
-  return t1 - t0;
-}
 
 async function attachToRedraw(t: Target, file: string): Promise<number[]> {
   await t.start("redraw", `less -S ${file}`);
@@ -102,8 +60,8 @@ writeFileSync(screenFile, Array.from({ length: 200 }, (_, i) => `MARK-LINE-${Str
 const results: Record<string, Record<string, string>> = {};
 try {
   for (const t of [remote, tmux]) {
-    const echo = await echoLatency(t);
-    const drained = await drain(t, big);
+    const echo = await echoLatency(t, KEYS);
+    const drained = await drainTime(t, big);
     const redraw = await attachToRedraw(t, screenFile);
     results[t.name] = {
       "echo p50": ms(percentile(echo, 50)),

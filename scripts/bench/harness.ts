@@ -72,3 +72,54 @@ export const percentile = (values: number[], p: number) => {
 };
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+/** A way to run and attach to sessions, for the measurements below. `command` is a shell command line. */
+export type BenchTarget = {
+  readonly name: string;
+  readonly start: (name: string, command: string) => Promise<void>;
+  readonly attach: (name: string) => PtyClient;
+  readonly stop: (name: string) => Promise<void>;
+};
+
+/** Keystroke echo latency through an attached client: client -> host -> pty -> client. */
+export async function echoLatency(t: BenchTarget, keys: number): Promise<number[]> {
+  // `cat` in a tty with echo on: the kernel echoes each key.
+  await t.start("echo", "printf R$((1+1))EADY; stty -icanon; exec cat");
+  const c = t.attach("echo");
+  // Keys typed before the client is attached and raw would be echoed by our own PTY.
+  await c.waitFor("R2EADY", 0);
+  const samples: number[] = [];
+  const alphabet = "abcdefghijklmnopqrstuvwxyz";
+  // Warm up once, then measure.
+  for (let i = -5; i < keys; i++) {
+    const key = alphabet[(i + 26) % 26] as string;
+    const since = c.received();
+    const t0 = performance.now();
+    c.write(key);
+    const t1 = await c.waitFor(key, since);
+    if (i >= 0) samples.push(t1 - t0);
+  }
+  await c.kill();
+  await t.stop("echo");
+  return samples;
+}
+
+/**
+ * Time from typing `cat file` to seeing the marker after it: the whole file drained to the
+ * client. `stats.received` gets the characters the client saw (less than the file when the
+ * client fell out of the retained window and got a screen snapshot instead).
+ */
+export async function drainTime(t: BenchTarget, file: string, stats: { received?: number } = {}): Promise<number> {
+  await t.start("drain", "exec bash --norc --noprofile");
+  const c = t.attach("drain");
+  c.write("PS1='$ '\r");
+  await c.waitFor("$ ");
+  const since = c.received();
+  const t0 = performance.now();
+  c.write(`cat ${file}; echo D$((1+1))NE\r`);
+  const t1 = await c.waitFor("D2NE", since, 120000);
+  stats.received = c.received() - since;
+  await c.kill();
+  await t.stop("drain");
+  return t1 - t0;
+}

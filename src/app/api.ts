@@ -68,3 +68,43 @@ export async function logs(ref: string, options: { lines?: number; deps?: AppDep
 export async function prune(deps?: AppDeps) {
   return pruneSessions(await realDeps(deps));
 }
+
+/** Control plane client (`remote serve`'s HTTP API) and the reconnecting WebSocket attach. */
+export { createRemoteClient, type CreateSessionRequest, type RemoteClient, type RemoteClientOptions, type RemoteSession } from "./remote/client.ts";
+export { openRemoteAttach, type RemoteAttach, type RemoteAttachOptions } from "./remote/ws-attach.ts";
+
+/** Control plane server: the handler for your own Bun.serve, or the whole `remote serve` (token file, listen) in this process. */
+export { createHttpHandler, type HttpHandler, type HttpHandlerOptions } from "./server/http-handler.ts";
+export async function serve(options: { host?: string; port?: number; maxBodyBytes?: number; version?: string; deps?: AppDeps } = {}) {
+  const { startControlPlane } = await import("./server/listen.ts");
+  return startControlPlane(await realDeps(options.deps), { host: options.host ?? "127.0.0.1", port: options.port ?? 7070, version: options.version ?? "api", maxBodyBytes: options.maxBodyBytes });
+}
+
+/** Delegation (issue 4): background agent jobs under a concurrency cap, throttle-aware. */
+export type { JobRecord, JobState } from "../domain/jobs/job.ts";
+export type { DelegateOptions } from "./jobs/delegate.ts";
+export type { PassReport } from "./jobs/conduct.ts";
+/** Record a job and start it if a slot is free (like `remote delegate`); resolves with the job. */
+export async function delegate(options: import("./jobs/delegate.ts").DelegateOptions & { deps?: AppDeps }) {
+  const [{ delegateJob }, deps] = await Promise.all([import("./jobs/delegate.ts"), realDeps(options.deps)]);
+  return delegateJob(deps, options);
+}
+/** Every job, oldest first (`remote jobs ls --json`). */
+export async function listJobs(deps?: AppDeps) {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/manage.ts"), import("./jobs/events.ts"), realDeps(deps)]);
+  return m.listJobs(d, createJobEvents(d));
+}
+/** Resolves once the job is done or failed (`remote jobs wait`). */
+export async function waitJob(ref: string, deps?: AppDeps) {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/manage.ts"), import("./jobs/events.ts"), realDeps(deps)]);
+  return m.waitJob(d, ref, createJobEvents(d));
+}
+export async function cancelJob(ref: string, deps?: AppDeps) {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/manage.ts"), import("./jobs/events.ts"), realDeps(deps)]);
+  return m.cancelJob(d, ref, createJobEvents(d));
+}
+/** One conductor pass: reconcile, resume due throttled jobs, start pending ones FIFO under the cap. */
+export async function conductPass(options: { maxConcurrent?: number; deps?: AppDeps } = {}) {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/conduct.ts"), import("./jobs/events.ts"), realDeps(options.deps)]);
+  return m.conductPass(d, createJobEvents(d), { maxConcurrent: options.maxConcurrent });
+}

@@ -14,3 +14,4 @@ export const exitCodeOf = (outcome: AttachOutcome): number => {
 
 export const refArg = { type: "positional", required: true, description: "Session id or name" } as const;
 export const jsonArg = { type: "boolean", description: "Print JSON for scripts" } as const;
+export const jobArg = { type: "positional", required: true, description: "Job id, name or unique id prefix" } as const;

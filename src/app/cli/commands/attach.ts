@@ -1,7 +1,10 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
+import { attachRemoteSession } from "../../remote/attach.ts";
+import { routeSessionRef } from "../../remote/sessions.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
+import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -9,9 +12,13 @@ export default (ctx: CliContext) =>
     args: {
       ref: refArg,
       "read-only": { type: "boolean", description: "Watch only: keys and resizes are not sent" },
+      remote: remoteArg,
     },
     run: async ({ args }) => {
-      const outcome = await attachSession(ctx.deps(), args.ref, { readOnly: args["read-only"] ?? false });
+      const deps = ctx.deps();
+      const readOnly = args["read-only"] ?? false;
+      const route = routeSessionRef(deps, args.remote, args.ref);
+      const outcome = route.kind === "remote" ? await attachRemoteSession(deps, route.target, args.ref, { readOnly }) : await attachSession(deps, args.ref, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },
   });

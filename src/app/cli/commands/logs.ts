@@ -2,7 +2,10 @@ import { defineCommand } from "citty";
 import { stripAnsi } from "../../../domain/ansi.ts";
 import type { CliContext } from "../context.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
+import { createRemoteClient } from "../../remote/client.ts";
+import { followRemoteOutput, routeSessionRef } from "../../remote/sessions.ts";
 import { refArg } from "./_shared.ts";
+import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -12,18 +15,32 @@ export default (ctx: CliContext) =>
       follow: { type: "boolean", alias: "f", description: "Keep printing new output until the session exits" },
       lines: { type: "string", alias: "n", description: "Only the last N lines" },
       raw: { type: "boolean", description: "With --follow: keep escape sequences" },
+      remote: remoteArg,
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
       const lines = args.lines === undefined ? undefined : Math.max(0, Number.parseInt(args.lines, 10) || 0);
+      const decoder = new TextDecoder();
+      const print = (data: Uint8Array) => {
+        const chunk = decoder.decode(data, { stream: true });
+        deps.stdout(args.raw ? chunk : stripAnsi(chunk));
+      };
+      const route = routeSessionRef(deps, args.remote, args.ref);
+      if (route.kind === "remote") {
+        const client = createRemoteClient(route.target);
+        const session = await client.get(args.ref);
+        const { text, offset } = await client.logs(session.id, lines);
+        if (text) deps.stdout(`${text}\n`);
+        if (!args.follow || offset === undefined || session.state === "exited" || session.state === "lost") return;
+        await followRemoteOutput(deps, route.target, session.id, offset, print);
+        return;
+      }
       const { session, text, offset } = await sessionText(deps, args.ref, lines);
       if (text) deps.stdout(`${text}\n`);
       if (!args.follow || offset === undefined || !session.socketPath) return;
-      const decoder = new TextDecoder();
       await followOutput(deps, session.socketPath, offset, (data, isSnapshot) => {
         if (isSnapshot) return; // fell out of the window: the text above already covers the screen
-        const chunk = decoder.decode(data, { stream: true });
-        deps.stdout(args.raw ? chunk : stripAnsi(chunk));
+        print(data);
       });
     },
   });

@@ -1,35 +1,30 @@
 import { defineCommand } from "citty";
 import { json, table, type CliContext } from "../context.ts";
 import { listSessions } from "../../sessions/find.ts";
+import { toSessionJson } from "../../server/session-json.ts";
+import { resolveRemote } from "../../remote/config.ts";
+import { listRemoteSessions } from "../../remote/sessions.ts";
 import { jsonArg } from "./_shared.ts";
+import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "ls", description: "List sessions (running, and exited ones until pruned)." },
-    args: { json: jsonArg },
-    run: ({ args }) => {
+    meta: { name: "ls", description: "List sessions (running, and exited ones until pruned), here and on the configured or given remote." },
+    args: { json: jsonArg, remote: remoteArg },
+    run: async ({ args }) => {
       const deps = ctx.deps();
-      const sessions = listSessions(deps).map((s) => ({
-        id: s.id,
-        name: s.name,
-        profile: s.profile,
-        source: s.source,
-        state: s.view,
-        exitCode: s.exitCode ?? null,
-        pid: s.pid ?? null,
-        cwd: s.cwd,
-        createdAt: s.createdAt,
-        endedAt: s.endedAt ?? null,
-        clients: s.view === "running" ? s.clients : 0,
-      }));
+      const local = listSessions(deps).map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
+      const target = resolveRemote(deps, args.remote);
+      const remote = target ? await listRemoteSessions(target) : undefined;
+      // An unreachable remote must not hide the local sessions: warn and go on.
+      if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
+      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       const state = (s: (typeof sessions)[number]) => (s.state === "exited" ? `exited(${s.exitCode ?? "?"})` : s.state);
-      deps.stdout(
-        table(
-          ["ID", "NAME", "PROFILE", "STATE", "PID", "CLIENTS", "CREATED", "CWD"],
-          sessions.map((s) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd]),
-        ),
-      );
+      const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
+      const header = ["ID", "NAME", "PROFILE", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
+      // LOCATION only when a remote is in play: a local-only listing looks as it always did.
+      deps.stdout(target ? table(["LOCATION", ...header], sessions.map((s) => [s.location, ...row(s)])) : table(header, sessions.map(row)));
     },
   });

@@ -1,14 +1,23 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { renameSession } from "../../sessions/manage.ts";
+import { createRemoteClient } from "../../remote/client.ts";
+import { routeSessionRef } from "../../remote/sessions.ts";
 import { refArg } from "./_shared.ts";
+import { remoteArg, where } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "rename", description: "Give a session a new name." },
-    args: { ref: refArg, name: { type: "positional", required: true, description: "The new name" } },
-    run: ({ args }) => {
+    args: { ref: refArg, name: { type: "positional", required: true, description: "The new name" }, remote: remoteArg },
+    run: async ({ args }) => {
       const deps = ctx.deps();
+      const route = routeSessionRef(deps, args.remote, args.ref);
+      if (route.kind === "remote") {
+        const s = await createRemoteClient(route.target).rename(args.ref, args.name);
+        deps.stderr(`renamed ${s.id} to ${s.name} on ${where(route.target.url)}\n`);
+        return;
+      }
       const s = renameSession(deps, args.ref, args.name);
       deps.stderr(`renamed ${s.id} to ${s.name}\n`);
     },

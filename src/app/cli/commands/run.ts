@@ -3,6 +3,8 @@ import { resumeFromFlag } from "../argv.ts";
 import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { exitCodeOf } from "./_shared.ts";
+import { remoteArg, where } from "./_remote.ts";
+import { requireRemote, runRemoteSession } from "../../remote/sessions.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -16,6 +18,7 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
+      remote: remoteArg,
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
@@ -32,6 +35,18 @@ export default (ctx: CliContext) =>
       if (args["dry-run"]) {
         const { command, args: argv, cwd } = planRun(deps, options);
         deps.stdout(json({ command, args: argv, cwd }));
+        return;
+      }
+      if (args.remote !== undefined) {
+        const target = requireRemote(deps, args.remote);
+        // Only an explicit --cwd travels: this machine's directory means nothing over there.
+        const remote = await runRemoteSession(deps, target, options);
+        if (!remote.attached) {
+          deps.stdout(`${remote.session.id}\n`);
+          deps.stderr(`started ${remote.session.name} on ${where(target.url)}: attach with \`remote attach ${remote.session.name} --remote ${target.url}\`\n`);
+          return;
+        }
+        ctx.setExitCode(exitCodeOf(remote.attached));
         return;
       }
       const result = await runSession(deps, options);

@@ -1,7 +1,10 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { sendToSession } from "../../sessions/manage.ts";
+import { createRemoteClient } from "../../remote/client.ts";
+import { routeSessionRef } from "../../remote/sessions.ts";
 import { refArg } from "./_shared.ts";
+import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -10,8 +13,12 @@ export default (ctx: CliContext) =>
       ref: refArg,
       text: { type: "positional", required: true, description: "The text to send" },
       enter: { type: "boolean", description: "Press Enter after the text" },
+      remote: remoteArg,
     },
     run: async ({ args }) => {
-      await sendToSession(ctx.deps(), args.ref, args.text, args.enter ?? false);
+      const deps = ctx.deps();
+      const route = routeSessionRef(deps, args.remote, args.ref);
+      if (route.kind === "remote") return createRemoteClient(route.target).send(args.ref, args.text, args.enter ?? false);
+      await sendToSession(deps, args.ref, args.text, args.enter ?? false);
     },
   });

@@ -1,14 +1,24 @@
 import { defineCommand } from "citty";
 import { json, type CliContext } from "../context.ts";
 import { stopSession } from "../../sessions/manage.ts";
+import { createRemoteClient } from "../../remote/client.ts";
+import { routeSessionRef } from "../../remote/sessions.ts";
 import { jsonArg, refArg } from "./_shared.ts";
+import { remoteArg, where } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "stop", description: "Stop a session (the agent gets SIGHUP, then SIGTERM, then SIGKILL)." },
-    args: { ref: refArg, reason: { type: "string", description: "Recorded in the host log" }, json: jsonArg },
+    args: { ref: refArg, reason: { type: "string", description: "Recorded in the host log" }, json: jsonArg, remote: remoteArg },
     run: async ({ args }) => {
       const deps = ctx.deps();
+      const route = routeSessionRef(deps, args.remote, args.ref);
+      if (route.kind === "remote") {
+        const s = await createRemoteClient(route.target).stop(args.ref, args.reason);
+        if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.state, exitCode: s.exitCode ?? null, location: where(route.target.url) }));
+        deps.stderr(`stopped ${s.name} (${s.id}) on ${where(route.target.url)}${s.exitCode !== undefined ? `, exit code ${s.exitCode ?? "none (signal)"}` : ""}\n`);
+        return;
+      }
       const s = await stopSession(deps, args.ref, args.reason);
       if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.view, exitCode: s.exitCode ?? null }));
       deps.stderr(`stopped ${s.name} (${s.id})${s.exitCode !== undefined ? `, exit code ${s.exitCode ?? "none (signal)"}` : ""}\n`);

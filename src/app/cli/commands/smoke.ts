@@ -1,0 +1,29 @@
+import { defineCommand } from "citty";
+import { isRemoteError } from "../../../domain/errors.ts";
+import type { CliContext } from "../context.ts";
+import { requireRemote, smokeRemote } from "../../remote/sessions.ts";
+import { remoteArg } from "./_remote.ts";
+
+export default (ctx: CliContext) =>
+  defineCommand({
+    meta: { name: "smoke", description: "Check a control plane end to end: start a session, wait for its terminal, stop it (exit 1 on any failure)." },
+    args: {
+      profile: { type: "positional", required: true, description: "The profile to start, e.g. shell or claude" },
+      remote: remoteArg,
+      timeout: { type: "string", description: "Seconds to wait for the terminal (default 30)" },
+    },
+    run: async ({ args }) => {
+      const deps = ctx.deps();
+      const seconds = args.timeout === undefined ? 30 : Number(args.timeout);
+      try {
+        const target = requireRemote(deps, args.remote);
+        const result = await smokeRemote(deps, target, args.profile, { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000 });
+        deps.stdout(`smoke ok: ${args.profile} session ${result.session.id} on ${result.location}: terminal open after ${result.openedAfterMs} ms, stopped\n`);
+      } catch (error) {
+        // A smoke check fails with 1 whatever went wrong (a refused profile is a failed check, not a typo in our flags).
+        if (!isRemoteError(error)) throw error;
+        deps.stderr(`remote: smoke failed: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ""}`);
+        ctx.setExitCode(1);
+      }
+    },
+  });

@@ -1,0 +1,78 @@
+/**
+ * The person's side of an attach, whatever carries the bytes (Unix socket locally,
+ * WebSocket to a control plane): raw mode, the Ctrl+P Ctrl+Q detach chord with its
+ * lone-Ctrl+P timeout, resizes on SIGWINCH, and restoring the terminal afterwards.
+ */
+import { DETACH_CHORD_WAIT_MS, feedDetachKeys, flushDetachKeys, initialDetachState } from "../../domain/detach-keys.ts";
+import type { ExitInfo } from "../../domain/host-protocol.ts";
+import type { TerminalPort } from "../../domain/ports.ts";
+
+export type AttachOutcome =
+  | { readonly kind: "detached" }
+  | { readonly kind: "exited"; readonly exitCode: number | null; readonly signal: string | null }
+  | { readonly kind: "lost" };
+
+/** Undo modes a session may have left on in the person's terminal (alt screen, mouse, paste, keypad). */
+export const TERMINAL_RESTORE = "\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>\x1b[0m";
+
+export type TerminalHandlers = {
+  /** Keys to deliver to the session (never called when read-only). */
+  readonly input: (data: Uint8Array) => void;
+  /** The person pressed the detach chord. */
+  readonly detach: () => void;
+  /** The terminal changed size (never called when read-only). */
+  readonly resize: (size: { cols: number; rows: number }) => void;
+};
+
+/** Takes the terminal over (raw mode, key and resize handlers); the returned function gives it back. */
+export function holdTerminal(term: TerminalPort, handlers: TerminalHandlers, options: { readonly readOnly?: boolean | undefined } = {}): () => void {
+  let detachState = initialDetachState;
+  let chordTimer: ReturnType<typeof setTimeout> | undefined;
+  const forward = (data: Uint8Array) => {
+    if (data.length > 0 && !options.readOnly) handlers.input(data);
+  };
+
+  const offInput = term.onInput((data) => {
+    clearTimeout(chordTimer);
+    const step = feedDetachKeys(detachState, data);
+    detachState = step.state;
+    forward(step.forward);
+    if (step.detach) return handlers.detach();
+    // A lone Ctrl+P is forwarded if its Ctrl+Q does not follow soon.
+    if (detachState.pending) {
+      chordTimer = setTimeout(() => {
+        const flushed = flushDetachKeys(detachState);
+        detachState = flushed.state;
+        forward(flushed.forward);
+      }, DETACH_CHORD_WAIT_MS);
+    }
+  });
+  const offResize = term.onResize(() => {
+    if (!options.readOnly) handlers.resize(term.size());
+  });
+  term.setRaw(true);
+
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    clearTimeout(chordTimer);
+    offInput();
+    offResize();
+    term.setRaw(false);
+    if (term.isTTY) term.write(TERMINAL_RESTORE);
+  };
+}
+
+/** The line shown when an attach ends; `reattach` is the command that gets the person back. */
+export function attachEndMessage(outcome: AttachOutcome, name: string, reattach: string): string {
+  if (outcome.kind === "detached") return `\r\n[detached from ${name}: re-attach with \`${reattach}\`]\r\n`;
+  if (outcome.kind === "exited") {
+    // No code and no signal: a remote session that ended while we were away (only its record is left).
+    const how = outcome.signal ? `killed by ${outcome.signal}` : outcome.exitCode === null ? "ended without an exit code (stopped by a signal)" : `exited with code ${outcome.exitCode}`;
+    return `\r\n[session ${name} ${how}]\r\n`;
+  }
+  return `\r\n[lost connection to session ${name}; it may still be running: \`remote ls\`]\r\n`;
+}
+
+export const outcomeOfExit = (exit: ExitInfo): AttachOutcome => ({ kind: "exited", ...exit });
