@@ -23,6 +23,8 @@ export type SessionRecord = {
   readonly pid?: number | undefined;
   readonly socketPath?: string | undefined;
   readonly exitCode?: number | null | undefined;
+  /** The signal that ended the agent, when it did not exit by itself (exitCode is then null). */
+  readonly exitSignal?: string | undefined;
   readonly clients: number;
   readonly createdAt: string;
   readonly endedAt?: string | undefined;

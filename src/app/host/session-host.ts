@@ -178,7 +178,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
 
   const done = child.exited.then(async (exit) => {
     exited = exit;
-    setRecord({ state: "exited", exitCode: exit.exitCode, endedAt: deps.clock.now().toISOString(), clients: 0 });
+    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 });
     try {
       options.saveScrollback((await screen.text()).text);
     } catch (error) {

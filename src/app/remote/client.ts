@@ -18,6 +18,7 @@ export const RemoteSessionSchema = z
     source: z.string(),
     state: z.string(),
     exitCode: z.number().nullable().optional(),
+    signal: z.string().nullable().optional(),
     pid: z.number().nullable().optional(),
     cwd: z.string(),
     createdAt: z.string(),

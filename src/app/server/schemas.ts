@@ -12,6 +12,7 @@ export const SessionJson = z
     source: z.enum(["run", "hook"]),
     state: z.enum(["starting", "running", "exited", "lost"]),
     exitCode: z.number().int().nullable(),
+    signal: z.string().nullable().describe("The signal that ended it, when it did not exit by itself"),
     pid: z.number().int().nullable(),
     cwd: z.string(),
     createdAt: z.string(),

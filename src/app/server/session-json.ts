@@ -9,6 +9,7 @@ export function toSessionJson(s: SessionListing) {
     source: s.source,
     state: s.view,
     exitCode: s.exitCode ?? null,
+    signal: s.exitSignal ?? null,
     pid: s.pid ?? null,
     cwd: s.cwd,
     createdAt: s.createdAt,

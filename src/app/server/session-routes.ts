@@ -50,8 +50,9 @@ export function sessionRoutes(app: AppDeps): Route[] {
           effort: body.effort,
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
+          // In place before the agent starts, so it never runs without them.
+          beforeLaunch: credentials ? (id) => storeCredentials(app, id, credentials) : undefined,
         });
-        if (credentials) storeCredentials(app, started.id, credentials);
         return jsonResponse(201, sessionJson(started.id));
       },
     }),

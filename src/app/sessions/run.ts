@@ -16,6 +16,10 @@ export type RunOptions = {
   readonly model?: string | undefined;
   readonly effort?: string | undefined;
   readonly args?: readonly string[] | undefined;
+  /** Stored with the session from its first write (a delegated job marks its sessions with its claim). */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+  /** Runs once the session is recorded and before its agent starts (e.g. to put its credential files in place). */
+  readonly beforeLaunch?: ((sessionId: string) => void) | undefined;
 };
 
 export type RunPlan = { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
@@ -52,12 +56,13 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
     socketPath: socketPathFor(deps.config.paths, id),
     clients: 0,
     createdAt: deps.clock.now().toISOString(),
-    meta: {},
+    meta: options.meta ?? {},
   };
   const store = deps.store();
   store.insert(record);
   let host;
   try {
+    options.beforeLaunch?.(id);
     host = await deps.launcher.launch(id, deps.env, deps.terminal.size());
   } catch (error) {
     store.update(id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });

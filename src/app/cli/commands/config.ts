@@ -9,11 +9,20 @@ const unknownKey = (key: string) =>
 
 /** Reads the token from stdin: up to the first newline (a person pasting) or the end (a pipe). */
 async function readTokenFromStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write("paste the token, then press Enter: ");
+  const tty = process.stdin.isTTY === true;
+  // A pasted secret must not stay on the screen (or in a terminal recording).
+  const echo = (on: boolean) => tty && Bun.spawnSync(["stty", on ? "echo" : "-echo"], { stdin: "inherit", stdout: "ignore", stderr: "ignore" });
+  if (tty) process.stderr.write("paste the token, then press Enter (it is not shown): ");
+  echo(false);
   let text = "";
-  for await (const chunk of process.stdin) {
-    text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk as Uint8Array);
-    if (text.includes("\n")) break;
+  try {
+    for await (const chunk of process.stdin) {
+      text += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk as Uint8Array);
+      if (text.includes("\n")) break;
+    }
+  } finally {
+    echo(true);
+    if (tty) process.stderr.write("\n");
   }
   return text.split("\n")[0] ?? "";
 }

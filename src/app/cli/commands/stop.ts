@@ -6,6 +6,12 @@ import { routeSessionRef } from "../../remote/sessions.ts";
 import { jsonArg, refArg } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
 
+const how = (s: { exitCode?: number | null | undefined; signal?: string | null | undefined; exitSignal?: string | undefined }) => {
+  const signal = s.signal ?? s.exitSignal;
+  if (typeof s.exitCode === "number") return `, exit code ${s.exitCode}`;
+  return signal ? `, killed by ${signal}` : "";
+};
+
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "stop", description: "Stop a session (the agent gets SIGHUP, then SIGTERM, then SIGKILL)." },
@@ -16,11 +22,11 @@ export default (ctx: CliContext) =>
       if (route.kind === "remote") {
         const s = await createRemoteClient(route.target).stop(args.ref, args.reason);
         if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.state, exitCode: s.exitCode ?? null, location: where(route.target.url) }));
-        deps.stderr(`stopped ${s.name} (${s.id}) on ${where(route.target.url)}${s.exitCode !== undefined ? `, exit code ${s.exitCode ?? "none (signal)"}` : ""}\n`);
+        deps.stderr(`stopped ${s.name} (${s.id}) on ${where(route.target.url)}${how(s)}\n`);
         return;
       }
       const s = await stopSession(deps, args.ref, args.reason);
       if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.view, exitCode: s.exitCode ?? null }));
-      deps.stderr(`stopped ${s.name} (${s.id})${s.exitCode !== undefined ? `, exit code ${s.exitCode ?? "none (signal)"}` : ""}\n`);
+      deps.stderr(`stopped ${s.name} (${s.id})${how(s)}\n`);
     },
   });
