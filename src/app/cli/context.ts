@@ -3,6 +3,8 @@ import type { AppDeps } from "../deps.ts";
 /** What every command file receives from the entry: lazily built deps and the argv tail after `--`. */
 export type CliContext = {
   readonly deps: () => AppDeps;
+  /** Builds the deps with some environment changed (e.g. `serve --data` is REMOTE_HOME for it and every host it starts). */
+  readonly depsWithEnv: (overrides: Readonly<Record<string, string>>) => AppDeps;
   readonly passthrough: readonly string[];
   readonly setExitCode: (code: number) => void;
   readonly version: string;

@@ -11,12 +11,13 @@ const isCittyUsageError = (error: unknown): error is Error & { code: string } =>
  * The CLI edge: parse, run one command, and translate errors once: message + hint on
  * stderr, exit 2 for usage, 1 for failures; only unexpected errors show a stack.
  */
-export async function runCli(rawArgs: readonly string[], version: string, makeDeps: () => AppDeps): Promise<number> {
+export async function runCli(rawArgs: readonly string[], version: string, makeDeps: (envOverrides?: Readonly<Record<string, string>>) => AppDeps): Promise<number> {
   const { argv, passthrough } = normalizeArgv(rawArgs);
   let deps: AppDeps | undefined;
   const lazyDeps = () => (deps ??= makeDeps());
   let exitCode = 0;
-  const cli = createCli({ deps: lazyDeps, passthrough, version, setExitCode: (code) => (exitCode = code) });
+  const depsWithEnv = (overrides: Readonly<Record<string, string>>) => (deps = makeDeps(overrides));
+  const cli = createCli({ deps: lazyDeps, depsWithEnv, passthrough, version, setExitCode: (code) => (exitCode = code) });
 
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
     process.stdout.write(`${version}\n`);

@@ -27,10 +27,8 @@ export default (ctx: CliContext) =>
     run: async ({ args }) => {
       const port = integerFlag("--port", args.port, 0, 65535) as number;
       const maxBodyBytes = integerFlag("--max-body", args["max-body"], 1, 1024 * 1024 * 1024);
-      // --data is this process's REMOTE_HOME, and so that of every session host it starts
-      // (they inherit the environment): set before the deps are first built.
-      if (args.data !== undefined) process.env.REMOTE_HOME = resolve(args.data);
-      const deps = ctx.deps();
+      // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
+      const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });
       const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes });
       deps.stderr(`remote control plane on ${plane.url}\n`);
       deps.stderr(`token file: ${plane.tokenFile}\n`);
