@@ -10,6 +10,14 @@ import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
 import { sessionDirFor } from "./domain/config.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
+import { createGitAdapter } from "./adapters/git/git-adapter.ts";
+import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
+import { createJobLauncher } from "./adapters/process/job-launcher.ts";
+import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
+import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
+import { createSecretFiles } from "./adapters/store/secret-files.ts";
+import { withJobEnv } from "./domain/config.ts";
+import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { AppDeps } from "./app/deps.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
@@ -19,7 +27,9 @@ const selfCommand = (): string[] =>
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
-  const config = loadConfig(env);
+  const config = withJobEnv(loadConfig(env), env, Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
+  let jobStore: JobStorePort | undefined;
+  let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   let store: SessionStorePort | undefined;
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
@@ -54,5 +64,11 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
+    jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
+    accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
+    secrets: createSecretFiles(join(config.paths.home, "accounts")),
+    git: createGitAdapter(),
+    spawner: createCommandSpawn(),
+    jobLauncher: createJobLauncher({ selfCommand: selfCommand(), process: proc }),
   };
 }

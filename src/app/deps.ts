@@ -12,6 +12,12 @@ import type {
   RandomPort,
   SessionStorePort,
   TerminalPort,
+  JobStorePort,
+  AccountStorePort,
+  SecretStorePort,
+  GitPort,
+  CommandSpawnPort,
+  JobLauncherPort,
 } from "../domain/ports.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
@@ -42,4 +48,14 @@ export type AppDeps = {
   readonly onUncaughtError: (handler: (error: unknown) => void) => void;
   /** Registers a handler for a process signal; returns the unregister function. */
   readonly onSignal: (signal: NodeJS.Signals, handler: () => void) => () => void;
+  /** Delegation (issue 4): jobs and accounts live in the session store's file, opened on first use. */
+  readonly jobStore: () => JobStorePort;
+  readonly accounts: () => AccountStorePort;
+  /** Account tokens, one 0600 file each in REMOTE_HOME/accounts. */
+  readonly secrets: SecretStorePort;
+  readonly git: GitPort;
+  /** Runs a headless agent CLI with its output in a file. */
+  readonly spawner: CommandSpawnPort;
+  /** Starts `remote __job` runners, detached. */
+  readonly jobLauncher: JobLauncherPort;
 };

@@ -10,6 +10,13 @@ export const ConfigFileSchema = z
     max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
     plugins: z.array(z.string()).optional(),
     plugin: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
+    /** Delegation: default cap of slot-holding jobs (`--max-concurrent`). */
+    max_concurrent: z.number().int().min(1).max(1000).optional(),
+    /** Delegation: base and ceiling of the full-jitter throttle backoff. */
+    job_backoff_base_ms: z.number().int().min(1).optional(),
+    job_backoff_cap_ms: z.number().int().min(1).optional(),
+    /** Delegation: how long a claimed job may wait for its runner before it is relaunched. */
+    job_claim_grace_ms: z.number().int().min(0).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -32,11 +39,45 @@ export type RemoteConfig = {
   /** Absolute plugin module paths, config.toml's list first, then REMOTE_HOME/plugins. */
   readonly plugins: readonly string[];
   readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Delegation knobs (issue 4). */
+  readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
 };
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Delegation settings (config.toml keys in comments; env overrides via withJobEnv). */
+export type JobsConfig = {
+  /** max_concurrent, default 4. */
+  readonly maxConcurrent: number;
+  /** job_backoff_base_ms / REMOTE_BACKOFF_BASE_MS, default 60 s. */
+  readonly backoffBaseMs: number;
+  /** job_backoff_cap_ms / REMOTE_BACKOFF_CAP_MS, default 30 min. */
+  readonly backoffCapMs: number;
+  /** job_claim_grace_ms / REMOTE_JOB_CLAIM_GRACE_MS, default 10 s. */
+  readonly claimGraceMs: number;
+  /** IANA zone for reset times a provider prints without one (codex prints local time). */
+  readonly timeZone: string;
+};
+
+export const DEFAULT_MAX_CONCURRENT = 4;
+
+const envInt = (raw: string | undefined, fallback: number): number => (raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : fallback);
+
+/** Environment overrides of the delegation knobs (tests use short backoffs and grace periods). */
+export function withJobEnv(config: RemoteConfig, env: Readonly<Record<string, string | undefined>>, timeZone: string): RemoteConfig {
+  return {
+    ...config,
+    jobs: {
+      ...config.jobs,
+      backoffBaseMs: envInt(env.REMOTE_BACKOFF_BASE_MS, config.jobs.backoffBaseMs),
+      backoffCapMs: envInt(env.REMOTE_BACKOFF_CAP_MS, config.jobs.backoffCapMs),
+      claimGraceMs: envInt(env.REMOTE_JOB_CLAIM_GRACE_MS, config.jobs.claimGraceMs),
+      timeZone,
+    },
+  };
+}
 
 /** Unix socket paths are limited to ~104-108 bytes: fall back to a short per-home dir. */
 export const MAX_SOCKET_PATH = 100;
@@ -64,6 +105,13 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     scrollback: file.scrollback ?? 10000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
+    jobs: {
+      maxConcurrent: file.max_concurrent ?? DEFAULT_MAX_CONCURRENT,
+      backoffBaseMs: file.job_backoff_base_ms ?? 60_000,
+      backoffCapMs: file.job_backoff_cap_ms ?? 30 * 60_000,
+      claimGraceMs: file.job_claim_grace_ms ?? 10_000,
+      timeZone: "UTC",
+    },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
   };
 }

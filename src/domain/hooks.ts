@@ -1,4 +1,5 @@
 import type { SessionRecord } from "./session.ts";
+import type { JobRecord } from "./jobs/job.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
@@ -6,6 +7,13 @@ export type RemoteHooks = {
   "session:exit": (event: { readonly session: SessionRecord; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
   "session:attach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
   "session:detach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+  /** Delegated jobs (issue 4): the payload is the job as stored after the move. */
+  "job:queued": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  "job:start": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  "job:throttle": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  "job:resume": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  "job:done": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  "job:fail": (event: { readonly job: JobRecord }) => void | Promise<void>;
 };
 export type RemoteHookName = keyof RemoteHooks;
 

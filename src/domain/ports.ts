@@ -5,6 +5,9 @@
 import type { HookEvent } from "./enrollment.ts";
 import type { Frame } from "./host-protocol.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts";
+import type { AdmissionState } from "./jobs/admission.ts";
+import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
+import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
 
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
@@ -119,6 +122,8 @@ export type GitPort = {
   readonly repoRoot: (cwd: string) => string | undefined;
   readonly addWorktree: (repo: string, path: string) => void;
   readonly removeWorktree: (repo: string, path: string) => void;
+  /** Adds `pattern` to the repository's info/exclude (shared by its worktrees) unless it is there. */
+  readonly ensureExcluded: (repo: string, pattern: string) => void;
 };
 
 /** A process and its command name, for walking up from a hook to the agent that ran it. */
@@ -129,4 +134,67 @@ export type HookInboxPort = {
   readonly put: (event: HookEvent) => void;
   /** Everything waiting now; `done` removes exactly those after they are stored. */
   readonly take: () => { readonly events: HookEvent[]; readonly done: () => void };
+};
+
+// ---- Delegation (issue 4) ----
+
+/** Durable jobs, in the same SQLite file as sessions. Every state move is one transaction. */
+export type JobStorePort = {
+  /** Records a new pending job; the store assigns its FIFO `seq`. */
+  readonly insert: (fields: Omit<NewJob, "seq">, now: Date) => JobRecord;
+  readonly get: (id: string) => JobRecord | undefined;
+  /** By ascending seq; `states` narrows to those (the active ones use an index). */
+  readonly list: (filter?: { readonly states?: readonly JobState[] }) => JobRecord[];
+  /** Read-modify-write in one IMMEDIATE transaction; `change` returns the next record or undefined for none. */
+  readonly mutate: (id: string, change: (current: JobRecord) => JobRecord | undefined) => JobRecord | undefined;
+  /**
+   * In one IMMEDIATE transaction: picks the next job to start (see nextToClaim) and moves
+   * it pending → running with this claim, or returns undefined when none may start.
+   */
+  readonly claimNext: (input: { readonly cap: number; readonly now: Date; readonly token: string; readonly onlyId?: string | undefined }) => JobRecord | undefined;
+  /** When jobs were throttled since `since` (recorded by mutate on every move into throttled). */
+  readonly throttleTimes: (since: Date) => Date[];
+  /** How many jobs are in each state. */
+  readonly counts: () => Readonly<Record<JobState, number>>;
+  readonly admission: () => AdmissionState | undefined;
+  readonly saveAdmission: (state: AdmissionState) => void;
+  readonly close: () => void;
+};
+
+/** Account metadata (tokens live in the SecretStorePort). */
+export type AccountStorePort = {
+  readonly add: (account: AccountRecord) => void;
+  readonly get: (id: string) => AccountRecord | undefined;
+  readonly list: () => AccountRecord[];
+  readonly remove: (id: string) => boolean;
+  /** In one transaction: `choose` sees every account; the chosen one's lastUsedAt becomes `now`. */
+  readonly rotate: <C extends AccountChoice>(choose: (accounts: AccountRecord[]) => C, now: Date) => C;
+  readonly markExhausted: (id: string, until: Date) => void;
+};
+
+/** Secrets kept one file each, mode 0600, never logged. */
+export type SecretStorePort = {
+  readonly write: (key: string, secret: string) => void;
+  readonly read: (key: string) => string | undefined;
+  readonly remove: (key: string) => void;
+};
+
+export type SpawnedProcess = {
+  readonly pid: number;
+  readonly exited: Promise<{ readonly exitCode: number | null; readonly signal: string | null }>;
+};
+/** Runs an agent CLI headless: argv array, stdout and stderr appended to one file, own process group. */
+export type CommandSpawnPort = {
+  readonly spawn: (options: {
+    readonly command: string;
+    readonly args: readonly string[];
+    readonly cwd: string;
+    readonly env: Readonly<Record<string, string>>;
+    readonly outputPath: string;
+  }) => SpawnedProcess;
+};
+
+/** Starts `remote __job <id> --claim <token>` detached; returns its identity (undefined if it died at once). */
+export type JobLauncherPort = {
+  readonly launch: (jobId: string, token: string, env: Readonly<Record<string, string>>, logPath: string) => ProcessIdentity | undefined;
 };

@@ -15,7 +15,14 @@ export function createCli(ctx: CliContext) {
       send: () => import("./commands/send.ts").then((m) => m.default(ctx)),
       prune: () => import("./commands/prune.ts").then((m) => m.default(ctx)),
       enroll: () => import("./commands/enroll.ts").then((m) => m.default(ctx)),
+      serve: () => import("./commands/serve.ts").then((m) => m.default(ctx)),
+      config: () => import("./commands/config.ts").then((m) => m.default(ctx)),
+      smoke: () => import("./commands/smoke.ts").then((m) => m.default(ctx)),
+      delegate: () => import("./commands/delegate.ts").then((m) => m.default(ctx)),
+      jobs: () => import("./commands/jobs.ts").then((m) => m.default(ctx)),
+      account: () => import("./commands/account.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
+      __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),
     },
   });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { dueThrottled, effectiveCap, initialAdmission, pickJobsToStart, type AdmissionState } from "./admission.ts";
+import { dueThrottled, effectiveCap, initialAdmission, nextToClaim, pickJobsToStart, type AdmissionState } from "./admission.ts";
 import type { JobRecord, JobState } from "./job.ts";
 
 const T = (min: number) => new Date(Date.UTC(2026, 0, 1, 0, 0) + min * 60_000);
@@ -78,6 +78,8 @@ const job = (state: JobState, extra: Partial<JobRecord> = {}): JobRecord => ({
   depthBudget: 2,
   createdAt: T(0).toISOString(),
   seq,
+  jobDir: "/w/.remote/jobs/j",
+  maxConcurrent: 8,
   ...extra,
 });
 
@@ -120,5 +122,28 @@ describe("dueThrottled", () => {
   test("ties go FIFO", () => {
     const jobs = [job("throttled", { id: "b", seq: 2, throttle: throttle(1) }), job("throttled", { id: "a", seq: 1, throttle: throttle(1) })];
     expect(dueThrottled(jobs, T(2)).map((j) => j.id)).toEqual(["a", "b"]);
+  });
+});
+
+describe("nextToClaim", () => {
+  test("the oldest pending job, while slot holders are under the cap", () => {
+    const jobs = [job("pending", { id: "b", seq: 20 }), job("running", { seq: 1 }), job("pending", { id: "a", seq: 10 })];
+    expect(nextToClaim(jobs, 2)?.id).toBe("a");
+    expect(nextToClaim(jobs, 1)).toBeUndefined();
+  });
+
+  test("a throttled job keeps its slot", () => {
+    expect(nextToClaim([job("throttled", { seq: 1 }), job("pending", { seq: 2 })], 1)).toBeUndefined();
+  });
+
+  test("the head's own --max-concurrent binds too, and it blocks later jobs (strict FIFO)", () => {
+    const jobs = [job("running", { seq: 1 }), job("pending", { id: "small", seq: 2, maxConcurrent: 1 }), job("pending", { id: "big", seq: 3, maxConcurrent: 8 })];
+    expect(nextToClaim(jobs, 8)).toBeUndefined();
+  });
+
+  test("onlyId claims only when that job is the head", () => {
+    const jobs = [job("pending", { id: "old", seq: 1 }), job("pending", { id: "new", seq: 2 })];
+    expect(nextToClaim(jobs, 4, "new")).toBeUndefined();
+    expect(nextToClaim(jobs, 4, "old")?.id).toBe("old");
   });
 });

@@ -60,6 +60,26 @@ export function pickJobsToStart(jobs: readonly JobRecord[], cap: number): JobRec
     .slice(0, free);
 }
 
+/**
+ * The one job to claim next, or undefined: strictly FIFO, so the oldest pending job
+ * blocks the ones behind it (a later job never overtakes it). It starts only while the
+ * slot holders number fewer than both the effective cap and its own --max-concurrent.
+ * `onlyId`: claim only if that job is the head (`remote delegate` starting its own job).
+ * The store calls this inside the transaction that moves the job, so the count it
+ * sees is the count it commits against.
+ */
+export function nextToClaim(active: readonly JobRecord[], cap: number, onlyId?: string): JobRecord | undefined {
+  let busy = 0;
+  let head: JobRecord | undefined;
+  for (const j of active) {
+    if (holdsSlot(j.state)) busy++;
+    else if (j.state === "pending" && (head === undefined || j.seq < head.seq)) head = j;
+  }
+  if (head === undefined || (onlyId !== undefined && head.id !== onlyId)) return undefined;
+  const limit = Math.max(1, Math.min(Math.floor(cap), Math.floor(head.maxConcurrent)));
+  return busy < limit ? head : undefined;
+}
+
 /** Throttled jobs whose retry time has come, oldest due first (then FIFO). */
 export function dueThrottled(jobs: readonly JobRecord[], now: Date): JobRecord[] {
   const at = now.getTime();

@@ -20,7 +20,7 @@ const t0 = new Date("2026-01-01T00:00:00.000Z");
 const t1 = new Date("2026-01-01T00:05:00.000Z");
 
 const base = createJob(
-  { id: "j1", profile: "claude", task: "fix the tests", headless: true, cwd: "/w/wt", originCwd: "/w", depthBudget: 2, seq: 7 },
+  { id: "j1", profile: "claude", task: "fix the tests", headless: true, cwd: "/w/wt", originCwd: "/w", depthBudget: 2, seq: 7, jobDir: "/w/.remote/jobs/j1", maxConcurrent: 4 },
   t0,
 );
 const inState = (state: JobState): JobRecord => ({ ...base, state });
@@ -100,10 +100,10 @@ describe("what each transition records", () => {
   test("throttle counts attempts and keeps the first throttle time across resumes", () => {
     const running = transition(base, sample.start, t0);
     const first = transition(running, sample.throttle, t1);
-    expect(first.throttle).toEqual({ attempts: 1, firstAt: t1.toISOString(), nextRetryAt: "2026-01-01T00:06:00.000Z", lastSignature: "claude:rate-limit" });
+    expect(first.throttle).toEqual({ attempts: 1, firstAt: t1.toISOString(), nextRetryAt: "2026-01-01T00:06:00.000Z", lastSignature: "claude:rate-limit", lastAt: t1.toISOString() });
     const later = new Date("2026-01-01T01:00:00.000Z");
     const again = transition(transition(first, sample.resume, later), { type: "throttle", signature: "claude:overloaded", attempts: 2, nextRetryAt: later }, later);
-    expect(again.throttle).toEqual({ attempts: 2, firstAt: t1.toISOString(), nextRetryAt: later.toISOString(), lastSignature: "claude:overloaded" });
+    expect(again.throttle).toEqual({ attempts: 2, firstAt: t1.toISOString(), nextRetryAt: later.toISOString(), lastSignature: "claude:overloaded", lastAt: later.toISOString() });
   });
 
   test("succeed records exit code 0 and the end", () => {

@@ -9,6 +9,7 @@
  * the table forbids (the store applies it inside its read-modify-write).
  */
 import { RemoteError } from "../errors.ts";
+import type { ProcessIdentity } from "../session.ts";
 
 export type JobState = "pending" | "running" | "throttled" | "done" | "failed";
 export const JOB_STATES: readonly JobState[] = Object.freeze(["pending", "running", "throttled", "done", "failed"]);
@@ -22,6 +23,20 @@ export type JobThrottle = {
   readonly nextRetryAt: string;
   /** e.g. "claude:rate-limit", from throttle.ts. */
   readonly lastSignature?: string | undefined;
+  /** ISO time of the latest throttle (the store logs it for the AIMD cap). */
+  readonly lastAt?: string | undefined;
+};
+
+/**
+ * Who may run the job now. Every start, resume or restart writes a fresh token in the
+ * same transaction as the state move; a runner proves it is the current one by its
+ * token, so a run launched twice (a conductor killed between claiming and launching,
+ * then restarted) is executed once: the stale runner finds another token and exits.
+ */
+export type JobClaim = {
+  readonly token: string;
+  /** ISO time of the claim: a claim with no runner long after it was never launched. */
+  readonly at: string;
 };
 
 export type JobRecord = {
@@ -54,6 +69,24 @@ export type JobRecord = {
   readonly throttle?: JobThrottle | undefined;
   /** FIFO order number: pending jobs start by ascending seq. */
   readonly seq: number;
+  /** This job's files: output.log, result.json, runner.log (and its worktree `wt`). */
+  readonly jobDir: string;
+  /** `--max-concurrent` of its delegation: it starts only while fewer jobs hold a slot. */
+  readonly maxConcurrent: number;
+  /** `--account`: always this account, never rotated. */
+  readonly forcedAccount?: string | undefined;
+  /** The profile it was delegated with, when it fell back to another provider's. */
+  readonly fallbackFrom?: string | undefined;
+  /** The current run's claim (set by start, resume and restart). */
+  readonly claim?: JobClaim | undefined;
+  /** The `remote __job` runner process of the current run (headless jobs). */
+  readonly runner?: ProcessIdentity | undefined;
+  /** The agent CLI of the current run (headless jobs), so cancel can stop it. */
+  readonly agent?: ProcessIdentity | undefined;
+  /** The session running an interactive job (local), or the control-plane session of a remote one. */
+  readonly sessionId?: string | undefined;
+  /** Runs launched so far (first start, resumes, restarts of a lost launch). */
+  readonly launches?: number | undefined;
 };
 
 export type JobEvent =
@@ -94,7 +127,10 @@ export const canMove = (from: JobState, to: JobState): boolean => LEGAL_EVENTS[f
 /** Holds a concurrency slot: a throttled job keeps its slot while it waits (SPEC §5). */
 export const holdsSlot = (state: JobState): boolean => state === "running" || state === "throttled";
 
-export type NewJob = Omit<JobRecord, "state" | "createdAt" | "startedAt" | "endedAt" | "exitCode" | "failReason" | "throttle">;
+export type NewJob = Omit<
+  JobRecord,
+  "state" | "createdAt" | "startedAt" | "endedAt" | "exitCode" | "failReason" | "throttle" | "claim" | "runner" | "agent" | "sessionId" | "launches"
+>;
 
 export function createJob(fields: NewJob, now: Date): JobRecord {
   if (!Number.isInteger(fields.seq) || fields.seq < 0) {
@@ -121,6 +157,7 @@ export function transition(job: JobRecord, event: JobEvent, now: Date): JobRecor
           firstAt: job.throttle?.firstAt ?? at,
           nextRetryAt: event.nextRetryAt.toISOString(),
           lastSignature: event.signature,
+          lastAt: at,
         },
       };
     case "resume":

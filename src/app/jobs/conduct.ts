@@ -1,0 +1,173 @@
+/**
+ * The conductor (`remote jobs conduct [--watch MIN]`). One pass:
+ *  1. reconcile: finish running jobs whose runner or session is gone; relaunch a claim
+ *     that was never launched (its claimer died between claim and launch) once its
+ *     grace period is over, under a new token, so the launch happens exactly once;
+ *  2. the effective cap (AIMD over the throttles of the last ten minutes);
+ *  3. resume throttled jobs whose retry time has come (continue argv, same worktree);
+ *  4. start pending jobs FIFO while slot holders are under the cap (atomic claims).
+ * Each move is one transaction on the store, so a conductor killed at any point and
+ * started again finds every job in a state it knows how to continue from.
+ */
+import { THROTTLE_WINDOW_MS, dueThrottled, effectiveCap, initialAdmission } from "../../domain/jobs/admission.ts";
+import { transition, type JobRecord } from "../../domain/jobs/job.ts";
+import type { AppDeps } from "../deps.ts";
+import { holdsClaim, isLaunched, newClaimToken } from "./claims.ts";
+import type { JobEvents } from "./events.ts";
+import { adoptSession, launchRun, type LaunchKind } from "./launch.ts";
+import { observeRunning } from "./reconcile.ts";
+import { findRemoteRun } from "./remote-jobs.ts";
+
+export type PassReport = {
+  readonly at: Date;
+  readonly cap: number;
+  readonly ceiling: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly throttled: number;
+  readonly started: number;
+  readonly resumed: number;
+  readonly relaunched: number;
+  /** Finished by this pass's reconcile (runners record their own outcome). */
+  readonly finished: number;
+  readonly done: number;
+  readonly failed: number;
+  readonly errors: readonly string[];
+};
+
+export type ConductOptions = {
+  /** `--max-concurrent`: the ceiling of the AIMD cap. Default: the largest --max-concurrent among active jobs, else config. */
+  readonly maxConcurrent?: number | undefined;
+};
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function conductPass(deps: AppDeps, events: JobEvents, options: ConductOptions = {}): Promise<PassReport> {
+  const store = deps.jobStore();
+  const errors: string[] = [];
+  const launch = async (job: JobRecord, kind: LaunchKind) => {
+    try {
+      await launchRun(deps, job, kind, events);
+      return true;
+    } catch (error) {
+      errors.push(`${job.id}: ${message(error)}`);
+      return false;
+    }
+  };
+
+  // 1. reconcile
+  const ended = await observeRunning(deps, events);
+  let relaunched = 0;
+  const graceMs = deps.config.jobs.claimGraceMs;
+  for (const job of store.list({ states: ["running"] })) {
+    if (isLaunched(job) || job.claim === undefined) continue;
+    if (deps.clock.now().getTime() - Date.parse(job.claim.at) < graceMs) continue;
+    if (job.remoteTarget !== undefined) {
+      let adopted;
+      try {
+        adopted = await findRemoteRun(deps, job);
+      } catch (error) {
+        errors.push(`${job.id}: ${message(error)}`);
+        continue; // the control plane is unreachable: relaunching now could start the run twice
+      }
+      if (adopted !== undefined) {
+        adoptSession(deps, job, adopted.id);
+        continue;
+      }
+    } else if (!job.headless) {
+      // Its claimer may have started the session and died before recording it.
+      const orphan = deps.store().list().find((s) => s.meta.jobClaim === job.claim?.token);
+      if (orphan !== undefined) {
+        adoptSession(deps, job, orphan.id);
+        continue;
+      }
+    }
+    const fresh = reclaim(deps, job);
+    if (fresh !== undefined && (await launch(fresh, fresh.throttle === undefined ? "restart" : "resume"))) relaunched++;
+  }
+
+  // 2. the effective cap
+  const now = deps.clock.now();
+  const active = store.list({ states: ["pending", "running", "throttled"] });
+  const ceiling = Math.max(1, options.maxConcurrent ?? Math.max(deps.config.jobs.maxConcurrent, ...active.map((j) => j.maxConcurrent)));
+  const admission = effectiveCap(store.admission() ?? initialAdmission(ceiling), { configuredCap: ceiling, now, throttleTimes: store.throttleTimes(new Date(now.getTime() - THROTTLE_WINDOW_MS)) });
+  store.saveAdmission(admission);
+
+  // 3. resume throttled jobs that are due
+  let resumed = 0;
+  for (const job of dueThrottled(active, now)) {
+    const token = newClaimToken(deps);
+    const moved = store.mutate(job.id, (cur) =>
+      cur.state === "throttled" && cur.throttle?.nextRetryAt === job.throttle?.nextRetryAt
+        ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, runner: undefined, agent: undefined, sessionId: undefined, launches: (cur.launches ?? 0) + 1 }
+        : undefined,
+    );
+    if (holdsClaim(moved, token) && (await launch(moved, "resume"))) resumed++;
+  }
+
+  // 4. start pending jobs, FIFO, under the cap
+  let started = 0;
+  for (;;) {
+    const claimed = store.claimNext({ cap: admission.cap, now: deps.clock.now(), token: newClaimToken(deps) });
+    if (claimed === undefined) break;
+    if (await launch(claimed, "start")) started++;
+  }
+
+  const counts = store.counts();
+  return { at: now, cap: admission.cap, ceiling, ...counts, started, resumed, relaunched, finished: ended.length, errors };
+}
+
+/** A new claim for a run that was never launched; undefined if someone else got there first. */
+function reclaim(deps: AppDeps, job: JobRecord): JobRecord | undefined {
+  const token = newClaimToken(deps);
+  const at = deps.clock.now().toISOString();
+  const old = job.claim?.token;
+  const next = deps.jobStore().mutate(job.id, (cur) =>
+    holdsClaim(cur, old) && !isLaunched(cur) ? { ...cur, claim: { token, at }, launches: (cur.launches ?? 0) + 1 } : undefined,
+  );
+  return holdsClaim(next, token) ? next : undefined;
+}
+
+export const formatPass = (r: PassReport): string =>
+  `${r.at.toISOString()} conduct: cap ${r.cap}/${r.ceiling} · running ${r.running} · throttled ${r.throttled} · pending ${r.pending}` +
+  ` · done ${r.done} · failed ${r.failed} · started ${r.started} · resumed ${r.resumed}${r.relaunched ? ` · relaunched ${r.relaunched}` : ""}${r.finished ? ` · reconciled ${r.finished}` : ""}` +
+  (r.errors.length ? ` · errors: ${r.errors.join("; ")}` : "");
+
+/**
+ * One pass, or with `watchMinutes` a pass every that many minutes until SIGINT/SIGTERM
+ * (the pass under way finishes first), then exit 0. One line per pass on stderr.
+ */
+export async function conduct(deps: AppDeps, events: JobEvents, options: ConductOptions & { readonly watchMinutes?: number | undefined }): Promise<number> {
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const stop = () => {
+    stopping = true;
+    wake?.();
+  };
+  const offs = [deps.onSignal("SIGINT", stop), deps.onSignal("SIGTERM", stop)];
+  try {
+    do {
+      try {
+        const report = await conductPass(deps, events, options);
+        deps.stderr(`${formatPass(report)}\n`);
+      } catch (error) {
+        // One bad pass (a busy store, say) must not end a watch loop; a single pass reports it.
+        if (options.watchMinutes === undefined) throw error;
+        deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${message(error)}\n`);
+      }
+      if (options.watchMinutes === undefined || stopping) break;
+      const ms = Math.max(10, Math.round(options.watchMinutes * 60_000));
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, ms);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    } while (!stopping);
+  } finally {
+    for (const off of offs) off();
+  }
+  return 0;
+}

@@ -1,0 +1,29 @@
+import type { JobRecord } from "../../domain/jobs/job.ts";
+import type { AppDeps } from "../deps.ts";
+import { createEventBus, loadPlugins, type EventBus } from "../plugins.ts";
+
+export type JobEventName = "job:queued" | "job:start" | "job:throttle" | "job:resume" | "job:done" | "job:fail";
+
+/** Emits job lifecycle events to user plugins; plugins load once per process, on the first event. */
+export type JobEvents = { readonly emit: (name: JobEventName, job: JobRecord) => Promise<void> };
+
+export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importModule">, bus?: EventBus): JobEvents {
+  let ready: Promise<EventBus> | undefined;
+  const load = () =>
+    (ready ??= (async () => {
+      if (bus) return bus;
+      const created = createEventBus(deps.log);
+      const { paths } = deps.config;
+      await loadPlugins(deps.config.plugins, created, { home: paths.home, optionsByName: deps.config.pluginOptions }, deps.log, deps.importModule);
+      return created;
+    })());
+  return {
+    emit: async (name, job) => {
+      if (!bus && deps.config.plugins.length === 0) return;
+      await (await load()).emit(name, { job });
+    },
+  };
+}
+
+/** The event a job's final state announces. */
+export const finalEvent = (job: JobRecord): JobEventName => (job.state === "done" ? "job:done" : "job:fail");

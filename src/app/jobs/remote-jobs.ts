@@ -1,0 +1,60 @@
+/**
+ * Jobs delegated with `--remote URL` run as control-plane sessions (POST /sessions with
+ * metadata {jobId}); the control plane records their outcome and `jobs status`/`wait`
+ * read it back from GET /sessions/:ref (state, exitCode), so the result is where the
+ * client looks. A headless remote job is a session running the profile's headless argv;
+ * its last lines (GET /sessions/:ref/logs) are checked for a provider throttle.
+ * Each launch has a predictable session name, job-<id>-<launch>, so a conductor that
+ * died between the POST and recording the session adopts it instead of starting another.
+ */
+import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
+import type { JobRecord } from "../../domain/jobs/job.ts";
+import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
+import { isRemoteError } from "../../domain/errors.ts";
+import type { AppDeps } from "../deps.ts";
+import { createRemoteClient, type CreateSessionRequest, type RemoteClient, type RemoteSession } from "../remote/client.ts";
+import { requireRemote } from "../remote/sessions.ts";
+import type { LaunchKind } from "./launch.ts";
+
+type Deps = Pick<AppDeps, "env" | "config">;
+
+export const remoteSessionName = (job: Pick<JobRecord, "id" | "launches">) => `job-${job.id}-${job.launches ?? 1}`;
+
+export function remoteClientFor(deps: Deps, job: Pick<JobRecord, "remoteTarget">): RemoteClient {
+  return createRemoteClient({ ...requireRemote(deps, job.remoteTarget), timeoutMs: 15_000 });
+}
+
+/** Starts this launch's session on the control plane; returns its id. */
+export async function startRemoteRun(deps: Deps, job: JobRecord, kind: LaunchKind): Promise<string> {
+  const client = remoteClientFor(deps, job);
+  const name = remoteSessionName(job);
+  const resume = kind === "resume" || (kind === "restart" && job.throttle !== undefined);
+  const tuning = { model: job.model, effort: job.effort };
+  const profileEnv = { SHELL: "/bin/bash" };
+  const request: CreateSessionRequest = job.headless
+    ? // The whole one-shot argv (mode first, as codex needs), handed to the CLI unchanged.
+      { profile: job.profile, displayName: name, startupArgs: [...(resume ? continueCommand : headlessCommand)(job.profile, job.task, tuning, profileEnv).args] }
+    : {
+        profile: job.profile,
+        displayName: name,
+        ...(job.model !== undefined && { model: job.model }),
+        ...(job.effort !== undefined && { effort: job.effort }),
+        ...(resume ? { resume: true as const } : { startupArgs: interactiveTaskArgs(job.profile, job.task) }),
+      };
+  const session = await client.create({
+    ...request,
+    ...(job.cwd !== "" && { cwd: job.cwd }),
+    metadata: { jobId: job.id, jobClaim: job.claim?.token },
+  });
+  return session.id;
+}
+
+/** The session of this launch if the control plane has it (adoption after a lost launch). */
+export async function findRemoteRun(deps: Deps, job: JobRecord): Promise<RemoteSession | undefined> {
+  try {
+    return await remoteClientFor(deps, job).get(remoteSessionName(job));
+  } catch (error) {
+    if (isRemoteError(error) && error.kind === "not-found") return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * `remote __job <id> --claim <token>`: runs one headless run of a job and records its
+ * outcome. It first registers itself on the claim (refusing if the token is no longer
+ * the job's: a newer launch superseded it), runs the profile's headless argv (or the
+ * continue argv after a throttle) with the task as ONE argv element and its output
+ * appended to output.log, then reads the last lines of this run for a provider throttle.
+ * The outcome goes to result.json first (atomic), then to the store in one transaction.
+ */
+import { constants } from "node:os";
+import { nextRetry } from "../../domain/jobs/backoff.ts";
+import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
+import { detectThrottle } from "../../domain/jobs/throttle.ts";
+import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
+import type { AppDeps } from "../deps.ts";
+import { accountToken, jobEnv } from "./child-env.ts";
+import { holdsClaim } from "./claims.ts";
+import { createJobEvents, finalEvent, type JobEvents } from "./events.ts";
+import { fileSize, outputPath, readFrom, resultOf, writeResult, type JobResult } from "./files.ts";
+
+const signalNumber = (name: string | null) => (name ? (constants.signals as Record<string, number>)[name] : undefined);
+
+export async function runJob(deps: AppDeps, jobId: string, token: string, events: JobEvents = createJobEvents(deps)): Promise<number> {
+  const store = deps.jobStore();
+  const self = deps.process.identify(process.pid);
+  const registered = store.mutate(jobId, (cur) =>
+    holdsClaim(cur, token) && (cur.runner === undefined || cur.runner.pid === self?.pid) && self !== undefined ? { ...cur, runner: self } : undefined,
+  );
+  if (!holdsClaim(registered, token) || registered.runner?.pid !== self?.pid) {
+    deps.log.info(`job ${jobId}: claim ${token} is not current (superseded, cancelled or finished): nothing to run`);
+    return 0;
+  }
+  const job = registered;
+
+  let agentPid: number | undefined;
+  let cancelled = false;
+  const stopAgent = (signal: NodeJS.Signals) => {
+    if (agentPid !== undefined && !deps.process.signal(agentPid, signal, true)) deps.process.signal(agentPid, signal);
+  };
+  // `jobs cancel` signals us: pass it on to the agent's process group, then record as usual.
+  deps.onSignal("SIGTERM", () => {
+    cancelled = true;
+    stopAgent("SIGTERM");
+    // An agent that ignores TERM is not left running after a cancel.
+    setTimeout(() => stopAgent("SIGKILL"), 5000).unref();
+  });
+  deps.onSignal("SIGHUP", () => {});
+  deps.onSignal("SIGINT", () => {});
+
+  const resumed = job.throttle !== undefined;
+  const options = { model: job.model, effort: job.effort };
+  const profileEnv = { SHELL: deps.env.SHELL };
+  const output = outputPath(job);
+  const from = fileSize(output);
+  let exitCode: number;
+  let spawnError: string | undefined;
+  try {
+    const spec = resumed ? continueCommand(job.profile, job.task, options, profileEnv) : headlessCommand(job.profile, job.task, options, profileEnv);
+    deps.log.info(`job ${job.id}: ${resumed ? "continue" : "start"} ${spec.command} (${spec.args.length} args) in ${job.cwd}`);
+    const child = deps.spawner.spawn({ command: spec.command, args: spec.args, cwd: job.cwd, env: jobEnv(deps.env, job, accountToken(deps, job)), outputPath: output });
+    agentPid = child.pid;
+    const agent = deps.process.identify(child.pid);
+    if (agent) store.mutate(job.id, (cur) => (holdsClaim(cur, token) ? { ...cur, agent } : undefined));
+    if (cancelled) stopAgent("SIGTERM");
+    const exit = await child.exited;
+    exitCode = exit.exitCode ?? 128 + (signalNumber(exit.signal) ?? 0);
+  } catch (error) {
+    spawnError = error instanceof Error ? error.message : String(error);
+    exitCode = 127;
+  }
+
+  const now = deps.clock.now();
+  const hit = spawnError === undefined ? detectThrottle(job.profile, readFrom(output, from), { now, timeZone: deps.config.jobs.timeZone }) : undefined;
+  let event: JobEvent;
+  let result: JobResult;
+  if (hit !== undefined && !cancelled) {
+    const decision = nextRetry(job, { now, random: deps.random.random(), base: deps.config.jobs.backoffBaseMs, cap: deps.config.jobs.backoffCapMs, resetAt: hit.resetAt });
+    if (decision.kind === "retry") {
+      event = { type: "throttle", signature: hit.signature, attempts: decision.attempts, nextRetryAt: decision.nextRetryAt };
+      result = { state: "throttled", exitCode, claim: token, signature: hit.signature, attempts: decision.attempts, nextRetryAt: decision.nextRetryAt.toISOString() };
+      if (job.accountId !== undefined) deps.accounts().markExhausted(job.accountId, decision.nextRetryAt);
+    } else {
+      event = { type: "fail", reason: decision.reason, exitCode };
+      result = { state: "failed", exitCode, claim: token, reason: decision.reason };
+    }
+  } else if (exitCode === 0 && spawnError === undefined) {
+    event = { type: "succeed", exitCode: 0 };
+    result = { state: "done", exitCode: 0, claim: token };
+  } else {
+    const reason = spawnError ?? `exit code ${exitCode}`;
+    event = { type: "fail", reason, exitCode };
+    result = { state: "failed", exitCode, claim: token, reason };
+  }
+
+  writeResult(job, result);
+  let applied = false;
+  const final = store.mutate(job.id, (cur) => {
+    if (!holdsClaim(cur, token)) return undefined;
+    applied = true;
+    return { ...transition(cur, event, now), agent: undefined };
+  });
+  if (!applied || final === undefined) {
+    // Someone else ended this run first (a cancel): the file follows the store.
+    if (final !== undefined && isFinal(final.state)) writeResult(final, resultOf(final));
+    return 0;
+  }
+  deps.log.info(`job ${job.id}: ${final.state}${final.exitCode === undefined ? "" : ` (exit ${final.exitCode})`}${hit ? ` ${hit.signature}: ${hit.line}` : ""}`);
+  await events.emit(final.state === "throttled" ? "job:throttle" : finalEvent(final), final);
+  return 0;
+}

@@ -1,0 +1,117 @@
+/**
+ * Shared by the jobs-*.test.ts files: a temp REMOTE_HOME with a git repo, the fake agent
+ * CLIs first on PATH, and cleanup of every runner and agent the jobs started.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createProcessAdapter } from "../../src/adapters/process/process-adapter.ts";
+import { createSqliteJobStore } from "../../src/adapters/store/sqlite-job-store.ts";
+import type { JobRecord } from "../../src/domain/jobs/job.ts";
+import { repoRoot, tempHome } from "../support/cli.ts";
+
+export const fakeBin = join(repoRoot, "test", "fixtures", "bin");
+
+/** Stops every runner and agent recorded in a job store, so no job outlives its test. */
+export function killJobs(storePath: string) {
+  if (!existsSync(storePath)) return;
+  let jobs: JobRecord[] = [];
+  try {
+    const store = createSqliteJobStore({ path: storePath, busyTimeoutMs: 2000 });
+    jobs = store.list();
+    store.close();
+  } catch {
+    return;
+  }
+  const proc = createProcessAdapter();
+  for (const j of jobs) {
+    if (j.agent && proc.isAlive(j.agent)) proc.signal(j.agent.pid, "SIGKILL", true);
+    if (j.runner && proc.isAlive(j.runner)) proc.signal(j.runner.pid, "SIGKILL");
+  }
+}
+
+function git(cwd: string, args: string[]) {
+  const r = Bun.spawnSync(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { cwd, stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr.toString()}`);
+  return r.stdout.toString();
+}
+
+/** A temp home + a git repo with one commit; the fakes log argv and run times into files. */
+export function jobsHome(extraEnv: Record<string, string> = {}) {
+  const home = tempHome("remote-jobs-");
+  const repo = join(home.dir, "repo");
+  mkdirSync(repo);
+  git(repo, ["init", "-q"]);
+  writeFileSync(join(repo, "README.md"), "hello\n");
+  git(repo, ["add", "README.md"]);
+  git(repo, ["commit", "-q", "-m", "init"]);
+  const argvLog = join(home.dir, "argv.jsonl");
+  const timesLog = join(home.dir, "times.jsonl");
+  const env: Record<string, string> = {
+    ...home.env,
+    PATH: `${fakeBin}:${home.env.PATH}`,
+    FAKE_CLI_LOG: argvLog,
+    FAKE_CLI_TIMES: timesLog,
+    ...extraEnv,
+  };
+  const storePath = join(home.env.REMOTE_HOME as string, "remote.db");
+  return {
+    dir: home.dir,
+    repo,
+    env,
+    storePath,
+    argvLog,
+    timesLog,
+    git: (args: string[]) => git(repo, args),
+    /** Reads the job store directly (a real SQLite reader beside the CLI's writers). */
+    jobs: (): JobRecord[] => {
+      if (!existsSync(storePath)) return [];
+      const store = createSqliteJobStore({ path: storePath });
+      try {
+        return store.list();
+      } finally {
+        store.close();
+      }
+    },
+    [Symbol.dispose]: () => {
+      killJobs(storePath);
+      home[Symbol.dispose]();
+    },
+  };
+}
+
+export const readJsonLines = <T>(path: string): T[] =>
+  existsSync(path)
+    ? readFileSync(path, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as T)
+    : [];
+
+/** Re-checks `predicate` until it holds (the timeout is only a failure guard). */
+export async function until<T>(predicate: () => T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = predicate();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(everyMs);
+  }
+}
+
+export type RunTimes = { cli: string; pid: number; start: number; end: number; exitCode: number };
+
+/** The most runs that overlapped in time (an end at the same ms as a start does not overlap). */
+export function maxOverlap(runs: readonly RunTimes[]): number {
+  const points = runs.flatMap((r) => [
+    { at: r.start, delta: 1 },
+    { at: r.end, delta: -1 },
+  ]);
+  points.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  let max = 0;
+  for (const p of points) {
+    now += p.delta;
+    max = Math.max(max, now);
+  }
+  return max;
+}
