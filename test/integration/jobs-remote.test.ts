@@ -54,6 +54,14 @@ describe("remote jobs", () => {
     expect(me.jobs().find((j) => j.id === id)).toMatchObject({ state: "failed", exitCode: 7, failReason: "exit code 7" });
   }, 60_000);
 
+  test("the remote agent gets REMOTE_JOB_ID and the budget minus one, like a local one", async () => {
+    using me = jobsHome();
+    const env = { ...me.env, REMOTE_TOKEN: serve.token, REMOTE_DELEGATE_DEPTH: "3" };
+    const id = (await cli(env, ["delegate", "shell", 'printf "job=%s depth=%s" "$REMOTE_JOB_ID" "$REMOTE_DELEGATE_DEPTH"', "--headless", "--remote", serve.url])).stdout.trim();
+    expect((await cli(env, ["jobs", "wait", id])).code).toBe(0);
+    expect((await cli(env, ["jobs", "logs", id])).stdout).toContain(`job=${id} depth=2`);
+  }, 60_000);
+
   test("cancel stops the control-plane session", async () => {
     using me = jobsHome();
     const env = { ...me.env, REMOTE_TOKEN: serve.token };

@@ -33,6 +33,10 @@ describe("remote serve answers bad input with the right 4xx and keeps serving", 
     expect(typo.body.message).toContain("cols");
     expect((await post("/sessions", JSON.stringify({ profile: "shell", target: "mars" }))).body.message).toContain("target");
     expect((await call("/sessions/whatever/logs?lines=lots")).body.code).toBe("INVALID_QUERY");
+    // A client may hand the agent a job id and depth budget, never PATH or LD_PRELOAD.
+    const env = await post("/sessions", JSON.stringify({ profile: "shell", env: { LD_PRELOAD: "/tmp/evil.so" } }));
+    expect(env).toMatchObject({ status: 400, body: { code: "INVALID_BODY" } });
+    expect(env.body.message).toContain("LD_PRELOAD");
   });
 
   test("unknown profile: 400 listing the profiles", async () => {

@@ -8,6 +8,7 @@
  * died between the POST and recording the session adopts it instead of starting another.
  */
 import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
+import { depthEnv } from "../../domain/jobs/depth.ts";
 import type { JobRecord } from "../../domain/jobs/job.ts";
 import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
 import { isRemoteError } from "../../domain/errors.ts";
@@ -45,6 +46,8 @@ export async function startRemoteRun(deps: Deps, job: JobRecord, kind: LaunchKin
     ...request,
     ...(job.cwd !== "" && { cwd: job.cwd }),
     metadata: { jobId: job.id, jobClaim: job.claim?.token },
+    // The same job identity and depth budget a local job's agent gets (no account token: that stays here).
+    env: { REMOTE_JOB_ID: job.id, ...depthEnv(job.depthBudget) },
   });
   return session.id;
 }

@@ -48,6 +48,8 @@ export type CreateSessionRequest = {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** HOME-relative path -> file content in base64. */
   readonly credentials?: Readonly<Record<string, string>>;
+  /** Only REMOTE_JOB_ID and REMOTE_DELEGATE_DEPTH are accepted by the server. */
+  readonly env?: Readonly<Record<string, string>>;
 };
 
 export type RemoteClientOptions = {

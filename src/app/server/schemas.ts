@@ -40,6 +40,14 @@ export const CreateSessionBody = z
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
     credentials: CredentialBundle.optional(),
+    env: z
+      .object({
+        REMOTE_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+        REMOTE_DELEGATE_DEPTH: z.string().regex(/^\d{1,3}$/).optional(),
+      })
+      .strict()
+      .optional()
+      .describe("The few variables a delegated job hands its agent; anything else is refused (no PATH or LD_PRELOAD from a client)"),
   })
   .strict();
 

@@ -50,6 +50,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
           effort: body.effort,
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
+          env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
           // In place before the agent starts, so it never runs without them.
           beforeLaunch: credentials ? (id) => storeCredentials(app, id, credentials) : undefined,
         });

@@ -20,6 +20,8 @@ export type RunOptions = {
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
   /** Runs once the session is recorded and before its agent starts (e.g. to put its credential files in place). */
   readonly beforeLaunch?: ((sessionId: string) => void) | undefined;
+  /** Added to the environment the agent gets. */
+  readonly env?: Readonly<Record<string, string>> | undefined;
 };
 
 export type RunPlan = { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
@@ -63,7 +65,7 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   let host;
   try {
     options.beforeLaunch?.(id);
-    host = await deps.launcher.launch(id, deps.env, deps.terminal.size());
+    host = await deps.launcher.launch(id, { ...deps.env, ...options.env }, deps.terminal.size());
   } catch (error) {
     store.update(id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
     throw error;
