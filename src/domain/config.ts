@@ -17,6 +17,8 @@ export const ConfigFileSchema = z
     job_backoff_cap_ms: z.number().int().min(1).optional(),
     /** Delegation: how long a claimed job may wait for its runner before it is relaunched. */
     job_claim_grace_ms: z.number().int().min(0).optional(),
+    /** Delegation: a finished job starts the next pending ones itself (false: only `jobs conduct` starts jobs). */
+    job_handoff: z.boolean().optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -57,6 +59,8 @@ export type JobsConfig = {
   readonly backoffCapMs: number;
   /** job_claim_grace_ms / REMOTE_JOB_CLAIM_GRACE_MS, default 10 s. */
   readonly claimGraceMs: number;
+  /** job_handoff, default true. */
+  readonly handoff: boolean;
   /** IANA zone for reset times a provider prints without one (codex prints local time). */
   readonly timeZone: string;
 };
@@ -110,6 +114,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       backoffBaseMs: file.job_backoff_base_ms ?? 60_000,
       backoffCapMs: file.job_backoff_cap_ms ?? 30 * 60_000,
       claimGraceMs: file.job_claim_grace_ms ?? 10_000,
+      handoff: file.job_handoff ?? true,
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,

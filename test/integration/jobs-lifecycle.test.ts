@@ -17,6 +17,11 @@ async function delegate(home: Home, args: string[], options: { cwd?: string; env
   expect(r.stdout).toMatch(/^[a-z0-9]{8}\n$/); // the id and nothing else on stdout
   return r.stdout.trim();
 }
+/** Only `jobs conduct` starts pending jobs (a finished run does not hand its slot on). */
+function noHandOff(home: Home) {
+  mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
+  writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), "job_handoff = false\n");
+}
 const job = (home: Home, id: string) => home.jobs().find((j) => j.id === id);
 const finished = (home: Home, id: string) => {
   const j = job(home, id);
@@ -122,6 +127,28 @@ describe("delegated jobs", () => {
     expect(home.jobs().length).toBe(before);
   }, 30_000);
 
+  test("a finished job hands its slot to the next pending one: no conductor needed", async () => {
+    using home = jobsHome();
+    const first = await delegate(home, ["shell", "sleep 0.5", "--headless", "--max-concurrent", "1"]);
+    const second = await delegate(home, ["shell", "echo second", "--headless", "--max-concurrent", "1"]);
+    expect(job(home, second)?.state).toBe("pending");
+    const done = await until(() => finished(home, second), "the second job, started by the first one's runner");
+    expect(done.state).toBe("done");
+    expect(Date.parse(done.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(finished(home, first)?.endedAt ?? ""));
+  }, 30_000);
+
+  test("a job runs in the environment it was delegated from, whoever starts it later", async () => {
+    using home = jobsHome();
+    noHandOff(home); // so the queued job is started by the conductor, in the conductor's environment
+    const busy = await delegate(home, ["shell", "sleep 30", "--headless", "--max-concurrent", "1"]);
+    const queued = await delegate(home, ["shell", 'printf "%s" "$WHERE_FROM"', "--headless", "--max-concurrent", "1"], { env: { WHERE_FROM: "the delegate" } });
+    expect(job(home, queued)?.state).toBe("pending");
+    expect((await cli(home.env, ["jobs", "cancel", busy])).code).toBe(0);
+    expect((await cli({ ...home.env, WHERE_FROM: "the conductor" }, ["jobs", "conduct"], { cwd: home.repo })).code).toBe(0);
+    const done = await until(() => finished(home, queued), "the queued job");
+    expect(readFileSync(join(done.jobDir, "output.log"), "utf8")).toBe("the delegate");
+  }, 30_000);
+
   test("cancel stops a running job; a final job refuses any move; wait exits with the job's code", async () => {
     using home = jobsHome({ FAKE_CLI_SLEEP_MS: "30000" });
     const id = await delegate(home, ["claude", "a long task", "--headless"]);
@@ -165,6 +192,7 @@ describe("delegated jobs", () => {
 
   test("a claim whose launch was lost is launched again exactly once, even by two conductors at once", async () => {
     using home = jobsHome({ REMOTE_JOB_CLAIM_GRACE_MS: "5000" });
+    noHandOff(home); // the first job's end must not start the second: this test plays that part
     // A delegate that died right after its claim: pending -> running in the store, no runner ever.
     const queued = await delegate(home, ["claude", "orphaned claim", "--headless", "--max-concurrent", "1"], { env: { FAKE_CLI_SLEEP_MS: "600" } });
     const blocked = await delegate(home, ["claude", "waits its turn", "--headless", "--max-concurrent", "1"]);

@@ -20,6 +20,27 @@ export function jobEnv(base: Readonly<Record<string, string>>, job: JobRecord, t
   return env;
 }
 
+const envKey = (jobId: string) => `job-env-${jobId}`;
+
+/**
+ * The environment `remote delegate` ran in is the job's, whoever starts it later (the
+ * delegate itself, a conductor, or a finished job handing on its slot). It may hold
+ * secrets, so it is kept 0600 in the secret store, never in the job record.
+ */
+export function saveDelegatorEnv(deps: Pick<AppDeps, "secrets">, jobId: string, env: Readonly<Record<string, string>>): void {
+  deps.secrets.write(envKey(jobId), JSON.stringify(env));
+}
+
+export function delegatorEnv(deps: Pick<AppDeps, "secrets" | "env">, job: Pick<JobRecord, "id">): Readonly<Record<string, string>> {
+  const saved = deps.secrets.read(envKey(job.id));
+  if (saved === undefined) return deps.env;
+  try {
+    return JSON.parse(saved) as Record<string, string>;
+  } catch {
+    return deps.env;
+  }
+}
+
 /** The token of the job's account, when it has one. */
 export function accountToken(deps: Pick<AppDeps, "secrets">, job: JobRecord): string | undefined {
   return job.accountId === undefined ? undefined : deps.secrets.read(job.accountId);

@@ -89,7 +89,7 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   // 2. the effective cap
   const now = deps.clock.now();
   const active = store.list({ states: ["pending", "running", "throttled"] });
-  const ceiling = Math.max(1, options.maxConcurrent ?? Math.max(deps.config.jobs.maxConcurrent, ...active.map((j) => j.maxConcurrent)));
+  const ceiling = capCeiling(deps, active, options.maxConcurrent);
   const admission = effectiveCap(store.admission() ?? initialAdmission(ceiling), { configuredCap: ceiling, now, throttleTimes: store.throttleTimes(new Date(now.getTime() - THROTTLE_WINDOW_MS)) });
   store.saveAdmission(admission);
 
@@ -106,15 +106,41 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   }
 
   // 4. start pending jobs, FIFO, under the cap
-  let started = 0;
-  for (;;) {
-    const claimed = store.claimNext({ cap: admission.cap, now: deps.clock.now(), token: newClaimToken(deps) });
-    if (claimed === undefined) break;
-    if (await launch(claimed, "start")) started++;
-  }
+  const started = await startPending(deps, events, admission.cap, errors);
 
   const counts = store.counts();
   return { at: now, cap: admission.cap, ceiling, ...counts, started, resumed, relaunched, finished: ended.length, errors };
+}
+
+/** The most jobs that may hold slots: `--max-concurrent`, else the largest asked for by an active job or the config. */
+const capCeiling = (deps: AppDeps, active: readonly JobRecord[], maxConcurrent?: number) =>
+  Math.max(1, maxConcurrent ?? Math.max(deps.config.jobs.maxConcurrent, ...active.map((j) => j.maxConcurrent)));
+
+/** Claims and launches pending jobs, FIFO, while slot holders are under `cap`; returns how many started. */
+async function startPending(deps: AppDeps, events: JobEvents, cap: number, errors: string[]): Promise<number> {
+  let started = 0;
+  for (;;) {
+    const claimed = deps.jobStore().claimNext({ cap, now: deps.clock.now(), token: newClaimToken(deps) });
+    if (claimed === undefined) return started;
+    try {
+      await launchRun(deps, claimed, "start", events);
+      started++;
+    } catch (error) {
+      errors.push(`${claimed.id}: ${message(error)}`);
+    }
+  }
+}
+
+/**
+ * A finished run hands its slot on at once: the next pending jobs start without waiting
+ * for a conductor pass (under the cap the conductor last set; AIMD stays the conductor's).
+ */
+export async function handOffSlot(deps: AppDeps, events: JobEvents): Promise<string[]> {
+  const store = deps.jobStore();
+  const ceiling = capCeiling(deps, store.list({ states: ["pending", "running", "throttled"] }));
+  const errors: string[] = [];
+  await startPending(deps, events, Math.min(ceiling, store.admission()?.cap ?? ceiling), errors);
+  return errors;
 }
 
 /** A new claim for a run that was never launched; undefined if someone else got there first. */

@@ -13,6 +13,7 @@ import type { JobRecord } from "../../domain/jobs/job.ts";
 import { headlessCommand, interactiveCommand, resolveProfile } from "../../domain/profiles.ts";
 import { validateSessionName } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { saveDelegatorEnv } from "./child-env.ts";
 import { newClaimToken } from "./claims.ts";
 import { createJobEvents, type JobEvents } from "./events.ts";
 import { launchRun } from "./launch.ts";
@@ -109,6 +110,7 @@ export async function delegateJob(deps: AppDeps, options: DelegateOptions, event
     },
     deps.clock.now(),
   );
+  saveDelegatorEnv(deps, job.id, deps.env);
   await events.emit("job:queued", job);
 
   return startIfFree(deps, job, events);

@@ -9,7 +9,7 @@ import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
 import { transition, type JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { runSession } from "../sessions/run.ts";
-import { accountToken, jobEnv } from "./child-env.ts";
+import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
 import { holdsClaim } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
 import { resultOf, runnerLogPath, writeResult } from "./files.ts";
@@ -80,7 +80,7 @@ function launchRunner(deps: AppDeps, job: JobRecord): JobRecord {
 async function launchSession(deps: AppDeps, job: JobRecord, kind: LaunchKind): Promise<JobRecord> {
   const token = job.claim?.token as string;
   const resume = kind === "resume";
-  const env = jobEnv(deps.env, job, accountToken(deps, job));
+  const env = jobEnv(delegatorEnv(deps, job), job, accountToken(deps, job));
   const { session } = await runSession(
     { ...deps, env },
     {

@@ -12,7 +12,8 @@ import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
 import { detectThrottle } from "../../domain/jobs/throttle.ts";
 import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
 import type { AppDeps } from "../deps.ts";
-import { accountToken, jobEnv } from "./child-env.ts";
+import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
+import { handOffSlot } from "./conduct.ts";
 import { holdsClaim } from "./claims.ts";
 import { createJobEvents, finalEvent, type JobEvents } from "./events.ts";
 import { fileSize, outputPath, readFrom, resultOf, writeResult, type JobResult } from "./files.ts";
@@ -56,7 +57,7 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
   try {
     const spec = resumed ? continueCommand(job.profile, job.task, options, profileEnv) : headlessCommand(job.profile, job.task, options, profileEnv);
     deps.log.info(`job ${job.id}: ${resumed ? "continue" : "start"} ${spec.command} (${spec.args.length} args) in ${job.cwd}`);
-    const child = deps.spawner.spawn({ command: spec.command, args: spec.args, cwd: job.cwd, env: jobEnv(deps.env, job, accountToken(deps, job)), outputPath: output });
+    const child = deps.spawner.spawn({ command: spec.command, args: spec.args, cwd: job.cwd, env: jobEnv(delegatorEnv(deps, job), job, accountToken(deps, job)), outputPath: output });
     agentPid = child.pid;
     const agent = deps.process.identify(child.pid);
     if (agent) store.mutate(job.id, (cur) => (holdsClaim(cur, token) ? { ...cur, agent } : undefined));
@@ -105,5 +106,7 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
   }
   deps.log.info(`job ${job.id}: ${final.state}${final.exitCode === undefined ? "" : ` (exit ${final.exitCode})`}${hit ? ` ${hit.signature}: ${hit.line}` : ""}`);
   await events.emit(final.state === "throttled" ? "job:throttle" : finalEvent(final), final);
+  // A throttled job keeps its slot; a finished one frees it for the next in line.
+  if (isFinal(final.state) && deps.config.jobs.handoff) for (const error of await handOffSlot(deps, events)) deps.log.warn(`job ${job.id}: could not start the next job: ${error}`);
   return 0;
 }
