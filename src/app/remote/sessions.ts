@@ -7,6 +7,7 @@ import { remoteLocation } from "../../domain/remote-target.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AttachOutcome } from "../sessions/attach-terminal.ts";
 import { findSession } from "../sessions/find.ts";
+import type { RunOptions } from "../sessions/run.ts";
 import { attachRemoteSession } from "./attach.ts";
 import { createRemoteClient, type CreateSessionRequest, type RemoteSession } from "./client.ts";
 import { resolveRemote, type RemoteTarget } from "./config.ts";
@@ -55,16 +56,8 @@ export async function listRemoteSessions(target: RemoteTarget): Promise<{ sessio
   }
 }
 
-export type RemoteRunOptions = {
-  readonly profile: string;
-  readonly name?: string | undefined;
-  readonly cwd?: string | undefined;
-  readonly detach?: boolean | undefined;
-  readonly resume?: string | true | undefined;
-  readonly model?: string | undefined;
-  readonly effort?: string | undefined;
-  readonly args?: readonly string[] | undefined;
-};
+/** `remote run`'s options, less what only a local start can do (hooks before launch, extra env, meta). */
+export type RemoteRunOptions = Omit<RunOptions, "meta" | "beforeLaunch" | "env">;
 
 /** `remote run <profile> --remote URL`: the control plane starts it detached; we attach unless told not to. */
 export async function runRemoteSession(
