@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { acceptOutput, decideAfterDrop, inputsToResend, MAX_FIRST_ATTACH_TRIES, reconnectDelayMs, trimPending, type PendingInput } from "./reconnect.ts";
+import { acceptOutput, decideAfterDrop, heartbeatVerdict, inputsAfterWelcome, inputsToResend, MAX_FIRST_ATTACH_TRIES, reconnectDelayMs, resizeAfterWelcome, trimPending, type PendingInput } from "./reconnect.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -106,5 +106,43 @@ describe("decideAfterDrop", () => {
     expect(decideAfterDrop({ kind: "exited", exitCode: 3 }, true, 0)).toEqual({ kind: "exited", exitCode: 3 });
     expect(decideAfterDrop({ kind: "lost" }, true, 0)).toEqual({ kind: "lost" });
     expect(decideAfterDrop({ kind: "refused", code: "UNAUTHORIZED" }, true, 0)).toEqual({ kind: "fail", code: "UNAUTHORIZED" });
+  });
+});
+
+describe("inputsAfterWelcome", () => {
+  const pending: PendingInput[] = [3, 4, 5].map((seq) => ({ seq, data: bytes(`k${seq}`) }));
+  const shown = (r: ReturnType<typeof inputsAfterWelcome>) => [r.resend.map((p) => `${p.seq}:${text(p.data)}`), r.seq];
+
+  test("on a reconnect, what the host applied is done and the numbering goes on", () => {
+    expect(shown(inputsAfterWelcome(pending, 5, 3, false))).toEqual([["4:k4", "5:k5"], 5]);
+    expect(shown(inputsAfterWelcome(pending, 5, 5, false))).toEqual([[], 5]);
+  });
+
+  test("on the first welcome, every queued input is new to the host and numbered after its lastSeq", () => {
+    // The clientId had 40 inputs applied before (a reload); ours must not be taken for repeats.
+    expect(shown(inputsAfterWelcome(pending, 5, 40, true))).toEqual([["41:k3", "42:k4", "43:k5"], 43]);
+    expect(shown(inputsAfterWelcome([], 0, 40, true))).toEqual([[], 40]);
+    expect(shown(inputsAfterWelcome(pending, 5, 0, true))).toEqual([["1:k3", "2:k4", "3:k5"], 3]);
+  });
+});
+
+describe("resizeAfterWelcome", () => {
+  test("only a size that changed since the hello goes out, and never from a read-only client", () => {
+    expect(resizeAfterWelcome({ cols: 80, rows: 24 }, { cols: 80, rows: 24 }, false)).toBeUndefined();
+    expect(resizeAfterWelcome({ cols: 80, rows: 24 }, { cols: 80, rows: 30 }, false)).toEqual({ cols: 80, rows: 30 });
+    expect(resizeAfterWelcome({ cols: 80, rows: 24 }, { cols: 100, rows: 24 }, false)).toEqual({ cols: 100, rows: 24 });
+    expect(resizeAfterWelcome({ cols: 80, rows: 24 }, { cols: 100, rows: 30 }, true)).toBeUndefined();
+  });
+});
+
+describe("heartbeatVerdict", () => {
+  test("the first tick pings; a link heard from since the last ping is pinged again", () => {
+    expect(heartbeatVerdict(undefined, 0)).toBe("ping");
+    expect(heartbeatVerdict(4, 5)).toBe("ping");
+  });
+
+  test("silent for a whole period after a ping: dropped", () => {
+    expect(heartbeatVerdict(4, 4)).toBe("drop");
+    expect(heartbeatVerdict(0, 0)).toBe("drop");
   });
 });

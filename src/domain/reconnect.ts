@@ -106,3 +106,46 @@ export function decideAfterDrop(probe: SessionProbe, everAttached: boolean, fail
       return { kind: "fail", code: probe.code };
   }
 }
+
+export type WelcomeInputs = {
+  /** What to send now, in order (and keep until a later welcome covers it). */
+  readonly resend: PendingInput[];
+  /** The highest seq in use: the next typed input gets one more. */
+  readonly seq: number;
+};
+
+/**
+ * What a welcome means for the queued inputs (`seq` is the highest number handed out so
+ * far). On a reconnect the host's `lastSeq` covers what it applied from us: the rest goes
+ * again. On the first welcome of an attach the host may already have applied inputs for
+ * this clientId (an earlier attach with the same id, a page reload), none of them ours:
+ * every queued input is new to it, so they are numbered after `lastSeq`, or the host
+ * would drop them as repeats.
+ */
+export function inputsAfterWelcome(pending: readonly PendingInput[], seq: number, lastSeq: number, firstWelcome: boolean): WelcomeInputs {
+  if (!firstWelcome) return { resend: inputsToResend(pending, lastSeq), seq };
+  return { resend: pending.map((p, i) => ({ seq: lastSeq + i + 1, data: p.data })), seq: lastSeq + pending.length };
+}
+
+export type TerminalSize = { readonly cols: number; readonly rows: number };
+
+/**
+ * The hello carried the size at connect time; a resize before the welcome could not go
+ * out (a connection sends nothing but its hello until welcomed), so it follows the welcome.
+ * A read-only client never resizes the session.
+ */
+export function resizeAfterWelcome(helloSize: TerminalSize, size: TerminalSize, readOnly: boolean): TerminalSize | undefined {
+  if (readOnly || (size.cols === helloSize.cols && size.rows === helloSize.rows)) return undefined;
+  return size;
+}
+
+/**
+ * One heartbeat tick on an attached connection, which answers an "info" request with a
+ * reply. `heardAtPing` is how many messages had arrived when the last ping went out
+ * (undefined: none outstanding), `heard` how many have now. A link that dies silently
+ * (laptop sleep, Wi-Fi change) sends no close: silent for a whole period after a ping, it
+ * is taken for dead and dropped; otherwise the next ping goes out.
+ */
+export function heartbeatVerdict(heardAtPing: number | undefined, heard: number): "ping" | "drop" {
+  return heardAtPing !== undefined && heard === heardAtPing ? "drop" : "ping";
+}

@@ -4,74 +4,41 @@
  * (The same client against a real server and a cutting proxy: test/integration/remote-fault.test.ts.)
  */
 import { describe, expect, test } from "bun:test";
+import { bytes, fakeNetwork, hello, inputs, manualScheduler, text, welcome } from "../../../test/support/fake-attach-socket.ts";
 import { RemoteError } from "../../domain/errors.ts";
-import { createFrameDecoder, encodeFrame, FrameType, type Frame } from "../../domain/host-protocol.ts";
+import { FrameType } from "../../domain/host-protocol.ts";
 import type { RemoteClient, RemoteSession } from "./client.ts";
-import { openRemoteAttach, type SocketLike } from "./ws-attach.ts";
-
-type FakeSocket = SocketLike & { sent: Frame[]; url: string; headers: Record<string, string>; open: () => void; receive: (frame: Frame) => void; drop: () => void };
-
-function fakeNetwork() {
-  const sockets: FakeSocket[] = [];
-  const waiters: Array<() => void> = [];
-  const openSocket = (url: string, headers: Record<string, string>): SocketLike => {
-    const sent: Frame[] = [];
-    const decode = createFrameDecoder((f) => sent.push(f));
-    const ws: FakeSocket = {
-      binaryType: "",
-      onopen: null,
-      onmessage: null,
-      onclose: null,
-      onerror: null,
-      sent,
-      url,
-      headers,
-      send: (data) => decode(data),
-      close: () => ws.drop(),
-      open: () => ws.onopen?.(new Event("open")),
-      receive: (frame) => ws.onmessage?.(new MessageEvent("message", { data: encodeFrame(frame).buffer })),
-      drop: () => ws.onclose?.(new CloseEvent("close", { code: 1006 })),
-    };
-    sockets.push(ws);
-    for (const w of waiters.splice(0)) w();
-    return ws;
-  };
-  /** Resolves with the n-th socket (0-based) once the client opened it. */
-  const socket = (n: number) =>
-    new Promise<FakeSocket>((resolve) => {
-      const check = () => (sockets[n] ? resolve(sockets[n] as FakeSocket) : waiters.push(check));
-      check();
-    });
-  return { openSocket, socket, sockets };
-}
+import { openRemoteAttach, type RemoteAttachOptions } from "./ws-attach.ts";
 
 const session = { id: "s1", name: "one", profile: "shell", source: "run", state: "running", cwd: "/", createdAt: "", clients: 1 } as RemoteSession;
 const fakeClient = (get: () => Promise<RemoteSession> = async () => session) => ({ url: "http://h:1", attachUrl: (ref: string) => `ws://h:1/sessions/${ref}/attach`, get }) as unknown as RemoteClient;
-const bytes = (s: string) => new TextEncoder().encode(s);
-const text = (b: Uint8Array) => new TextDecoder().decode(b);
-const welcome = (lastSeq: number): Frame => ({ type: FrameType.welcome, welcome: { id: "s1", name: "one", cols: 80, rows: 24, offset: 0, lastSeq } });
-const inputs = (ws: FakeSocket) => ws.sent.flatMap((f) => (f.type === FrameType.input ? [[f.seq, text(f.data)] as const] : []));
-const hello = (ws: FakeSocket) => {
-  const first = ws.sent[0];
-  if (first?.type !== FrameType.hello) throw new Error("first frame is not a hello");
-  return first.hello;
-};
+
+/** An attach over fake sockets with a fast backoff and no heartbeat; `overrides` set what a test is about. */
+const start = (net: ReturnType<typeof fakeNetwork>, overrides: Partial<RemoteAttachOptions> = {}) =>
+  openRemoteAttach({
+    client: fakeClient(),
+    token: "t",
+    ref: "s1",
+    clientId: "c",
+    size: { cols: 80, rows: 24 },
+    random: () => 0,
+    backoff: { baseMs: 1, capMs: 2 },
+    heartbeatMs: 0,
+    openSocket: net.openSocket,
+    onOutput: () => {},
+    ...overrides,
+  });
 
 describe("openRemoteAttach", () => {
   test("after a drop: same clientId, resume from the last byte, resend only what the host did not apply", async () => {
     const net = fakeNetwork();
     const out: string[] = [];
     const statuses: string[] = [];
-    const attach = openRemoteAttach({
-      client: fakeClient(),
+    const attach = start(net, {
       token: "tok",
       ref: "one",
       clientId: "c-1",
       size: { cols: 100, rows: 30 },
-      random: () => 0,
-      backoff: { baseMs: 1, capMs: 2 },
-      heartbeatMs: 0,
-      openSocket: net.openSocket,
       onOutput: (data, kind) => out.push(`${kind}:${text(data)}`),
       onStatus: (s) => statuses.push(s),
     });
@@ -117,20 +84,15 @@ describe("openRemoteAttach", () => {
     const net = fakeNetwork();
     const statuses: string[] = [];
     let reachable = true;
-    const attach = openRemoteAttach({
+    const attach = start(net, {
       client: fakeClient(async () => {
         if (!reachable) throw new RemoteError("REMOTE_UNREACHABLE", "down", undefined, "unavailable");
         return session;
       }),
       token: undefined,
-      ref: "s1",
       clientId: "c-2",
-      size: { cols: 80, rows: 24 },
       random: () => 1,
       backoff: { baseMs: 1, capMs: 4 },
-      heartbeatMs: 0,
-      openSocket: net.openSocket,
-      onOutput: () => {},
       onStatus: (s) => statuses.push(s),
     });
     const first = await net.socket(0);
@@ -153,17 +115,10 @@ describe("openRemoteAttach", () => {
   test("a session that ended while we were away ends the attach with its exit code", async () => {
     const net = fakeNetwork();
     let state = "running";
-    const attach = openRemoteAttach({
+    const attach = start(net, {
       client: fakeClient(async () => ({ ...session, state, exitCode: 5 })),
-      token: "t",
-      ref: "s1",
       clientId: "c-3",
-      size: { cols: 80, rows: 24 },
       random: () => 0.5,
-      backoff: { baseMs: 1, capMs: 2 },
-      heartbeatMs: 0,
-      openSocket: net.openSocket,
-      onOutput: () => {},
     });
     const first = await net.socket(0);
     first.open();
@@ -176,18 +131,12 @@ describe("openRemoteAttach", () => {
 
   test("a refusal on the first connect fails with the server's error instead of retrying", async () => {
     const net = fakeNetwork();
-    const attach = openRemoteAttach({
+    const attach = start(net, {
       client: fakeClient(async () => {
         throw new RemoteError("UNAUTHORIZED", "bad token", undefined, "unauthorized");
       }),
       token: "wrong",
-      ref: "s1",
       clientId: "c-4",
-      size: { cols: 80, rows: 24 },
-      random: () => 0,
-      heartbeatMs: 0,
-      openSocket: net.openSocket,
-      onOutput: () => {},
     });
     (await net.socket(0)).drop();
     await expect(attach.done).rejects.toMatchObject({ code: "UNAUTHORIZED" });
@@ -196,18 +145,9 @@ describe("openRemoteAttach", () => {
 
   test("a connect that never completes is abandoned and tried again", async () => {
     const net = fakeNetwork();
-    const attach = openRemoteAttach({
-      client: fakeClient(),
-      token: "t",
-      ref: "s1",
+    const attach = start(net, {
       clientId: "c-6",
-      size: { cols: 80, rows: 24 },
-      random: () => 0,
-      backoff: { baseMs: 1, capMs: 2 },
-      heartbeatMs: 0,
       connectTimeoutMs: 20,
-      openSocket: net.openSocket,
-      onOutput: () => {},
     });
     await net.socket(0); // a black hole: never opens, never closes
     const second = await net.socket(1);
@@ -220,17 +160,9 @@ describe("openRemoteAttach", () => {
 
   test("read-only sends no keys and no resizes", async () => {
     const net = fakeNetwork();
-    const attach = openRemoteAttach({
-      client: fakeClient(),
-      token: "t",
-      ref: "s1",
+    const attach = start(net, {
       clientId: "c-5",
-      size: { cols: 80, rows: 24 },
       readOnly: true,
-      random: () => 0,
-      heartbeatMs: 0,
-      openSocket: net.openSocket,
-      onOutput: () => {},
     });
     const ws = await net.socket(0);
     ws.open();
@@ -240,5 +172,42 @@ describe("openRemoteAttach", () => {
     expect(ws.sent.map((f) => f.type)).toEqual([FrameType.hello]);
     expect(hello(ws).readOnly).toBe(true);
     attach.detach();
+  });
+
+  test("heartbeat: a ping each period; a link silent for a whole period after one is dropped without a handshake and reconnected", async () => {
+    const net = fakeNetwork({ withTerminate: true });
+    const clock = manualScheduler();
+    const statuses: string[] = [];
+    const attach = start(net, {
+      clientId: "c-7",
+      heartbeatMs: 1000,
+      scheduler: clock.scheduler,
+      onStatus: (s) => statuses.push(s),
+    });
+    const pings = (ws: { sent: { type: number }[] }) => ws.sent.filter((f) => f.type === FrameType.request).length;
+    const first = await net.socket(0);
+    clock.runNext(); // a tick before the welcome: nothing to ping yet
+    expect(pings(first)).toBe(0);
+    first.open();
+    first.receive(welcome(0));
+    expect(clock.waits()).toEqual([1000]); // the connect timeout is gone with the welcome
+    clock.runNext();
+    expect(pings(first)).toBe(1);
+    first.receive({ type: FrameType.reply, reply: { ok: true } });
+    clock.runNext(); // heard since the ping: alive
+    expect(pings(first)).toBe(2);
+    expect(first.terminated).toBe(false);
+    clock.runNext(); // nothing since the second ping: dead
+    expect(first.terminated).toBe(true);
+    expect(statuses).toEqual(["reconnecting"]);
+    expect(clock.waits()).toEqual([1, 1000]); // the reconnect (backoff) and the next tick
+    clock.runNext();
+    const second = await net.socket(1);
+    second.open();
+    second.receive(welcome(0));
+    expect(statuses).toEqual(["reconnecting", "reconnected"]);
+    attach.detach();
+    expect(clock.waits()).toEqual([]); // detaching stops the heartbeat too
+    expect(await attach.done).toEqual({ kind: "detached" });
   });
 });

@@ -209,7 +209,7 @@ function attach(session: ApiSession) {
     sessionId: session.id,
     token,
     clientId,
-    size: () => ({ cols: term.cols, rows: term.rows }),
+    size: { cols: term.cols, rows: term.rows },
     probe: () => probe(session.id),
     onData: (data) => term.write(data),
     onEvent: (event) => {
