@@ -13,6 +13,7 @@ import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
 import { createJobLauncher } from "./adapters/process/job-launcher.ts";
+import { createSelfLauncher } from "./adapters/process/self-launcher.ts";
 import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
 import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
 import { createSecretFiles } from "./adapters/store/secret-files.ts";
@@ -70,5 +71,6 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     git: createGitAdapter(),
     spawner: createCommandSpawn(),
     jobLauncher: createJobLauncher({ selfCommand: selfCommand(), process: proc }),
+    selfLauncher: createSelfLauncher({ selfCommand: selfCommand(), process: proc }),
   };
 }

@@ -18,6 +18,7 @@ import type {
   GitPort,
   CommandSpawnPort,
   JobLauncherPort,
+  SelfLauncherPort,
 } from "../domain/ports.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
@@ -58,4 +59,6 @@ export type AppDeps = {
   readonly spawner: CommandSpawnPort;
   /** Starts `remote __job` runners, detached. */
   readonly jobLauncher: JobLauncherPort;
+  /** Starts this program again detached (the automatic conductor). */
+  readonly selfLauncher: SelfLauncherPort;
 };

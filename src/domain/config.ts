@@ -19,6 +19,10 @@ export const ConfigFileSchema = z
     job_claim_grace_ms: z.number().int().min(0).optional(),
     /** Delegation: a finished job starts the next pending ones itself (false: only `jobs conduct` starts jobs). */
     job_handoff: z.boolean().optional(),
+    /** Delegation: a job left waiting (pending, throttled, interactive) starts an automatic conductor (false: only `jobs conduct`). */
+    job_auto_conduct: z.boolean().optional(),
+    /** Delegation: how often the automatic conductor makes a pass. */
+    job_conduct_interval_ms: z.number().int().min(10).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -61,11 +65,16 @@ export type JobsConfig = {
   readonly claimGraceMs: number;
   /** job_handoff, default true. */
   readonly handoff: boolean;
+  /** job_auto_conduct, default true. */
+  readonly autoConduct: boolean;
+  /** job_conduct_interval_ms / REMOTE_CONDUCT_INTERVAL_MS, default 15 s: the automatic conductor's pass interval. */
+  readonly conductIntervalMs: number;
   /** IANA zone for reset times a provider prints without one (codex prints local time). */
   readonly timeZone: string;
 };
 
 export const DEFAULT_MAX_CONCURRENT = 4;
+export const DEFAULT_CONDUCT_INTERVAL_MS = 15_000;
 
 const envInt = (raw: string | undefined, fallback: number): number => (raw !== undefined && /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : fallback);
 
@@ -78,6 +87,7 @@ export function withJobEnv(config: RemoteConfig, env: Readonly<Record<string, st
       backoffBaseMs: envInt(env.REMOTE_BACKOFF_BASE_MS, config.jobs.backoffBaseMs),
       backoffCapMs: envInt(env.REMOTE_BACKOFF_CAP_MS, config.jobs.backoffCapMs),
       claimGraceMs: envInt(env.REMOTE_JOB_CLAIM_GRACE_MS, config.jobs.claimGraceMs),
+      conductIntervalMs: Math.max(10, envInt(env.REMOTE_CONDUCT_INTERVAL_MS, config.jobs.conductIntervalMs)),
       timeZone,
     },
   };
@@ -115,6 +125,8 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       backoffCapMs: file.job_backoff_cap_ms ?? 30 * 60_000,
       claimGraceMs: file.job_claim_grace_ms ?? 10_000,
       handoff: file.job_handoff ?? true,
+      autoConduct: file.job_auto_conduct ?? true,
+      conductIntervalMs: file.job_conduct_interval_ms ?? DEFAULT_CONDUCT_INTERVAL_MS,
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,

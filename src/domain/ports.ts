@@ -198,3 +198,8 @@ export type CommandSpawnPort = {
 export type JobLauncherPort = {
   readonly launch: (jobId: string, token: string, env: Readonly<Record<string, string>>, logPath: string) => ProcessIdentity | undefined;
 };
+
+/** Starts this program again, detached (own session), with `args` (e.g. the automatic conductor); stdout discarded, stderr appended to logPath (0600). */
+export type SelfLauncherPort = {
+  readonly launch: (args: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly cwd: string; readonly logPath: string }) => ProcessIdentity | undefined;
+};

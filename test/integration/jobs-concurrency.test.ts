@@ -111,9 +111,9 @@ describe("the conductor under a cap", () => {
 
   test("killing the conductor at random points 5 times loses and duplicates nothing", async () => {
     using home = jobsHome({ FAKE_CLI_SLEEP_MS: "100", REMOTE_JOB_CLAIM_GRACE_MS: "1500" });
-    // Only the conductor starts jobs here (no hand-off by finished runs), so every kill lands on real work.
+    // Only this conductor starts jobs here (no hand-off by finished runs, no automatic conductor), so every kill lands on real work.
     mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
-    writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), "job_handoff = false\n");
+    writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), "job_handoff = false\njob_auto_conduct = false\n");
     const tasks = await delegateMany(home, JOBS);
     for (let kill = 0; kill < 5; kill++) {
       const conduct = conductor(home);

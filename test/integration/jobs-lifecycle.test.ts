@@ -17,11 +17,15 @@ async function delegate(home: Home, args: string[], options: { cwd?: string; env
   expect(r.stdout).toMatch(/^[a-z0-9]{8}\n$/); // the id and nothing else on stdout
   return r.stdout.trim();
 }
-/** Only `jobs conduct` starts pending jobs (a finished run does not hand its slot on). */
-function noHandOff(home: Home) {
+/** Writes REMOTE_HOME/config.toml. */
+function config(home: Home, text: string) {
   mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
-  writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), "job_handoff = false\n");
+  writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), text);
 }
+/** Only the test's own `jobs conduct` starts jobs: a finished run does not hand its slot on, and no automatic conductor starts. */
+const noHandOff = (home: Home) => config(home, "job_handoff = false\njob_auto_conduct = false\n");
+/** No automatic conductor: what the test checks is done by something else (or by the test's own `jobs conduct`). */
+const noAutoConductor = (home: Home) => config(home, "job_auto_conduct = false\n");
 const job = (home: Home, id: string) => home.jobs().find((j) => j.id === id);
 const finished = (home: Home, id: string) => {
   const j = job(home, id);
@@ -129,6 +133,7 @@ describe("delegated jobs", () => {
 
   test("a finished job hands its slot to the next pending one: no conductor needed", async () => {
     using home = jobsHome();
+    noAutoConductor(home); // the hand-off alone must start the second job
     const first = await delegate(home, ["shell", "sleep 0.5", "--headless", "--max-concurrent", "1"]);
     const second = await delegate(home, ["shell", "echo second", "--headless", "--max-concurrent", "1"]);
     expect(job(home, second)?.state).toBe("pending");
@@ -219,6 +224,7 @@ describe("delegated jobs", () => {
   test("AIMD: two throttles within ten minutes halve the conductor's cap; each clean pass adds one back", async () => {
     // A long backoff window: no retry comes due during the test (P(wait < 10 s) = 1e-5).
     using home = jobsHome({ FAKE_CLI_MODE: "throttle", REMOTE_BACKOFF_BASE_MS: "1000000000", REMOTE_BACKOFF_CAP_MS: "1000000000" });
+    noAutoConductor(home); // its passes would move the cap too
     const a = await delegate(home, ["claude", "first", "--headless"]);
     const b = await delegate(home, ["claude", "second", "--headless"]);
     await until(() => [a, b].every((id) => job(home, id)?.state === "throttled"), "two throttles");

@@ -2,11 +2,13 @@
  * Shared by the jobs-*.test.ts files: a temp REMOTE_HOME with a git repo, the fake agent
  * CLIs first on PATH, and cleanup of every runner and agent the jobs started.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createProcessAdapter } from "../../src/adapters/process/process-adapter.ts";
 import { createSqliteJobStore } from "../../src/adapters/store/sqlite-job-store.ts";
+import { conductorLockPath, conductorLogPath, lockHolder } from "../../src/app/jobs/conductor-lock.ts";
 import type { JobRecord } from "../../src/domain/jobs/job.ts";
+import type { ProcessIdentity } from "../../src/domain/session.ts";
 import { repoRoot, tempHome } from "../support/cli.ts";
 
 export const fakeBin = join(repoRoot, "test", "fixtures", "bin");
@@ -27,6 +29,37 @@ export function killJobs(storePath: string) {
     if (j.agent && proc.isAlive(j.agent)) proc.signal(j.agent.pid, "SIGKILL", true);
     if (j.runner && proc.isAlive(j.runner)) proc.signal(j.runner.pid, "SIGKILL");
   }
+}
+
+/** Every automatic conductor that held a home's lock, from the "took" lines of conductor.log, in order. */
+export function conductorHolders(remoteHome: string): ProcessIdentity[] {
+  const log = conductorLogPath({ home: remoteHome });
+  if (!existsSync(log)) return [];
+  return [...readFileSync(log, "utf8").matchAll(/conductor \d+: took \S+ \(pid (\d+), start (\S+)\)/g)].map((m) => ({ pid: Number(m[1]), startTime: m[2] as string }));
+}
+
+/** Processes running `jobs conduct ... --until-idle` for this REMOTE_HOME (read from /proc). */
+export function conductorProcesses(remoteHome: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0");
+      if (!argv.includes("--until-idle")) continue;
+      if (readFileSync(`/proc/${name}/environ`, "utf8").split("\0").includes(`REMOTE_HOME=${remoteHome}`)) found.push(Number(name));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Stops the automatic conductor: the lock's holder, every holder its log names, and any about to take the lock. */
+export function killConductors(remoteHome: string) {
+  const proc = createProcessAdapter();
+  const holders = [lockHolder(conductorLockPath({ home: remoteHome })), ...conductorHolders(remoteHome)];
+  for (const who of holders) if (who && proc.isAlive(who)) proc.signal(who.pid, "SIGKILL");
+  for (const pid of conductorProcesses(remoteHome)) proc.signal(pid, "SIGKILL");
 }
 
 function git(cwd: string, args: string[]) {
@@ -73,7 +106,10 @@ export function jobsHome(extraEnv: Record<string, string> = {}) {
       }
     },
     [Symbol.dispose]: () => {
+      // Conductors start runners and runners start conductors: conductors before and after.
+      killConductors(home.env.REMOTE_HOME as string);
       killJobs(storePath);
+      killConductors(home.env.REMOTE_HOME as string);
       home[Symbol.dispose]();
     },
   };

@@ -163,7 +163,13 @@ export const formatPass = (r: PassReport): string =>
  * One pass, or with `watchMinutes` a pass every that many minutes until SIGINT/SIGTERM
  * (the pass under way finishes first), then exit 0. One line per pass on stderr.
  */
-export async function conduct(deps: AppDeps, events: JobEvents, options: ConductOptions & { readonly watchMinutes?: number | undefined }): Promise<number> {
+export type WatchOptions = ConductOptions & {
+  readonly watchMinutes?: number | undefined;
+  /** Asked after every pass of a watch loop (undefined: the pass failed); true ends the loop. */
+  readonly enough?: ((report: PassReport | undefined) => boolean) | undefined;
+};
+
+export async function conduct(deps: AppDeps, events: JobEvents, options: WatchOptions): Promise<number> {
   let stopping = false;
   let wake: (() => void) | undefined;
   const stop = () => {
@@ -173,15 +179,16 @@ export async function conduct(deps: AppDeps, events: JobEvents, options: Conduct
   const offs = [deps.onSignal("SIGINT", stop), deps.onSignal("SIGTERM", stop)];
   try {
     do {
+      let report: PassReport | undefined;
       try {
-        const report = await conductPass(deps, events, options);
+        report = await conductPass(deps, events, options);
         deps.stderr(`${formatPass(report)}\n`);
       } catch (error) {
         // One bad pass (a busy store, say) must not end a watch loop; a single pass reports it.
         if (options.watchMinutes === undefined) throw error;
         deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${message(error)}\n`);
       }
-      if (options.watchMinutes === undefined || stopping) break;
+      if (options.watchMinutes === undefined || stopping || options.enough?.(report)) break;
       const ms = Math.max(10, Math.round(options.watchMinutes * 60_000));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);

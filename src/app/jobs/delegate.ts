@@ -13,6 +13,7 @@ import type { JobRecord } from "../../domain/jobs/job.ts";
 import { headlessCommand, interactiveCommand, resolveProfile } from "../../domain/profiles.ts";
 import { validateSessionName } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { ensureConductor } from "./auto-conductor.ts";
 import { saveDelegatorEnv } from "./child-env.ts";
 import { newClaimToken } from "./claims.ts";
 import { createJobEvents, type JobEvents } from "./events.ts";
@@ -122,7 +123,11 @@ async function startIfFree(deps: AppDeps, job: JobRecord, events: JobEvents): Pr
   const aimd = store.admission()?.cap;
   const cap = aimd === undefined ? job.maxConcurrent : Math.min(job.maxConcurrent, aimd);
   const claimed = store.claimNext({ cap, now: deps.clock.now(), token: newClaimToken(deps), onlyId: job.id });
-  if (claimed === undefined) return job;
+  if (claimed === undefined) {
+    // Left pending: a conductor starts it when a slot frees up (or its turn comes).
+    ensureConductor(deps);
+    return job;
+  }
   try {
     return await launchRun(deps, claimed, "start", events);
   } catch (error) {

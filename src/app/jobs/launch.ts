@@ -9,6 +9,7 @@ import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
 import { transition, type JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { runSession } from "../sessions/run.ts";
+import { ensureConductor } from "./auto-conductor.ts";
 import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
 import { holdsClaim } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
@@ -39,6 +40,8 @@ export async function launchRun(deps: AppDeps, claimed: JobRecord, kind: LaunchK
     throw error;
   }
   if (kind !== "restart") await events.emit(kind === "resume" ? "job:resume" : "job:start", job);
+  // A session's end (interactive, or on a control plane) is only seen by a conductor: make sure one runs.
+  if (!job.headless || job.remoteTarget !== undefined) ensureConductor(deps);
   return job;
 }
 

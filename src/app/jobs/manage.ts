@@ -3,6 +3,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { isFinal, transition, type JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { stopSession } from "../sessions/manage.ts";
+import { ensureConductor } from "./auto-conductor.ts";
 import type { JobEvents } from "./events.ts";
 import { outputPath, readBytesFrom, resultOf, writeResult } from "./files.ts";
 import { observeJob, observeRunning } from "./reconcile.ts";
@@ -52,7 +53,10 @@ export async function waitJob(deps: AppDeps, ref: string, events: JobEvents, opt
     if (!hinted && (seen.state === "pending" || seen.state === "throttled")) {
       hinted = true;
       const when = seen.state === "throttled" ? ` (retry at ${seen.throttle?.nextRetryAt})` : "";
-      deps.stderr(`remote: job ${id} is ${seen.state}${when}; the conductor starts it: \`remote jobs conduct --watch 1\`\n`);
+      // Someone waiting on it must not wait on a conductor that died (killed, reboot): make sure one runs.
+      ensureConductor(deps);
+      const who = deps.config.jobs.autoConduct ? "the automatic conductor starts it" : "the conductor starts it: `remote jobs conduct --watch 1`";
+      deps.stderr(`remote: job ${id} is ${seen.state}${when}; ${who}\n`);
     }
     if (options.signal?.aborted) return seen;
     await Bun.sleep(options.pollMs ?? 200);

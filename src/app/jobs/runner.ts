@@ -12,6 +12,7 @@ import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
 import { detectThrottle } from "../../domain/jobs/throttle.ts";
 import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
 import type { AppDeps } from "../deps.ts";
+import { ensureConductor } from "./auto-conductor.ts";
 import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
 import { handOffSlot } from "./conduct.ts";
 import { holdsClaim } from "./claims.ts";
@@ -106,6 +107,8 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
   }
   deps.log.info(`job ${job.id}: ${final.state}${final.exitCode === undefined ? "" : ` (exit ${final.exitCode})`}${hit ? ` ${hit.signature}: ${hit.line}` : ""}`);
   await events.emit(final.state === "throttled" ? "job:throttle" : finalEvent(final), final);
+  // Only a conductor resumes a throttled job: make sure one is running.
+  if (final.state === "throttled") ensureConductor(deps);
   // A throttled job keeps its slot; a finished one frees it for the next in line.
   if (isFinal(final.state) && deps.config.jobs.handoff) for (const error of await handOffSlot(deps, events)) deps.log.warn(`job ${job.id}: could not start the next job: ${error}`);
   return 0;

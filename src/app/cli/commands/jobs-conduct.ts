@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
+import { conductUntilIdle } from "../../jobs/conduct-until-idle.ts";
 import { conduct } from "../../jobs/conduct.ts";
 import { parseCount } from "../../jobs/delegate.ts";
 import { createJobEvents } from "../../jobs/events.ts";
@@ -18,12 +19,22 @@ export default (ctx: CliContext) =>
     meta: { name: "conduct", description: "Reconcile, resume due throttled jobs, start pending ones FIFO under the cap; one timestamped line per pass on stderr." },
     args: {
       watch: { type: "string", description: "Repeat every MIN minutes (fractions allowed) until Ctrl-C, which exits 0" },
+      "until-idle": {
+        type: "boolean",
+        description:
+          "The automatic conductor: take REMOTE_HOME/conductor.lock (exit 0 at once if another holds it), repeat every --watch MIN (default: config job_conduct_interval_ms), exit 0 once no job is pending, running or throttled",
+      },
       "max-concurrent": { type: "string", description: "Ceiling of the cap (default: the jobs' own --max-concurrent, config max_concurrent)" },
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
       const watchMinutes = args.watch === undefined ? undefined : parseWatchMinutes(args.watch);
       const maxConcurrent = parseCount("--max-concurrent", args["max-concurrent"]);
-      ctx.setExitCode(await conduct(deps, createJobEvents(deps), { watchMinutes, maxConcurrent }));
+      const events = createJobEvents(deps);
+      if (args["until-idle"]) {
+        ctx.setExitCode(await conductUntilIdle(deps, events, { watchMinutes: watchMinutes ?? deps.config.jobs.conductIntervalMs / 60_000, maxConcurrent }));
+        return;
+      }
+      ctx.setExitCode(await conduct(deps, events, { watchMinutes, maxConcurrent }));
     },
   });
