@@ -34,6 +34,8 @@ export type ProcessPort = {
   readonly signal: (pid: number, signal: NodeJS.Signals, group?: boolean) => boolean;
   /** Our parent, its parent, ... up to (not including) pid 1. */
   readonly ancestors: () => ProcessEntry[];
+  /** The executable a command name resolves to on this PATH (an absolute path is checked as is). */
+  readonly which: (command: string, path: string | undefined) => string | undefined;
 };
 
 /** A framed, bidirectional connection to one session host. */

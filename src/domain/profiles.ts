@@ -129,6 +129,21 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
   },
 };
 
+/** How to get each CLI (the npm packages are the ones SPEC §2 names). */
+const INSTALL_HINTS: Readonly<Record<CliProfile, string>> = {
+  shell: "Set SHELL to an installed shell, or install bash.",
+  claude: "Install Claude Code: `npm install -g @anthropic-ai/claude-code`, then `claude` once to log in.",
+  codex: "Install Codex CLI: `npm install -g @openai/codex`, then `codex login`.",
+  gemini: "Install Gemini CLI: `npm install -g @google/gemini-cli`.",
+  opencode: "Install opencode: `npm install -g opencode-ai`.",
+  agy: "Install Google Antigravity, which provides the `agy` command, and put it on PATH.",
+  mistral: "Install Mistral Vibe, which provides the `vibe` command (`uv tool install mistral-vibe`), and put it on PATH.",
+};
+
+/** A profile's CLI is not installed where the session would run. */
+export const cliNotFound = (profile: CliProfile, command: string) =>
+  new RemoteError("CLI_NOT_FOUND", `Cannot start ${profile}: '${command}' is not on PATH`, INSTALL_HINTS[profile], "unavailable");
+
 const usage = (code: string, message: string, hint: string) => new RemoteError(code, message, hint, "usage");
 
 const profilesWith = (has: (spec: ProfileSpec) => boolean) => CLI_PROFILES.filter((p) => has(PROFILES[p])).join(", ");

@@ -141,6 +141,19 @@ describe("bad input", () => {
     for (const p of ["shell", "claude", "codex", "gemini", "opencode", "agy", "mistral"]) expect(r.stderr).toContain(p);
   });
 
+  test("a CLI that is not installed is refused up front with how to install it; no dead session is left", async () => {
+    using home = tempHome();
+    const env = { ...home.env, PATH: "/usr/bin:/bin" }; // none of the agent CLIs live there
+    const r = await cli(env, ["run", "claude", "--detach"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Cannot start claude: 'claude' is not on PATH");
+    expect(r.stderr).toContain("npm install -g @anthropic-ai/claude-code");
+    const delegated = await cli(env, ["delegate", "codex", "fix it", "--headless"], { cwd: home.dir });
+    expect(delegated.code).toBe(1);
+    expect(delegated.stderr).toContain("npm install -g @openai/codex");
+    expect(await ls(home.env)).toEqual([]);
+  });
+
   test("attach to an unknown id exits 1 with a hint", async () => {
     using home = tempHome();
     const r = await cli(home.env, ["attach", "nope"]);

@@ -58,6 +58,7 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
       const now = identify(who.pid);
       return now !== undefined && now.startTime === who.startTime;
     },
+    which: (command, path) => Bun.which(command, path === undefined ? {} : { PATH: path }) ?? undefined,
     ancestors: () => {
       const chain: { pid: number; name: string }[] = [];
       let pid = process.ppid;

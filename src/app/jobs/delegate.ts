@@ -10,7 +10,7 @@ import { RemoteError, isRemoteError } from "../../domain/errors.ts";
 import { chooseAccount } from "../../domain/jobs/accounts.ts";
 import { childDepthBudget } from "../../domain/jobs/depth.ts";
 import type { JobRecord } from "../../domain/jobs/job.ts";
-import { headlessCommand, interactiveCommand, resolveProfile } from "../../domain/profiles.ts";
+import { cliNotFound, headlessCommand, interactiveCommand, resolveProfile } from "../../domain/profiles.ts";
 import { validateSessionName } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { ensureConductor } from "./auto-conductor.ts";
@@ -51,9 +51,8 @@ export async function delegateJob(deps: AppDeps, options: DelegateOptions, event
   }
   const tuning = { model: options.model, effort: options.effort };
   // Build the argv now so an unsupported flag fails here, not later in a background runner.
-  if (options.headless) headlessCommand(profile, task, tuning, { SHELL: deps.env.SHELL });
-  else {
-    interactiveCommand(profile, tuning, { SHELL: deps.env.SHELL });
+  const spec = options.headless ? headlessCommand(profile, task, tuning, { SHELL: deps.env.SHELL }) : interactiveCommand(profile, tuning, { SHELL: deps.env.SHELL });
+  if (!options.headless) {
     if (task.trim() === "") throw new RemoteError("EMPTY_TASK", `Cannot delegate to '${profile}': the task is empty`, `Pass the task text, e.g. \`remote delegate ${profile} 'fix the failing test'\`.`, "usage");
   }
   const depthBudget = childDepthBudget({ env: deps.env.REMOTE_DELEGATE_DEPTH, maxDepth: options.maxDepth });
@@ -64,6 +63,8 @@ export async function delegateJob(deps: AppDeps, options: DelegateOptions, event
   const name = options.name === undefined ? undefined : validateSessionName(options.name);
   if (options.account !== undefined) chooseAccount(deps.accounts().list(), profile, deps.clock.now(), { forced: options.account });
   if (options.remote !== undefined) return delegateRemote(deps, options, { profile, depthBudget, maxConcurrent, name }, events);
+  // A job whose CLI is missing here would only fail later, in the background.
+  if (deps.process.which(spec.command, deps.env.PATH) === undefined) throw cliNotFound(profile, spec.command);
   const cwd = resolve(deps.cwd, options.cwd ?? ".");
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) {
     throw new RemoteError("CWD_MISSING", `Cannot delegate in '${cwd}': no such directory`, "Pass an existing directory with --cwd.", "usage");

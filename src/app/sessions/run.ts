@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { socketPathFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
-import { interactiveCommand } from "../../domain/profiles.ts";
+import { cliNotFound, interactiveCommand, type CliProfile } from "../../domain/profiles.ts";
 import { defaultSessionName, validateSessionName, type SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachSession, type AttachOutcome } from "./attach.ts";
@@ -27,7 +27,7 @@ export type RunOptions = {
 export type RunPlan = { readonly command: string; readonly args: readonly string[]; readonly cwd: string };
 
 /** What would be spawned, without spawning: `remote run --dry-run`. */
-export function planRun(deps: Pick<AppDeps, "env" | "cwd">, options: RunOptions): RunPlan & { profile: string } {
+export function planRun(deps: Pick<AppDeps, "env" | "cwd">, options: RunOptions): RunPlan & { profile: CliProfile } {
   const cwd = resolve(deps.cwd, options.cwd ?? ".");
   const spec = interactiveCommand(
     options.profile,
@@ -44,6 +44,8 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   if (!existsSync(plan.cwd) || !statSync(plan.cwd).isDirectory()) {
     throw new RemoteError("CWD_MISSING", `Cannot start a session in '${plan.cwd}': no such directory`, "Pass an existing directory with --cwd.", "usage");
   }
+  // Say so now, not as a session that died before it was ready.
+  if (deps.process.which(plan.command, deps.env.PATH) === undefined) throw cliNotFound(plan.profile, plan.command);
   const id = deps.random.id(8);
   const name = options.name === undefined ? defaultSessionName(plan.profile, id) : validateSessionName(options.name);
   const record: SessionRecord = {
