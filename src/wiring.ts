@@ -28,7 +28,18 @@ const selfCommand = (): string[] =>
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
-  const config = withJobEnv(loadConfig(env), env, Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
+  const loaded = withJobEnv(loadConfig(env), env, "UTC");
+  // Asking ICU for the local zone costs ~5 ms: only throttle parsing needs it, so it is read on first use.
+  let zone: string | undefined;
+  const config = {
+    ...loaded,
+    jobs: {
+      ...loaded.jobs,
+      get timeZone() {
+        return (zone ??= Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
+      },
+    },
+  };
   let jobStore: JobStorePort | undefined;
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();

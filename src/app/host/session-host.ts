@@ -65,8 +65,9 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     rows,
     onData: (data) => {
       window.append(data);
-      screen.write(data);
+      // Clients first: a keystroke's echo should not wait behind the terminal model.
       for (const c of clients) c.pump();
+      screen.write(data);
     },
   });
 

@@ -18,7 +18,7 @@ import { saveDelegatorEnv } from "./child-env.ts";
 import { newClaimToken } from "./claims.ts";
 import { createJobEvents, type JobEvents } from "./events.ts";
 import { launchRun } from "./launch.ts";
-import { requireRemote } from "../remote/sessions.ts";
+import { requireRemote } from "../remote/route.ts";
 
 export type DelegateOptions = {
   readonly profile: string;

@@ -14,7 +14,7 @@ import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
 import { isRemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { createRemoteClient, type CreateSessionRequest, type RemoteClient, type RemoteSession } from "../remote/client.ts";
-import { requireRemote } from "../remote/sessions.ts";
+import { requireRemote } from "../remote/route.ts";
 import type { LaunchKind } from "./launch.ts";
 
 type Deps = Pick<AppDeps, "env" | "config">;

@@ -6,41 +6,13 @@ import { isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { remoteLocation } from "../../domain/remote-target.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AttachOutcome } from "../sessions/attach-terminal.ts";
-import { findSession } from "../sessions/find.ts";
 import type { RunOptions } from "../sessions/run.ts";
 import { attachRemoteSession } from "./attach.ts";
 import { createRemoteClient, type CreateSessionRequest, type RemoteSession } from "./client.ts";
-import { resolveRemote, type RemoteTarget } from "./config.ts";
+import type { RemoteTarget } from "./config.ts";
 import { openRemoteAttach, type OpenSocket } from "./ws-attach.ts";
 
-type ConfigDeps = Pick<AppDeps, "env" | "config">;
-
-/** `--remote URL` was given, or a command that only makes sense remotely: there must be a remote. */
-export function requireRemote(deps: ConfigDeps, flag: string | undefined): RemoteTarget {
-  const target = resolveRemote(deps, flag);
-  if (!target) {
-    throw new RemoteError("NO_REMOTE", "Cannot reach a control plane: none was given or configured", "Pass --remote URL, set REMOTE_URL, or run `remote config set remote URL`.", "usage");
-  }
-  return target;
-}
-
-export type Route = { readonly kind: "local" } | { readonly kind: "remote"; readonly target: RemoteTarget };
-
-/**
- * Where a command on session `ref` goes: the `--remote` flag wins; otherwise a session
- * known here is local, and an unknown one is looked for on the configured remote.
- */
-export function routeSessionRef(deps: AppDeps, flag: string | undefined, ref: string): Route {
-  if (flag !== undefined && flag !== "") return { kind: "remote", target: requireRemote(deps, flag) };
-  try {
-    findSession(deps, ref);
-    return { kind: "local" };
-  } catch (error) {
-    const fallback = isRemoteError(error) && error.code === "SESSION_NOT_FOUND" ? resolveRemote(deps) : undefined;
-    if (!fallback) throw error;
-    return { kind: "remote", target: fallback };
-  }
-}
+export { requireRemote, routeSessionRef, type Route } from "./route.ts";
 
 export type LocatedSession = RemoteSession & { readonly location: string };
 

@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
-import { attachRemoteSession } from "../../remote/attach.ts";
-import { routeSessionRef } from "../../remote/sessions.ts";
+import { routeSessionRef } from "../../remote/route.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
 import { remoteArg } from "./_remote.ts";
 
@@ -18,7 +17,7 @@ export default (ctx: CliContext) =>
       const deps = ctx.deps();
       const readOnly = args["read-only"] ?? false;
       const route = routeSessionRef(deps, args.remote, args.ref);
-      const outcome = route.kind === "remote" ? await attachRemoteSession(deps, route.target, args.ref, { readOnly }) : await attachSession(deps, args.ref, { readOnly });
+      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, args.ref, { readOnly }) : await attachSession(deps, args.ref, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },
   });

@@ -2,8 +2,7 @@ import { defineCommand } from "citty";
 import { stripAnsi } from "../../../domain/ansi.ts";
 import type { CliContext } from "../context.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
-import { createRemoteClient } from "../../remote/client.ts";
-import { followRemoteOutput, routeSessionRef } from "../../remote/sessions.ts";
+import { routeSessionRef } from "../../remote/route.ts";
 import { refArg } from "./_shared.ts";
 import { remoteArg } from "./_remote.ts";
 
@@ -27,6 +26,8 @@ export default (ctx: CliContext) =>
       };
       const route = routeSessionRef(deps, args.remote, args.ref);
       if (route.kind === "remote") {
+        // Loaded only for a remote session: local commands stay fast to start.
+        const [{ createRemoteClient }, { followRemoteOutput }] = await Promise.all([import("../../remote/client.ts"), import("../../remote/sessions.ts")]);
         const client = createRemoteClient(route.target);
         const session = await client.get(args.ref);
         const { text, offset } = await client.logs(session.id, lines);

@@ -3,7 +3,6 @@ import { json, table, type CliContext } from "../context.ts";
 import { listSessions } from "../../sessions/find.ts";
 import { toSessionJson } from "../../server/session-json.ts";
 import { resolveRemote } from "../../remote/config.ts";
-import { listRemoteSessions } from "../../remote/sessions.ts";
 import { jsonArg } from "./_shared.ts";
 import { remoteArg } from "./_remote.ts";
 
@@ -15,7 +14,7 @@ export default (ctx: CliContext) =>
       const deps = ctx.deps();
       const local = listSessions(deps).map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
       const target = resolveRemote(deps, args.remote);
-      const remote = target ? await listRemoteSessions(target) : undefined;
+      const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
       if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
       const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null }))];

@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { renameSession } from "../../sessions/manage.ts";
-import { createRemoteClient } from "../../remote/client.ts";
-import { routeSessionRef } from "../../remote/sessions.ts";
+import { routeSessionRef } from "../../remote/route.ts";
 import { refArg } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
 
@@ -14,7 +13,7 @@ export default (ctx: CliContext) =>
       const deps = ctx.deps();
       const route = routeSessionRef(deps, args.remote, args.ref);
       if (route.kind === "remote") {
-        const s = await createRemoteClient(route.target).rename(args.ref, args.name);
+        const s = await (await import("../../remote/client.ts")).createRemoteClient(route.target).rename(args.ref, args.name);
         deps.stderr(`renamed ${s.id} to ${s.name} on ${where(route.target.url)}\n`);
         return;
       }

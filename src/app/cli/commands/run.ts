@@ -4,7 +4,7 @@ import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { exitCodeOf } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
-import { requireRemote, runRemoteSession } from "../../remote/sessions.ts";
+import { requireRemote } from "../../remote/route.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -40,7 +40,7 @@ export default (ctx: CliContext) =>
       if (args.remote !== undefined) {
         const target = requireRemote(deps, args.remote);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
-        const remote = await runRemoteSession(deps, target, options);
+        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
         if (!remote.attached) {
           deps.stdout(`${remote.session.id}\n`);
           deps.stderr(`started ${remote.session.name} on ${where(target.url)}: attach with \`remote attach ${remote.session.name} --remote ${target.url}\`\n`);

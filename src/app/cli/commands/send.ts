@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
 import { sendToSession } from "../../sessions/manage.ts";
-import { createRemoteClient } from "../../remote/client.ts";
-import { routeSessionRef } from "../../remote/sessions.ts";
+import { routeSessionRef } from "../../remote/route.ts";
 import { refArg } from "./_shared.ts";
 import { remoteArg } from "./_remote.ts";
 
@@ -18,7 +17,7 @@ export default (ctx: CliContext) =>
     run: async ({ args }) => {
       const deps = ctx.deps();
       const route = routeSessionRef(deps, args.remote, args.ref);
-      if (route.kind === "remote") return createRemoteClient(route.target).send(args.ref, args.text, args.enter ?? false);
+      if (route.kind === "remote") return (await import("../../remote/client.ts")).createRemoteClient(route.target).send(args.ref, args.text, args.enter ?? false);
       await sendToSession(deps, args.ref, args.text, args.enter ?? false);
     },
   });

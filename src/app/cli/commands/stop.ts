@@ -1,8 +1,7 @@
 import { defineCommand } from "citty";
 import { json, type CliContext } from "../context.ts";
 import { stopSession } from "../../sessions/manage.ts";
-import { createRemoteClient } from "../../remote/client.ts";
-import { routeSessionRef } from "../../remote/sessions.ts";
+import { routeSessionRef } from "../../remote/route.ts";
 import { jsonArg, refArg } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
 
@@ -20,7 +19,7 @@ export default (ctx: CliContext) =>
       const deps = ctx.deps();
       const route = routeSessionRef(deps, args.remote, args.ref);
       if (route.kind === "remote") {
-        const s = await createRemoteClient(route.target).stop(args.ref, args.reason);
+        const s = await (await import("../../remote/client.ts")).createRemoteClient(route.target).stop(args.ref, args.reason);
         if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.state, exitCode: s.exitCode ?? null, location: where(route.target.url) }));
         deps.stderr(`stopped ${s.name} (${s.id}) on ${where(route.target.url)}${how(s)}\n`);
         return;
