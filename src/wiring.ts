@@ -65,7 +65,8 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async () => {
       const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer() };
+      // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

@@ -42,7 +42,7 @@ export type AppDeps = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */
-  readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort }>;
+  readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort; readonly collectGarbage?: () => void }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
   /** Last line of defence for long-lived processes (the session host must not die of one bad frame). */

@@ -116,7 +116,8 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
   return {
     paths,
     retainBytes: file.retain_bytes ?? DEFAULT_RETAIN_BYTES,
-    scrollback: file.scrollback ?? 10000,
+    // tmux keeps 2000 lines; a line costs ~1.2 KB in the terminal model of every session host.
+    scrollback: file.scrollback ?? 5000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
     jobs: {

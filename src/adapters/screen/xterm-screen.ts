@@ -15,7 +15,7 @@ const RESET = "\x1bc";
 export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort {
   return {
     create: (cols, rows) => {
-      const term = new Terminal({ cols, rows, scrollback: options.scrollback ?? 10000, allowProposedApi: true });
+      const term = new Terminal({ cols, rows, scrollback: options.scrollback ?? 5000, allowProposedApi: true });
       const serializer = new SerializeAddon();
       term.loadAddon(serializer as unknown as Parameters<typeof term.loadAddon>[0]);
       let parsed = 0;

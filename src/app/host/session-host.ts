@@ -14,7 +14,12 @@ export type SessionHostDeps = {
   readonly clock: ClockPort;
   readonly log: LogPort;
   readonly bus: EventBus;
+  /** Returns memory a burst of output left behind to the system; run once output has gone quiet. */
+  readonly collectGarbage?: () => void;
 };
+
+/** How long output must be quiet before the host tidies its memory. */
+const QUIET_MS = 2000;
 
 export type SessionHostOptions = {
   readonly sessionId: string;
@@ -55,6 +60,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const lastSeq = new Map<string, number>();
   let exited: PtyExit | undefined;
   let stopping = false;
+  let tidy: ReturnType<typeof setTimeout> | undefined;
 
   const child = deps.pty.spawn({
     command: record.command,
@@ -68,6 +74,11 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       // Clients first: a keystroke's echo should not wait behind the terminal model.
       for (const c of clients) c.pump();
       screen.write(data);
+      if (deps.collectGarbage) {
+        clearTimeout(tidy);
+        tidy = setTimeout(deps.collectGarbage, QUIET_MS);
+        tidy.unref?.();
+      }
     },
   });
 
