@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemorySessionStore } from "../../src/adapters/store/memory-store.ts";
@@ -91,6 +91,21 @@ test("sqlite: concurrent writer processes lose no update", async () => {
     for (let w = 0; w < 8; w++) expect(shared?.meta[`w${w}`]).toBe(40);
     store.close();
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sqlite: the database and its -wal/-shm files are private (0600), whatever the umask", () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
+  const old = process.umask(0o022);
+  try {
+    const path = join(dir, "remote.db");
+    const store = createSqliteSessionStore({ path });
+    store.insert({ id: "m1", name: "m1", profile: "shell", command: "/bin/bash", args: [], cwd: "/", source: "run", state: "running", clients: 0, createdAt: new Date(0).toISOString(), meta: {} });
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+    store.close();
+  } finally {
+    process.umask(old);
     rmSync(dir, { recursive: true, force: true });
   }
 });

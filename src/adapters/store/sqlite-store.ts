@@ -1,5 +1,5 @@
 import { Database } from "bun:sqlite";
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import type { SessionStorePort } from "../../domain/ports.ts";
@@ -39,6 +39,12 @@ const corrupt = (path: string, cause: unknown) =>
 /** Opens (creating when missing) the SQLite registry in WAL mode. */
 export function openSqliteDatabase(path: string, busyTimeoutMs = 15000): Database {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  // Created 0600 before SQLite opens it: its -wal and -shm files take the database's mode.
+  try {
+    writeFileSync(path, "", { mode: 0o600, flag: "wx" });
+  } catch {
+    // It exists already (an empty file is a valid empty database).
+  }
   let db: Database;
   try {
     db = new Database(path, { create: true, strict: true });
