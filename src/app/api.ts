@@ -108,3 +108,49 @@ export async function conductPass(options: { maxConcurrent?: number; deps?: AppD
   const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/conduct.ts"), import("./jobs/events.ts"), realDeps(options.deps)]);
   return m.conductPass(d, createJobEvents(d), { maxConcurrent: options.maxConcurrent });
 }
+
+/*
+ * The control-plane functions under the names of the API we descend from. The token
+ * comes from `options.token`, else REMOTE_TOKEN / `remote config set token -`.
+ */
+export type RemoteCallOptions = { readonly token?: string; readonly deps?: AppDeps };
+
+async function remoteClientFor(baseUrl: string, options: RemoteCallOptions) {
+  const deps = await realDeps(options.deps);
+  const [{ createRemoteClient }, { requireRemote }] = await Promise.all([import("./remote/client.ts"), import("./remote/route.ts")]);
+  const target = requireRemote(deps, baseUrl);
+  return createRemoteClient({ url: target.url, token: options.token ?? target.token });
+}
+
+export async function listRemoteSessions(baseUrl: string, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).list();
+}
+export async function createRemoteSession(baseUrl: string, body: import("./remote/client.ts").CreateSessionRequest, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).create(body);
+}
+export async function getRemoteSession(baseUrl: string, sessionId: string, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).get(sessionId);
+}
+export async function renameRemoteSession(baseUrl: string, sessionId: string, displayName: string, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).rename(sessionId, displayName);
+}
+export async function stopRemoteSession(baseUrl: string, sessionId: string, reason?: string, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).stop(sessionId, reason);
+}
+/** Pushes fresh credential files (HOME-relative path -> bytes, or base64 text) into a remote session; an unchanged bundle is skipped. */
+export async function refreshRemoteSession(baseUrl: string, sessionId: string, credentials: Readonly<Record<string, Uint8Array | string>>, options: RemoteCallOptions = {}) {
+  return (await remoteClientFor(baseUrl, options)).refreshCredentials(sessionId, credentials);
+}
+/** Start a session of `profile` on the control plane, wait for its terminal, stop it. */
+export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number } & RemoteCallOptions) {
+  const deps = await realDeps(options.deps);
+  const [{ requireRemote }, { smokeRemote }] = await Promise.all([import("./remote/route.ts"), import("./remote/sessions.ts")]);
+  const target = requireRemote(deps, options.baseUrl);
+  return smokeRemote(deps, { url: target.url, token: options.token ?? target.token }, options.profile, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+}
+export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
+/** The CLI itself: `await main(["ls", "--json"])` returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [{ runCli }, { createRealDeps }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
+  return runCli(argv, pkg.default.version, (overrides) => createRealDeps({ ...process.env, ...overrides }));
+}
