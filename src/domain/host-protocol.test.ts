@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createFrameDecoder, encodeFrame, FrameType, MAX_FRAME, ProtocolError, type Frame } from "./host-protocol.ts";
+import { createFrameDecoder, encodeFrame, FrameType, MAX_FRAME, outputReply, ProtocolError, type Frame } from "./host-protocol.ts";
+import { createOutputWindow } from "./output-window.ts";
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -43,5 +44,44 @@ describe("host protocol", () => {
     huge[0] = FrameType.output;
     expect(() => createFrameDecoder(() => {})(huge)).toThrow(ProtocolError);
     expect(() => createFrameDecoder(() => {})(Uint8Array.of(99, 0, 0, 0, 0))).toThrow(ProtocolError);
+  });
+});
+
+describe("outputReply: what a host answers to {op: \"output\", from}", () => {
+  const windowOf = (text: string, capacity = 1024) => {
+    const window = createOutputWindow(capacity);
+    window.append(bytes(text));
+    return window;
+  };
+
+  test("from an offset to the end, as readable lines; `to` is where to ask next", () => {
+    const raw = "old line\n\x1b[31mnew\x1b[0m line\r\n> ";
+    const window = windowOf(raw);
+    expect(outputReply(window, 9)).toEqual({ from: 9, to: raw.length, text: "new line\n>" });
+    expect(outputReply(window, raw.length)).toEqual({ from: raw.length, to: raw.length, text: "" });
+    window.append(bytes("typed\r\n"));
+    expect(outputReply(window, raw.length)).toEqual({ from: raw.length, to: raw.length + 7, text: "typed" });
+  });
+
+  test("an offset past the end or not a number starts at the end or at 0", () => {
+    const window = windowOf("abc\n");
+    expect(outputReply(window, 99)).toEqual({ from: 4, to: 4, text: "" });
+    expect(outputReply(window, Number.NaN)).toEqual({ from: 0, to: 4, text: "abc" });
+    expect(outputReply(window, -5)).toEqual({ from: 0, to: 4, text: "abc" });
+  });
+
+  test("an offset out of the window, or a range over the cap, starts after the first newline", () => {
+    const window = windowOf("0123456789\nsecond\nthird\n", 16); // retains the last 16 of 24 bytes: "89\nsecond\nthird\n"
+    expect(window.start()).toBe(8);
+    expect(outputReply(window, 0)).toEqual({ from: 11, to: 24, text: "second\nthird" });
+    const big = windowOf(`${"x".repeat(100)}\ntail one\ntail two\n`); // 119 bytes; the last 15 start in "tail one"
+    expect(outputReply(big, 0, 15)).toEqual({ from: 110, to: 119, text: "tail two" });
+    // No newline in the cut range: all of it.
+    expect(outputReply(windowOf("abcdefgh"), 0, 4)).toEqual({ from: 4, to: 8, text: "efgh" });
+  });
+
+  test("UTF-8 decoded, the pinned claude message intact", () => {
+    const line = "API Error: Request rejected (429) · This request would exceed the rate limit for your organization of 50 requests per minute.";
+    expect(outputReply(windowOf(`> go\r\n⎿  ${line}\r\n`), 0).text).toBe(`> go\n⎿  ${line}`);
   });
 });

@@ -4,6 +4,9 @@
  * Output frames carry the absolute offset of their first byte; input frames carry a
  * client sequence number so a retried send is applied exactly once.
  */
+import { terminalText } from "./ansi.ts";
+import type { OutputWindow } from "./output-window.ts";
+
 export const FrameType = {
   // client -> host
   hello: 1,
@@ -46,7 +49,36 @@ export type HostRequest =
   | { readonly op: "info" }
   | { readonly op: "stop"; readonly reason?: string | undefined }
   | { readonly op: "text"; readonly lines?: number | undefined }
-  | { readonly op: "send"; readonly data: string };
+  | { readonly op: "send"; readonly data: string }
+  /** Retained output since `from`, as readable lines (see outputReply). */
+  | { readonly op: "output"; readonly from: number };
+
+/** The reply to {op: "output"}: the text of the raw output in [from, to). */
+export type OutputReply = { readonly from: number; readonly to: number; readonly text: string };
+
+/** An output reply covers at most this many bytes (the newest of the range). */
+export const OUTPUT_REPLY_MAX_BYTES = 64 * 1024;
+
+/**
+ * What a host answers to {op: "output", from}: the retained output from `from` (or the
+ * window's start, if `from` fell out of it) to the current end, at most `max` bytes, the
+ * newest. A range cut short starts after its first newline (never mid-line or
+ * mid-sequence when there is one). `to` is where the next request should start.
+ */
+export function outputReply(window: Pick<OutputWindow, "start" | "end" | "read">, from: number, max = OUTPUT_REPLY_MAX_BYTES): OutputReply {
+  const end = window.end();
+  const asked = Number.isFinite(from) ? Math.max(0, Math.floor(from)) : 0;
+  let start = Math.min(end, Math.max(asked, window.start(), end - max));
+  let bytes = window.read(start) ?? new Uint8Array(0);
+  if (start > asked) {
+    const newline = bytes.indexOf(0x0a);
+    if (newline >= 0) {
+      bytes = bytes.subarray(newline + 1);
+      start += newline + 1;
+    }
+  }
+  return { from: start, to: end, text: terminalText(decoder.decode(bytes)) };
+}
 
 export type ExitInfo = { readonly exitCode: number | null; readonly signal: string | null };
 

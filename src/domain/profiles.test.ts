@@ -4,6 +4,7 @@ import {
   CLI_PROFILES,
   coerceCliProfileName,
   continueCommand,
+  continueKeystrokes,
   effortLevels,
   headlessCommand,
   interactiveCommand,
@@ -304,5 +305,17 @@ describe("building is pure", () => {
     const base = resolveProfile("codex");
     withResume(base, "id");
     expect(base.args).toEqual([]);
+  });
+});
+
+describe("continue keystrokes (a throttled job whose TUI is still open)", () => {
+  test("every agent CLI: 'continue', then Enter as its own write; aliases resolve", () => {
+    for (const p of ["claude", "codex", "gemini", "opencode", "agy", "mistral"]) expect(continueKeystrokes(p)).toEqual(["continue", "\r"]);
+    expect(continueKeystrokes("claude-code")).toEqual(["continue", "\r"]);
+  });
+
+  test("a shell has no conversation to continue; an unknown profile has none either", () => {
+    expect(continueKeystrokes("shell")).toBeUndefined();
+    expect(continueKeystrokes("nope")).toBeUndefined();
   });
 });

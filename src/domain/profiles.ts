@@ -50,6 +50,11 @@ type ProfileSpec = {
   readonly resumeId?: (id: string) => Argv;
   readonly headless?: (task: string) => Argv;
   readonly continueAfterThrottle?: (task: string) => Argv;
+  /**
+   * What to type into the CLI's still-open TUI after a throttle (then Enter): the agent
+   * picks the conversation up where the rate limit stopped it, in the same session.
+   */
+  readonly continuePrompt?: string;
   readonly model?: (model: string) => Argv;
   /** A model shape the CLI insists on (opencode: provider/model). */
   readonly modelShape?: { readonly valid: (model: string) => boolean; readonly want: string; readonly example: string };
@@ -60,6 +65,11 @@ type ProfileSpec = {
 };
 
 const binary = (name: string) => () => name;
+
+/** Typed into a rate-limited agent TUI to go on; every chat TUI takes it as a prompt. */
+const CONTINUE_PROMPT = "continue";
+/** Enter in a terminal in raw mode. */
+const ENTER = "\r";
 
 const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
   shell: {
@@ -74,6 +84,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     resumeId: (id) => ["--resume", id],
     headless: (task) => ["-p", task],
     continueAfterThrottle: (task) => ["-p", "--continue", task],
+    continuePrompt: CONTINUE_PROMPT,
     model: (model) => ["--model", model],
     effort: { levels: ["low", "medium", "high", "xhigh", "max"], flag: (level) => ["--effort", level] },
   },
@@ -83,6 +94,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     resumeId: (id) => ["resume", id],
     headless: (task) => ["exec", task],
     continueAfterThrottle: (task) => ["exec", "resume", "--last", task],
+    continuePrompt: CONTINUE_PROMPT,
     // `-m` and `-c` are clap `global` args in codex, so they parse after `resume`/`exec`.
     model: (model) => ["-m", model],
     effort: {
@@ -96,6 +108,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     resumeId: (id) => ["--resume", id],
     headless: (task) => ["-p", task],
     continueAfterThrottle: (task) => ["-p", task, "--resume", "latest"],
+    continuePrompt: CONTINUE_PROMPT,
     model: (model) => ["-m", model],
   },
   opencode: {
@@ -104,6 +117,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     resumeId: (id) => ["--session", id],
     headless: (task) => ["run", task],
     continueAfterThrottle: (task) => ["run", "--continue", task],
+    continuePrompt: CONTINUE_PROMPT,
     model: (model) => ["-m", model],
     modelShape: { valid: (m) => /^[^/]+\/.+$/.test(m), want: "<provider>/<model>", example: "anthropic/claude-sonnet-4-5" },
     effort: { flag: (level) => ["--variant", level] },
@@ -112,6 +126,8 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     binary: binary("agy"),
     resumeLatest: ["--continue"],
     resumeId: (id) => ["--resume", id],
+    // No one-shot continue, but its TUI takes the prompt like any chat.
+    continuePrompt: CONTINUE_PROMPT,
   },
   // Mistral Vibe, read off mistralai/mistral-vibe vibe/cli/entrypoint.py (argparse, commit
   // 63d9d908) and vibe/cli/cli.py `_session_intent` (-p honours -c / --resume <id>).
@@ -123,6 +139,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     resumeId: (id) => ["--resume", id],
     headless: (task) => ["--prompt", task],
     continueAfterThrottle: (task) => ["--prompt", task, "--continue"],
+    continuePrompt: CONTINUE_PROMPT,
     hints: {
       model: "Vibe has no --model flag: set active_model in ~/.vibe/config.toml (or VIBE_ACTIVE_MODEL in the session's environment) and drop --model.",
     },
@@ -273,6 +290,23 @@ export function headlessCommand(name: string, task: string, options: Omit<Launch
 /** Continue the latest conversation with `task` (after a throttle, in the same worktree). */
 export function continueCommand(name: string, task: string, options: Omit<LaunchOptions, "resume">, env: ProfileEnv = {}): ProfileConfig {
   return oneShot("continue", name, task, options, env);
+}
+
+/**
+ * The keystrokes that continue a throttled conversation in the CLI's open TUI: the
+ * continue prompt, then Enter as a separate write (a TUI that reads prompt and Enter
+ * in one chunk may take them for a paste and not submit). Undefined for shell: a
+ * shell has no conversation to continue.
+ */
+export function continueKeystrokes(name: string): readonly string[] | undefined {
+  const prompt = continuePrompt(name);
+  return prompt === undefined ? undefined : [prompt, ENTER];
+}
+
+/** The continue prompt alone (its echo on screen marks what came before as history). */
+export function continuePrompt(name: string): string | undefined {
+  const profile = coerceCliProfileName(name);
+  return profile === undefined ? undefined : PROFILES[profile].continuePrompt;
 }
 
 export function supportsEffort(p: CliProfile): boolean {

@@ -1,5 +1,5 @@
 import { RemoteError } from "../../domain/errors.ts";
-import { FrameType, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
+import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
 import type { SessionRecord } from "../../domain/session.ts";
@@ -110,6 +110,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       case "stop":
         stop(request.reason);
         return reply(client, { ok: true });
+      case "output":
+        return reply(client, outputReply(window, request.from));
       default:
         return reply(client, { error: `unknown op` });
     }

@@ -4,7 +4,8 @@
  *     that was never launched (its claimer died between claim and launch) once its
  *     grace period is over, under a new token, so the launch happens exactly once;
  *  2. the effective cap (AIMD over the throttles of the last ten minutes);
- *  3. resume throttled jobs whose retry time has come (continue argv, same worktree);
+ *  3. resume throttled jobs whose retry time has come: the continue prompt typed into an
+ *     interactive job's still-open session, else a new run (continue argv, same worktree);
  *  4. start pending jobs FIFO while slot holders are under the cap (atomic claims).
  * Each move is one transaction on the store, so a conductor killed at any point and
  * started again finds every job in a state it knows how to continue from.
@@ -14,6 +15,7 @@ import { transition, type JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { holdsClaim, isLaunched, newClaimToken } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
+import { continueInSession } from "./continue-session.ts";
 import { adoptSession, launchRun, type LaunchKind } from "./launch.ts";
 import { observeRunning } from "./reconcile.ts";
 import { findRemoteRun } from "./remote-jobs.ts";
@@ -96,10 +98,18 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   // 3. resume throttled jobs that are due
   let resumed = 0;
   for (const job of dueThrottled(active, now)) {
+    try {
+      const continued = await continueInSession(deps, job, events);
+      if (continued === "continued") resumed++;
+      if (continued !== "relaunch") continue;
+    } catch (error) {
+      errors.push(`${job.id}: ${message(error)}`);
+      continue; // its session is open but did not answer: try again next pass rather than start a second one
+    }
     const token = newClaimToken(deps);
     const moved = store.mutate(job.id, (cur) =>
       cur.state === "throttled" && cur.throttle?.nextRetryAt === job.throttle?.nextRetryAt
-        ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, runner: undefined, agent: undefined, sessionId: undefined, launches: (cur.launches ?? 0) + 1 }
+        ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, runner: undefined, agent: undefined, sessionId: undefined, watchOffset: undefined, launches: (cur.launches ?? 0) + 1 }
         : undefined,
     );
     if (holdsClaim(moved, token) && (await launch(moved, "resume"))) resumed++;

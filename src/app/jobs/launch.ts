@@ -101,8 +101,9 @@ async function launchSession(deps: AppDeps, job: JobRecord, kind: LaunchKind): P
   return adoptSession(deps, job, session.id);
 }
 
-/** Records the session running the job's current claim. */
+/** Records the session running the job's current claim (a local one is watched from its first byte). */
 export function adoptSession(deps: AppDeps, job: JobRecord, sessionId: string): JobRecord {
   const token = job.claim?.token;
-  return deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, token) && cur.sessionId !== sessionId ? { ...cur, sessionId } : undefined)) ?? job;
+  const watch = job.remoteTarget === undefined ? { watchOffset: 0 } : {};
+  return deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, token) && cur.sessionId !== sessionId ? { ...cur, sessionId, ...watch } : undefined)) ?? job;
 }

@@ -1,6 +1,7 @@
 /** `remote jobs ls | status | cancel | wait | logs`: reading jobs, and the one move a person makes (cancel). */
 import { RemoteError } from "../../domain/errors.ts";
 import { isFinal, transition, type JobRecord } from "../../domain/jobs/job.ts";
+import { isLive, viewState } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { stopSession } from "../sessions/manage.ts";
 import { ensureConductor } from "./auto-conductor.ts";
@@ -86,7 +87,8 @@ export async function cancelJob(deps: AppDeps, ref: string, events: JobEvents): 
     } catch (error) {
       deps.log.warn(`job ${target.id}: could not stop control-plane session ${target.sessionId}: ${error instanceof Error ? error.message : String(error)}`);
     }
-  } else if (!target.headless && target.sessionId !== undefined && target.state === "running") {
+  } else if (!target.headless && target.sessionId !== undefined && (target.state === "running" || (target.state === "throttled" && sessionOpen(deps, target.sessionId)))) {
+    // A throttled interactive job may still have its session open on the rate-limit message.
     try {
       await stopSession(deps, target.sessionId, `job ${target.id} cancelled`);
     } catch (error) {
@@ -97,6 +99,11 @@ export async function cancelJob(deps: AppDeps, ref: string, events: JobEvents): 
   await events.emit("job:fail", cancelled);
   return cancelled;
 }
+
+const sessionOpen = (deps: Pick<AppDeps, "store" | "process">, sessionId: string) => {
+  const session = deps.store().get(sessionId);
+  return session !== undefined && isLive(viewState(session, deps.process.isAlive));
+};
 
 /** Headless output from `offset` on; with `follow`, keeps reading until the job is final. */
 export async function jobOutput(deps: AppDeps, job: JobRecord, onText: (text: string) => void, options: { readonly follow?: boolean; readonly pollMs?: number } = {}): Promise<void> {

@@ -7,7 +7,6 @@
  * The outcome goes to result.json first (atomic), then to the store in one transaction.
  */
 import { constants } from "node:os";
-import { nextRetry } from "../../domain/jobs/backoff.ts";
 import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
 import { detectThrottle } from "../../domain/jobs/throttle.ts";
 import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
@@ -18,6 +17,7 @@ import { handOffSlot } from "./conduct.ts";
 import { holdsClaim } from "./claims.ts";
 import { createJobEvents, finalEvent, type JobEvents } from "./events.ts";
 import { fileSize, outputPath, readFrom, resultOf, writeResult, type JobResult } from "./files.ts";
+import { throttleOutcome } from "./throttle-outcome.ts";
 
 const signalNumber = (name: string | null) => (name ? (constants.signals as Record<string, number>)[name] : undefined);
 
@@ -75,15 +75,12 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
   let event: JobEvent;
   let result: JobResult;
   if (hit !== undefined && !cancelled) {
-    const decision = nextRetry(job, { now, random: deps.random.random(), base: deps.config.jobs.backoffBaseMs, cap: deps.config.jobs.backoffCapMs, resetAt: hit.resetAt });
-    if (decision.kind === "retry") {
-      event = { type: "throttle", signature: hit.signature, attempts: decision.attempts, nextRetryAt: decision.nextRetryAt };
-      result = { state: "throttled", exitCode, claim: token, signature: hit.signature, attempts: decision.attempts, nextRetryAt: decision.nextRetryAt.toISOString() };
-      if (job.accountId !== undefined) deps.accounts().markExhausted(job.accountId, decision.nextRetryAt);
-    } else {
-      event = { type: "fail", reason: decision.reason, exitCode };
-      result = { state: "failed", exitCode, claim: token, reason: decision.reason };
-    }
+    const outcome = throttleOutcome(deps, job, hit, now, exitCode);
+    event = outcome;
+    result =
+      outcome.type === "throttle"
+        ? { state: "throttled", exitCode, claim: token, signature: outcome.signature, attempts: outcome.attempts, nextRetryAt: outcome.nextRetryAt.toISOString() }
+        : { state: "failed", exitCode, claim: token, reason: outcome.reason };
   } else if (exitCode === 0 && spawnError === undefined) {
     event = { type: "succeed", exitCode: 0 };
     result = { state: "done", exitCode: 0, claim: token };

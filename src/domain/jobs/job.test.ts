@@ -106,6 +106,14 @@ describe("what each transition records", () => {
     expect(again.throttle).toEqual({ attempts: 2, firstAt: t1.toISOString(), nextRetryAt: later.toISOString(), lastSignature: "claude:overloaded", lastAt: later.toISOString() });
   });
 
+  test("a throttle keeps the line it was detected by, and only the latest one", () => {
+    const line = "API Error: Request rejected (429) · slow down";
+    const first = transition(inState("running"), { type: "throttle", signature: "claude:rate-limit", attempts: 1, nextRetryAt: t1, line }, t1);
+    expect(first.throttle?.lastLine).toBe(line);
+    const again = transition(transition(first, sample.resume, t1), sample.throttle, t1);
+    expect(again.throttle?.lastLine).toBeUndefined();
+  });
+
   test("succeed records exit code 0 and the end", () => {
     const done = transition(inState("running"), sample.succeed, t1);
     expect(done).toMatchObject({ state: "done", exitCode: 0, endedAt: t1.toISOString() });

@@ -25,6 +25,8 @@ export type JobThrottle = {
   readonly lastSignature?: string | undefined;
   /** ISO time of the latest throttle (the store logs it for the AIMD cap). */
   readonly lastAt?: string | undefined;
+  /** The rate-limit line of the latest throttle, as detected. */
+  readonly lastLine?: string | undefined;
 };
 
 /**
@@ -85,13 +87,19 @@ export type JobRecord = {
   readonly agent?: ProcessIdentity | undefined;
   /** The session running an interactive job (local), or the control-plane session of a remote one. */
   readonly sessionId?: string | undefined;
+  /**
+   * Interactive local jobs: the offset in the session host's output up to which this run's
+   * output was read for a throttle (0 for a new session; the host's end when a throttled
+   * job is continued in its open session, so the message still on screen does not count).
+   */
+  readonly watchOffset?: number | undefined;
   /** Runs launched so far (first start, resumes, restarts of a lost launch). */
   readonly launches?: number | undefined;
 };
 
 export type JobEvent =
   | { readonly type: "start" }
-  | { readonly type: "throttle"; readonly signature: string; readonly attempts: number; readonly nextRetryAt: Date }
+  | { readonly type: "throttle"; readonly signature: string; readonly attempts: number; readonly nextRetryAt: Date; readonly line?: string | undefined }
   | { readonly type: "resume" }
   | { readonly type: "succeed"; readonly exitCode?: number | undefined }
   | { readonly type: "fail"; readonly reason: string; readonly exitCode?: number | undefined }
@@ -129,7 +137,7 @@ export const holdsSlot = (state: JobState): boolean => state === "running" || st
 
 export type NewJob = Omit<
   JobRecord,
-  "state" | "createdAt" | "startedAt" | "endedAt" | "exitCode" | "failReason" | "throttle" | "claim" | "runner" | "agent" | "sessionId" | "launches"
+  "state" | "createdAt" | "startedAt" | "endedAt" | "exitCode" | "failReason" | "throttle" | "claim" | "runner" | "agent" | "sessionId" | "watchOffset" | "launches"
 >;
 
 export function createJob(fields: NewJob, now: Date): JobRecord {
@@ -158,6 +166,7 @@ export function transition(job: JobRecord, event: JobEvent, now: Date): JobRecor
           nextRetryAt: event.nextRetryAt.toISOString(),
           lastSignature: event.signature,
           lastAt: at,
+          ...(event.line === undefined ? {} : { lastLine: event.line }),
         },
       };
     case "resume":

@@ -103,6 +103,7 @@ describe("negatives: prose and old history are not throttles", () => {
     "Handles `Too Many Requests` by backing off.",
     "When the API returns 429 Too Many Requests we retry.",
     "A usage limit reached event is logged, then the user sees a banner.",
+    "Usage limit reached? Then the app shows a banner and retries later.",
     "Done: quota checks now happen before each request.",
     "The resource was exhausted so I freed some memory.",
     "- rate limit reached - resets the counter every minute",
@@ -129,6 +130,29 @@ describe("negatives: prose and old history are not throttles", () => {
   test("the ok answers of the real CLIs", () => {
     expect(detect("claude", "Hello! How can I help you today?\n")).toBeUndefined();
     expect(detect("codex", "OpenAI Codex v0.169.0\n--------\nuser\nhello\ncodex\nHi!\ntokens used\n1,234\n")).toBeUndefined();
+  });
+});
+
+describe("continuedWith: what came before the echo of the continue prompt is history", () => {
+  const message = "⎿  API Error: Request rejected (429) · This request would exceed the rate limit";
+  const continued = (output: string) => detectThrottle("claude", output, { now, continuedWith: "continue" });
+
+  test("the old message, printed again by a redraw before the echo, does not count", () => {
+    expect(continued(`╭─ banner ─╮\n> go\n${message}\n> continue\nPicking up where we left off.\n>`)).toBeUndefined();
+    expect(continued(`${message}\n│ > continue │\nworking...`)).toBeUndefined();
+    expect(continued(`${message}\n› CONTINUE\n`)).toBeUndefined();
+  });
+
+  test("a new throttle after the echo counts; so does one with no echo at all", () => {
+    expect(continued(`${message}\n> continue\nworking...\n${message}\n>`)?.signature).toBe("claude:rate-limit");
+    expect(continued(`> go\n${message}\n>`)?.signature).toBe("claude:rate-limit");
+  });
+
+  test("only a line that is the prompt itself is an echo, not prose or hints that contain it", () => {
+    expect(continued(`${message}\nPress Enter to continue\n>`)?.signature).toBe("claude:rate-limit");
+    expect(continued(`${message}\n> continue with the tests\n`)?.signature).toBe("claude:rate-limit");
+    // Without the option the old message counts, echo or not.
+    expect(detect("claude", `${message}\n> continue\nPicking up.`)?.signature).toBe("claude:rate-limit");
   });
 });
 

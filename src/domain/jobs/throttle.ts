@@ -46,6 +46,13 @@ export type DetectOptions = {
   readonly timeZone?: string | undefined;
   /** @default 30 */
   readonly lastLines?: number | undefined;
+  /**
+   * The prompt typed into the CLI's open TUI to continue after an earlier throttle. A line
+   * that is its echo (the prompt and TUI decoration only, e.g. "> continue") makes what
+   * came before it history: a TUI that prints its transcript again (a redraw on resize)
+   * shows the old message before it, a new throttle comes after it.
+   */
+  readonly continuedWith?: string | undefined;
 };
 
 export const DEFAULT_LAST_LINES = 30;
@@ -60,7 +67,8 @@ const CLAUDE: readonly ThrottleRule[] = [
   rule("rate-limit", String.raw`${LEAD}(?:API Error:.*)?Server is temporarily limiting requests`),
   rule("overloaded", String.raw`${LEAD}API Error:\s*(?:529\b|Repeated 529 Overloaded errors)`),
   rule("usage-limit", String.raw`${LEAD}You['’]ve hit your [^·∙\n]{0,40}?limit\b`),
-  rule("usage-limit", String.raw`${LEAD}(?:Claude (?:AI )?)?usage limit reached\b`),
+  // "Claude [AI] usage limit reached…"; a bare "Usage limit reached" only with the epoch claude appends (prose can start that way too).
+  rule("usage-limit", String.raw`${LEAD}(?:Claude (?:AI )?usage limit reached\b|usage limit reached\|\d{9,})`),
   // "5-hour limit reached ∙ resets 3pm": only with a time after "resets", not prose about resets
   rule("usage-limit", String.raw`${LEAD}[\w']+(?:[ -][\w']+){0,3} limit reached\s*[∙·•]\s*resets\s+(?:[a-z]{3}[a-z]*\.?\s+)?\d`),
 ];
@@ -119,7 +127,7 @@ export function tailLines(output: string, count = DEFAULT_LAST_LINES): string[] 
  * it (gemini prints "Access resets at …" on the next line).
  */
 export function detectThrottle(profile: string, output: string, options: DetectOptions): ThrottleMatch | undefined {
-  const lines = tailLines(output, options.lastLines ?? DEFAULT_LAST_LINES);
+  const lines = sinceContinued(tailLines(output, options.lastLines ?? DEFAULT_LAST_LINES), options.continuedWith);
   const rules = rulesFor(profile);
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i] as string;
@@ -130,6 +138,15 @@ export function detectThrottle(profile: string, output: string, options: DetectO
     return resetAt === undefined ? match : { ...match, resetAt };
   }
   return undefined;
+}
+
+/** The lines after the last echo of the continue prompt (all of them when there is none). */
+function sinceContinued(lines: string[], prompt: string | undefined): string[] {
+  if (prompt === undefined || prompt.trim() === "") return lines;
+  const escaped = prompt.trim().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const echo = new RegExp(String.raw`^[^\p{L}\p{N}]*${escaped}[^\p{L}\p{N}]*$`, "iu");
+  for (let i = lines.length - 1; i >= 0; i--) if (echo.test(lines[i] as string)) return lines.slice(i + 1);
+  return lines;
 }
 
 function firstReset(lines: readonly string[], options: DetectOptions): Date | undefined {
