@@ -37,6 +37,8 @@ describe("WebSocket attach through remote serve", () => {
     first.close();
     await first.closed;
 
+    // Renamed while detached: the next welcome carries the new name.
+    expect((await serve.api(`/sessions/${session.id}`, { method: "PATCH", body: JSON.stringify({ displayName: "ws-renamed" }) })).status).toBe(200);
     // While nobody is attached, the session keeps printing.
     const sent = await serve.api(`/sessions/${session.id}/send`, { method: "POST", body: JSON.stringify({ text: "echo gap-$((40+2))", enter: true }) });
     expect(sent.status).toBe(204);
@@ -55,7 +57,7 @@ describe("WebSocket attach through remote serve", () => {
     await again.opened;
     again.hello({ clientId: "client-a", cols: 100, rows: 30, fromOffset: resumeAt });
     await again.waitFor((f) => outputOf(f).includes("gap-42\r\n"), "the bytes printed while detached");
-    expect(welcomeOf(again.frames)).toMatchObject({ welcome: { lastSeq: 1 } });
+    expect(welcomeOf(again.frames)).toMatchObject({ welcome: { lastSeq: 1, name: "ws-renamed" } });
     // Resumed in the retained window: no snapshot, and the first output byte is the one after the last seen.
     expect(again.frames.some((f) => f.type === FrameType.snapshot)).toBe(false);
     const firstOutput = again.frames.find((f) => f.type === FrameType.output);

@@ -119,6 +119,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
 
   const onHello = (client: ClientStream, hello: Hello) => {
     if (hello.mode === "attach") {
+      // The name may have changed since we started (`remote rename`): welcome with the current one.
+      record = deps.store.get(record.id) ?? record;
       if (!hello.readOnly && hello.cols && hello.rows) resize(hello.cols, hello.rows);
       client.send({
         type: FrameType.welcome,
