@@ -4,7 +4,7 @@
  * a claim whose launch was lost, and jobs outside a git repository.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteJobStore } from "../../src/adapters/store/sqlite-job-store.ts";
 import { cli, ptyClient, remoteCommand } from "../support/cli.ts";
@@ -148,10 +148,16 @@ describe("delegated jobs", () => {
     const busy = await delegate(home, ["shell", "sleep 30", "--headless", "--max-concurrent", "1"]);
     const queued = await delegate(home, ["shell", 'printf "%s" "$WHERE_FROM"', "--headless", "--max-concurrent", "1"], { env: { WHERE_FROM: "the delegate" } });
     expect(job(home, queued)?.state).toBe("pending");
+    const saved = (id: string) => join(home.env.REMOTE_HOME as string, "accounts", `job-env-${id}.token`);
+    expect(statSync(saved(queued)).mode & 0o777).toBe(0o600);
+    expect(readFileSync(saved(queued), "utf8")).toContain("the delegate");
     expect((await cli(home.env, ["jobs", "cancel", busy])).code).toBe(0);
     expect((await cli({ ...home.env, WHERE_FROM: "the conductor" }, ["jobs", "conduct"], { cwd: home.repo })).code).toBe(0);
     const done = await until(() => finished(home, queued), "the queued job");
     expect(readFileSync(join(done.jobDir, "output.log"), "utf8")).toBe("the delegate");
+    // Kept 0600 while the job could still start; gone once it has ended.
+    expect(existsSync(saved(queued))).toBe(false);
+    expect(existsSync(saved(busy))).toBe(false);
   }, 30_000);
 
   test("cancel stops a running job; a final job refuses any move; wait exits with the job's code", async () => {

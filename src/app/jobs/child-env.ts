@@ -31,6 +31,10 @@ export function saveDelegatorEnv(deps: Pick<AppDeps, "secrets">, jobId: string, 
   deps.secrets.write(envKey(jobId), JSON.stringify(env));
 }
 
+export function forgetDelegatorEnv(deps: Pick<AppDeps, "secrets">, jobId: string): void {
+  deps.secrets.remove(envKey(jobId));
+}
+
 export function delegatorEnv(deps: Pick<AppDeps, "secrets" | "env">, job: Pick<JobRecord, "id">): Readonly<Record<string, string>> {
   const saved = deps.secrets.read(envKey(job.id));
   if (saved === undefined) return deps.env;

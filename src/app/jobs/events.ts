@@ -1,13 +1,14 @@
 import type { JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { createEventBus, loadPlugins, type EventBus } from "../plugins.ts";
+import { forgetDelegatorEnv } from "./child-env.ts";
 
 export type JobEventName = "job:queued" | "job:start" | "job:throttle" | "job:resume" | "job:done" | "job:fail";
 
 /** Emits job lifecycle events to user plugins; plugins load once per process, on the first event. */
 export type JobEvents = { readonly emit: (name: JobEventName, job: JobRecord) => Promise<void> };
 
-export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importModule">, bus?: EventBus): JobEvents {
+export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importModule" | "secrets">, bus?: EventBus): JobEvents {
   let ready: Promise<EventBus> | undefined;
   const load = () =>
     (ready ??= (async () => {
@@ -19,6 +20,8 @@ export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importMo
     })());
   return {
     emit: async (name, job) => {
+      // A finished job never starts again: its saved environment (which may hold secrets) goes.
+      if (name === "job:done" || name === "job:fail") forgetDelegatorEnv(deps, job.id);
       if (!bus && deps.config.plugins.length === 0) return;
       await (await load()).emit(name, { job });
     },
