@@ -34,6 +34,20 @@ describe("remote enroll --hook", () => {
     expect(await hookSessions(home.env)).toEqual([expect.objectContaining({ id: "claude-0b5e-one", state: "exited" })]);
   });
 
+  test("logs of an enrolled session read Claude Code's transcript", async () => {
+    using home = tempHome();
+    const transcript = join(home.dir, "t.jsonl");
+    writeFileSync(transcript, [
+      JSON.stringify({ type: "user", message: { role: "user", content: "rename the helper" } }),
+      JSON.stringify({ type: "assistant", message: { role: "assistant", content: [{ type: "text", text: "Renamed it to parseArgs." }] } }),
+    ].join("\n"));
+    await cli(home.env, ["enroll", "--hook", "claude-start"], { stdin: hookInput("with-log", { transcript_path: transcript }) });
+    const logs = await cli(home.env, ["logs", "claude-with-log"]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toContain("> rename the helper");
+    expect(logs.stdout).toContain("Renamed it to parseArgs.");
+  });
+
   for (const n of [50, 200]) {
     test(`${n} concurrent start hooks leave ${n} sessions`, async () => {
       using home = tempHome();

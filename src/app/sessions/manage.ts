@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { renderClaudeTranscript } from "../../domain/claude-transcript.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
@@ -56,13 +57,19 @@ export async function sessionText(deps: Deps, ref: string, lines?: number): Prom
     const reply = await requestHost<{ text: string; offset: number }>(deps, session.socketPath, { op: "text", lines });
     return { session, text: reply.text, offset: reply.offset };
   }
+  const transcript = session.source === "hook" ? session.meta.transcriptPath : undefined;
+  if (typeof transcript === "string" && existsSync(transcript)) {
+    // Enrolled by Claude Code's hooks: no host of ours saw the screen, but Claude keeps the conversation.
+    return { session, text: lastLines(renderClaudeTranscript(readFileSync(transcript, "utf8")), lines) };
+  }
   const saved = `${sessionDirFor(deps.config.paths, session.id)}/scrollback.txt`;
   if (!existsSync(saved)) {
-    throw new RemoteError("NO_LOGS", `Cannot show logs of session '${session.name}': it has no saved output`, session.source === "hook" ? "Hook-enrolled sessions run outside remote; their transcript is in Claude Code's own files." : "The host ended before it could save its scrollback.", "not-found");
+    throw new RemoteError("NO_LOGS", `Cannot show logs of session '${session.name}': it has no saved output`, session.source === "hook" ? "Hook-enrolled sessions run outside remote, and Claude Code's transcript for this one is not there (any more)." : "The host ended before it could save its scrollback.", "not-found");
   }
-  const text = readFileSync(saved, "utf8");
-  return { session, text: lines === undefined ? text : text.split("\n").slice(-lines).join("\n") };
+  return { session, text: lastLines(readFileSync(saved, "utf8"), lines) };
 }
+
+const lastLines = (text: string, lines: number | undefined) => (lines === undefined ? text : text.split("\n").slice(-lines).join("\n"));
 
 /** Removes exited (and lost) sessions from the registry, with their saved logs. */
 export function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config">): SessionListing[] {
