@@ -32,7 +32,10 @@ export function findJob(deps: Pick<AppDeps, "jobStore">, ref: string): JobRecord
 /** Every job, oldest first, after noticing the ones whose process is gone. */
 export async function listJobs(deps: AppDeps, events: JobEvents): Promise<JobRecord[]> {
   await observeRunning(deps, events);
-  return deps.jobStore().list();
+  const jobs = deps.jobStore().list();
+  // Jobs waiting on a conductor that is gone (killed, reboot) get one again when someone looks.
+  if (jobs.some((j) => j.state === "pending" || j.state === "throttled")) ensureConductor(deps);
+  return jobs;
 }
 
 export async function jobStatus(deps: AppDeps, ref: string, events: JobEvents): Promise<JobRecord> {
