@@ -187,8 +187,7 @@ describe("remote attach over WebSocket", () => {
       term.type("echo two-$((1+2))\r");
       await term.waitFor((s) => s.includes("two-3"), "output after the reconnect");
       term.resize(90, 20);
-      term.type("stty size\r");
-      await term.waitFor((s) => s.includes("20 90"), "the new size");
+      await term.typeUntil("stty size\r", (s) => s.includes("20 90"), "the new size");
       term.type("\x10\x11");
       await term.waitFor((_s, raw) => raw.includes("[detached from wsterm"), "the detach notice");
       expect(await term.proc.exited).toBe(0);

@@ -100,8 +100,7 @@ describe("local sessions", () => {
     c.type("echo size=$(stty size)\r");
     await c.waitFor((s) => s.includes("size=27 91"), "the attach size");
     c.resize(120, 33);
-    c.type("echo size=$(stty size)\r");
-    await c.waitFor((s) => s.includes("size=33 120"), "the new size after SIGWINCH");
+    await c.typeUntil("echo size=$(stty size)\r", (s) => s.includes("size=33 120"), "the new size after SIGWINCH");
     c.type("exit\r");
     expect(await c.proc.exited).toBe(0);
   });

@@ -104,13 +104,27 @@ export function ptyClient(env: Record<string, string>, args: string[], size = { 
       };
       check();
     });
+  const type = (data: string) => proc.terminal?.write(data);
   return {
     proc,
     screen,
     text,
     raw: () => raw,
     waitFor,
-    type: (data: string) => proc.terminal?.write(data),
+    type,
+    /**
+     * Types `data` now and again every `everyMs` until the screen satisfies the predicate:
+     * for what races a signal (SIGWINCH reaches the client apart from the keys typed after it).
+     */
+    typeUntil: async (data: string, predicate: (screenText: string, rawOutput: string) => boolean, what: string, everyMs = 500) => {
+      const again = setInterval(() => type(data), everyMs);
+      type(data);
+      try {
+        return await waitFor(predicate, what);
+      } finally {
+        clearInterval(again);
+      }
+    },
     resize: (cols: number, rows: number) => {
       proc.terminal?.resize(cols, rows);
       screen.resize(cols, rows);
