@@ -109,13 +109,26 @@ test("20 cuts during a 50 MiB stream: every byte once and in place, every key on
       if (received >= TOTAL) allReceived();
     },
   });
+  // A stall fails with the state it stalled in, rather than at the test's timeout with nothing to go on.
+  let lastProgress = "";
+  const stallGuard = setInterval(() => {
+    const progress = `${received}/${attach.reconnects()}`;
+    if (progress === lastProgress) {
+      broken(new Error(`stalled for 20 s: received ${received} of ${TOTAL}, cuts ${cuts}, reconnects ${attach.reconnects()}, typed ${typed}, armed ${armed}, offset ${attach.offset()}`));
+    }
+    lastProgress = progress;
+  }, 20_000);
   let streamed = false;
   const ended = attach.done.then((outcome) => {
     if (!streamed) throw new Error(`attach ended early: ${JSON.stringify(outcome)} after ${received} bytes`);
   });
   // The tail of the stream may come in on a connection that was already cut: the last
   // reconnect can finish after the last byte, so wait for both.
-  await Promise.race([Promise.all([complete, reconnected]), ended]);
+  try {
+    await Promise.race([Promise.all([complete, reconnected]), ended]);
+  } finally {
+    clearInterval(stallGuard);
+  }
   streamed = true;
 
   expect(mismatchAt).toBeUndefined();
