@@ -11,7 +11,7 @@ import { createProcessAdapter } from "../../src/adapters/process/process-adapter
 import { conductorLockPath, conductorLogPath } from "../../src/app/jobs/conductor-lock.ts";
 import type { ProcessIdentity } from "../../src/domain/session.ts";
 import { cli, remoteCommand } from "../support/cli.ts";
-import { conductorHolders, conductorProcesses, jobsHome, readJsonLines, until } from "./jobs-support.ts";
+import { conductorHolders, conductorProcesses, jobsHome, readJsonLines, until, recordEvents } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -59,20 +59,6 @@ function openHolders(log: string): { pid: number; startTime: string }[] {
   return open;
 }
 
-/** A plugin that appends "<event> <state>" for every job event (from whichever process emits it). */
-function recordEvents(home: Home): string {
-  const file = join(home.dir, "events.txt");
-  const plugins = join(remoteHome(home), "plugins");
-  mkdirSync(plugins, { recursive: true });
-  writeFileSync(
-    join(plugins, "record.ts"),
-    `import { appendFileSync } from "node:fs";
-export default { name: "record", setup(hooks) {
-  for (const name of ["job:queued", "job:start", "job:throttle", "job:resume", "job:done", "job:fail"]) hooks.hook(name, ({ job }) => appendFileSync(${JSON.stringify(file)}, name + " " + job.state + "\\n"));
-} };\n`,
-  );
-  return file;
-}
 
 /** A real process identity that is no longer alive. */
 async function deadIdentity(): Promise<ProcessIdentity> {

@@ -9,7 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../support/cli.ts";
-import { jobsHome, readJsonLines, until } from "./jobs-support.ts";
+import { jobsHome, readJsonLines, until, recordEvents } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -21,20 +21,6 @@ function noAutoConductor(home: Home) {
   writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), "job_auto_conduct = false\n");
 }
 
-/** A plugin that appends "<event> <state>" for every job event. */
-function recordEvents(home: Home): string {
-  const file = join(home.dir, "events.txt");
-  const plugins = join(home.env.REMOTE_HOME as string, "plugins");
-  mkdirSync(plugins, { recursive: true });
-  writeFileSync(
-    join(plugins, "record.ts"),
-    `import { appendFileSync } from "node:fs";
-export default { name: "record", setup(hooks) {
-  for (const name of ["job:queued", "job:start", "job:throttle", "job:resume", "job:done", "job:fail"]) hooks.hook(name, ({ job }) => appendFileSync(${JSON.stringify(file)}, name + " " + job.state + "\\n"));
-} };\n`,
-  );
-  return file;
-}
 
 async function delegate(home: Home, args: string[]) {
   const r = await cli(home.env, ["delegate", ...args], { cwd: home.repo });

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { createSqliteJobStore } from "../../src/adapters/store/sqlite-job-store.ts";
 import { cli, ptyClient, remoteCommand } from "../support/cli.ts";
-import { jobsHome, readJsonLines, until, type RunTimes } from "./jobs-support.ts";
+import { jobsHome, readJsonLines, until, type RunTimes, recordEvents } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -32,21 +32,6 @@ const finished = (home: Home, id: string) => {
   return j && (j.state === "done" || j.state === "failed") ? j : undefined;
 };
 
-/** A plugin that appends "<event> <state>" for every job event, in REMOTE_HOME/plugins. */
-function recordEvents(home: Home): string {
-  const file = join(home.dir, "events.txt");
-  const plugins = join(home.env.REMOTE_HOME as string, "plugins");
-  mkdirSync(plugins, { recursive: true });
-  const events = ["job:queued", "job:start", "job:throttle", "job:resume", "job:done", "job:fail"];
-  writeFileSync(
-    join(plugins, "record.ts"),
-    `import { appendFileSync } from "node:fs";
-export default { name: "record", setup(hooks) {
-  for (const name of ${JSON.stringify(events)}) hooks.hook(name, ({ job }) => appendFileSync(${JSON.stringify(file)}, name + " " + job.state + "\\n"));
-} };\n`,
-  );
-  return file;
-}
 
 describe("delegated jobs", () => {
   test("claude's real rate-limit message: running -> throttled -> running -> done, retry inside the backoff window", async () => {

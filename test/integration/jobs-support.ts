@@ -151,3 +151,19 @@ export function maxOverlap(runs: readonly RunTimes[]): number {
   }
   return max;
 }
+
+/** A plugin that appends "<event> <state>" for every job event (from whichever process emits it); returns its file. */
+export function recordEvents(home: { readonly dir: string; readonly env: Record<string, string> }): string {
+  const file = join(home.dir, "events.txt");
+  const plugins = join(home.env.REMOTE_HOME as string, "plugins");
+  mkdirSync(plugins, { recursive: true });
+  const events = ["job:queued", "job:start", "job:throttle", "job:resume", "job:done", "job:fail"];
+  writeFileSync(
+    join(plugins, "record.ts"),
+    `import { appendFileSync } from "node:fs";
+export default { name: "record", setup(hooks) {
+  for (const name of ${JSON.stringify(events)}) hooks.hook(name, ({ job }) => appendFileSync(${JSON.stringify(file)}, name + " " + job.state + "\\n"));
+} };\n`,
+  );
+  return file;
+}
