@@ -3,9 +3,10 @@
  * run appended), result.json ({state, exitCode} of the latest run, written atomically),
  * runner.log (the runner's own diagnostics), and the worktree `wt` in a git repository.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { JobRecord, JobState } from "../../domain/jobs/job.ts";
+import { writeFileAtomically } from "../atomic-file.ts";
 
 export const outputPath = (job: Pick<JobRecord, "jobDir">) => join(job.jobDir, "output.log");
 export const resultPath = (job: Pick<JobRecord, "jobDir">) => join(job.jobDir, "result.json");
@@ -24,10 +25,7 @@ export type JobResult = {
 };
 
 export function writeResult(job: Pick<JobRecord, "jobDir">, result: JobResult): void {
-  const target = resultPath(job);
-  const tmp = `${target}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(result)}\n`, { mode: 0o600 });
-  renameSync(tmp, target);
+  writeFileAtomically(resultPath(job), `${JSON.stringify(result)}\n`);
 }
 
 export function readResult(job: Pick<JobRecord, "jobDir">): JobResult | undefined {

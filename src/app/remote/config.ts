@@ -4,11 +4,12 @@
  * it exists). REMOTE_URL / REMOTE_TOKEN override both; `--remote URL` picks a remote for
  * one command.
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { RemoteError } from "../../domain/errors.ts";
 import { normalizeRemoteUrl, setRemoteInConfigText } from "../../domain/remote-target.ts";
+import { writeFileAtomically } from "../atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 type Deps = Pick<AppDeps, "env" | "config">;
@@ -61,9 +62,7 @@ export function setRemoteUrl(deps: Deps, raw: string): string {
   if ((check as { remote?: unknown }).remote !== url) {
     throw new RemoteError("CONFIG_INVALID", `Cannot update config '${file}': its existing 'remote' entry is not a one-line string`, "Edit that line by hand, or remove it and run the command again.", "corrupt");
   }
-  const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, after);
-  renameSync(temp, file);
+  writeFileAtomically(file, after, 0o666); // not a secret: the umask decides, as for any config file
   return url;
 }
 
@@ -74,14 +73,6 @@ export function setRemoteToken(deps: Deps, raw: string): string {
     throw new RemoteError("INVALID_TOKEN", "Cannot store the token: it is empty or contains whitespace", "Pipe exactly the token, e.g. `ssh host cat ~/.config/remote/token | remote config set token -`.", "usage");
   }
   const file = tokenFileFor(deps);
-  const temp = `${file}.${process.pid}.tmp`;
-  rmSync(temp, { force: true });
-  const fd = openSync(temp, "wx", 0o600);
-  try {
-    writeSync(fd, `${token}\n`);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, file);
+  writeFileAtomically(file, `${token}\n`);
   return file;
 }

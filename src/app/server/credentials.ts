@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
+import { writeFileAtomically } from "../atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 /** A validated bundle: relative path -> bytes, sorted by path. */
@@ -46,14 +47,7 @@ export const credentialsDirFor = (deps: Pick<AppDeps, "config">, sessionId: stri
 /** Each file 0600 from its first byte (temp file in the same dir, then rename), dirs 0700. */
 function writeAtomically(path: string, content: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    writeFileSync(temp, content, { mode: 0o600, flag: "wx" });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomically(path, content);
 }
 
 export type CredentialsOutcome = { readonly updated: number; readonly skipped: boolean; readonly hash: string };

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { formatSettings, installHooks, parseSettings, uninstallHooks, type HookKind } from "../../domain/claude-settings.ts";
 import { applyHookEvent, byTime, enrolledSessionId, parseHookInput, type HookEvent } from "../../domain/enrollment.ts";
 import { isRemoteError } from "../../domain/errors.ts";
 import type { SessionRecord } from "../../domain/session.ts";
+import { writeFileAtomically } from "../atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "fish", "ash", "busybox", "timeout", "env"]);
@@ -69,10 +70,7 @@ function editSettings(path: string, edit: (settings: Record<string, unknown>) =>
     else backup = undefined;
   }
   mkdirSync(dirname(path), { recursive: true });
-  const mode = exists ? statSync(path).mode & 0o777 : 0o600;
-  const temp = `${path}.remote-tmp-${process.pid}`;
-  writeFileSync(temp, formatSettings(result.settings), { mode });
-  renameSync(temp, path);
+  writeFileAtomically(path, formatSettings(result.settings), exists ? statSync(path).mode & 0o777 : 0o600);
   return { path, changed: true, backup };
 }
 
