@@ -1,3 +1,4 @@
+import { errorMessage } from "../domain/errors.ts";
 import { createHooks } from "hookable";
 import type { PluginHooks, RemoteHookName, RemoteHooks, RemotePlugin } from "../domain/hooks.ts";
 import type { LogPort } from "../domain/ports.ts";
@@ -16,7 +17,7 @@ export function createEventBus(log: LogPort): EventBus {
       try {
         await (handler as (...a: unknown[]) => unknown)(...args);
       } catch (error) {
-        log.warn(`plugin '${owner}' failed on ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        log.warn(`plugin '${owner}' failed on ${name}: ${errorMessage(error)}`);
       }
     }) as never);
   return {
@@ -48,7 +49,7 @@ export async function loadPlugins(
       await plugin.setup(bus.forPlugin(plugin.name), { home: context.home, options: context.optionsByName[plugin.name] ?? {} });
       loaded.push(plugin.name);
     } catch (error) {
-      log.warn(`plugin at '${path}' failed to load: ${error instanceof Error ? error.message : String(error)}`);
+      log.warn(`plugin at '${path}' failed to load: ${errorMessage(error)}`);
     }
   }
   return loaded;

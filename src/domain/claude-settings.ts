@@ -5,7 +5,7 @@
  *
  *   { "hooks": { "SessionStart": [ { "matcher": "", "hooks": [ { "type": "command", "command": "..." } ] } ] } }
  */
-import { RemoteError } from "./errors.ts";
+import { RemoteError, errorMessage } from "./errors.ts";
 
 export type HookKind = "claude-start" | "claude-end";
 export const HOOK_KINDS: readonly HookKind[] = ["claude-start", "claude-end"];
@@ -31,7 +31,7 @@ export function parseSettings(text: string | undefined, path: string): Json {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw corrupt(path, error instanceof Error ? error.message : String(error));
+    throw corrupt(path, errorMessage(error));
   }
   if (!isObject(value)) throw corrupt(path, "it is not a JSON object");
   if (value.hooks !== undefined && !isObject(value.hooks)) throw corrupt(path, "its \"hooks\" is not an object");

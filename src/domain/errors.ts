@@ -27,3 +27,6 @@ export const isRemoteError = (value: unknown): value is RemoteError => value ins
 
 export const exitCodeFor = (error: unknown): number =>
   isRemoteError(error) && error.kind === "usage" ? 2 : 1;
+
+/** What went wrong, in one line, whatever was thrown. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import type { CommandSpawnPort } from "../../domain/ports.ts";
 
 /**
@@ -17,7 +17,7 @@ export function createCommandSpawn(): CommandSpawnPort {
       try {
         child = Bun.spawn([command, ...args], { cwd, env: { ...env }, stdin: "ignore", stdout: fd, stderr: fd, detached: true });
       } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
+        const why = errorMessage(error);
         throw new RemoteError("SPAWN_FAILED", `Cannot run '${command}' in '${cwd}': ${why}`, `Check that ${command} is installed and on PATH.`, "unavailable");
       } finally {
         closeSync(fd);

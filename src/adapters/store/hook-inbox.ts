@@ -1,3 +1,4 @@
+import { errorMessage } from "../../domain/errors.ts";
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HookEvent } from "../../domain/enrollment.ts";
@@ -35,7 +36,7 @@ export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookI
           taken.push(path);
         } catch (error) {
           if (gone(error)) continue; // another reader stored and removed it
-          log?.warn(`ignoring unreadable hook event ${path}: ${error instanceof Error ? error.message : String(error)}`);
+          log?.warn(`ignoring unreadable hook event ${path}: ${errorMessage(error)}`);
           taken.push(path);
         }
       }

@@ -1,7 +1,7 @@
 import { Database } from "bun:sqlite";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import type { SessionStorePort } from "../../domain/ports.ts";
 import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
 import { applySessionPatch, assertNameFree } from "../../domain/session-store-rules.ts";
@@ -31,7 +31,7 @@ CREATE INDEX IF NOT EXISTS sessions_name ON sessions(name);
 const corrupt = (path: string, cause: unknown) =>
   new RemoteError(
     "STORE_CORRUPT",
-    `Cannot open the session store '${path}': ${cause instanceof Error ? cause.message : String(cause)}`,
+    `Cannot open the session store '${path}': ${errorMessage(cause)}`,
     `Move the file aside (mv '${path}' '${path}.broken') and run the command again; a fresh store is created. Running session hosts keep running.`,
     "corrupt",
   );

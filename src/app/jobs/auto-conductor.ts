@@ -7,10 +7,10 @@
  * throttled (conduct-until-idle.ts). A person's own `jobs conduct` needs no lock: claims
  * are atomic.
  */
+import { errorMessage } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { conductorLockPath, conductorLogPath, lockHolder } from "./conductor-lock.ts";
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Ours, and wrong for a conductor that serves every job: it belongs to no session or job. */
 const DROP = ["REMOTE_HOST_BOOT", "REMOTE_SESSION_ID", "REMOTE_JOB_ID"];
@@ -30,6 +30,6 @@ export function ensureConductor(deps: Pick<AppDeps, "config" | "process" | "self
     // Racing starters may start several: all but one find the lock taken and exit at once.
     deps.selfLauncher.launch(autoConductorArgs(deps.config.jobs.conductIntervalMs), { env, cwd: paths.home, logPath: conductorLogPath(paths) });
   } catch (error) {
-    deps.log.warn(`could not start the automatic conductor: ${message(error)} (run \`remote jobs conduct --watch 1\` to conduct by hand)`);
+    deps.log.warn(`could not start the automatic conductor: ${errorMessage(error)} (run \`remote jobs conduct --watch 1\` to conduct by hand)`);
   }
 }

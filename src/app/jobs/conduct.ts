@@ -10,6 +10,7 @@
  * Each move is one transaction on the store, so a conductor killed at any point and
  * started again finds every job in a state it knows how to continue from.
  */
+import { errorMessage } from "../../domain/errors.ts";
 import { THROTTLE_WINDOW_MS, dueThrottled, effectiveCap, initialAdmission } from "../../domain/jobs/admission.ts";
 import { transition, type JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
@@ -42,7 +43,6 @@ export type ConductOptions = {
   readonly maxConcurrent?: number | undefined;
 };
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function conductPass(deps: AppDeps, events: JobEvents, options: ConductOptions = {}): Promise<PassReport> {
   const store = deps.jobStore();
@@ -52,7 +52,7 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
       await launchRun(deps, job, kind, events);
       return true;
     } catch (error) {
-      errors.push(`${job.id}: ${message(error)}`);
+      errors.push(`${job.id}: ${errorMessage(error)}`);
       return false;
     }
   };
@@ -69,7 +69,7 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
       try {
         adopted = await findRemoteRun(deps, job);
       } catch (error) {
-        errors.push(`${job.id}: ${message(error)}`);
+        errors.push(`${job.id}: ${errorMessage(error)}`);
         continue; // the control plane is unreachable: relaunching now could start the run twice
       }
       if (adopted !== undefined) {
@@ -103,7 +103,7 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
       if (continued === "continued") resumed++;
       if (continued !== "relaunch") continue;
     } catch (error) {
-      errors.push(`${job.id}: ${message(error)}`);
+      errors.push(`${job.id}: ${errorMessage(error)}`);
       continue; // its session is open but did not answer: try again next pass rather than start a second one
     }
     const token = newClaimToken(deps);
@@ -136,7 +136,7 @@ async function startPending(deps: AppDeps, events: JobEvents, cap: number, error
       await launchRun(deps, claimed, "start", events);
       started++;
     } catch (error) {
-      errors.push(`${claimed.id}: ${message(error)}`);
+      errors.push(`${claimed.id}: ${errorMessage(error)}`);
     }
   }
 }
@@ -196,7 +196,7 @@ export async function conduct(deps: AppDeps, events: JobEvents, options: WatchOp
       } catch (error) {
         // One bad pass (a busy store, say) must not end a watch loop; a single pass reports it.
         if (options.watchMinutes === undefined) throw error;
-        deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${message(error)}\n`);
+        deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${errorMessage(error)}\n`);
       }
       if (options.watchMinutes === undefined || stopping || options.enough?.(report)) break;
       const ms = Math.max(10, Math.round(options.watchMinutes * 60_000));

@@ -4,6 +4,7 @@
  * `remote __job` runner (headless) or a session (interactive). Every write checks the
  * claim token, so a launch that lost its claim to a newer one changes nothing.
  */
+import { errorMessage } from "../../domain/errors.ts";
 import { chooseAccount, providerOf } from "../../domain/jobs/accounts.ts";
 import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
 import { transition, type JobRecord } from "../../domain/jobs/job.ts";
@@ -19,7 +20,6 @@ import { startRemoteRun } from "./remote-jobs.ts";
 /** start: first run; resume: after a throttle (continue argv); restart: a launch that never happened, again. */
 export type LaunchKind = "start" | "resume" | "restart";
 
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export async function launchRun(deps: AppDeps, claimed: JobRecord, kind: LaunchKind, events: JobEvents): Promise<JobRecord> {
   const token = claimed.claim?.token;
@@ -31,7 +31,7 @@ export async function launchRun(deps: AppDeps, claimed: JobRecord, kind: LaunchK
   } catch (error) {
     // The run never started: fail it now rather than let it hold a slot until someone notices.
     const failed = deps.jobStore().mutate(job.id, (cur) =>
-      holdsClaim(cur, token) ? { ...transition(cur, { type: "fail", reason: `could not start: ${message(error)}` }, deps.clock.now()) } : undefined,
+      holdsClaim(cur, token) ? { ...transition(cur, { type: "fail", reason: `could not start: ${errorMessage(error)}` }, deps.clock.now()) } : undefined,
     );
     if (failed && failed.state === "failed" && failed.claim?.token === token) {
       writeResult(failed, resultOf(failed));

@@ -1,5 +1,5 @@
 /** `remote jobs ls | status | cancel | wait | logs`: reading jobs, and the one move a person makes (cancel). */
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { isFinal, transition, type JobRecord } from "../../domain/jobs/job.ts";
 import { isLive, viewState } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
@@ -88,14 +88,14 @@ export async function cancelJob(deps: AppDeps, ref: string, events: JobEvents): 
     try {
       await remoteClientFor(deps, target).stop(target.sessionId, `job ${target.id} cancelled`);
     } catch (error) {
-      deps.log.warn(`job ${target.id}: could not stop control-plane session ${target.sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+      deps.log.warn(`job ${target.id}: could not stop control-plane session ${target.sessionId}: ${errorMessage(error)}`);
     }
   } else if (!target.headless && target.sessionId !== undefined && (target.state === "running" || (target.state === "throttled" && sessionOpen(deps, target.sessionId)))) {
     // A throttled interactive job may still have its session open on the rate-limit message.
     try {
       await stopSession(deps, target.sessionId, `job ${target.id} cancelled`);
     } catch (error) {
-      deps.log.warn(`job ${target.id}: could not stop session ${target.sessionId}: ${error instanceof Error ? error.message : String(error)}`);
+      deps.log.warn(`job ${target.id}: could not stop session ${target.sessionId}: ${errorMessage(error)}`);
     }
   }
   writeResult(cancelled, resultOf(cancelled));

@@ -6,6 +6,7 @@
  * appended to output.log, then reads the last lines of this run for a provider throttle.
  * The outcome goes to result.json first (atomic), then to the store in one transaction.
  */
+import { errorMessage } from "../../domain/errors.ts";
 import { constants } from "node:os";
 import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
 import { detectThrottle } from "../../domain/jobs/throttle.ts";
@@ -66,7 +67,7 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
     const exit = await child.exited;
     exitCode = exit.exitCode ?? 128 + (signalNumber(exit.signal) ?? 0);
   } catch (error) {
-    spawnError = error instanceof Error ? error.message : String(error);
+    spawnError = errorMessage(error);
     exitCode = 127;
   }
 

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import { HOOK_KINDS, type HookKind } from "../../../domain/claude-settings.ts";
-import { RemoteError } from "../../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../../domain/errors.ts";
 import { defaultClaudeSettings, installClaudeHooks, recordHookEvent, uninstallClaudeHooks } from "../../sessions/enroll.ts";
 import { json, type CliContext } from "../context.ts";
 import { jsonArg } from "./_shared.ts";
@@ -68,7 +68,7 @@ async function runHook(ctx: CliContext, kind: string): Promise<void> {
     const stdin = await readStdin(STDIN_WAIT_MS);
     recordHookEvent(ctx.deps(), kind as HookKind, stdin);
   } catch (error) {
-    const message = error instanceof RemoteError ? error.message : error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     process.stderr.write(`remote: ${message}\n`);
   } finally {
     clearTimeout(watchdog);
