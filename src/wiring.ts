@@ -12,7 +12,6 @@ import { sessionDirFor } from "./domain/config.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
-import { createJobLauncher } from "./adapters/process/job-launcher.ts";
 import { createSelfLauncher } from "./adapters/process/self-launcher.ts";
 import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
 import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
@@ -43,6 +42,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let jobStore: JobStorePort | undefined;
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
+  const self = selfCommand();
   let store: SessionStorePort | undefined;
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
@@ -50,12 +50,12 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     config,
     env,
     cwd: process.cwd(),
-    selfCommand: selfCommand(),
+    selfCommand: self,
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
     connector: createUnixConnector(),
-    launcher: createHostLauncher({ selfCommand: selfCommand(), sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
@@ -82,7 +82,6 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     secrets: createSecretFiles(join(config.paths.home, "accounts")),
     git: createGitAdapter(),
     spawner: createCommandSpawn(),
-    jobLauncher: createJobLauncher({ selfCommand: selfCommand(), process: proc }),
-    selfLauncher: createSelfLauncher({ selfCommand: selfCommand(), process: proc }),
+    selfLauncher: createSelfLauncher({ selfCommand: self, process: proc }),
   };
 }

@@ -11,7 +11,7 @@ import { createEventBus } from "../../src/app/plugins.ts";
 import { conductPass, formatPass } from "../../src/app/jobs/conduct.ts";
 import { createJobEvents } from "../../src/app/jobs/events.ts";
 import { transition } from "../../src/domain/jobs/job.ts";
-import type { JobLauncherPort } from "../../src/domain/ports.ts";
+import type { SelfLauncherPort } from "../../src/domain/ports.ts";
 import { createRealDeps } from "../../src/wiring.ts";
 import { benchEnv, ms } from "./harness.ts";
 
@@ -27,8 +27,8 @@ const real = createRealDeps(env);
 let launches = 0;
 const self = real.process.identify(process.pid);
 // Launched runners "are" this process: alive, so later passes see them running.
-const launcher: JobLauncherPort = { launch: () => (launches++, self) };
-const deps = { ...real, jobLauncher: launcher, cwd: dir };
+const launcher: SelfLauncherPort = { launch: () => (launches++, self) };
+const deps = { ...real, selfLauncher: launcher, cwd: dir };
 const store = deps.jobStore();
 const jobDir = join(dir, "jobs");
 mkdirSync(jobDir, { recursive: true });

@@ -17,7 +17,6 @@ import type {
   SecretStorePort,
   GitPort,
   CommandSpawnPort,
-  JobLauncherPort,
   SelfLauncherPort,
 } from "../domain/ports.ts";
 
@@ -58,7 +57,6 @@ export type AppDeps = {
   /** Runs a headless agent CLI with its output in a file. */
   readonly spawner: CommandSpawnPort;
   /** Starts `remote __job` runners, detached. */
-  readonly jobLauncher: JobLauncherPort;
   /** Starts this program again detached (the automatic conductor). */
   readonly selfLauncher: SelfLauncherPort;
 };

@@ -196,12 +196,7 @@ export type CommandSpawnPort = {
   }) => SpawnedProcess;
 };
 
-/** Starts `remote __job <id> --claim <token>` detached; returns its identity (undefined if it died at once). */
-export type JobLauncherPort = {
-  readonly launch: (jobId: string, token: string, env: Readonly<Record<string, string>>, logPath: string) => ProcessIdentity | undefined;
-};
-
-/** Starts this program again, detached (own session), with `args` (e.g. the automatic conductor); stdout discarded, stderr appended to logPath (0600). */
+/** Starts this program again, detached (own session), with `args` (a job runner `__job`, the automatic conductor); stdout discarded, stderr appended to logPath (0600). */
 export type SelfLauncherPort = {
   readonly launch: (args: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly cwd: string; readonly logPath: string }) => ProcessIdentity | undefined;
 };

@@ -74,7 +74,8 @@ function assignAccount(deps: AppDeps, job: JobRecord, kind: LaunchKind): JobReco
 
 function launchRunner(deps: AppDeps, job: JobRecord): JobRecord {
   const token = job.claim?.token as string;
-  const identity = deps.jobLauncher.launch(job.id, token, deps.env, runnerLogPath(job));
+  // Detached (its own session), so it outlives the conductor or delegate that started it.
+  const identity = deps.selfLauncher.launch(["__job", job.id, "--claim", token], { env: deps.env, cwd: deps.cwd, logPath: runnerLogPath(job) });
   if (identity === undefined) return job; // it registers itself, or the conductor finds it lost
   // The runner also registers itself: whichever write comes first wins, both are the same process.
   return deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, token) && cur.runner === undefined ? { ...cur, runner: identity } : undefined)) ?? job;
