@@ -75,9 +75,11 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       for (const c of clients) c.pump();
       screen.write(data);
       if (deps.collectGarbage) {
-        clearTimeout(tidy);
-        tidy = setTimeout(deps.collectGarbage, QUIET_MS);
-        tidy.unref?.();
+        // One timer pushed back on every chunk (no new timer per chunk on the output path).
+        if (tidy === undefined) {
+          tidy = setTimeout(deps.collectGarbage, QUIET_MS);
+          tidy.unref?.();
+        } else tidy.refresh();
       }
     },
   });
