@@ -12,8 +12,6 @@ import { createRemoteClient, type CreateSessionRequest, type RemoteSession } fro
 import type { RemoteTarget } from "./config.ts";
 import { openRemoteAttach, type OpenSocket } from "./ws-attach.ts";
 
-export { requireRemote, routeSessionRef, type Route } from "./route.ts";
-
 export type LocatedSession = RemoteSession & { readonly location: string };
 
 /** The sessions of a remote for `ls`, each marked with where it runs; an unreachable remote is a warning, not a failure. */

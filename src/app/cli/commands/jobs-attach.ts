@@ -3,7 +3,7 @@ import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { findJob } from "../../jobs/manage.ts";
 import { attachRemoteSession } from "../../remote/attach.ts";
-import { requireRemote } from "../../remote/sessions.ts";
+import { requireRemote } from "../../remote/route.ts";
 import { attachSession } from "../../sessions/attach.ts";
 import { exitCodeOf, jobArg } from "./_shared.ts";
 

@@ -6,7 +6,8 @@ import type { CliContext } from "../context.ts";
 import type { AppDeps } from "../../deps.ts";
 import { findJob, jobOutput } from "../../jobs/manage.ts";
 import { createRemoteClient } from "../../remote/client.ts";
-import { followRemoteOutput, requireRemote } from "../../remote/sessions.ts";
+import { requireRemote } from "../../remote/route.ts";
+import { followRemoteOutput } from "../../remote/sessions.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
 import { jobArg } from "./_shared.ts";
 

@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
 import { isRemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
-import { requireRemote, smokeRemote } from "../../remote/sessions.ts";
+import { requireRemote } from "../../remote/route.ts";
+import { smokeRemote } from "../../remote/sessions.ts";
 import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
