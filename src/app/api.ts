@@ -151,6 +151,6 @@ export async function smokeRemoteProfile(options: { readonly baseUrl: string; re
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
 /** The CLI itself: `await main(["ls", "--json"])` returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [{ runCli }, { createRealDeps }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
-  return runCli(argv, pkg.default.version, (overrides) => createRealDeps({ ...process.env, ...overrides }));
+  const [{ runCli }, { createRealDepsWith }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
+  return runCli(argv, pkg.default.version, createRealDepsWith);
 }

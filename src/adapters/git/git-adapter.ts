@@ -6,13 +6,17 @@ import type { GitPort } from "../../domain/ports.ts";
 export type GitAdapterOptions = {
   /** @default "git" */
   readonly binary?: string;
+  /** The environment git runs in (wiring passes the user's: an adapter never reads the environment itself). @default {} */
+  readonly env?: Readonly<Record<string, string>>;
 };
 
 /** The few git operations delegation needs, each an argv array (never a shell string). */
 export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
   const git = options.binary ?? "git";
+  // Never a credential prompt: a job's git must not hang on a terminal nobody watches.
+  const env = { ...options.env, GIT_TERMINAL_PROMPT: "0" };
   const run = (cwd: string, args: string[]) => {
-    const r = Bun.spawnSync([git, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+    const r = Bun.spawnSync([git, ...args], { cwd, stdout: "pipe", stderr: "pipe", env });
     return { ok: r.exitCode === 0, out: r.stdout.toString().trim(), err: r.stderr.toString().trim() };
   };
   const gitPath = (repo: string, name: string) => {

@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { nextToClaim, type AdmissionState } from "../../domain/jobs/admission.ts";
-import { createJob, transition, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
+import { claimRun } from "../../domain/jobs/claim.ts";
+import { createJob, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import type { JobStorePort } from "../../domain/ports.ts";
 import { openSqliteDatabase } from "./sqlite-store.ts";
@@ -112,8 +113,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
   const claimNext = db.transaction((input: Parameters<JobStorePort["claimNext"]>[0]) => {
     const head = nextToClaim(list(ACTIVE), input.cap, input.onlyId);
     if (head === undefined) return undefined;
-    const started = transition(head, { type: "start" }, input.now);
-    return write(head, { ...started, claim: { token: input.token, at: input.now.toISOString() }, launches: (head.launches ?? 0) + 1 });
+    return write(head, claimRun(head, "start", input.token, input.now));
   });
   const saveAdmission = db.transaction((state: AdmissionState) => {
     saveAdmissionRow.run(JSON.stringify(state));

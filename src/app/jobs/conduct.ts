@@ -12,9 +12,10 @@
  */
 import { errorMessage } from "../../domain/errors.ts";
 import { THROTTLE_WINDOW_MS, dueThrottled, effectiveCap, initialAdmission } from "../../domain/jobs/admission.ts";
-import { transition, type JobRecord } from "../../domain/jobs/job.ts";
+import { claimRun, holdsClaim, isAbandoned, isLaunched } from "../../domain/jobs/claim.ts";
+import type { JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
-import { holdsClaim, isLaunched, newClaimToken } from "./claims.ts";
+import { newClaimToken } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
 import { continueInSession } from "./continue-session.ts";
 import { adoptSession, launchRun, type LaunchKind } from "./launch.ts";
@@ -60,10 +61,8 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   // 1. reconcile
   const ended = await observeRunning(deps, events);
   let relaunched = 0;
-  const graceMs = deps.config.jobs.claimGraceMs;
   for (const job of store.list({ states: ["running"] })) {
-    if (isLaunched(job) || job.claim === undefined) continue;
-    if (deps.clock.now().getTime() - Date.parse(job.claim.at) < graceMs) continue;
+    if (!isAbandoned(job, deps.clock.now(), deps.config.jobs.claimGraceMs)) continue;
     if (job.remoteTarget !== undefined) {
       let adopted;
       try {
@@ -109,7 +108,7 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
     const token = newClaimToken(deps);
     const moved = store.mutate(job.id, (cur) =>
       cur.state === "throttled" && cur.throttle?.nextRetryAt === job.throttle?.nextRetryAt
-        ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, runner: undefined, agent: undefined, sessionId: undefined, watchOffset: undefined, launches: (cur.launches ?? 0) + 1 }
+        ? claimRun(cur, "resume", token, now)
         : undefined,
     );
     if (holdsClaim(moved, token) && (await launch(moved, "resume"))) resumed++;
@@ -156,11 +155,9 @@ export async function handOffSlot(deps: AppDeps, events: JobEvents): Promise<str
 /** A new claim for a run that was never launched; undefined if someone else got there first. */
 function reclaim(deps: AppDeps, job: JobRecord): JobRecord | undefined {
   const token = newClaimToken(deps);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   const old = job.claim?.token;
-  const next = deps.jobStore().mutate(job.id, (cur) =>
-    holdsClaim(cur, old) && !isLaunched(cur) ? { ...cur, claim: { token, at }, launches: (cur.launches ?? 0) + 1 } : undefined,
-  );
+  const next = deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, old) && !isLaunched(cur) ? claimRun(cur, "restart", token, now) : undefined));
   return holdsClaim(next, token) ? next : undefined;
 }
 

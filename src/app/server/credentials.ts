@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 /** A validated bundle: relative path -> bytes, sorted by path. */

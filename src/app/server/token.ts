@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 
 const TOKEN_SHAPE = /^[0-9a-f]{64}$/;
 
@@ -16,7 +16,7 @@ export function loadOrCreateToken(path: string): string {
     linkSync(temp, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new RemoteError("TOKEN_WRITE_FAILED", `Cannot create the token file '${path}': ${(error as Error).message}`, "Check that the data dir is writable.", "unavailable");
+      throw new RemoteError("TOKEN_WRITE_FAILED", `Cannot create the token file '${path}': ${errorMessage(error)}`, "Check that the data dir is writable.", "unavailable");
     }
   } finally {
     rmSync(temp, { force: true });

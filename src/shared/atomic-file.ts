@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { renameSync, rmSync, writeFileSync } from "node:fs";
 
 /**
+ * (src/shared: plain I/O helpers with no policy, for adapters and use cases alike.)
  * Replaces `path` whole or not at all: the content goes to a fresh temp file beside it,
  * created with `mode` (so a secret is never readable, even briefly), then renamed over.
  * A reader sees the old file or the new one, never half of one.
