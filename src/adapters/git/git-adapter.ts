@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import type { GitPort } from "../../domain/ports.ts";
@@ -36,8 +36,20 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
       const r = withLock(lock, () => run(repo, ["worktree", "add", "--detach", path, "HEAD"]));
       if (!r.ok) throw new RemoteError("WORKTREE_FAILED", `Cannot create a worktree at '${path}': ${r.err || "git failed"}`, "Check that the repository has at least one commit and the path is free.", "conflict");
     },
-    removeWorktree: (repo, path) => {
-      run(repo, ["worktree", "remove", "--force", path]);
+    inspectWorktree: (path) => {
+      if (!existsSync(path)) return { kind: "missing" };
+      // Inside the repository a folder git forgot is still "in a repository": the parent's. Only its own top counts.
+      const top = run(path, ["rev-parse", "--show-toplevel"]);
+      if (!top.ok || realpathOr(top.out) !== realpathOr(path)) return { kind: "foreign" };
+      const status = run(path, ["status", "--porcelain"]);
+      if (!status.ok) return { kind: "foreign" };
+      // Commits made here on a detached HEAD are held by nothing else once the worktree is gone.
+      const unshared = run(path, ["rev-list", "--count", "HEAD", "--not", "--branches", "--tags", "--remotes"]);
+      return { kind: "worktree", changedFiles: status.out === "" ? [] : status.out.split("\n"), unsharedCommits: unshared.ok ? Number(unshared.out) || 0 : 0 };
+    },
+    removeWorktree: (repo, path, removal = {}) => {
+      const r = existsSync(path) ? run(repo, ["worktree", "remove", ...(removal.force ? ["--force"] : []), path]) : run(repo, ["worktree", "prune"]);
+      if (!r.ok) throw new RemoteError("WORKTREE_REMOVE_FAILED", `Cannot remove the worktree '${path}': ${r.err || "git failed"}`, "Look at it with `git worktree list`; `remote jobs prune --force` removes a worktree with changes.", "conflict");
     },
     ensureExcluded: (repo, pattern) => {
       // info/exclude lives in the common git dir, so it also covers every worktree.
@@ -50,6 +62,14 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
     },
   };
 }
+
+const realpathOr = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
 
 const LOCK_STALE_MS = 60_000;
 const LOCK_WAIT_MS = 60_000;

@@ -73,6 +73,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
   const pruneThrottles = db.query<null, [string]>("DELETE FROM job_throttles WHERE at < ?");
   const selectAdmission = db.query<{ data: string }, []>("SELECT data FROM job_admission WHERE k = 1");
   const saveAdmissionRow = db.query<null, [string]>("INSERT OR REPLACE INTO job_admission (k, data) VALUES (1, ?)");
+  const deleteEnded = db.query<null, [string]>("DELETE FROM jobs WHERE id = ? AND state IN ('done', 'failed')");
   const countRows = db.query<{ state: JobState; n: number }, []>("SELECT state, count(*) AS n FROM jobs GROUP BY state");
   const byStates = new Map<string, ReturnType<typeof db.query<{ data: string }, string[]>>>();
 
@@ -126,6 +127,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
     list: (filter) => guard(() => list(filter?.states)),
     mutate: (id, change) => guard(() => mutate.immediate(id, change)),
     claimNext: (input) => guard(() => claimNext.immediate(input)),
+    removeEnded: (id) => guard(() => deleteEnded.run(id).changes > 0),
     throttleTimes: (since) => guard(() => selectThrottles.all(since.toISOString()).map((r) => new Date(r.at))),
     counts: () =>
       guard(() => {
