@@ -54,6 +54,7 @@ function makeDirsInside(root: string, relative: string): void {
     dir = join(dir, segment);
     try {
       mkdirSync(dir, { mode: 0o700 });
+      chmodSync(dir, 0o700); // whatever the umask
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       if (!lstatSync(dir).isDirectory()) throw badPath(relative, `'${segment}' in the session's HOME is a link or a file, not a directory`);
