@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import { errorMessage } from "../../domain/errors.ts";
 import type { JobRecord } from "../../domain/jobs/job.ts";
 import { pruneCandidates, pruneDecision, worktreeLoss } from "../../domain/jobs/prune.ts";
+import { isLive, viewState } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 
 export type PruneOptions = {
@@ -32,23 +33,29 @@ export type PruneOutcome = {
   readonly forceable?: boolean | undefined;
 };
 
-type Deps = Pick<AppDeps, "jobStore" | "git" | "process" | "clock">;
+type Deps = Pick<AppDeps, "jobStore" | "store" | "git" | "process" | "clock">;
 
 /** delegate.ts puts a job's folder at <repo>/.remote/jobs/<id> and its worktree in it. */
 const repoOf = (job: Pick<JobRecord, "jobDir">) => resolve(job.jobDir, "..", "..", "..");
 
 /**
- * The job's agent CLI if it still runs: a cancel signals it and it may take a moment to go
- * (a run that ended by itself has none recorded). Its runner only records the outcome
- * and hands on its slot after the job has ended: it may be finishing, and that is harmless.
+ * What of the job still works in its worktree: its agent CLI (a cancel signals it and it
+ * may take a moment to go; a run that ended by itself has none recorded) or its local
+ * session (a cancel whose stop failed). Its runner only records the outcome and hands on
+ * its slot after the job has ended: it may be finishing, and that is harmless.
  */
-const alivePid = (deps: Pick<AppDeps, "process">, job: JobRecord) => (job.agent !== undefined && deps.process.isAlive(job.agent) ? job.agent.pid : undefined);
+function stillRunning(deps: Pick<AppDeps, "process" | "store">, job: JobRecord): string | undefined {
+  if (job.agent !== undefined && deps.process.isAlive(job.agent)) return `process ${job.agent.pid}`;
+  if (job.headless || job.remoteTarget !== undefined || job.sessionId === undefined) return undefined;
+  const session = deps.store().get(job.sessionId);
+  return session !== undefined && isLive(viewState(session, deps.process.isAlive)) ? `session ${session.name}` : undefined;
+}
 
 export function pruneJobs(deps: Deps, options: PruneOptions = {}): PruneOutcome[] {
   const store = deps.jobStore();
   return pruneCandidates(store.list({ states: ["done", "failed"] }), deps.clock.now(), options.olderThanMs).map((job) => {
     const check = job.worktree === undefined ? undefined : deps.git.inspectWorktree(job.worktree);
-    const decision = pruneDecision({ alivePid: alivePid(deps, job), check, force: options.force === true });
+    const decision = pruneDecision({ stillRunning: stillRunning(deps, job), check, force: options.force === true });
     const base = { id: job.id, worktree: job.worktree };
     if (decision.action === "keep") return { ...base, outcome: "kept", reason: decision.reason, forceable: decision.forceable };
     if (options.dryRun) return { ...base, outcome: "would-remove" };

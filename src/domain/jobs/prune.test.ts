@@ -39,6 +39,6 @@ describe("which jobs prune takes", () => {
     expect(pruneDecision({ check: dirty, force: true })).toEqual({ action: "remove" });
     expect(pruneDecision({ check: { ...clean, unsharedCommits: 1 }, force: false })).toMatchObject({ action: "keep", reason: expect.stringContaining("1 commit on no branch") });
     expect(pruneDecision({ check: { kind: "foreign" }, force: false })).toMatchObject({ action: "keep", forceable: true });
-    expect(pruneDecision({ alivePid: 42, check: clean, force: true })).toEqual({ action: "keep", reason: "its process 42 still runs", forceable: false });
+    expect(pruneDecision({ stillRunning: "process 42", check: clean, force: true })).toEqual({ action: "keep", reason: "its process 42 still runs", forceable: false });
   });
 });

@@ -37,11 +37,11 @@ export function worktreeLoss(check: WorktreeCheck): string | undefined {
 }
 
 /**
- * The decision for one ended job. `alivePid`: a recorded runner or agent of it that still
- * runs; `check`: its worktree, when it has one.
+ * The decision for one ended job. `stillRunning`: what of it still runs (its agent after a
+ * cancel, say "process 42"), if anything; `check`: its worktree, when it has one.
  */
-export function pruneDecision(input: { readonly alivePid?: number | undefined; readonly check?: WorktreeCheck | undefined; readonly force: boolean }): PruneDecision {
-  if (input.alivePid !== undefined) return { action: "keep", reason: `its process ${input.alivePid} still runs`, forceable: false };
+export function pruneDecision(input: { readonly stillRunning?: string | undefined; readonly check?: WorktreeCheck | undefined; readonly force: boolean }): PruneDecision {
+  if (input.stillRunning !== undefined) return { action: "keep", reason: `its ${input.stillRunning} still runs`, forceable: false };
   const loss = input.check === undefined ? undefined : worktreeLoss(input.check);
   if (loss === undefined || input.force) return { action: "remove" };
   return { action: "keep", reason: loss, forceable: true };
