@@ -128,7 +128,8 @@ export type GitPort = {
   readonly inspectWorktree: (path: string) => WorktreeCheck;
   /**
    * `git worktree remove` (which refuses a worktree with changes unless `force`); a worktree
-   * whose folder is gone is dropped from git's list instead. Throws WORKTREE_REMOVE_FAILED.
+   * whose folder is gone is dropped from git's list instead (nothing to do when the
+   * repository is gone too). Throws WORKTREE_REMOVE_FAILED.
    */
   readonly removeWorktree: (repo: string, path: string, options?: { readonly force?: boolean }) => void;
   /** Adds `pattern` to the repository's info/exclude (shared by its worktrees) unless it is there. */

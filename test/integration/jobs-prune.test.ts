@@ -4,7 +4,7 @@
  * while another job keeps running.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../support/cli.ts";
 import { jobsHome } from "./jobs-support.ts";
@@ -101,6 +101,19 @@ describe("remote jobs prune", () => {
       expect(r.stderr).toContain(`Cannot use --older-than '${bad}': it is not a duration`);
     }
     expect((await prune(home, ["--older-than", "0s"])).map((o) => o.outcome)).toEqual(["removed"]);
+  }, 60_000);
+
+  test("a worktree whose folder was deleted by hand is dropped from git's list, and its job pruned", async () => {
+    using home = jobsHome();
+    config(home, "");
+    const id = await delegate(home, "true");
+    await waitDone(home, id);
+    rmSync(join(home.repo, ".remote", "jobs", id, "wt"), { recursive: true, force: true });
+    expect(home.git(["worktree", "list", "--porcelain"])).toContain("prunable");
+    expect((await prune(home)).map((o) => [o.id, o.outcome])).toEqual([[id, "removed"]]);
+    expect(home.git(["worktree", "list", "--porcelain"])).not.toContain("prunable");
+    expect(worktrees(home)).toEqual([]);
+    expect(home.jobs()).toEqual([]);
   }, 60_000);
 
   test("job_prune_on_success removes a clean worktree when its job succeeds, keeps one with changes, and keeps the job's files", async () => {

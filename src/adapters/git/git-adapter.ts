@@ -48,7 +48,12 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
       return { kind: "worktree", changedFiles: status.out === "" ? [] : status.out.split("\n"), unsharedCommits: unshared.ok ? Number(unshared.out) || 0 : 0 };
     },
     removeWorktree: (repo, path, removal = {}) => {
-      const r = existsSync(path) ? run(repo, ["worktree", "remove", ...(removal.force ? ["--force"] : []), path]) : run(repo, ["worktree", "prune"]);
+      if (!existsSync(path)) {
+        // Its folder is gone: drop it from git's list (unless the repository went too).
+        if (existsSync(repo)) run(repo, ["worktree", "prune"]);
+        return;
+      }
+      const r = run(repo, ["worktree", "remove", ...(removal.force ? ["--force"] : []), path]);
       if (!r.ok) throw new RemoteError("WORKTREE_REMOVE_FAILED", `Cannot remove the worktree '${path}': ${r.err || "git failed"}`, "Look at it with `git worktree list`; `remote jobs prune --force` removes a worktree with changes.", "conflict");
     },
     ensureExcluded: (repo, pattern) => {

@@ -16,7 +16,7 @@ export type WorktreeCheck =
 
 export type PruneDecision = { readonly action: "remove" } | { readonly action: "keep"; readonly reason: string; readonly forceable: boolean };
 
-/** Ended jobs that ended at least `olderThanMs` before `now` (all ended jobs without it), oldest first. */
+/** Ended jobs that ended at least `olderThanMs` before `now` (all ended jobs without it), in queue order. */
 export function pruneCandidates(jobs: readonly JobRecord[], now: Date, olderThanMs?: number): JobRecord[] {
   const cutoff = olderThanMs === undefined ? Number.POSITIVE_INFINITY : now.getTime() - olderThanMs;
   return jobs.filter((j) => isFinal(j.state) && Date.parse(j.endedAt ?? j.createdAt) <= cutoff);
