@@ -51,7 +51,7 @@ describe("colour only on a terminal, never with NO_COLOR", () => {
     const bad = await cli(home.env, ["ls", "--bogus"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).not.toContain(ESC);
-  });
+  }, 30_000);
 
   test("on a terminal --help is coloured, unless NO_COLOR is set", async () => {
     using home = tempHome();
@@ -61,7 +61,7 @@ describe("colour only on a terminal, never with NO_COLOR", () => {
     const plain = ptyClient({ ...home.env, NO_COLOR: "1" }, [...remoteCommand(), "--help"]);
     await plain.waitFor((_, raw) => raw.includes("more information"), "the help's last line");
     expect(plain.raw()).not.toContain(ESC);
-  });
+  }, 30_000);
 
   test("diagnostics (consola) into a file carry no codes even when stdout is a terminal", async () => {
     using home = tempHome();
@@ -77,7 +77,7 @@ describe("colour only on a terminal, never with NO_COLOR", () => {
     const onTerminal = ptyClient(home.env, [process.execPath, script]);
     await onTerminal.waitFor((_, raw) => raw.includes("done"), "the script's end");
     expect(onTerminal.raw()).toContain(`${ESC}[`);
-  });
+  }, 30_000);
 });
 
 describe("attach without a terminal", () => {
@@ -93,13 +93,14 @@ describe("attach without a terminal", () => {
     expect(run.stderr).toContain("Add --detach");
     expect(await state(home.env, "never")).toBeUndefined();
     expect(await state(home.env, "quiet")).toBe("running");
-  });
+  }, 30_000);
 
   test("--pipe: stdin goes in, live output comes out, the end of stdin detaches and the session runs on", async () => {
     using home = tempHome();
     expect((await cli(home.env, ["run", "shell", "--detach", "--name", "piped"])).code).toBe(0);
     const proc = Bun.spawn([...remoteCommand(), "attach", "piped", "--pipe"], { env: home.env, cwd: home.dir, stdin: "pipe", stdout: "pipe", stderr: "pipe" });
-    proc.stdin.write("echo pi-$((3*5))\r");
+    // Ctrl+P Ctrl+Q is the detach chord of a terminal attach; a pipe forwards it like any bytes.
+    proc.stdin.write("\x10\x11echo pi-$((3*5))\r");
     await proc.stdin.flush();
     const seen = await readUntil(proc.stdout, (t) => t.includes("pi-15"));
     expect(seen).toContain("pi-15");
@@ -110,7 +111,7 @@ describe("attach without a terminal", () => {
     expect(await proc.exited).toBe(0);
     expect(await state(home.env, "piped")).toBe("running");
     await fileAppears(marker);
-  });
+  }, 30_000);
 
   test("--pipe ends with the session's exit code when the session ends first, stdin still open", async () => {
     using home = tempHome();
@@ -120,5 +121,5 @@ describe("attach without a terminal", () => {
     await proc.stdin.flush();
     expect(await proc.exited).toBe(7);
     expect(await state(home.env, "ends")).toBe("exited");
-  });
+  }, 30_000);
 });
