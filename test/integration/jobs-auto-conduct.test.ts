@@ -114,7 +114,7 @@ describe("the automatic conductor", () => {
         const alive = openHolders(conductorLog(home)).filter((who) => proc.isAlive(who));
         maxAlive = Math.max(maxAlive, alive.length);
         samples++;
-        await Bun.sleep(10);
+        await Bun.sleep(10); // the sampling rate, not synchronisation
       }
     })();
     try {
