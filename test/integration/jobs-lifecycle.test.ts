@@ -119,9 +119,12 @@ describe("delegated jobs", () => {
   test("a finished job hands its slot to the next pending one: no conductor needed", async () => {
     using home = jobsHome();
     noAutoConductor(home); // the hand-off alone must start the second job
-    const first = await delegate(home, ["shell", "sleep 0.5", "--headless", "--max-concurrent", "1"]);
+    // The first job holds the only slot until the second is queued behind it.
+    const gate = join(home.dir, "first-may-finish");
+    const first = await delegate(home, ["shell", `until [ -e ${gate} ]; do sleep 0.02; done`, "--headless", "--max-concurrent", "1"]);
     const second = await delegate(home, ["shell", "echo second", "--headless", "--max-concurrent", "1"]);
     expect(job(home, second)?.state).toBe("pending");
+    writeFileSync(gate, "");
     const done = await until(() => finished(home, second), "the second job, started by the first one's runner");
     expect(done.state).toBe("done");
     expect(Date.parse(done.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(finished(home, first)?.endedAt ?? ""));
@@ -130,7 +133,7 @@ describe("delegated jobs", () => {
   test("a job runs in the environment it was delegated from, whoever starts it later", async () => {
     using home = jobsHome();
     noHandOff(home); // so the queued job is started by the conductor, in the conductor's environment
-    const busy = await delegate(home, ["shell", "sleep 30", "--headless", "--max-concurrent", "1"]);
+    const busy = await delegate(home, ["shell", "sleep infinity", "--headless", "--max-concurrent", "1"]);
     const queued = await delegate(home, ["shell", 'printf "%s" "$WHERE_FROM"', "--headless", "--max-concurrent", "1"], { env: { WHERE_FROM: "the delegate" } });
     expect(job(home, queued)?.state).toBe("pending");
     const saved = (id: string) => join(home.env.REMOTE_HOME as string, "accounts", `job-env-${id}.token`);

@@ -124,8 +124,8 @@ describe("--remote on session commands", () => {
 
 describe("remote ls", () => {
   test("lists local and remote sessions together with their location, in the table and in JSON", async () => {
-    const here = await cli(local.env, ["run", "shell", "--detach", "--name", "near", "--", "-c", "exec sleep 60"]);
-    const there = await cli(env, ["run", "shell", "--detach", "--name", "yonder", "--remote", serve.url, "--", "-c", "exec sleep 60"]);
+    const here = await cli(local.env, ["run", "shell", "--detach", "--name", "near", "--", "-c", "exec sleep infinity"]);
+    const there = await cli(env, ["run", "shell", "--detach", "--name", "yonder", "--remote", serve.url, "--", "-c", "exec sleep infinity"]);
     expect([here.code, there.code]).toEqual([0, 0]);
     const host = new URL(serve.url).host;
 
