@@ -5,7 +5,7 @@
  * - no `expect` inside a server callback (Bun.serve / Bun.listen / Bun.connect handlers):
  *   a throw there becomes the server's error answer, not a failed test; record, then
  *   assert in the test body;
- * - no `await Bun.sleep(...)` as a wait: wait for the event (support/wait.ts re-checks a
+ * - no `await Bun.sleep(...)` (nor sleepSync, nor a setTimeout(resolve, ms) promise) as a wait: wait for the event (support/wait.ts re-checks a
  *   condition with a timeout that only guards); a sleep that is not synchronisation
  *   (fault injection, sampling) says so on its line or the one above: "not synchronisation";
  * - randomness only from a printed seed (support/seed.ts), never Math.random.
@@ -76,7 +76,8 @@ export function assertionsInServerCallbacks(text: string): number[] {
 
 export function sleepsAsWaits(text: string): number[] {
   const lines = text.split("\n");
-  return lines.flatMap((line, i) => (/await\s+Bun\.sleep\s*\(/.test(line) && !/not synchronisation/.test(`${lines[i - 1] ?? ""}\n${line}`) ? [i + 1] : []));
+  const sleep = /await\s+Bun\.sleep\s*\(|\bBun\.sleepSync\s*\(|setTimeout\(\s*(?:r|res|resolve)\s*,/;
+  return lines.flatMap((line, i) => (sleep.test(line) && !/not synchronisation/.test(`${lines[i - 1] ?? ""}\n${line}`) ? [i + 1] : []));
 }
 
 export const unseededRandomness = (text: string): number[] =>
@@ -126,6 +127,8 @@ describe("the checks catch what they are for", () => {
 
   test("a sleep-then-check, unless it says it is not synchronisation", () => {
     expect(sleepsAsWaits("await Bun.sleep(500);\nexpect(done).toBe(true);")).toEqual([1]);
+    expect(sleepsAsWaits("await new Promise((resolve) => setTimeout(resolve, 200));\nBun.sleepSync(50);")).toEqual([1, 2]);
+    expect(sleepsAsWaits("const timer = setTimeout(() => reject(new Error('timed out')), 20000);")).toEqual([]);
     expect(sleepsAsWaits("// fault injection, not synchronisation\nawait Bun.sleep(random.int(1, 9));")).toEqual([]);
   });
 
