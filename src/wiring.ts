@@ -8,7 +8,7 @@ import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
-import { sessionDirFor } from "./domain/config.ts";
+import { hostServerSocketFor, sessionDirFor } from "./domain/config.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
@@ -43,6 +43,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
+  const connector = createUnixConnector();
   let store: SessionStorePort | undefined;
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
@@ -54,8 +55,15 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
-    connector: createUnixConnector(),
-    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    connector,
+    launcher: createHostLauncher({
+      selfCommand: self,
+      sessionDir: (id) => sessionDirFor(config.paths, id),
+      controlSocket: hostServerSocketFor(config.paths),
+      serverLog: join(config.paths.home, "host-server.log"),
+      process: proc,
+      connector,
+    }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
@@ -64,9 +72,13 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stderr: (text) => void process.stderr.write(text),
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async () => {
-      const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
+      const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
+        import("./adapters/pty/bun-pty.ts"),
+        import("./adapters/screen/xterm-screen.ts"),
+        import("./adapters/log/file-log.ts"),
+      ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

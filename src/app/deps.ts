@@ -41,7 +41,14 @@ export type AppDeps = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */
-  readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort; readonly collectGarbage?: () => void }>;
+  readonly hostPorts: () => Promise<{
+    readonly pty: PtyPort;
+    readonly screen: ScreenPort;
+    readonly server: SocketServerPort;
+    readonly collectGarbage?: () => void;
+    /** A log appending to a file: each hosted session's own `host.log`. */
+    readonly fileLog: (path: string) => LogPort;
+  }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
   /** Last line of defence for long-lived processes (the session host must not die of one bad frame). */

@@ -51,7 +51,18 @@ export type HostRequest =
   | { readonly op: "text"; readonly lines?: number | undefined }
   | { readonly op: "send"; readonly data: string }
   /** Retained output since `from`, as readable lines (see outputReply). */
-  | { readonly op: "output"; readonly from: number };
+  | { readonly op: "output"; readonly from: number }
+  /** To the host server's control socket: start hosting this (recorded) session. */
+  | HostSessionRequest;
+
+export type HostSessionRequest = {
+  readonly op: "host";
+  readonly sessionId: string;
+  /** The agent's environment: the launcher's, not the server's. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cols: number;
+  readonly rows: number;
+};
 
 /** The reply to {op: "output"}: the text of the raw output in [from, to). */
 export type OutputReply = { readonly from: number; readonly to: number; readonly text: string };

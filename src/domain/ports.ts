@@ -101,6 +101,8 @@ export type Screen = {
   readonly snapshot: () => Promise<{ offset: number; data: string }>;
   /** The scrollback and screen as plain text lines (trailing blank lines dropped). */
   readonly text: (lastLines?: number) => Promise<{ offset: number; text: string }>;
+  /** Frees the model (hosts share a process: an ended session must give its memory back). */
+  readonly dispose: () => void;
 };
 export type ScreenPort = { readonly create: (cols: number, rows: number) => Screen };
 

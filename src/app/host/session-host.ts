@@ -1,4 +1,4 @@
-import { RemoteError } from "../../domain/errors.ts";
+import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
@@ -61,15 +61,37 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   let exited: PtyExit | undefined;
   let stopping = false;
   let tidy: ReturnType<typeof setTimeout> | undefined;
+  let failure: string | undefined;
+  let child: ReturnType<PtyPort["spawn"]> | undefined;
 
-  const child = deps.pty.spawn({
+  /**
+   * Sessions share the host server's process: an exception in this session's code path
+   * ends this session (its agent is killed, the record says why), never the process.
+   */
+  const fail = (error: unknown) => {
+    if (failure !== undefined) return;
+    failure = errorMessage(error);
+    deps.log.error(`session ${options.sessionId} failed in its host: ${error instanceof Error ? (error.stack ?? failure) : failure}`);
+    if (child && !exited) options.killGroup(child.pid, "SIGKILL");
+  };
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+  child = deps.pty.spawn({
     command: record.command,
     args: record.args,
     cwd: record.cwd,
     env: options.env,
     cols,
     rows,
-    onData: (data) => {
+    onData: guard((data) => {
       window.append(data);
       // Clients first: a keystroke's echo should not wait behind the terminal model.
       for (const c of clients) c.pump();
@@ -81,14 +103,21 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
           tidy.unref?.();
         } else tidy.refresh();
       }
-    },
+    }),
   });
+  const pty = child;
 
   const setRecord = (patch: Parameters<SessionStorePort["update"]>[1]) => {
     record = deps.store.update(record.id, patch) ?? record;
   };
-  setRecord({ state: "running", pid: child.pid });
-  void deps.bus.emit("session:start", { session: record });
+  /** Client counts are advisory: a busy store must not fail the session over one. */
+  const noteClients = () => {
+    try {
+      setRecord({ clients: attachedCount() });
+    } catch (error) {
+      deps.log.warn(`could not record the client count of ${record.id}: ${errorMessage(error)}`);
+    }
+  };
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
   const resize = (c: number, r: number) => {
@@ -96,7 +125,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     const now = screen.size();
     if (now.cols === c && now.rows === r) return;
     screen.resize(c, r);
-    child.resize(c, r);
+    pty.resize(c, r);
   };
 
   const reply = (client: ClientStream, value: unknown) => client.send({ type: FrameType.reply, reply: value });
@@ -107,7 +136,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       case "text":
         return reply(client, await screen.text(request.lines));
       case "send":
-        child.write(request.data);
+        pty.write(request.data);
         return reply(client, { ok: true });
       case "stop":
         stop(request.reason);
@@ -129,7 +158,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0 },
       });
       client.startStreaming(hello.fromOffset);
-      setRecord({ clients: attachedCount() });
+      noteClients();
       void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
     }
     if (exited) client.send({ type: FrameType.exit, exit: exited });
@@ -149,36 +178,47 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         // Exactly once: a resent frame (same client, seq already applied) is dropped.
         if (frame.seq <= (lastSeq.get(hello.clientId) ?? 0)) return;
         lastSeq.set(hello.clientId, frame.seq);
-        child.write(frame.data);
+        pty.write(frame.data);
         return;
       }
       case FrameType.resize:
         if (!hello.readOnly) resize(frame.cols, frame.rows);
         return;
       case FrameType.request:
-        void handleRequest(client, frame.request);
+        handleRequest(client, frame.request).catch(fail);
         return;
       default:
         client.end();
     }
   };
 
-  const server = deps.server.listen<ClientStream>(options.socketPath, {
+  const listen = () => deps.server.listen<ClientStream>(options.socketPath, {
     open: (socket: ServerClient) => {
-      const client = createClientStream(socket, window, screen, (frame) => onFrame(client, frame));
+      const client = createClientStream(socket, window, screen, guard((frame: Frame) => onFrame(client, frame)));
       clients.add(client);
       return client;
     },
-    data: (client, chunk) => client.receive(chunk),
-    drain: (client) => client.pump(),
-    close: (client) => {
+    data: guard((client: ClientStream, chunk: Uint8Array) => client.receive(chunk)),
+    drain: guard((client: ClientStream) => client.pump()),
+    close: guard((client: ClientStream) => {
       clients.delete(client);
       if (client.attached() && !exited) {
-        setRecord({ clients: attachedCount() });
+        noteClients();
         void deps.bus.emit("session:detach", { session: record, clients: attachedCount() });
       }
-    },
+    }),
   });
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen();
+    setRecord({ state: "running", pid: pty.pid });
+  } catch (error) {
+    // No session without its socket and record: do not leave the agent running unreachable.
+    options.killGroup(pty.pid, "SIGKILL");
+    screen.dispose();
+    throw error;
+  }
+  void deps.bus.emit("session:start", { session: record });
 
   const stop = (reason?: string) => {
     if (stopping || exited) return;
@@ -188,23 +228,27 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     const steps: NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGKILL"];
     const next = (i: number) => {
       if (exited || i >= steps.length) return;
-      options.killGroup(child.pid, steps[i] as NodeJS.Signals);
+      options.killGroup(pty.pid, steps[i] as NodeJS.Signals);
       setTimeout(() => next(i + 1), grace).unref?.();
     };
     next(0);
   };
 
-  const done = child.exited.then(async (exit) => {
+  const done = pty.exited.then(async (exit) => {
     exited = exit;
-    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 });
+    clearTimeout(tidy);
+    const failed = failure === undefined ? {} : { meta: { ...record.meta, hostError: failure } };
+    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0, ...failed });
     try {
       options.saveScrollback((await screen.text()).text);
     } catch (error) {
-      deps.log.warn(`could not save scrollback: ${(error as Error).message}`);
+      deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
     }
-    await Promise.all([...clients].map((c) => c.finish(exit)));
+    // Each step on its own: a failing client or plugin must not keep the socket open or the model alive.
+    await Promise.all([...clients].map((c) => c.finish(exit).catch(() => c.end())));
     server.stop();
-    await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    screen.dispose();
+    await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal }).catch((error: unknown) => deps.log.warn(`session:exit: ${errorMessage(error)}`));
     return exit;
   });
 

@@ -1,18 +1,12 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
-import { bootSessionHost } from "../../host/boot.ts";
+import { runHostServer } from "../../host/host-server.ts";
 
-/** Internal: the session host process started by `remote run`. */
+/** Internal: the per-user host server that runs every local session, started on demand by `remote run`. */
 export default (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "__host", description: "(internal) run a session host", hidden: true },
-    args: {
-      id: { type: "positional", required: true },
-      cols: { type: "string", default: "80" },
-      rows: { type: "string", default: "24" },
-    },
-    run: async ({ args }) => {
-      const size = { cols: Number(args.cols) || 80, rows: Number(args.rows) || 24 };
-      ctx.setExitCode(await bootSessionHost(ctx.deps(), args.id, size));
+    meta: { name: "__host", description: "(internal) run the session host server", hidden: true },
+    run: async () => {
+      ctx.setExitCode(await runHostServer(ctx.deps(), (env) => ctx.depsWithEnv(env)));
     },
   });

@@ -1,0 +1,140 @@
+import { hostServerSocketFor } from "../../domain/config.ts";
+import { errorMessage } from "../../domain/errors.ts";
+import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest } from "../../domain/host-protocol.ts";
+import type { ProcessIdentity } from "../../domain/session.ts";
+import type { AppDeps } from "../deps.ts";
+import { hostSession } from "./boot.ts";
+import type { SessionHost } from "./session-host.ts";
+
+/** How long the server waits, hosting nothing, before it exits (a `run` right after a `stop` reuses it). */
+const IDLE_EXIT_MS = 2000;
+/** A full collection pauses every session: at most one per this period, however many went quiet. */
+const GC_PERIOD_MS = 2000;
+
+/** What the control socket answers to {op: "host"}. */
+export type HostReply = { readonly ok: true; readonly host: ProcessIdentity } | { readonly error: string };
+
+type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "connector" | "log" | "stdout" | "onSignal" | "onUncaughtError">;
+
+/**
+ * The `remote __host` process: one per user (per REMOTE_HOME), like tmux's server. It
+ * hosts every local session (each with its own PTY, screen model, socket and log; see
+ * session-host.ts for the per-session boundary), is started on demand by the launcher,
+ * says "ready" on stdout once its control socket listens, and exits when it hosts nothing.
+ * Records carry this process's identity as their host: if it dies, they read "lost".
+ */
+export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts">): Promise<number> {
+  const controlPath = hostServerSocketFor(deps.config.paths);
+  if (await answers(deps, controlPath)) {
+    // Another server won the race to start: the launcher talks to that one.
+    deps.stdout("ready\n");
+    return 0;
+  }
+  const ports = await deps.hostPorts();
+  const self = deps.process.identify(process.pid);
+  if (!self) throw new Error("cannot identify the host server process");
+  const hosted = new Map<string, SessionHost>();
+  let starting = 0;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let finished!: () => void;
+  const idle = new Promise<void>((resolve) => (finished = resolve));
+  const collectGarbage = ports.collectGarbage ? throttled(ports.collectGarbage, GC_PERIOD_MS) : undefined;
+
+  const busy = () => hosted.size > 0 || starting > 0;
+  const exitWhenIdle = () => {
+    clearTimeout(idleTimer);
+    if (busy()) return;
+    idleTimer = setTimeout(() => {
+      if (busy()) return;
+      control.stop();
+      finished();
+    }, IDLE_EXIT_MS);
+  };
+
+  const host = async (request: HostSessionRequest, requesterGone: () => boolean): Promise<HostReply> => {
+    starting++;
+    clearTimeout(idleTimer);
+    try {
+      if (hosted.has(request.sessionId)) return { error: "it is already hosted" };
+      const session = await hostSession(deps, depsFor(request.env), request, collectGarbage);
+      hosted.set(request.sessionId, session);
+      void session.done.finally(() => {
+        hosted.delete(request.sessionId);
+        exitWhenIdle();
+      });
+      deps.store().update(request.sessionId, { host: self });
+      // The launcher gave up waiting (its deadline passed): it reports a failure, so do not keep the session.
+      if (requesterGone()) session.stop("the launcher stopped waiting for it");
+      return { ok: true, host: self };
+    } catch (error) {
+      deps.log.error(`cannot host session ${request.sessionId}: ${errorMessage(error)}`);
+      return { error: errorMessage(error) };
+    } finally {
+      starting--;
+      exitWhenIdle();
+    }
+  };
+
+  type Control = { gone: boolean; readonly write: (reply: HostReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
+  const control = ports.server.listen<Control>(controlPath, {
+    open: (socket) => {
+      const state: Control = {
+        gone: false,
+        write: (reply) => void socket.write(encodeFrame({ type: FrameType.reply, reply })),
+        receive: createFrameDecoder((frame) => {
+          if (frame.type === FrameType.request && frame.request.op === "host") void host(frame.request, () => state.gone).then((reply) => state.gone || state.write(reply));
+        }),
+        end: () => socket.end(),
+      };
+      return state;
+    },
+    data: (state, chunk) => {
+      try {
+        state.receive(chunk);
+      } catch {
+        state.end();
+      }
+    },
+    drain: () => {},
+    close: (state) => {
+      state.gone = true;
+    },
+  });
+
+  // The server outlives terminals: hang-ups and Ctrl-C are not for it; TERM stops every session cleanly.
+  deps.onSignal("SIGHUP", () => {});
+  deps.onSignal("SIGINT", () => {});
+  deps.onSignal("SIGTERM", () => {
+    for (const session of hosted.values()) session.stop("host server received SIGTERM");
+  });
+  // Each session catches what its own code throws (session-host.ts); this is the last line for the rest.
+  deps.onUncaughtError((error) => deps.log.error(`host server error (sessions kept running): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+  deps.stdout("ready\n");
+  exitWhenIdle();
+  await idle;
+  return 0;
+}
+
+/** True when a live server already listens on `path` (a stale socket file refuses the connection). */
+async function answers(deps: Pick<AppDeps, "connector">, path: string): Promise<boolean> {
+  try {
+    const conn = await deps.connector.connect(path, () => {});
+    conn.close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `fn` at most once per `periodMs`: calls in between are folded into one at the end of the period. */
+function throttled(fn: () => void, periodMs: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, periodMs);
+    timer.unref?.();
+  };
+}
