@@ -70,10 +70,14 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         },
         resize: (c, r) => term.resize(Math.max(1, c), Math.max(1, r)),
         size: () => ({ cols: term.cols, rows: term.rows }),
-        snapshot: () =>
-          new Promise((resolve) =>
-            term.write("", () => resolve({ offset: parsed, data: RESET + serializer.serialize({ scrollback: options.redrawHistory ?? 1000 }) })),
-          ),
+        snapshot: async () => {
+          // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
+          const offset = queued === 0 && heldBytes === 0 ? parsed : await cut();
+          // A full-screen program (alternate screen) shows no history: serialising the shell's
+          // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
+          const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
+          return { offset, data: RESET + serializer.serialize({ scrollback: history }) };
+        },
         text: async (lastLines) => {
           const offset = await settle();
           const buffer = term.buffer.normal;

@@ -57,6 +57,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const window = createOutputWindow(options.retainBytes);
   const screen = deps.screen.create(cols, rows);
   const clients = new Set<ClientStream>();
+  /** Attached clients whose attach was recorded and told to plugins (so a detach is never told before it). */
+  const announced = new WeakSet<ClientStream>();
   const lastSeq = new Map<string, number>();
   let exited: PtyExit | undefined;
   let stopping = false;
@@ -158,8 +160,15 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0 },
       });
       client.startStreaming(hello.fromOffset);
-      noteClients();
-      void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+      // The store write and the plugins come after the first frame is on its way: the person waits for the screen, not for them.
+      setImmediate(
+        guard(() => {
+          if (!clients.has(client) || exited) return;
+          announced.add(client);
+          noteClients();
+          void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+        }),
+      );
     }
     if (exited) client.send({ type: FrameType.exit, exit: exited });
   };
@@ -202,7 +211,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     drain: guard((client: ClientStream) => client.pump()),
     close: guard((client: ClientStream) => {
       clients.delete(client);
-      if (client.attached() && !exited) {
+      if (announced.has(client) && !exited) {
         noteClients();
         void deps.bus.emit("session:detach", { session: record, clients: attachedCount() });
       }
