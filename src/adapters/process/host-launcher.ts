@@ -34,7 +34,15 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
   const startServer = async (env: Readonly<Record<string, string>>, failed: (why: string) => RemoteError) => {
     mkdirSync(dirname(options.serverLog), { recursive: true, mode: 0o700 });
     const logFd = openSync(options.serverLog, "a", 0o600);
-    const child = Bun.spawn([...options.selfCommand, "__host"], { env: { ...env }, stdin: "ignore", stdout: "pipe", stderr: logFd, detached: true });
+    const child = Bun.spawn([...options.selfCommand, "__host"], {
+      env: { ...env },
+      // It outlives whoever started it: hold no one's directory (each session gets its own cwd).
+      cwd: "/",
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: logFd,
+      detached: true,
+    });
     closeSync(logFd);
     const reader = child.stdout.getReader();
     let seen = "";
