@@ -43,7 +43,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
-  const connector = createUnixConnector();
+  const connector = createUnixConnector({ socketDirs: config.paths.socketDirs });
   let store: SessionStorePort | undefined;
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
@@ -78,7 +78,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
         import("./adapters/log/file-log.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {
