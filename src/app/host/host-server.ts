@@ -1,6 +1,7 @@
 import { hostServerSocketFor } from "../../domain/config.ts";
 import { errorMessage } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest } from "../../domain/host-protocol.ts";
+import type { ScreenPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "./boot.ts";
@@ -111,8 +112,19 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
   deps.onUncaughtError((error) => deps.log.error(`host server error (sessions kept running): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
   deps.stdout("ready\n");
   exitWhenIdle();
+  // `remote run` attaches right after the server started: have the redraw code compiled by then.
+  setImmediate(() => void warmUp(ports.screen).catch(() => {}));
   await idle;
   return 0;
+}
+
+/** One redraw of a throwaway screen, so the first person to attach does not wait for the JIT. */
+async function warmUp(screens: ScreenPort): Promise<void> {
+  const screen = screens.create(80, 24);
+  screen.write(new TextEncoder().encode("\x1b[1;32mwarm\x1b[0m up\r\n".repeat(40)));
+  await screen.snapshot();
+  await screen.text();
+  screen.dispose();
 }
 
 /** True when a live server already listens on `path` (a stale socket file refuses the connection). */
