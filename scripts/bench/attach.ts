@@ -32,7 +32,17 @@ const remote: Target = {
 const tmuxSock = `remote-bench-${process.pid}`;
 const tmux: Target = {
   name: "tmux",
-  start: (name, command) => run(["tmux", "-L", tmuxSock, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command]),
+  start: async (name, command) => {
+    // A kill-session of the last session ends tmux's server; a new-session meanwhile meets the dying one.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run(["tmux", "-L", tmuxSock, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "80", "-y", "24", command]);
+      } catch (error) {
+        if (attempt >= 5 || !String(error).includes("server exited unexpectedly")) throw error;
+        await Bun.sleep(100);
+      }
+    }
+  },
   attach: (name) => spawnClient(["tmux", "-L", tmuxSock, "attach", "-t", name], env),
   stop: (name) => run(["tmux", "-L", tmuxSock, "kill-session", "-t", name]),
 };
