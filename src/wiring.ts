@@ -24,6 +24,12 @@ import type { AppDeps } from "./app/deps.ts";
 const selfCommand = (): string[] =>
   Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
 
+/** A whole number of milliseconds from the environment, or undefined when unset or not one. */
+const envMs = (env: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
+
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
@@ -44,6 +50,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const proc = createProcessAdapter();
   const self = selfCommand();
   let store: SessionStorePort | undefined;
+  // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
+  const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
+  const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
+  const storeBusyTimeoutMs = envMs(env, "REMOTE_TEST_STORE_BUSY_TIMEOUT_MS");
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
   return {
@@ -51,11 +61,11 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
+    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
     connector: createUnixConnector(),
-    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc, readyTimeoutMs }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
@@ -64,6 +74,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stderr: (text) => void process.stderr.write(text),
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async () => {
+      if (hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
       const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
       return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true) };

@@ -1,5 +1,5 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
-import { RemoteError } from "../../domain/errors.ts";
+import { SessionStartError } from "../../domain/session-lifecycle.ts";
 import type { HostLauncherPort, ProcessPort } from "../../domain/ports.ts";
 
 export type HostLauncherOptions = {
@@ -9,14 +9,19 @@ export type HostLauncherOptions = {
   readonly sessionDir: (sessionId: string) => string;
   readonly process: ProcessPort;
   /** @default 10000 */
-  readonly readyTimeoutMs?: number;
+  readonly readyTimeoutMs?: number | undefined;
 };
+
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 /**
  * Starts `remote __host <id>` in its own session (setsid via detached), stdout a pipe
- * on which it says "ready" once its socket listens, stderr its log file.
+ * on which it says "ready" once its socket listens, stderr its log file. A host that
+ * is not ready in time is killed with its whole process group: a slow host never turns
+ * up later as a second live session.
  */
 export function createHostLauncher(options: HostLauncherOptions): HostLauncherPort {
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   return {
     launch: async (sessionId, env, size) => {
       const dir = options.sessionDir(sessionId);
@@ -31,33 +36,41 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
         detached: true,
       });
       closeSync(logFd);
-      const failed = (why: string) =>
-        new RemoteError("HOST_START_FAILED", `Cannot start the session host for '${sessionId}': ${why}`, `See its log: ${logPath}`, "unavailable");
+      const failed = (reason: string) => new SessionStartError(sessionId, reason, `See its log: ${logPath}`);
       const reader = child.stdout.getReader();
       let seen = "";
       const ready = (async () => {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) throw failed(`it exited before it was ready (code ${await child.exited})`);
+          if (done) throw failed(`host exited before it was ready (${exitWords(await child.exited, child.signalCode)})`);
           seen += new TextDecoder().decode(value);
           if (seen.includes("ready\n")) return;
         }
       })();
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(failed(`it was not ready within ${options.readyTimeoutMs ?? 10000} ms`)), options.readyTimeoutMs ?? 10000);
+        timer = setTimeout(() => reject(failed(`host not ready within ${readyTimeoutMs} ms`)), readyTimeoutMs);
       });
       try {
         await Promise.race([ready, timeout]);
+      } catch (error) {
+        // Too late or half-dead: nothing of it may live on (its group is the host and whatever it started there).
+        options.process.signal(child.pid, "SIGKILL", true);
+        options.process.signal(child.pid, "SIGKILL");
+        await child.exited;
+        throw error;
       } finally {
         clearTimeout(timer);
         reader.releaseLock();
         void child.stdout.cancel().catch(() => {});
+        ready.catch(() => {});
         child.unref();
       }
       const identity = options.process.identify(child.pid);
-      if (!identity) throw failed("it vanished right after starting");
+      if (!identity) throw failed("host vanished right after it was ready");
       return identity;
     },
   };
 }
+
+const exitWords = (code: number, signal: string | number | null) => (signal ? `killed by ${signal}` : `code ${code}`);

@@ -1,8 +1,9 @@
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
-import type { SessionRecord } from "../../domain/session.ts";
+import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
+import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
 import type { EventBus } from "../plugins.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
 
@@ -34,6 +35,8 @@ export type SessionHostOptions = {
   readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
   /** Writes the final scrollback text for `remote logs` after the host is gone. */
   readonly saveScrollback: (text: string) => void;
+  /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
+  readonly exitRecordBudgetMs?: number;
 };
 
 export type SessionHost = {
@@ -47,11 +50,15 @@ export type SessionHost = {
  * One session: a PTY, the retained output window, the screen model, and any number
  * of clients. Raw bytes go to clients straight from the window (a slow client never
  * slows the PTY: it catches up from its offset or gets a fresh snapshot).
+ *
+ * The record moves to `running` before the agent is spawned, in one store write that
+ * the lifecycle may refuse (ILLEGAL_TRANSITION): a host that turns up after its launcher
+ * gave up on it finds the record final and throws without starting anything.
  */
 export function startSessionHost(deps: SessionHostDeps, options: SessionHostOptions): SessionHost {
-  const initial = deps.store.get(options.sessionId);
-  if (!initial) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
-  let record = initial;
+  const claimed = deps.store.update(options.sessionId, { state: "running" });
+  if (!claimed) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
+  let record = claimed;
   const cols = options.cols ?? 80;
   const rows = options.rows ?? 24;
   const window = createOutputWindow(options.retainBytes);
@@ -62,7 +69,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   let stopping = false;
   let tidy: ReturnType<typeof setTimeout> | undefined;
 
-  const child = deps.pty.spawn({
+  const spawn = () => deps.pty.spawn({
     command: record.command,
     args: record.args,
     cwd: record.cwd,
@@ -84,10 +91,18 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     },
   });
 
-  const setRecord = (patch: Parameters<SessionStorePort["update"]>[1]) => {
+  const setRecord = (patch: SessionPatch) => {
     record = deps.store.update(record.id, patch) ?? record;
   };
-  setRecord({ state: "running", pid: child.pid });
+  let child: ReturnType<PtyPort["spawn"]>;
+  try {
+    child = spawn();
+  } catch (error) {
+    // Bun cannot exec it (the cwd went away, the binary is not executable): say so in the record.
+    setRecord({ state: "failed", reason: `could not start ${record.command}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
+  setRecord({ pid: child.pid });
   void deps.bus.emit("session:start", { session: record });
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
@@ -194,20 +209,53 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     next(0);
   };
 
+  // Whatever fails below, the clients are told, the socket closes and `done` resolves: the host always ends.
   const done = child.exited.then(async (exit) => {
     exited = exit;
-    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 });
     try {
-      options.saveScrollback((await screen.text()).text);
-    } catch (error) {
-      deps.log.warn(`could not save scrollback: ${(error as Error).message}`);
+      await recordExit(deps, options, () =>
+        setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }),
+      );
+      try {
+        options.saveScrollback((await screen.text()).text);
+      } catch (error) {
+        deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
+      }
+      await Promise.all([...clients].map((c) => c.finish(exit)));
+    } finally {
+      server.stop();
     }
-    await Promise.all([...clients].map((c) => c.finish(exit)));
-    server.stop();
-    await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    try {
+      await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    } catch (error) {
+      deps.log.warn(`a session:exit handler failed: ${errorMessage(error)}`);
+    }
     return exit;
   });
 
   return { record: () => record, stop, done };
 }
 
+
+/**
+ * Records the session's end, retrying while the store is busy (another process holds
+ * its write lock) for a bounded time. If it never succeeds the host ends anyway:
+ * readers then see the session `lost`, which is true, since its host is gone.
+ */
+async function recordExit(deps: Pick<SessionHostDeps, "clock" | "log">, options: Pick<SessionHostOptions, "exitRecordBudgetMs" | "sessionId">, write: () => void): Promise<void> {
+  const started = deps.clock.now().getTime();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return write();
+    } catch (error) {
+      const busy = isRemoteError(error) && error.code === "STORE_BUSY";
+      const wait = busy ? storeRetryDelay(attempt, deps.clock.now().getTime() - started, options.exitRecordBudgetMs ?? EXIT_RECORD_BUDGET_MS) : undefined;
+      if (wait === undefined) {
+        deps.log.error(`could not record the end of session ${options.sessionId}${busy ? ` (gave up after ${attempt + 1} tries)` : ""}: ${errorMessage(error)}`);
+        return;
+      }
+      deps.log.warn(`the store is busy; recording the end of session ${options.sessionId} again in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

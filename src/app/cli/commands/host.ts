@@ -13,6 +13,9 @@ export default (ctx: CliContext) =>
     },
     run: async ({ args }) => {
       const size = { cols: Number(args.cols) || 80, rows: Number(args.rows) || 24 };
-      ctx.setExitCode(await bootSessionHost(ctx.deps(), args.id, size));
+      const code = await bootSessionHost(ctx.deps(), args.id, size);
+      ctx.setExitCode(code);
+      // A host ends with its session: should a plugin's handle or a stuck socket hold the event loop, exit anyway.
+      setTimeout(() => process.exit(code), 2000).unref();
     },
   });
