@@ -99,7 +99,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     child = spawn();
   } catch (error) {
     // Bun cannot exec it (the cwd went away, the binary is not executable): say so in the record.
-    setRecord({ state: "failed", reason: `could not start ${record.command}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    setRecord({ state: "failed", reason: `could not start ${record.command} in ${record.cwd}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
     throw error;
   }
   setRecord({ pid: child.pid });
