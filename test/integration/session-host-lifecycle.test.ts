@@ -41,7 +41,7 @@ function setup() {
   const spawned: string[] = [];
   const realPty = createBunPty();
   const pty: PtyPort = { spawn: (spec) => (spawned.push(spec.command), realPty.spawn(spec)) };
-  const deps = (store: SessionStorePort): SessionHostDeps => ({ store, pty, screen: createXtermScreen(), server: createUnixSocketServer(), clock: systemClock, log, bus: createEventBus(log) });
+  const deps = (store: SessionStorePort): SessionHostDeps => ({ store, pty, screen: createXtermScreen(), server: createUnixSocketServer({ socketDirs: [dir] }), clock: systemClock, log, bus: createEventBus(log) });
   const options = { sessionId: "h1", socketPath: join(dir, "h1.sock"), env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, retainBytes: 64 * 1024, killGroup: () => {}, saveScrollback: () => {} };
   return { dir, logged, spawned, deps, options, [Symbol.dispose]: () => rmSync(dir, { recursive: true, force: true }) };
 }
@@ -74,7 +74,7 @@ test("an exit that can never be recorded (store busy throughout): the host still
   const host = startSessionHost(s.deps(busyAtExit), { ...s.options, exitRecordBudgetMs: 700 });
   // A client attached before the end is told how it ended, though the store never heard.
   let told: unknown;
-  const conn = await createUnixConnector().connect(s.options.socketPath, (frame) => {
+  const conn = await createUnixConnector({ socketDirs: [s.dir] }).connect(s.options.socketPath, (frame) => {
     if (frame.type === FrameType.exit) told = frame.exit;
   });
   conn.send({ type: FrameType.hello, hello: { v: 1, clientId: "watcher", mode: "control" } });
