@@ -7,6 +7,7 @@ import { expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createProcessAdapter } from "../../src/adapters/process/process-adapter.ts";
 import { createBunPty } from "../../src/adapters/pty/bun-pty.ts";
 import { createXtermScreen } from "../../src/adapters/screen/xterm-screen.ts";
 import { createUnixConnector, createUnixSocketServer } from "../../src/adapters/socket/unix-socket.ts";
@@ -88,4 +89,21 @@ test("an exit that can never be recorded (store busy throughout): the host still
   expect(inner.get("h1")?.state).toBe("running");
   expect(existsSync(s.options.socketPath)).toBe(false);
   expect(told).toEqual({ exitCode: 5, signal: null });
+});
+
+test("a host that cannot listen kills the agent it started and records why", async () => {
+  using s = setup();
+  const store = createMemorySessionStore();
+  store.insert(record(s.dir, { args: ["-c", "sleep 60"] }));
+  const refusing = { listen: () => { throw new Error("EADDRINUSE"); } } as unknown as SessionHostDeps["server"];
+  const killGroup = (pid: number, signal: NodeJS.Signals) => void process.kill(-pid, signal);
+  expect(() => startSessionHost({ ...s.deps(store), server: refusing }, { ...s.options, killGroup })).toThrow("EADDRINUSE");
+  const failed = store.get("h1");
+  expect(failed).toMatchObject({ state: "failed", reason: `could not listen on ${s.options.socketPath}: EADDRINUSE` });
+  const proc = createProcessAdapter();
+  const agent = proc.identify(failed!.pid!);
+  const deadline = Date.now() + 10_000;
+  const alive = () => agent !== undefined && proc.isAlive(agent);
+  while (alive() && Date.now() < deadline) await Bun.sleep(20);
+  expect(alive()).toBe(false);
 });

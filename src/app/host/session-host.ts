@@ -178,7 +178,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     }
   };
 
-  const server = deps.server.listen<ClientStream>(options.socketPath, {
+  const listen = () => deps.server.listen<ClientStream>(options.socketPath, {
     open: (socket: ServerClient) => {
       const client = createClientStream(socket, window, screen, (frame) => onFrame(client, frame));
       clients.add(client);
@@ -194,6 +194,15 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       }
     },
   });
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen();
+  } catch (error) {
+    // Nobody could ever reach the agent: it goes, and the record says why.
+    options.killGroup(child.pid, "SIGKILL");
+    setRecord({ state: "failed", reason: `could not listen on ${options.socketPath}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
 
   const stop = (reason?: string) => {
     if (stopping || exited) return;
@@ -235,7 +244,6 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
 
   return { record: () => record, stop, done };
 }
-
 
 /**
  * Records the session's end, retrying while the store is busy (another process holds
