@@ -24,6 +24,12 @@ import type { AppDeps } from "./app/deps.ts";
 const selfCommand = (): string[] =>
   Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
 
+/** A whole number of milliseconds from the environment, or undefined when unset or not one. */
+const envMs = (env: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
+
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
@@ -45,6 +51,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const self = selfCommand();
   const connector = createUnixConnector({ socketDirs: config.paths.socketDirs });
   let store: SessionStorePort | undefined;
+  // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
+  const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
+  const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
+  const storeBusyTimeoutMs = envMs(env, "REMOTE_TEST_STORE_BUSY_TIMEOUT_MS");
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
   return {
@@ -52,7 +62,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
+    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
     connector,
@@ -63,6 +73,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       serverLog: join(config.paths.home, "host-server.log"),
       process: proc,
       connector,
+      readyTimeoutMs,
     }),
     terminal: createStdioTerminal(),
     clock: systemClock,
@@ -71,7 +82,9 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     // Only the host needs the terminal model; clients start faster without loading it.
-    hostPorts: async () => {
+    hostPorts: async (use) => {
+      // Fault injection: a session slow to get ready in its host (after the host claimed its record).
+      if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
       const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
         import("./adapters/pty/bun-pty.ts"),
         import("./adapters/screen/xterm-screen.ts"),

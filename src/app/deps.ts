@@ -41,7 +41,8 @@ export type AppDeps = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */
-  readonly hostPorts: () => Promise<{
+  /** `use: "session"` when a session is about to start on them (the host server's own use passes nothing). */
+  readonly hostPorts: (use?: "session") => Promise<{
     readonly pty: PtyPort;
     readonly screen: ScreenPort;
     readonly server: SocketServerPort;

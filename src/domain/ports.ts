@@ -12,7 +12,12 @@ import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
 
-/** Durable registry of sessions. Every write is atomic; concurrent writers never lose an update. */
+/**
+ * Durable registry of sessions. Every write is atomic; concurrent writers never lose an
+ * update. A patch whose `state` the lifecycle forbids (session-lifecycle.ts: a final
+ * record made running again) throws ILLEGAL_TRANSITION and writes nothing, checked inside
+ * the same write, so two processes racing cannot both win.
+ */
 export type SessionStorePort = {
   readonly insert: (record: SessionRecord) => void;
   readonly get: (id: string) => SessionRecord | undefined;

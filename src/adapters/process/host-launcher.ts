@@ -1,9 +1,9 @@
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
-import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, HostLauncherPort, ProcessPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
+import { SessionStartError } from "../../domain/session-lifecycle.ts";
 
 export type HostLauncherOptions = {
   /** How to run this program again: [binary] when compiled, [bun, main.ts] from source. */
@@ -17,8 +17,10 @@ export type HostLauncherOptions = {
   readonly process: ProcessPort;
   readonly connector: HostConnectorPort;
   /** @default 10000 */
-  readonly readyTimeoutMs?: number;
+  readonly readyTimeoutMs?: number | undefined;
 };
+
+export const DEFAULT_READY_TIMEOUT_MS = 10_000;
 
 type Reply = { ok?: true; host?: ProcessIdentity; error?: string };
 
@@ -29,9 +31,9 @@ type Reply = { ok?: true; host?: ProcessIdentity; error?: string };
  * request (it was idle) closes the connection unanswered: we start one and ask again.
  */
 export function createHostLauncher(options: HostLauncherOptions): HostLauncherPort {
-  const deadlineMs = options.readyTimeoutMs ?? 10000;
+  const deadlineMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
 
-  const startServer = async (env: Readonly<Record<string, string>>, failed: (why: string) => RemoteError) => {
+  const startServer = async (env: Readonly<Record<string, string>>, failed: (why: string) => SessionStartError, gaveUp: Promise<never>) => {
     mkdirSync(dirname(options.serverLog), { recursive: true, mode: 0o700 });
     const logFd = openSync(options.serverLog, "a", 0o600);
     const child = Bun.spawn([...options.selfCommand, "__host"], {
@@ -45,14 +47,24 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
     });
     closeSync(logFd);
     const reader = child.stdout.getReader();
-    let seen = "";
-    try {
+    const ready = (async () => {
+      let seen = "";
       while (!seen.includes("ready\n")) {
         const { value, done } = await reader.read();
-        if (done) throw failed(`the host server exited before it was ready (code ${await child.exited})`);
+        if (done) throw failed(`host exited before it was ready (${exitWords(await child.exited, child.signalCode)})`);
         seen += new TextDecoder().decode(value);
       }
+    })();
+    try {
+      await Promise.race([ready, gaveUp]);
+    } catch (error) {
+      // A server we started that is not ready in time is stuck: it goes with its whole group (it hosts nothing yet).
+      options.process.signal(child.pid, "SIGKILL", true);
+      options.process.signal(child.pid, "SIGKILL");
+      await child.exited;
+      throw error;
     } finally {
+      ready.catch(() => {});
       reader.releaseLock();
       void child.stdout.cancel().catch(() => {});
       child.unref();
@@ -84,18 +96,17 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
   return {
     launch: async (sessionId, env, size) => {
       const logPath = `${options.sessionDir(sessionId)}/host.log`;
-      const failed = (why: string) =>
-        new RemoteError("HOST_START_FAILED", `Cannot start the session host for '${sessionId}': ${why}`, `See its log: ${logPath} (and the server's: ${options.serverLog})`, "unavailable");
+      const failed = (reason: string) => new SessionStartError(sessionId, reason, `See its log: ${logPath} (and the host server's: ${options.serverLog})`);
       let timer: ReturnType<typeof setTimeout> | undefined;
       const gaveUp = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(failed(`it was not ready within ${deadlineMs} ms`)), deadlineMs);
+        timer = setTimeout(() => reject(failed(`host not ready within ${deadlineMs} ms`)), deadlineMs);
       });
       gaveUp.catch(() => {});
       try {
         for (let attempt = 0; attempt < 3; attempt++) {
           let reply = await ask(sessionId, env, size, gaveUp);
           if (reply === undefined) {
-            await Promise.race([startServer(env, failed), gaveUp]);
+            await startServer(env, failed, gaveUp);
             reply = await ask(sessionId, env, size, gaveUp);
           }
           if (reply === undefined) continue;
@@ -109,3 +120,5 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
     },
   };
 }
+
+const exitWords = (code: number, signal: string | number | null) => (signal ? `killed by ${signal}` : `code ${code}`);

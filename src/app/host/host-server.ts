@@ -57,19 +57,20 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     clearTimeout(idleTimer);
     try {
       if (hosted.has(request.sessionId)) return { error: "it is already hosted" };
-      const session = await hostSession(deps, depsFor(request.env), request, collectGarbage);
+      const session = await hostSession({ ...deps, self }, depsFor(request.env), request, collectGarbage);
       hosted.set(request.sessionId, session);
       void session.done.finally(() => {
         hosted.delete(request.sessionId);
         exitWhenIdle();
       });
-      deps.store().update(request.sessionId, { host: self });
       // The launcher gave up waiting (its deadline passed): it reports a failure, so do not keep the session.
       if (requesterGone()) session.stop("the launcher stopped waiting for it");
       return { ok: true, host: self };
     } catch (error) {
       deps.log.error(`cannot host session ${request.sessionId}: ${errorMessage(error)}`);
-      return { error: errorMessage(error) };
+      // The record's own words when the session host wrote down why (e.g. its cwd is gone).
+      const record = deps.store().get(request.sessionId);
+      return { error: record?.state === "failed" && record.reason ? record.reason : errorMessage(error) };
     } finally {
       starting--;
       exitWhenIdle();

@@ -1,8 +1,9 @@
-import { errorMessage, RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
-import type { SessionRecord } from "../../domain/session.ts";
+import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
+import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
 import type { EventBus } from "../plugins.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
 
@@ -34,6 +35,8 @@ export type SessionHostOptions = {
   readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
   /** Writes the final scrollback text for `remote logs` after the host is gone. */
   readonly saveScrollback: (text: string) => void;
+  /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
+  readonly exitRecordBudgetMs?: number;
 };
 
 export type SessionHost = {
@@ -47,11 +50,15 @@ export type SessionHost = {
  * One session: a PTY, the retained output window, the screen model, and any number
  * of clients. Raw bytes go to clients straight from the window (a slow client never
  * slows the PTY: it catches up from its offset or gets a fresh snapshot).
+ *
+ * The record moves to `running` before the agent is spawned, in one store write that
+ * the lifecycle may refuse (ILLEGAL_TRANSITION): a host that turns up after its launcher
+ * gave up on it finds the record final and throws without starting anything.
  */
 export function startSessionHost(deps: SessionHostDeps, options: SessionHostOptions): SessionHost {
-  const initial = deps.store.get(options.sessionId);
-  if (!initial) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
-  let record = initial;
+  const claimed = deps.store.update(options.sessionId, { state: "running" });
+  if (!claimed) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
+  let record = claimed;
   const cols = options.cols ?? 80;
   const rows = options.rows ?? 24;
   const window = createOutputWindow(options.retainBytes);
@@ -64,7 +71,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   let stopping = false;
   let tidy: ReturnType<typeof setTimeout> | undefined;
   let failure: string | undefined;
-  let child: ReturnType<PtyPort["spawn"]> | undefined;
+  let agentPid: number | undefined;
 
   /**
    * Sessions share the host server's process: an exception in this session's code path
@@ -74,7 +81,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     if (failure !== undefined) return;
     failure = errorMessage(error);
     deps.log.error(`session ${options.sessionId} failed in its host: ${error instanceof Error ? (error.stack ?? failure) : failure}`);
-    if (child && !exited) options.killGroup(child.pid, "SIGKILL");
+    if (agentPid !== undefined && !exited) options.killGroup(agentPid, "SIGKILL");
   };
   const guard =
     <A extends unknown[]>(fn: (...args: A) => void) =>
@@ -86,7 +93,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       }
     };
 
-  child = deps.pty.spawn({
+  const spawn = () => deps.pty.spawn({
     command: record.command,
     args: record.args,
     cwd: record.cwd,
@@ -107,9 +114,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       }
     }),
   });
-  const pty = child;
 
-  const setRecord = (patch: Parameters<SessionStorePort["update"]>[1]) => {
+  const setRecord = (patch: SessionPatch) => {
     record = deps.store.update(record.id, patch) ?? record;
   };
   /** Client counts are advisory: a busy store must not fail the session over one. */
@@ -120,6 +126,18 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       deps.log.warn(`could not record the client count of ${record.id}: ${errorMessage(error)}`);
     }
   };
+  let child: ReturnType<PtyPort["spawn"]>;
+  try {
+    child = spawn();
+  } catch (error) {
+    // Bun cannot exec it (the cwd went away, the binary is not executable): say so in the record.
+    screen.dispose();
+    setRecord({ state: "failed", reason: `could not start ${record.command} in ${record.cwd}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
+  agentPid = child.pid;
+  setRecord({ pid: child.pid });
+  void deps.bus.emit("session:start", { session: record });
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
   const resize = (c: number, r: number) => {
@@ -127,7 +145,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     const now = screen.size();
     if (now.cols === c && now.rows === r) return;
     screen.resize(c, r);
-    pty.resize(c, r);
+    child.resize(c, r);
   };
 
   const reply = (client: ClientStream, value: unknown) => client.send({ type: FrameType.reply, reply: value });
@@ -138,7 +156,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       case "text":
         return reply(client, await screen.text(request.lines));
       case "send":
-        pty.write(request.data);
+        child.write(request.data);
         return reply(client, { ok: true });
       case "stop":
         stop(request.reason);
@@ -187,7 +205,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         // Exactly once: a resent frame (same client, seq already applied) is dropped.
         if (frame.seq <= (lastSeq.get(hello.clientId) ?? 0)) return;
         lastSeq.set(hello.clientId, frame.seq);
-        pty.write(frame.data);
+        child.write(frame.data);
         return;
       }
       case FrameType.resize:
@@ -220,14 +238,13 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   let server: ReturnType<typeof listen>;
   try {
     server = listen();
-    setRecord({ state: "running", pid: pty.pid });
   } catch (error) {
-    // No session without its socket and record: do not leave the agent running unreachable.
-    options.killGroup(pty.pid, "SIGKILL");
+    // Nobody could ever reach the agent: it goes, and the record says why.
+    options.killGroup(child.pid, "SIGKILL");
     screen.dispose();
+    setRecord({ state: "failed", reason: `could not listen on ${options.socketPath}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
     throw error;
   }
-  void deps.bus.emit("session:start", { session: record });
 
   const stop = (reason?: string) => {
     if (stopping || exited) return;
@@ -237,30 +254,64 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     const steps: NodeJS.Signals[] = ["SIGHUP", "SIGTERM", "SIGKILL"];
     const next = (i: number) => {
       if (exited || i >= steps.length) return;
-      options.killGroup(pty.pid, steps[i] as NodeJS.Signals);
+      options.killGroup(child.pid, steps[i] as NodeJS.Signals);
       setTimeout(() => next(i + 1), grace).unref?.();
     };
     next(0);
   };
 
-  const done = pty.exited.then(async (exit) => {
+  // Whatever fails below, the clients are told, the socket closes and `done` resolves: the host always ends.
+  const done = child.exited.then(async (exit) => {
     exited = exit;
     clearTimeout(tidy);
-    const failed = failure === undefined ? {} : { meta: { ...record.meta, hostError: failure } };
-    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0, ...failed });
+    // Killed because its own host code threw: that is a failure of ours, not the agent's exit.
+    const ending: SessionPatch =
+      failure === undefined
+        ? { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined }
+        : { state: "failed", reason: `host error: ${failure}`, exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined };
     try {
-      options.saveScrollback((await screen.text()).text);
-    } catch (error) {
-      deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
+      await recordExit(deps, options, () => setRecord({ ...ending, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+      try {
+        options.saveScrollback((await screen.text()).text);
+      } catch (error) {
+        deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
+      }
+      // A client that fails to finish is cut off; it must not keep the socket open or the model alive.
+      await Promise.all([...clients].map((c) => c.finish(exit).catch(() => c.end())));
+    } finally {
+      server.stop();
+      screen.dispose();
     }
-    // Each step on its own: a failing client or plugin must not keep the socket open or the model alive.
-    await Promise.all([...clients].map((c) => c.finish(exit).catch(() => c.end())));
-    server.stop();
-    screen.dispose();
-    await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal }).catch((error: unknown) => deps.log.warn(`session:exit: ${errorMessage(error)}`));
+    try {
+      await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    } catch (error) {
+      deps.log.warn(`a session:exit handler failed: ${errorMessage(error)}`);
+    }
     return exit;
   });
 
   return { record: () => record, stop, done };
 }
 
+/**
+ * Records the session's end, retrying while the store is busy (another process holds
+ * its write lock) for a bounded time. If it never succeeds the host ends anyway:
+ * readers then see the session `lost`, which is true, since its host is gone.
+ */
+async function recordExit(deps: Pick<SessionHostDeps, "clock" | "log">, options: Pick<SessionHostOptions, "exitRecordBudgetMs" | "sessionId">, write: () => void): Promise<void> {
+  const started = deps.clock.now().getTime();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return write();
+    } catch (error) {
+      const busy = isRemoteError(error) && error.code === "STORE_BUSY";
+      const wait = busy ? storeRetryDelay(attempt, deps.clock.now().getTime() - started, options.exitRecordBudgetMs ?? EXIT_RECORD_BUDGET_MS) : undefined;
+      if (wait === undefined) {
+        deps.log.error(`could not record the end of session ${options.sessionId}${busy ? ` (gave up after ${attempt + 1} tries)` : ""}: ${errorMessage(error)}`);
+        return;
+      }
+      deps.log.warn(`the store is busy; recording the end of session ${options.sessionId} again in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

@@ -7,6 +7,9 @@ export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "__host", description: "(internal) run the session host server", hidden: true },
     run: async () => {
-      ctx.setExitCode(await runHostServer(ctx.deps(), (env) => ctx.depsWithEnv(env)));
+      const code = await runHostServer(ctx.deps(), (env) => ctx.depsWithEnv(env));
+      ctx.setExitCode(code);
+      // The server ends once it hosts nothing: should a plugin's handle or a stalled start hold the event loop, exit anyway.
+      setTimeout(() => process.exit(code), 2000).unref();
     },
   });
