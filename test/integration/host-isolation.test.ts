@@ -44,8 +44,10 @@ test("a session whose host code throws ends alone, recorded with the reason; the
     },
   };
   const request = (sessionId: string) => ({ op: "host" as const, sessionId, env: home.env, cols: 80, rows: 24 });
-  // Hosted by this process, as the host server would.
-  const server = { ...deps, self: deps.process.identify(process.pid)! };
+  // Hosted by this process, as the host server would; the records name a stand-in process as their host
+  // (the temp home's cleanup kills every recorded host, which must not be this test runner).
+  const standIn = Bun.spawn(["sleep", "600"]);
+  const server = { ...deps, self: deps.process.identify(standIn.pid)! };
   const crashing = await hostSession(server, { config: deps.config, hostPorts: async () => ({ ...real, screen: throwing }) }, request("crashing"), undefined);
   const healthy = await hostSession(server, deps, request("healthy"), undefined);
 
@@ -86,4 +88,5 @@ test("a session whose host code throws ends alone, recorded with the reason; the
   healthy.stop("test over");
   await healthy.done;
   deps.store().close();
+  standIn.kill();
 }, 30_000);

@@ -61,7 +61,7 @@ function processesOf(sessionId: string): number[] {
 const noProcessLeft = (sessionId: string) => waitFor(() => processesOf(sessionId).length === 0, `every process of session ${sessionId} to be gone (left: ${processesOf(sessionId).join(", ")})`);
 
 describe("a host that is slow to become ready", () => {
-  test("is killed at the deadline with its process group; the record ends failed with the reason; the name is free again", async () => {
+  test("is abandoned at the deadline with nothing of it left; the record ends failed with the reason; the name is free again", async () => {
     using home = tempHome();
     const slow = { ...home.env, REMOTE_HOST_READY_TIMEOUT_MS: "1500", REMOTE_TEST_HOST_READY_DELAY_MS: "60000" };
     const started = await cli(slow, ["run", "shell", "--detach", "--name", "slow"]);
@@ -70,10 +70,9 @@ describe("a host that is slow to become ready", () => {
 
     const [record] = records(home.env);
     expect(record).toMatchObject({ name: "slow", state: "failed", reason: "host not ready within 1500 ms" });
-    // It had claimed the record before it stalled: that very process is gone now.
+    // The host server had claimed the record before the start stalled; the server hosts every
+    // session, so it stays, but nothing of this session runs (and it will never start: it is failed).
     expect(record?.host).toBeDefined();
-    expect(createProcessAdapter().isAlive(record!.host!)).toBe(false);
-    expect(existsSync(`/proc/${record!.host!.pid}`) && readFileSync(`/proc/${record!.host!.pid}/cmdline`, "utf8").includes(record!.id)).toBe(false);
     await noProcessLeft(record!.id);
 
     expect(await ls(home.env)).toMatchObject([{ name: "slow", state: "failed", reason: "host not ready within 1500 ms" }]);
@@ -100,7 +99,7 @@ describe("a host that is slow to become ready", () => {
 });
 
 describe("a start that dies half way", () => {
-  test("the remote CLI killed while its host is still loading: ls says starting while the host lives; stop settles it, kills the host, and prune removes it", async () => {
+  test("the remote CLI killed while its host is still loading: ls says starting while the host lives; stop settles it, nothing of it is left (the shared host server stays), and prune removes it", async () => {
     using home = tempHome();
     const slow = { ...home.env, REMOTE_TEST_HOST_READY_DELAY_MS: "60000" };
     const launcher = Bun.spawn([...remoteCommand(), "run", "shell", "--detach", "--name", "orphan"], { env: slow, cwd: repoRoot, stdout: "ignore", stderr: "ignore" });
@@ -153,7 +152,7 @@ describe("a start that dies half way", () => {
     rmSync(work, { recursive: true });
     const [stderr, code] = await Promise.all([new Response(run.stderr).text(), run.exited]);
     expect(code).toBe(1);
-    expect(stderr).toContain("host exited before it was ready");
+    expect(stderr).toContain(`could not start /bin/bash in ${work}`);
     const [listed] = await ls(home.env);
     expect(listed).toMatchObject({ name: "nocwd", state: "failed" });
     expect(listed?.reason).toContain(`could not start /bin/bash in ${work}: ENOENT`);
@@ -200,7 +199,8 @@ describe("the store busy when the session ends", () => {
       db.close();
     }
     await noProcessLeft(id);
-    expect(createProcessAdapter().isAlive(record!.host!)).toBe(false);
+    // Its host (the host server) exits once it hosts nothing.
+    await waitFor(() => !createProcessAdapter().isAlive(record!.host!), "the host server to exit");
     expect(await ls(home.env)).toMatchObject([{ id, name: "busy", state: "exited", exitCode: 4 }]);
   });
 });
