@@ -123,7 +123,11 @@ export type ServerHandlers<C> = {
   readonly close: (state: C) => void;
 };
 export type SocketServerPort = {
-  readonly listen: <C>(socketPath: string, handlers: ServerHandlers<C>) => { readonly stop: () => void };
+  /**
+   * Listens on `socketPath`, replacing a file left there, or with `exclusive` never: then a
+   * path that exists throws SOCKET_IN_USE (one host server per user, even when several start at once).
+   */
+  readonly listen: <C>(socketPath: string, handlers: ServerHandlers<C>, options?: { readonly exclusive?: boolean }) => { readonly stop: () => void };
 };
 
 export type GitPort = {

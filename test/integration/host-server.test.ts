@@ -111,6 +111,18 @@ describe("host server", () => {
     deps.store().close();
   }, 60_000);
 
+  test("sessions started at once (no server yet) all run, in one host server", async () => {
+    using home = tempHome();
+    // One deps per launcher, as separate `remote run` processes would have: each finds no server and starts one.
+    const started = await Promise.all(Array.from({ length: 6 }, (_, i) => runSession(createRealDeps(home.env), { profile: "shell", name: `p${i}`, detach: true, args: ["-c", "exec cat"] })));
+    const deps = createRealDeps(home.env);
+    const records = started.map(({ session }) => deps.store().get(session.id));
+    expect(records.map((r) => r?.state)).toEqual(Array(6).fill("running"));
+    expect(new Set(records.map((r) => r?.host?.pid)).size).toBe(1);
+    for (const { session } of started) await stopSession(deps, session.id);
+    deps.store().close();
+  }, 60_000);
+
   test("kill -9 of the host server: every record reads lost, no agent outlives it, and the next run starts a new server", async () => {
     using home = tempHome();
     const deps = createRealDeps(home.env);

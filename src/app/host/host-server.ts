@@ -1,7 +1,8 @@
+import { rmSync } from "node:fs";
 import { hostServerSocketFor } from "../../domain/config.ts";
-import { errorMessage } from "../../domain/errors.ts";
+import { errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest } from "../../domain/host-protocol.ts";
-import type { ScreenPort } from "../../domain/ports.ts";
+import type { ScreenPort, ServerHandlers, SocketServerPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "./boot.ts";
@@ -26,11 +27,6 @@ type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModu
  */
 export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts">): Promise<number> {
   const controlPath = hostServerSocketFor(deps.config.paths);
-  if (await answers(deps, controlPath)) {
-    // Another server won the race to start: the launcher talks to that one.
-    deps.stdout("ready\n");
-    return 0;
-  }
   const ports = await deps.hostPorts();
   const self = deps.process.identify(process.pid);
   if (!self) throw new Error("cannot identify the host server process");
@@ -47,7 +43,7 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     if (busy()) return;
     idleTimer = setTimeout(() => {
       if (busy()) return;
-      control.stop();
+      control?.stop();
       finished();
     }, IDLE_EXIT_MS);
   };
@@ -78,7 +74,7 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
   };
 
   type Control = { gone: boolean; readonly write: (reply: HostReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
-  const control = ports.server.listen<Control>(controlPath, {
+  const handlers: ServerHandlers<Control> = {
     open: (socket) => {
       const state: Control = {
         gone: false,
@@ -101,7 +97,13 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     close: (state) => {
       state.gone = true;
     },
-  });
+  };
+  const control = await listenAlone(deps, ports.server, controlPath, handlers);
+  if (!control) {
+    // Another server won the race to start: the launcher talks to that one.
+    deps.stdout("ready\n");
+    return 0;
+  }
 
   // The server outlives terminals: hang-ups and Ctrl-C are not for it; TERM stops every session cleanly.
   deps.onSignal("SIGHUP", () => {});
@@ -126,6 +128,22 @@ async function warmUp(screens: ScreenPort): Promise<void> {
   await screen.snapshot();
   await screen.text();
   screen.dispose();
+}
+
+/**
+ * Takes the control socket unless a live server holds it (then undefined). A socket file
+ * left by a server that died (kill -9) refuses connections: it is replaced.
+ */
+async function listenAlone<C>(deps: Pick<AppDeps, "connector">, server: SocketServerPort, path: string, handlers: ServerHandlers<C>) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return server.listen(path, handlers, { exclusive: true });
+    } catch (error) {
+      if (!isRemoteError(error) || error.code !== "SOCKET_IN_USE" || attempt > 0) throw error;
+      if (await answers(deps, path)) return undefined;
+      rmSync(path, { force: true });
+    }
+  }
 }
 
 /** True when a live server already listens on `path` (a stale socket file refuses the connection). */
