@@ -88,7 +88,7 @@ export function createHostLauncher(options: HostLauncherOptions): HostLauncherPo
     try {
       return await Promise.race([reply, gaveUp]);
     } finally {
-      // Closing unanswered tells the server we gave up: it stops the session it may still be starting.
+      // Done with this connection either way (a launcher that gave up has marked the record failed: the server starts nothing for it).
       conn.close();
     }
   };

@@ -48,7 +48,10 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     }, IDLE_EXIT_MS);
   };
 
-  const host = async (request: HostSessionRequest, requesterGone: () => boolean): Promise<HostReply> => {
+  // A launcher that stops waiting (its deadline passed) marks the record failed first: the
+  // start then finds it final and starts nothing (hostSession). One that died mid-launch
+  // leaves the record to us, as a host of its own would have kept it.
+  const host = async (request: HostSessionRequest): Promise<HostReply> => {
     starting++;
     clearTimeout(idleTimer);
     try {
@@ -59,8 +62,6 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
         hosted.delete(request.sessionId);
         exitWhenIdle();
       });
-      // The launcher gave up waiting (its deadline passed): it reports a failure, so do not keep the session.
-      if (requesterGone()) session.stop("the launcher stopped waiting for it");
       return { ok: true, host: self };
     } catch (error) {
       deps.log.error(`cannot host session ${request.sessionId}: ${errorMessage(error)}`);
@@ -80,7 +81,7 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
         gone: false,
         write: (reply) => void socket.write(encodeFrame({ type: FrameType.reply, reply })),
         receive: createFrameDecoder((frame) => {
-          if (frame.type === FrameType.request && frame.request.op === "host") void host(frame.request, () => state.gone).then((reply) => state.gone || state.write(reply));
+          if (frame.type === FrameType.request && frame.request.op === "host") void host(frame.request).then((reply) => state.gone || state.write(reply));
         }),
         end: () => socket.end(),
       };
