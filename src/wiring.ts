@@ -8,7 +8,7 @@ import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
-import { sessionDirFor } from "./domain/config.ts";
+import { hostServerSocketFor, sessionDirFor } from "./domain/config.ts";
 import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
@@ -27,6 +27,12 @@ const selfCommand = (): string[] =>
 
 /** Real deps in this process's environment with `overrides` on top (the CLI's factory, for main.ts and the package's `main`). */
 export const createRealDepsWith = (overrides: Readonly<Record<string, string | undefined>> = {}): AppDeps => createRealDeps({ ...process.env, ...overrides });
+
+/** A whole number of milliseconds from the environment, or undefined when unset or not one. */
+const envMs = (env: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
@@ -47,7 +53,12 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
+  const connector = createUnixConnector({ socketDirs: config.paths.socketDirs });
   let store: SessionStorePort | undefined;
+  // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
+  const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
+  const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
+  const storeBusyTimeoutMs = envMs(env, "REMOTE_TEST_STORE_BUSY_TIMEOUT_MS");
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
   // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
   // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
@@ -58,11 +69,19 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
+    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
-    connector: createUnixConnector({ socketDirs: config.paths.socketDirs }),
-    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    connector,
+    launcher: createHostLauncher({
+      selfCommand: self,
+      sessionDir: (id) => sessionDirFor(config.paths, id),
+      controlSocket: hostServerSocketFor(config.paths),
+      serverLog: join(config.paths.home, "host-server.log"),
+      process: proc,
+      connector,
+      readyTimeoutMs,
+    }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
@@ -70,10 +89,16 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     // Only the host needs the terminal model; clients start faster without loading it.
-    hostPorts: async () => {
-      const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
+    hostPorts: async (use) => {
+      // Fault injection: a session slow to get ready in its host (after the host claimed its record).
+      if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
+      const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
+        import("./adapters/pty/bun-pty.ts"),
+        import("./adapters/screen/xterm-screen.ts"),
+        import("./adapters/log/file-log.ts"),
+      ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

@@ -126,6 +126,8 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 }
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
+/** The per-user host server's control socket (session ids never contain '-'). */
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {

@@ -91,6 +91,8 @@ export function applyHookEvent(current: SessionRecord | undefined, event: HookEv
       },
     };
   }
+  // Only an exited record revives (session-lifecycle.ts); any other final one stays as it is.
+  if (current.state === "failed") return { skip: true };
   if (event.kind === "claude-end") {
     if (current.state === "exited") return { skip: true };
     return { patch: { state: "exited", exitCode: null, endedAt: event.at, meta: { ...current.meta, ...meta } } };

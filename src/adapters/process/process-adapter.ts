@@ -18,6 +18,11 @@ export function parseProcStartTime(stat: string): string | undefined {
   return fields[19];
 }
 
+/** Field 3 of /proc/<pid>/stat: R, S, D, ... and Z (zombie) or X (dead): exited, waiting to be reaped. */
+export function parseProcState(stat: string): string | undefined {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+}
+
 export function parseProcParentPid(stat: string): number | undefined {
   const close = stat.lastIndexOf(")");
   const ppid = Number(stat.slice(close + 2).split(" ")[1]);
@@ -56,7 +61,10 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
     identify,
     isAlive: (who) => {
       const now = identify(who.pid);
-      return now !== undefined && now.startTime === who.startTime;
+      if (now === undefined || now.startTime !== who.startTime) return false;
+      // A zombie has exited: it only waits for its parent (or init) to reap it.
+      const state = parseProcState(readText(`${proc}/${who.pid}/stat`) ?? "");
+      return state !== "Z" && state !== "X";
     },
     which: (command, path) => Bun.which(command, path === undefined ? {} : { PATH: path }) ?? undefined,
     ancestors: () => {

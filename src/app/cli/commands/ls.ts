@@ -4,6 +4,7 @@ import { listSessions } from "../../sessions/find.ts";
 import { toSessionJson } from "../../server/session-json.ts";
 import { resolveRemote } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
+import { describeState } from "../../../domain/session-lifecycle.ts";
 import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
@@ -17,10 +18,10 @@ export default (ctx: CliContext) =>
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
       if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
-      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null }))];
+      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
-      const state = (s: (typeof sessions)[number]) => (s.state === "exited" ? s.exitCode === null && s.signal ? `killed(${s.signal})` : `exited(${s.exitCode ?? "?"})` : s.state);
+      const state = (s: (typeof sessions)[number]) => describeState(s);
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
