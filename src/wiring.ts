@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { createConsola } from "consola";
 import { createHostLauncher } from "./adapters/process/host-launcher.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
@@ -7,6 +6,7 @@ import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
+import { createFdOutput } from "./adapters/terminal/fd-output.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
 import { sessionDirFor } from "./domain/config.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
@@ -44,8 +44,12 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const proc = createProcessAdapter();
   const self = selfCommand();
   let store: SessionStorePort | undefined;
+  const stdout = createFdOutput(1);
+  const stderr = createFdOutput(2);
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
-  const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
+  // consola is loaded on the first message: importing it costs more than a whole `remote ls`.
+  let logger: ReturnType<typeof import("consola").createConsola> | undefined;
+  const log = () => (logger ??= (require("consola") as typeof import("consola")).createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote"));
   return {
     config,
     env,
@@ -53,15 +57,15 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     selfCommand: self,
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
-    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
+    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
     connector: createUnixConnector(),
     launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
-    log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    log: { info: (m) => log().info(m), warn: (m) => log().warn(m), error: (m) => log().error(m) },
+    stdout,
+    stderr,
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async () => {
       const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);

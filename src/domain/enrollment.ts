@@ -3,18 +3,19 @@
  * hooks. A hook must never slow Claude down, so it only drops one event file; the
  * events are folded into the store (in time order, idempotently) when sessions are read.
  */
-import { z } from "zod";
+// zod/mini, not zod: a hook runs for every Claude session start, and classic zod costs ~5 ms to load.
+import * as z from "zod/mini";
 import type { HookKind } from "./claude-settings.ts";
 import { RemoteError } from "./errors.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts";
 
 /** The fields of Claude Code's hook input we use; anything else it sends is ignored. */
 const HookInputSchema = z.object({
-  session_id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "session_id must be 1-128 letters, digits, '.', '_' or '-'"),
-  cwd: z.string().min(1).optional(),
-  transcript_path: z.string().optional(),
-  source: z.string().optional(),
-  reason: z.string().optional(),
+  session_id: z.string().check(z.regex(/^[A-Za-z0-9._-]{1,128}$/, "session_id must be 1-128 letters, digits, '.', '_' or '-'")),
+  cwd: z.optional(z.string().check(z.minLength(1))),
+  transcript_path: z.optional(z.string()),
+  source: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 
 export type HookEvent = {

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { ConfigFileSchema, pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
+import { pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 
 const PLUGIN_FILE = /\.(ts|js|mjs)$/;
@@ -13,7 +12,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const home = resolve(env.REMOTE_HOME || join(env.HOME || homedir(), ".config", "remote"));
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  const short = join(tmpdir(), `remote-${uid}`, createHash("sha256").update(home).digest("hex").slice(0, 12));
+  const short = join(tmpdir(), `remote-${uid}`, new Bun.CryptoHasher("sha256").update(home).digest("hex").slice(0, 12));
   const paths = pathsFor(home, short);
 
   let file = {};
@@ -24,6 +23,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     } catch (error) {
       throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${(error as Error).message}`, "Fix the TOML syntax or move the file aside.", "corrupt");
     }
+    // Loaded here, not at the top: importing zod costs a quick command a third of its start-up.
+    const { ConfigFileSchema } = require("../../domain/config-file.ts") as typeof import("../../domain/config-file.ts");
     const parsed = ConfigFileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
