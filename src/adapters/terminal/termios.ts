@@ -5,7 +5,6 @@
  * person as `\r\n`), isatty, and the window size. Where libc cannot be opened, `stty` does
  * the modes and the caller falls back for the rest.
  */
-import { dlopen, FFIType } from "bun:ffi";
 
 const TCSADRAIN = 1;
 /** TIOCGWINSZ is Linux's number; elsewhere the size comes from the stream (see windowSize). */
@@ -15,6 +14,8 @@ const TERMIOS_BYTES = 256;
 
 function openLibc() {
   try {
+    // Required here, not imported: only an attach needs it, and every command loads this file.
+    const { dlopen, FFIType } = require("bun:ffi") as typeof import("bun:ffi");
     return dlopen(process.platform === "darwin" ? "libSystem.B.dylib" : "libc.so.6", {
       tcgetattr: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
       tcsetattr: { args: [FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
