@@ -3,20 +3,29 @@
  * compiled hello-world Bun binary and the tmux client, in the same run, interleaved (one of each
  * per round) so a machine that slows down slows all of them alike.
  *   --version, ls, send, enroll --hook claude-start, attach (to the first screen drawn).
+ * Each is timed as wall time (spawn to exit; attach: to its first screen drawn) and as the CPU time
+ * the process used (user + system), which a busy shared machine distorts less.
  * Usage: bun scripts/bench/startup.ts [--runs 20]   (REMOTE_BENCH_BINARY=path skips the build of dist/remote)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { benchEnv, ms, percentile, root, spawnClient } from "./harness.ts";
+import { benchEnv, ms, percentile, root } from "./harness.ts";
 
 const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 20;
 const { dir, env } = benchEnv();
 
-async function run(argv: string[], options: { stdin?: string; cwd?: string } = {}): Promise<void> {
-  const p = Bun.spawn(argv, { env, cwd: options.cwd ?? dir, stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin), stdout: "pipe", stderr: "pipe" });
+/** Runs a command to its end; returns the CPU time it used, in ms. */
+async function run(argv: string[], options: { stdin?: string } = {}): Promise<number> {
+  const p = Bun.spawn(argv, { env, cwd: dir, stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin), stdout: "pipe", stderr: "pipe" });
   const [code, err] = await Promise.all([p.exited, new Response(p.stderr).text(), new Response(p.stdout).arrayBuffer()]);
   if (code !== 0) throw new Error(`${argv.join(" ")} exited ${code}: ${err}`);
+  return cpuMs(p);
 }
+
+/** CPU time (user + system, microseconds) of a finished process, in ms. */
+const cpuMs = (p: { resourceUsage: () => { cpuTime: { total: number | bigint } } | undefined }) => Number(p.resourceUsage()?.cpuTime.total ?? Number.NaN) / 1000;
+
+type Sample = { readonly wall: number; readonly cpu: number };
 
 async function compile(entry: string, outfile: string): Promise<void> {
   const p = Bun.spawn([process.execPath, "build", "--compile", entry, "--outfile", outfile], { cwd: root, stdout: "ignore", stderr: "inherit" });
@@ -44,23 +53,40 @@ await run([...tmux, "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24", 
 
 const hookInput = JSON.stringify({ session_id: "bench-hook", cwd: dir, hook_event_name: "SessionStart", source: "startup" });
 
-/** Time from spawning a client in a PTY to the session's screen drawn in it. */
-async function attachTime(argv: string[], detachKeys: string): Promise<number> {
+/** From spawning a client in a PTY to the session's screen drawn in it (its CPU: up to when it is killed, just after). */
+async function attachTime(argv: string[]): Promise<Sample> {
   const t0 = performance.now();
-  const client = spawnClient(argv, env);
-  const t1 = await client.waitFor(SCREEN, 0, 30000);
-  client.write(detachKeys);
-  await client.kill();
-  return t1 - t0;
+  let seen = "";
+  const { promise: drawn, resolve } = Promise.withResolvers<number>();
+  const decoder = new TextDecoder();
+  const client = Bun.spawn(argv, {
+    env,
+    cwd: dir,
+    terminal: {
+      cols: 80,
+      rows: 24,
+      data: (_t, data) => {
+        seen += decoder.decode(data, { stream: true });
+        if (seen.includes(SCREEN)) resolve(performance.now());
+      },
+    },
+  });
+  const guard = setTimeout(() => client.kill("SIGKILL"), 30000);
+  const t1 = await Promise.race([drawn, client.exited.then(() => Number.NaN)]);
+  clearTimeout(guard);
+  client.kill("SIGKILL");
+  await client.exited;
+  if (Number.isNaN(t1)) throw new Error(`${argv.join(" ")} ended before drawing the screen: ${JSON.stringify(seen.slice(-300))}`);
+  return { wall: t1 - t0, cpu: cpuMs(client) };
 }
 
-async function processTime(argv: string[], options: { stdin?: string } = {}): Promise<number> {
+async function processTime(argv: string[], options: { stdin?: string } = {}): Promise<Sample> {
   const t0 = performance.now();
-  await run(argv, options);
-  return performance.now() - t0;
+  const cpu = await run(argv, options);
+  return { wall: performance.now() - t0, cpu };
 }
 
-type Case = { readonly name: string; readonly measure: () => Promise<number> };
+type Case = { readonly name: string; readonly measure: () => Promise<Sample> };
 const cases: Case[] = [
   { name: "hello-world (compiled Bun)", measure: () => processTime([hello]) },
   { name: "remote --version", measure: () => processTime([remote, "--version"]) },
@@ -70,11 +96,11 @@ const cases: Case[] = [
   { name: "remote send", measure: () => processTime([remote, "send", "bench", "x"]) },
   { name: "tmux send-keys", measure: () => processTime([...tmux, "send-keys", "-t", "bench", "x"]) },
   { name: "remote enroll --hook claude-start", measure: () => processTime([remote, "enroll", "--hook", "claude-start"], { stdin: hookInput }) },
-  { name: "remote attach (first screen)", measure: () => attachTime([remote, "attach", "bench"], "\x10\x11") },
-  { name: "tmux attach (first screen)", measure: () => attachTime([...tmux, "attach", "-t", "bench"], "\x02d") },
+  { name: "remote attach (first screen)", measure: () => attachTime([remote, "attach", "bench"]) },
+  { name: "tmux attach (first screen)", measure: () => attachTime([...tmux, "attach", "-t", "bench"]) },
 ];
 
-const samples = new Map<string, number[]>(cases.map((c) => [c.name, []]));
+const samples = new Map<string, Sample[]>(cases.map((c) => [c.name, []]));
 try {
   // One warm-up round (page cache, the hosts' first client), then RUNS counted rounds.
   for (let round = -1; round < RUNS; round++) {
@@ -88,17 +114,17 @@ try {
   await run([...tmux, "kill-server"]).catch(() => {});
 }
 
-const median = (name: string) => percentile(samples.get(name) ?? [], 50);
-const helloMedian = median("hello-world (compiled Bun)");
+const of = (name: string, what: keyof Sample) => (samples.get(name) ?? []).map((s) => s[what]);
+const median = (name: string, what: keyof Sample) => percentile(of(name, what), 50);
+const HELLO = "hello-world (compiled Bun)";
 const tmuxOf: Record<string, string> = { "remote --version": "tmux -V", "remote ls": "tmux ls", "remote send": "tmux send-keys", "remote attach (first screen)": "tmux attach (first screen)" };
-console.log(`start-up, ${RUNS} interleaved runs each, wall time from spawn to exit (attach: to its first screen)`);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+console.log(`start-up, ${RUNS} interleaved runs each; wall: spawn to exit (attach: to its first screen); cpu: user + system of the process`);
 console.log(`binary: ${remote}`);
-console.log(["command".padEnd(36), "median".padStart(10), "p90".padStart(10), "x hello".padStart(8), "x tmux".padStart(8)].join(" "));
+console.log(["command".padEnd(34), "wall p50".padStart(10), "wall p90".padStart(10), "x hello".padStart(8), "x tmux".padStart(8), "cpu p50".padStart(10), "x hello".padStart(8), "x tmux".padStart(8)].join(" "));
 for (const c of cases) {
-  const values = samples.get(c.name) ?? [];
-  const m = percentile(values, 50);
+  const ours = c.name.startsWith("remote");
   const other = tmuxOf[c.name];
-  const vsHello = c.name.startsWith("remote") ? `${(m / helloMedian).toFixed(2)}x` : "";
-  const vsTmux = other ? `${(m / median(other)).toFixed(2)}x` : "";
-  console.log([c.name.padEnd(36), ms(m).padStart(10), ms(percentile(values, 90)).padStart(10), vsHello.padStart(8), vsTmux.padStart(8)].join(" "));
+  const cells = (what: keyof Sample) => [ours ? ratio(median(c.name, what), median(HELLO, what)) : "", other ? ratio(median(c.name, what), median(other, what)) : ""].map((x) => x.padStart(8));
+  console.log([c.name.padEnd(34), ms(median(c.name, "wall")).padStart(10), ms(percentile(of(c.name, "wall"), 90)).padStart(10), ...cells("wall"), ms(median(c.name, "cpu")).padStart(10), ...cells("cpu")].join(" "));
 }
