@@ -5,10 +5,12 @@
  *   --version, ls, send, enroll --hook claude-start, attach (to the first screen drawn).
  * Each is timed as wall time (spawn to exit; attach: to its first screen drawn) and as the CPU time
  * the process used (user + system), which a busy shared machine distorts less.
- * Usage: bun scripts/bench/startup.ts [--runs 20]   (REMOTE_BENCH_BINARY=path skips the build of dist/remote)
+ * Usage: bun scripts/bench/startup.ts [--runs 20]
+ *   REMOTE_BENCH_BINARY=path     bench that binary instead of building dist/remote
+ *   REMOTE_BENCH_BASELINE=path   also bench an older binary in the same run (before/after rows)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { benchEnv, ms, percentile, root } from "./harness.ts";
 
 const RUNS = Number(process.argv[process.argv.indexOf("--runs") + 1]) || 20;
@@ -33,7 +35,8 @@ async function compile(entry: string, outfile: string): Promise<void> {
 }
 
 // The binaries: ours as shipped (or as given), and the floor any compiled Bun program pays.
-const remote = process.env.REMOTE_BENCH_BINARY ? join(root, process.env.REMOTE_BENCH_BINARY) : join(root, "dist", "remote");
+const remote = resolve(root, process.env.REMOTE_BENCH_BINARY ?? join("dist", "remote"));
+const baseline = process.env.REMOTE_BENCH_BASELINE ? resolve(root, process.env.REMOTE_BENCH_BASELINE) : undefined;
 if (!process.env.REMOTE_BENCH_BINARY) {
   const build = Bun.spawn([process.execPath, join(root, "scripts", "build.ts")], { cwd: root, stdout: "ignore", stderr: "inherit" });
   if ((await build.exited) !== 0) throw new Error("npm run build failed");
@@ -47,6 +50,7 @@ await compile(join(dir, "hello", "hello.ts"), hello);
 const SCREEN = "S1CREEN-READY";
 const sessionCommand = `printf '${SCREEN.replace("1", "%s")}\\n' 1; exec cat >/dev/null`;
 await run([remote, "run", "shell", "--detach", "--name", "bench", "--", "-c", sessionCommand]);
+if (baseline) await run([baseline, "run", "shell", "--detach", "--name", "bench-baseline", "--", "-c", sessionCommand]);
 const tmuxSock = `remote-startup-${process.pid}`;
 const tmux = ["tmux", "-L", tmuxSock, "-f", "/dev/null"];
 await run([...tmux, "new-session", "-d", "-s", "bench", "-x", "80", "-y", "24", sessionCommand]);
@@ -87,16 +91,21 @@ async function processTime(argv: string[], options: { stdin?: string } = {}): Pr
 }
 
 type Case = { readonly name: string; readonly measure: () => Promise<Sample> };
+/** The remote commands, for a binary; `session` is the session it started. */
+const remoteCases = (label: string, bin: string, session: string): Case[] => [
+  { name: `${label} --version`, measure: () => processTime([bin, "--version"]) },
+  { name: `${label} ls`, measure: () => processTime([bin, "ls"]) },
+  { name: `${label} send`, measure: () => processTime([bin, "send", session, "x"]) },
+  { name: `${label} enroll --hook claude-start`, measure: () => processTime([bin, "enroll", "--hook", "claude-start"], { stdin: hookInput }) },
+  { name: `${label} attach (first screen)`, measure: () => attachTime([bin, "attach", session]) },
+];
 const cases: Case[] = [
   { name: "hello-world (compiled Bun)", measure: () => processTime([hello]) },
-  { name: "remote --version", measure: () => processTime([remote, "--version"]) },
+  ...remoteCases("remote", remote, "bench"),
+  ...(baseline ? remoteCases("baseline", baseline, "bench-baseline") : []),
   { name: "tmux -V", measure: () => processTime([...tmux, "-V"]) },
-  { name: "remote ls", measure: () => processTime([remote, "ls"]) },
   { name: "tmux ls", measure: () => processTime([...tmux, "ls"]) },
-  { name: "remote send", measure: () => processTime([remote, "send", "bench", "x"]) },
   { name: "tmux send-keys", measure: () => processTime([...tmux, "send-keys", "-t", "bench", "x"]) },
-  { name: "remote enroll --hook claude-start", measure: () => processTime([remote, "enroll", "--hook", "claude-start"], { stdin: hookInput }) },
-  { name: "remote attach (first screen)", measure: () => attachTime([remote, "attach", "bench"]) },
   { name: "tmux attach (first screen)", measure: () => attachTime([...tmux, "attach", "-t", "bench"]) },
 ];
 
@@ -111,20 +120,21 @@ try {
   }
 } finally {
   await run([remote, "stop", "bench"]).catch(() => {});
+  if (baseline) await run([baseline, "stop", "bench-baseline"]).catch(() => {});
   await run([...tmux, "kill-server"]).catch(() => {});
 }
 
 const of = (name: string, what: keyof Sample) => (samples.get(name) ?? []).map((s) => s[what]);
 const median = (name: string, what: keyof Sample) => percentile(of(name, what), 50);
 const HELLO = "hello-world (compiled Bun)";
-const tmuxOf: Record<string, string> = { "remote --version": "tmux -V", "remote ls": "tmux ls", "remote send": "tmux send-keys", "remote attach (first screen)": "tmux attach (first screen)" };
+const tmuxOf = (name: string) => ({ "--version": "tmux -V", ls: "tmux ls", send: "tmux send-keys", "attach (first screen)": "tmux attach (first screen)" })[name.replace(/^(remote|baseline) /, "")];
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 console.log(`start-up, ${RUNS} interleaved runs each; wall: spawn to exit (attach: to its first screen); cpu: user + system of the process`);
-console.log(`binary: ${remote}`);
+console.log(`binary: ${remote}${baseline ? `; baseline: ${baseline}` : ""}`);
 console.log(["command".padEnd(34), "wall p50".padStart(10), "wall p90".padStart(10), "x hello".padStart(8), "x tmux".padStart(8), "cpu p50".padStart(10), "x hello".padStart(8), "x tmux".padStart(8)].join(" "));
 for (const c of cases) {
-  const ours = c.name.startsWith("remote");
-  const other = tmuxOf[c.name];
+  const ours = !c.name.startsWith("tmux") && c.name !== HELLO;
+  const other = tmuxOf(c.name);
   const cells = (what: keyof Sample) => [ours ? ratio(median(c.name, what), median(HELLO, what)) : "", other ? ratio(median(c.name, what), median(other, what)) : ""].map((x) => x.padStart(8));
   console.log([c.name.padEnd(34), ms(median(c.name, "wall")).padStart(10), ms(percentile(of(c.name, "wall"), 90)).padStart(10), ...cells("wall"), ms(median(c.name, "cpu")).padStart(10), ...cells("cpu")].join(" "));
 }
