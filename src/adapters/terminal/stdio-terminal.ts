@@ -38,7 +38,12 @@ export function createStdioTerminal(): TerminalPort {
     get isTTY() {
       return isTerminal(0) && isTerminal(1);
     },
-    size: () => windowSize(1) ?? { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 },
+    size: () => {
+      const size = windowSize(1);
+      // Only where the size cannot be read directly does the stream (and its cost) come in.
+      if (size === "unknown") return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+      return size ?? { cols: 80, rows: 24 };
+    },
     setRaw: (raw) => {
       if (raw) {
         saved ??= enterRawMode(0);

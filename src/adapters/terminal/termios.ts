@@ -65,10 +65,10 @@ export function isTerminal(fd: number): boolean {
   return (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
-/** The window size of the terminal on `fd`, or undefined where it cannot be read here. */
-export function windowSize(fd: number): { cols: number; rows: number } | undefined {
+/** The window size of the terminal on `fd`: undefined when it is not a terminal, "unknown" where it cannot be read here (not Linux, no libc). */
+export function windowSize(fd: number): { cols: number; rows: number } | undefined | "unknown" {
   const c = lib();
-  if (!c || process.platform !== "linux") return undefined;
+  if (!c || process.platform !== "linux") return "unknown";
   const winsize = new Uint16Array(4);
   if (c.ioctl(fd, TIOCGWINSZ_LINUX, winsize) !== 0) return undefined;
   const [rows = 0, cols = 0] = winsize;
