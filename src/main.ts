@@ -10,6 +10,6 @@ const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   await Bun.write(Bun.stdout, `${pkg.version}\n`);
 } else {
-  const [{ runCli }, { createRealDeps }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
-  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }));
+  const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
+  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));
 }

@@ -7,8 +7,10 @@ import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { createFdOutput } from "./adapters/terminal/fd-output.ts";
+import { isTerminal } from "./adapters/terminal/termios.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
 import { sessionDirFor } from "./domain/config.ts";
+import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
@@ -19,10 +21,22 @@ import { createSecretFiles } from "./adapters/store/secret-files.ts";
 import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { AppDeps } from "./app/deps.ts";
+import type { CliIo } from "./app/cli/run-cli.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
   Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
+
+/** Where the CLI edge writes usage and errors: the descriptors themselves (see fd-output.ts); colour only on a terminal without NO_COLOR. */
+export function createCliIo(environment: Readonly<Record<string, string | undefined>> = process.env): CliIo {
+  return {
+    stdout: createFdOutput(1),
+    stderr: createFdOutput(2),
+    get color() {
+      return colorWanted(environment, isTerminal(1));
+    },
+  };
+}
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
@@ -47,9 +61,15 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const stdout = createFdOutput(1);
   const stderr = createFdOutput(2);
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
-  // consola is loaded on the first message: importing it costs more than a whole `remote ls`.
+  // consola is loaded on the first message: importing it (and process.stderr) costs more than a whole `remote ls`.
   let logger: ReturnType<typeof import("consola").createConsola> | undefined;
-  const log = () => (logger ??= (require("consola") as typeof import("consola")).createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote"));
+  const log = () => {
+    if (logger) return logger;
+    // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
+    // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
+    const logOptions = { stdout: process.stderr, stderr: process.stderr, fancy: colorWanted(env, isTerminal(2)) };
+    return (logger = (require("consola") as typeof import("consola")).createConsola(logOptions).withTag("remote"));
+  };
   return {
     config,
     env,
@@ -58,7 +78,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
-    connector: createUnixConnector(),
+    connector: createUnixConnector({ socketDirs: config.paths.socketDirs }),
     launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
     terminal: createStdioTerminal(),
     clock: systemClock,
@@ -70,7 +90,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     hostPorts: async () => {
       const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {
