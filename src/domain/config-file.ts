@@ -23,6 +23,8 @@ export const ConfigFileSchema = z
     job_auto_conduct: z.boolean().optional(),
     /** Delegation: how often the automatic conductor makes a pass. */
     job_conduct_interval_ms: z.number().int().min(10).optional(),
+    /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
+    job_prune_on_success: z.boolean().optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
