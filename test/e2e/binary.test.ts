@@ -54,7 +54,7 @@ describe("the compiled binary", () => {
     mkdirSync(remoteHome, { recursive: true });
     const events = join(home.dir, "events.jsonl");
     writeFileSync(join(remoteHome, "config.toml"), `plugins = [${JSON.stringify(join(repoRoot, "plugins/session-log/index.ts"))}]\n[plugin.session-log]\nfile = ${JSON.stringify(events)}\n`);
-    const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "sleep 30"], { command: [binary] })).stdout.trim();
+    const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "sleep infinity"], { command: [binary] })).stdout.trim();
     expect((await cli(home.env, ["stop", id], { command: [binary] })).code).toBe(0);
     const text = await Bun.file(events).text();
     expect(text).toContain('"event":"session:start"');
