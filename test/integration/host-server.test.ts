@@ -4,6 +4,7 @@
  * real launcher (which starts the real `remote __host` server) from this process, so a
  * hundred of them fit the suite's time budget.
  */
+import { eventually } from "../support/wait.ts";
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { runSession } from "../../src/app/sessions/run.ts";
@@ -39,11 +40,7 @@ const alive = (pid: number) => {
 };
 /** Waits for a process we did not start to be gone (no wait() on it is possible): re-checked on a short timer, bounded. */
 async function gone(pid: number, what: string, timeoutMs = 15000) {
-  const until = Date.now() + timeoutMs;
-  while (alive(pid)) {
-    if (Date.now() > until) throw new Error(`${what} (pid ${pid}) is still running`);
-    await Bun.sleep(25);
-  }
+  await eventually(() => !alive(pid), `${what} (pid ${pid}) to end`, timeoutMs, 25);
 }
 
 describe("host server", () => {

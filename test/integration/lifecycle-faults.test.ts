@@ -3,6 +3,7 @@
  * that is slow to start, a start that dies half way, the store busy when the session ends.
  * Each ends with a truthful `ls` and no process of the session left on the machine.
  */
+import { eventually } from "../support/wait.ts";
 import { Database } from "bun:sqlite";
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,16 +33,7 @@ const records = (env: Record<string, string>): SessionRecord[] => {
   }
 };
 
-/** Resolves once `check` returns a value; the timeout only guards against a hang. */
-async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
+const waitFor = eventually;
 
 /** Every live process of a session, found the hard way: its host by argv, its agent by environment. */
 function processesOf(sessionId: string): number[] {

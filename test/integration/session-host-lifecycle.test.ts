@@ -3,6 +3,7 @@
  * terminal, Unix socket) and a store that can be made to fail: a late host finds its
  * record final and starts nothing; an exit that can never be written still ends the host.
  */
+import { eventually } from "../support/wait.ts";
 import { expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -102,8 +103,7 @@ test("a host that cannot listen kills the agent it started and records why", asy
   expect(failed).toMatchObject({ state: "failed", reason: `could not listen on ${s.options.socketPath}: EADDRINUSE` });
   const proc = createProcessAdapter();
   const agent = proc.identify(failed!.pid!);
-  const deadline = Date.now() + 10_000;
   const alive = () => agent !== undefined && proc.isAlive(agent);
-  while (alive() && Date.now() < deadline) await Bun.sleep(20);
+  await eventually(() => !alive(), "the agent to be killed", 10_000, 20);
   expect(alive()).toBe(false);
 });

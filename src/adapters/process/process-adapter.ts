@@ -43,6 +43,9 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
   const proc = options.procRoot ?? "/proc";
   // The boot id makes identities from before a reboot never match after it.
   const bootId = (readText(`${proc}/sys/kernel/random/boot_id`) ?? "noboot").trim();
+  // With /proc, a pid without /proc/<pid>/stat is gone: only without /proc is ps asked (a process each time).
+  let hasProc: boolean | undefined;
+  const procAvailable = () => (hasProc ??= readText(`${proc}/self/stat`) !== undefined);
 
   const identify = (pid: number): ProcessIdentity | undefined => {
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -51,6 +54,7 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
       const start = parseProcStartTime(stat);
       return start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` };
     }
+    if (procAvailable()) return undefined;
     // Not Linux (or no /proc): ask ps for the start time.
     const ps = Bun.spawnSync(["ps", "-o", "lstart=", "-p", String(pid)], { stdout: "pipe", stderr: "ignore" });
     const out = ps.stdout.toString().trim();
