@@ -73,7 +73,6 @@ describe("a host that is slow to become ready", () => {
     // It had claimed the record before it stalled: that very process is gone now.
     expect(record?.host).toBeDefined();
     expect(createProcessAdapter().isAlive(record!.host!)).toBe(false);
-    expect(existsSync(`/proc/${record!.host!.pid}`) && readFileSync(`/proc/${record!.host!.pid}/cmdline`, "utf8").includes(record!.id)).toBe(false);
     await noProcessLeft(record!.id);
 
     expect(await ls(home.env)).toMatchObject([{ name: "slow", state: "failed", reason: "host not ready within 1500 ms" }]);
