@@ -174,6 +174,30 @@ describe("a start that dies half way", () => {
   });
 });
 
+describe("a host that dies under its session", () => {
+  test("ls says lost and why; stop settles it failed and takes the orphaned agent with it; prune removes it", async () => {
+    using home = tempHome();
+    const started = await cli(home.env, ["run", "shell", "--detach", "--name", "crash"]);
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    const [record] = records(home.env);
+    expect(record?.agent).toBeDefined();
+    process.kill(record!.host!.pid, "SIGKILL");
+    const proc = createProcessAdapter();
+    await waitFor(() => !proc.isAlive(record!.host!), "the host to die");
+    // Its agent lives on in a session of its own, out of anyone's reach.
+    expect(proc.isAlive(record!.agent!)).toBe(true);
+    expect(await ls(home.env)).toMatchObject([{ id, state: "lost", reason: "its session host is gone without recording how the session ended" }]);
+
+    const stopped = await cli(home.env, ["stop", "crash"]);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toBe(`stopped crash (${id}): failed: its session host is gone without recording how the session ended\n`);
+    await noProcessLeft(id);
+    expect((await cli(home.env, ["prune", "--json"])).stdout).toContain(id);
+    expect(await ls(home.env)).toEqual([]);
+  });
+});
+
 describe("the store busy when the session ends", () => {
   test("the host retries the exit write until the lock is released, records the exit, and ends", async () => {
     using home = tempHome();

@@ -46,6 +46,7 @@ export async function bootSessionHost(deps: AppDeps, sessionId: string, size: { 
           if (!deps.process.signal(pid, signal, true)) deps.process.signal(pid, signal);
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
+        identify: deps.process.identify,
       },
     );
   let host: SessionHost;
