@@ -9,6 +9,7 @@ import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
 import { sessionDirFor } from "./domain/config.ts";
+import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
@@ -55,7 +56,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
   const storeBusyTimeoutMs = envMs(env, "REMOTE_TEST_STORE_BUSY_TIMEOUT_MS");
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
-  const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
+  // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
+  // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
+  const logOptions = { stdout: process.stderr, stderr: process.stderr, fancy: colorWanted(env, process.stderr.isTTY === true) };
+  const log = createConsola(logOptions).withTag("remote");
   return {
     config,
     env,

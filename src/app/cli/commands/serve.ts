@@ -1,17 +1,12 @@
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
-import { RemoteError } from "../../../domain/errors.ts";
+import { parseNumericFlag, parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { startControlPlane } from "../../server/listen.ts";
+import { numberArg } from "./_shared.ts";
 
-const integerFlag = (flag: string, value: string | undefined, min: number, max: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new RemoteError("INVALID_FLAG", `Cannot use ${flag} '${value}': expected an integer from ${min} to ${max}`, `Pass e.g. ${flag} ${min === 0 ? 7070 : 1048576}.`, "usage");
-  }
-  return n;
-};
+const PORT: NumericFlag = { kind: "integer", min: 0, max: 65535, example: "7070" };
+const MAX_BODY: NumericFlag = { kind: "integer", min: 1, max: 1024 * 1024 * 1024, example: "1048576" };
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 
@@ -20,13 +15,13 @@ export default (ctx: CliContext) =>
     meta: { name: "serve", description: "Run the control plane (HTTP + WebSocket API) in the foreground; Ctrl-C stops it, sessions keep running." },
     args: {
       host: { type: "string", description: "Address to listen on", default: "127.0.0.1" },
-      port: { type: "string", description: "Port (0 picks a free one)", default: "7070" },
+      port: { ...numberArg("Port (0 picks a free one)", PORT), default: "7070" },
       data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
-      "max-body": { type: "string", description: "Largest request body in bytes (default: config max_body_bytes, else 1 MiB)" },
+      "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
     },
     run: async ({ args }) => {
-      const port = integerFlag("--port", args.port, 0, 65535) as number;
-      const maxBodyBytes = integerFlag("--max-body", args["max-body"], 1, 1024 * 1024 * 1024);
+      const port = parseNumericFlag("--port", args.port, PORT);
+      const maxBodyBytes = parseOptionalNumericFlag("--max-body", args["max-body"], MAX_BODY);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
       const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });
       const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes });
