@@ -170,6 +170,10 @@ describe("a start that dies half way", () => {
     const stopped = await cli(home.env, ["stop", "quick"]);
     expect(stopped).toMatchObject({ code: 0 });
     expect(stopped.stderr).toBe(`quick (${id}) had already ended: exited(3)\n`);
+    // Commands that need it running say how it ended in the same words.
+    const sent = await cli(home.env, ["send", "quick", "hello"]);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain("Cannot reach session 'quick': it has ended: exited(3)");
     await noProcessLeft(id);
   });
 });
