@@ -181,7 +181,8 @@ describe("a start that dies half way", () => {
 describe("a host that dies under its session", () => {
   test("ls says lost and why; stop settles it failed and takes the orphaned agent with it; prune removes it", async () => {
     using home = tempHome();
-    const started = await cli(home.env, ["run", "shell", "--detach", "--name", "crash"]);
+    // An agent that ignores hang-ups outlives its terminal's end (most die of the SIGHUP when the host's PTY closes).
+    const started = await cli(home.env, ["run", "shell", "--detach", "--name", "crash", "--", "-c", "trap '' HUP; exec sleep 600"]);
     expect(started.code).toBe(0);
     const id = started.stdout.trim();
     const [record] = records(home.env);
