@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { normalizeRemoteUrl, setRemoteInConfigText } from "../../domain/remote-target.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 type Deps = Pick<AppDeps, "env" | "config">;
@@ -57,7 +57,7 @@ export function setRemoteUrl(deps: Deps, raw: string): string {
   try {
     check = parseToml(after);
   } catch (error) {
-    throw new RemoteError("CONFIG_INVALID", `Cannot update config '${file}': ${(error as Error).message}`, "Fix the TOML syntax of the file first (or move it aside).", "corrupt");
+    throw new RemoteError("CONFIG_INVALID", `Cannot update config '${file}': ${errorMessage(error)}`, "Fix the TOML syntax of the file first (or move it aside).", "corrupt");
   }
   if ((check as { remote?: unknown }).remote !== url) {
     throw new RemoteError("CONFIG_INVALID", `Cannot update config '${file}': its existing 'remote' entry is not a one-line string`, "Edit that line by hand, or remove it and run the command again.", "corrupt");

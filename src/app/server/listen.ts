@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Server } from "bun";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AttachData } from "./attach-relay.ts";
 import { createHttpHandler, type HttpHandlerOptions } from "./http-handler.ts";
@@ -25,7 +25,7 @@ export function listenControlPlane(app: AppDeps, options: HttpHandlerOptions & {
       websocket: handler.websocket,
     });
   } catch (error) {
-    throw new RemoteError("LISTEN_FAILED", `Cannot listen on ${options.host}:${options.port}: ${(error as Error).message}`, "Pick another --port (0 picks a free one) or stop what holds it.", "unavailable");
+    throw new RemoteError("LISTEN_FAILED", `Cannot listen on ${options.host}:${options.port}: ${errorMessage(error)}`, "Pick another --port (0 picks a free one) or stop what holds it.", "unavailable");
   }
   const host = options.host.includes(":") ? `[${options.host}]` : options.host;
   return {
