@@ -9,6 +9,10 @@ import pkg from "../package.json" with { type: "json" };
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   await Bun.write(Bun.stdout, `${pkg.version}\n`);
+} else if (args[0] === "__bridge" && args[1] !== undefined) {
+  // Inside a container, on every attach's path: no CLI table, no deps (see adapters/socket/bridge.ts).
+  const { runBridge } = await import("./adapters/socket/bridge.ts");
+  process.exitCode = await runBridge(args[1], args[2] === "--wait-ms" ? Number(args[3]) || 0 : 0);
 } else {
   const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
   process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));

@@ -19,7 +19,9 @@ import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
 import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
 import { createSecretFiles } from "./adapters/store/secret-files.ts";
 import { withJobEnv } from "./domain/config.ts";
-import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
+import type { AccountStorePort, JobStorePort, TargetPort } from "./domain/ports.ts";
+import { createHostConnector } from "./adapters/socket/host-connector.ts";
+import { engineMissing, type ContainerEngine, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps } from "./app/deps.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
@@ -66,7 +68,19 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
-  const connector = createUnixConnector({ socketDirs: config.paths.socketDirs });
+  const unixConnector = createUnixConnector({ socketDirs: config.paths.socketDirs });
+  let engine: { engine: ContainerEngine; binary: string } | undefined;
+  // The docker adapter is loaded only by commands that meet a container.
+  const target = (which: "docker" | TargetHandle): TargetPort => {
+    const docker = require("./adapters/docker/engine.ts") as typeof import("./adapters/docker/engine.ts");
+    const { createContainerTarget } = require("./adapters/docker/container-target.ts") as typeof import("./adapters/docker/container-target.ts");
+    const chosen =
+      typeof which === "string"
+        ? (engine ??= docker.detectEngine(config.containers.engine, env, proc.which))
+        : { engine: which.engine, binary: proc.which(which.engine, env.PATH) ?? (() => { throw engineMissing(which.engine); })() };
+    return createContainerTarget({ ...chosen, env, network: config.containers.network });
+  };
+  const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
@@ -99,7 +113,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       controlSocket: hostServerSocketFor(config.paths),
       serverLog: join(config.paths.home, "host-server.log"),
       process: proc,
-      connector,
+      connector: unixConnector,
       readyTimeoutMs,
     }),
     terminal: createStdioTerminal(),
@@ -135,5 +149,6 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),
     selfLauncher: createSelfLauncher({ selfCommand: self, process: proc }),
+    target,
   };
 }

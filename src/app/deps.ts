@@ -18,7 +18,9 @@ import type {
   GitPort,
   CommandSpawnPort,
   SelfLauncherPort,
+  TargetPort,
 } from "../domain/ports.ts";
+import type { TargetHandle } from "../domain/target.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {
@@ -67,4 +69,9 @@ export type AppDeps = {
   /** Starts `remote __job` runners, detached. */
   /** Starts this program again detached (the automatic conductor). */
   readonly selfLauncher: SelfLauncherPort;
+  /**
+   * A target beyond this machine: "docker" for a new session (the engine is chosen now, see
+   * config container_engine), or the handle of an existing one (its own engine). Throws ENGINE_MISSING.
+   */
+  readonly target: (which: "docker" | TargetHandle) => TargetPort;
 };

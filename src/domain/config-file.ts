@@ -25,6 +25,12 @@ export const ConfigFileSchema = z
     job_conduct_interval_ms: z.number().int().min(10).optional(),
     /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
     job_prune_on_success: z.boolean().optional(),
+    /** Docker target: which container CLI ("auto": docker when a daemon answers, else podman). */
+    container_engine: z.enum(["auto", "docker", "podman"]).optional(),
+    /** Docker target: host (loopback) or none; never the default bridge. */
+    container_network: z.enum(["host", "none"]).optional(),
+    /** Docker target: the session image when --image is not given. */
+    container_image: z.string().min(1).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -1,5 +1,6 @@
 import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
+import { DEFAULT_SESSION_IMAGE, type ContainerNetwork, type EngineChoice } from "./target.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -31,6 +32,8 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
+  /** The docker target (config.toml container_engine, container_network, container_image). */
+  readonly containers: { readonly engine: EngineChoice; readonly network: ContainerNetwork; readonly image: string };
 };
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -124,5 +127,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    containers: { engine: file.container_engine ?? "auto", network: file.container_network ?? "host", image: file.container_image ?? DEFAULT_SESSION_IMAGE },
   };
 }

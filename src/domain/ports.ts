@@ -9,6 +9,7 @@ import type { AdmissionState } from "./jobs/admission.ts";
 import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
 import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
 import type { WorktreeCheck } from "./jobs/prune.ts";
+import type { ContainerStatus, TargetHandle, TargetKind } from "./target.ts";
 
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
@@ -54,8 +55,57 @@ export type HostConnection = {
   readonly pause?: () => void;
   readonly resume?: () => void;
 };
+/**
+ * Where a session host listens: a Unix socket path on this machine, or a socket inside a
+ * target (a container), reached through the target's byte stream.
+ */
+export type HostAddress = string | { readonly target: TargetHandle; readonly socketPath: string };
 export type HostConnectorPort = {
-  readonly connect: (socketPath: string, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
+  readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
+};
+
+// ---- Targets (issue 9) ----
+
+/** A raw duplex byte stream to a session host's socket (framing is the connector's job). */
+export type ByteStream = {
+  readonly write: (data: Uint8Array) => void;
+  /** Called with each chunk read; set once, before bytes flow. */
+  readonly onData: (handler: (data: Uint8Array) => void) => void;
+  readonly close: () => void;
+  /** Resolves once the far end reached the socket; rejects with why it could not (no socket, container gone). */
+  readonly opened: Promise<void>;
+  /** Resolves when the stream is gone, with the bridge's complaint when it failed. */
+  readonly closed: Promise<{ readonly error?: string | undefined }>;
+};
+
+/** What a target is asked to start: one session host for one session. */
+export type TargetSpec = {
+  readonly sessionId: string;
+  readonly name: string;
+  readonly profile: string;
+  readonly image: string;
+  /** The session spec the in-container host reads (JSON), passed as one env var. */
+  readonly podSpec: string;
+  readonly env: Readonly<Record<string, string>>;
+};
+
+/**
+ * Somewhere sessions run besides this machine's host server. `create` starts a session
+ * host for exactly one session (our binary as the entrypoint) and returns the handle to
+ * store; `openStream` carries the framed host protocol to it unchanged, so attach, redraw,
+ * offsets and exactly-once input are the local code. Adapters: src/adapters/docker.
+ */
+export type TargetPort = {
+  readonly kind: Exclude<TargetKind, "local">;
+  /** Throws IMAGE_NOT_FOUND before anything is created when the image is absent. */
+  readonly create: (spec: TargetSpec) => Promise<TargetHandle>;
+  readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
+  /** A byte stream to `socketPath` inside the target (waiting a while for it to appear: a session still starting). */
+  readonly openStream: (handle: TargetHandle, socketPath: string) => ByteStream;
+  /** Stops (if running) and removes the container; a missing one is not an error. */
+  readonly remove: (handle: TargetHandle) => Promise<void>;
+  /** Session ids of every container of ours (by label), with their status. */
+  readonly list: () => Promise<{ readonly sessionId: string; readonly handle: TargetHandle; readonly status: ContainerStatus }[]>;
 };
 
 /** Starts a session host as a detached process and waits until its socket is ready. */

@@ -1,4 +1,5 @@
 import { RemoteError } from "./errors.ts";
+import type { TargetHandle } from "./target.ts";
 import { isFinal, lostReason, type SessionState, type SessionView } from "./session-lifecycle.ts";
 
 export type { SessionState, SessionView } from "./session-lifecycle.ts";
@@ -34,6 +35,8 @@ export type SessionRecord = {
   readonly createdAt: string;
   readonly endedAt?: string | undefined;
   readonly meta: Readonly<Record<string, unknown>>;
+  /** Where it runs when not on this machine's host server (a container); its socketPath is inside that target. */
+  readonly target?: TargetHandle | undefined;
 };
 
 export type SessionPatch = Partial<Omit<SessionRecord, "id" | "createdAt" | "source">>;
@@ -45,6 +48,8 @@ export type SessionPatch = Partial<Omit<SessionRecord, "id" | "createdAt" | "sou
  */
 export function viewState(record: SessionRecord, isAlive: (who: ProcessIdentity) => boolean): SessionView {
   if (isFinal(record.state)) return record.state;
+  // A container's truth is its engine's: readers fold its status into the record first (targets/reconcile.ts).
+  if (record.target !== undefined && record.state === "running") return record.state;
   const responsible = record.host ?? (record.state === "starting" ? record.launcher : undefined);
   // A hook-enrolled session may have no identity of its agent: trust its events.
   if (responsible === undefined) return record.source === "hook" ? record.state : "lost";

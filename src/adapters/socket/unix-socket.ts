@@ -68,6 +68,7 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
 export function createUnixConnector(options: UnixSocketOptions): HostConnectorPort {
   return {
     connect: async (socketPath, onFrame) => {
+      if (typeof socketPath !== "string") throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to container '${socketPath.target.container}' through a Unix socket`, undefined, "internal");
       // Our keystrokes would go to whoever listens there.
       checkPrivateDirs(dirsOf(options, socketPath));
       let resolveClosed!: () => void;

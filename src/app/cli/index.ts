@@ -22,6 +22,7 @@ export function createCli(ctx: CliContext) {
       jobs: () => import("./commands/jobs.ts").then((m) => m.default(ctx)),
       account: () => import("./commands/account.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
+      __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),
     },
   });

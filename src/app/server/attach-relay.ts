@@ -1,4 +1,5 @@
 import { errorMessage } from "../../domain/errors.ts";
+import type { HostAddress } from "../../domain/ports.ts";
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { z } from "zod";
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
@@ -13,7 +14,8 @@ const HELLO_TIMEOUT_MS = 10_000;
 
 export type AttachData = {
   readonly sessionId: string;
-  readonly socketPath: string;
+  /** Where its host listens (a container's socket travels through the target's stream). */
+  readonly socketPath: HostAddress;
   relay?: RelayState;
 };
 

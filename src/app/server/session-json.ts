@@ -17,5 +17,8 @@ export function toSessionJson(s: SessionListing) {
     endedAt: s.endedAt ?? null,
     clients: s.view === "running" ? s.clients : 0,
     reason: viewReason(s, s.view) ?? null,
+    /** Where it runs: "local", or "docker" (then `container` names it). */
+    target: s.target?.kind ?? "local",
+    container: s.target?.container ?? null,
   };
 }

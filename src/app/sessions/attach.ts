@@ -2,7 +2,8 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
-import { findSession, liveSocket } from "./find.ts";
+import { liveSocket } from "./find.ts";
+import { findFreshSession } from "../targets/container-sessions.ts";
 
 export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
 
@@ -22,7 +23,7 @@ export function requireTerminal(deps: Pick<AppDeps, "terminal">, name: string | 
 }
 
 export async function attachSession(deps: AppDeps, ref: string, options: AttachOptions = {}): Promise<AttachOutcome> {
-  const session = findSession(deps, ref);
+  const session = await findFreshSession(deps, ref);
   const socketPath = liveSocket(session);
   if (deps.env.REMOTE_SESSION_ID === session.id) {
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");

@@ -1,6 +1,7 @@
 import { RemoteError } from "../../domain/errors.ts";
 import { isLive, resolveSessionRef, viewReason, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
 import { describeState } from "../../domain/session-lifecycle.ts";
+import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
 import { ingestHookEvents } from "./enroll.ts";
 
@@ -21,8 +22,8 @@ export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<P
   return found as SessionListing;
 }
 
-/** The socket of a session that is still running, or a clear error saying why there is none. */
-export function liveSocket(session: SessionListing): string {
+/** Where a running session's host listens (a Unix socket here, or one inside its container), or a clear error saying why there is none. */
+export function liveSocket(session: SessionListing): HostAddress {
   if (!isLive(session.view) || session.socketPath === undefined) {
     const why =
       session.source === "hook"
@@ -32,5 +33,8 @@ export function liveSocket(session: SessionListing): string {
           : `it has ended: ${describeState({ ...session, state: session.view, signal: session.exitSignal })}`;
     throw new RemoteError("SESSION_NOT_RUNNING", `Cannot reach session '${session.name}': ${why}`, "Start a new one with `remote run`, or see `remote logs` for what it printed.", "conflict");
   }
-  return session.socketPath;
+  return session.target ? { target: session.target, socketPath: session.socketPath } : session.socketPath;
 }
+
+/** For messages: a socket path, or the container a session host lives in. */
+export const describeAddress = (address: HostAddress) => (typeof address === "string" ? address : `container ${address.target.container}`);

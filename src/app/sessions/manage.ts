@@ -5,11 +5,13 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
 import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentity, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
+import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
+import { findFreshSession, listFreshSessions, stopContainerSession } from "../targets/container-sessions.ts";
 
-type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config">;
+type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">;
 
 export type StopOutcome = SessionListing & {
   /** It had ended before we were asked: `stop` is idempotent and says how it ended. */
@@ -22,7 +24,9 @@ export type StopOutcome = SessionListing & {
  * (lost, or still starting) is settled here, so it never stays live forever.
  */
 export async function stopSession(deps: Deps, ref: string, reason?: string): Promise<StopOutcome> {
-  const session = findSession(deps, ref);
+  const session = await findFreshSession(deps, ref);
+  // A container session: its host stops the agent as here, then the container goes (targets/container-sessions.ts).
+  if (session.target !== undefined) return stopContainerSession(deps, session, reason);
   const now = () => deps.clock.now().toISOString();
   if (!isLive(session.view) && session.view !== "lost") return { ...session, alreadyEnded: true };
   if (session.source === "hook") {
@@ -91,15 +95,15 @@ export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: str
 }
 
 export async function sendToSession(deps: Deps, ref: string, text: string, enter: boolean): Promise<void> {
-  const session = findSession(deps, ref);
+  const session = await findFreshSession(deps, ref);
   await requestHost(deps, liveSocket(session), { op: "send", data: enter ? `${text}\r` : text });
 }
 
 /** Scrollback as plain text: from the live host, or what an exited host saved. */
 export async function sessionText(deps: Deps, ref: string, lines?: number): Promise<{ session: SessionListing; text: string; offset?: number }> {
-  const session = findSession(deps, ref);
+  const session = await findFreshSession(deps, ref);
   if (isLive(session.view) && session.socketPath) {
-    const reply = await requestHost<{ text: string; offset: number }>(deps, session.socketPath, { op: "text", lines });
+    const reply = await requestHost<{ text: string; offset: number }>(deps, liveSocket(session), { op: "text", lines });
     return { session, text: reply.text, offset: reply.offset };
   }
   const transcript = session.source === "hook" ? session.meta.transcriptPath : undefined;
@@ -117,9 +121,11 @@ export async function sessionText(deps: Deps, ref: string, lines?: number): Prom
 const lastLines = (text: string, lines: number | undefined) => (lines === undefined ? text : text.split("\n").slice(-lines).join("\n"));
 
 /** Removes ended sessions (exited, failed, and lost: nobody will end those) from the registry, with their saved logs. */
-export function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config">): SessionListing[] {
-  const dead = listSessions(deps).filter((s) => !isLive(s.view));
+export async function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config" | "clock" | "target">): Promise<SessionListing[]> {
+  const dead = (await listFreshSessions(deps)).filter((s) => !isLive(s.view));
   for (const s of dead) {
+    // An ended container stays for its exit code until now.
+    if (s.target !== undefined) await deps.target(s.target).remove(s.target);
     deps.store().remove(s.id);
     rmSync(sessionDirFor(deps.config.paths, s.id), { recursive: true, force: true });
   }
@@ -129,7 +135,7 @@ export function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config"
 /** Streams a session's live output from `fromOffset` until it exits or the caller aborts. */
 export async function followOutput(
   deps: Pick<AppDeps, "connector" | "random">,
-  socketPath: string,
+  socketPath: HostAddress,
   fromOffset: number | undefined,
   onData: (data: Uint8Array, isSnapshot: boolean) => void,
 ): Promise<void> {

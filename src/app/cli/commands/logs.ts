@@ -3,6 +3,7 @@ import { stripAnsi } from "../../../domain/ansi.ts";
 import { parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
+import { liveSocket } from "../../sessions/find.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { numberArg, refArg } from "./_shared.ts";
 
@@ -42,7 +43,7 @@ export default (ctx: CliContext) =>
       const { session, text, offset } = await sessionText(deps, args.ref, lines);
       if (text) deps.stdout(`${text}\n`);
       if (!args.follow || offset === undefined || !session.socketPath) return;
-      await followOutput(deps, session.socketPath, offset, (data, isSnapshot) => {
+      await followOutput(deps, liveSocket(session), offset, (data, isSnapshot) => {
         if (isSnapshot) return; // fell out of the window: the text above already covers the screen
         print(data);
       });

@@ -13,7 +13,10 @@ export default (ctx: CliContext) =>
     args: { json: jsonArg, remote: remoteArg },
     run: async ({ args }) => {
       const deps = ctx.deps();
-      const local = listSessions(deps).map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
+      // Container sessions are asked how they are only when there are some (an engine call).
+      const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
+      const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
+      const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
       const target = resolveRemote(deps, args.remote);
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
@@ -22,8 +25,8 @@ export default (ctx: CliContext) =>
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       const state = (s: (typeof sessions)[number]) => describeState(s);
-      const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
-      const header = ["ID", "NAME", "PROFILE", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
+      const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
+      const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
       deps.stdout(target ? table(["LOCATION", ...header], sessions.map((s) => [s.location, ...row(s)])) : table(header, sessions.map(row)));
     },

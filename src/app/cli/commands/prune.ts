@@ -7,9 +7,9 @@ export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "prune", description: "Forget sessions that have ended (exited, failed, or lost: their host is gone)." },
     args: { json: jsonArg },
-    run: ({ args }) => {
+    run: async ({ args }) => {
       const deps = ctx.deps();
-      const gone = pruneSessions(deps);
+      const gone = await pruneSessions(deps);
       if (args.json) return deps.stdout(json(gone.map((s) => ({ id: s.id, name: s.name }))));
       deps.stderr(`pruned ${gone.length} ended session${gone.length === 1 ? "" : "s"}\n`);
     },

@@ -2,7 +2,9 @@ import { defineCommand } from "citty";
 import { resumeFromFlag } from "../argv.ts";
 import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
-import { requireTerminal } from "../../sessions/attach.ts";
+import { attachSession, requireTerminal } from "../../sessions/attach.ts";
+import { parseTarget } from "../../../domain/target.ts";
+import { RemoteError } from "../../../domain/errors.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
@@ -20,6 +22,8 @@ export default (ctx: CliContext) =>
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
       remote: remoteArg,
+      target: { type: "string", description: "Where it runs: local (default) or docker (a container; see README Targets)" },
+      image: { type: "string", description: "With --target docker: the session image (default config container_image)" },
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
@@ -54,6 +58,19 @@ export default (ctx: CliContext) =>
           return;
         }
         ctx.setExitCode(exitCodeOf(remote.attached));
+        return;
+      }
+      const target = parseTarget(args.target);
+      if (args.image !== undefined && target === "local") throw new RemoteError("IMAGE_WITHOUT_TARGET", `Cannot use image '${args.image}' for a local session`, "Add --target docker (an image is where a container session runs).", "usage");
+      if (target === "docker") {
+        const { runInContainer } = await import("../../targets/container-sessions.ts");
+        const session = await runInContainer(deps, { ...options, image: args.image });
+        if (args.detach) {
+          deps.stdout(`${session.id}\n`);
+          deps.stderr(`started ${session.name} in container ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
+          return;
+        }
+        ctx.setExitCode(exitCodeOf(await attachSession(deps, session.id)));
         return;
       }
       const result = await runSession(deps, options);

@@ -1,0 +1,14 @@
+import { defineCommand } from "citty";
+import type { CliContext } from "../context.ts";
+import { runPod } from "../../targets/pod.ts";
+
+/** Internal: a session container's entrypoint (one session, hosted by the same code as local ones). */
+export default (ctx: CliContext) =>
+  defineCommand({
+    meta: { name: "__pod", description: "(internal) host the one session of a container", hidden: true },
+    run: async () => {
+      const code = await runPod(ctx.deps());
+      ctx.setExitCode(code);
+      setTimeout(() => process.exit(code), 1000).unref();
+    },
+  });

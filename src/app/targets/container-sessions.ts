@@ -1,0 +1,174 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { sessionDirFor } from "../../domain/config.ts";
+import { errorMessage, isRemoteError } from "../../domain/errors.ts";
+import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
+import { interactiveCommand } from "../../domain/profiles.ts";
+import { defaultSessionName, validateSessionName, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
+import { isFinal } from "../../domain/session-lifecycle.ts";
+import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import type { AppDeps } from "../deps.ts";
+import { findSession, listSessions, liveSocket, type SessionListing } from "../sessions/find.ts";
+import { requestHost } from "../sessions/host-request.ts";
+
+/** How long a new container may take to have its session host answer (an image's first start can be slow). */
+const READY_TIMEOUT_MS = 30_000;
+
+export type ContainerRunOptions = {
+  readonly profile: string;
+  readonly name?: string | undefined;
+  /** A directory inside the container (default its workspace). */
+  readonly cwd?: string | undefined;
+  readonly resume?: string | true | undefined;
+  readonly model?: string | undefined;
+  readonly effort?: string | undefined;
+  readonly args?: readonly string[] | undefined;
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+  readonly image?: string | undefined;
+};
+
+/**
+ * `remote run --target docker`: a container whose entrypoint is our binary hosting this one
+ * session (`remote __pod`). The record here keeps the container's handle; attach, send,
+ * logs and stop reach its session host through the target's byte stream (liveSocket).
+ * It returns once the session host answers; the caller attaches (or not) as for a local one.
+ */
+export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector">, options: ContainerRunOptions): Promise<SessionRecord> {
+  const spec = interactiveCommand(options.profile, { resume: options.resume, model: options.model, effort: options.effort, extraArgs: options.args ?? [] }, { SHELL: "/bin/bash" });
+  const cwd = resolve(CONTAINER_WORKSPACE, options.cwd ?? ".");
+  // Before anything is recorded: no engine, no session.
+  const target = deps.target("docker");
+  const id = deps.random.id(8);
+  const name = options.name === undefined ? defaultSessionName(spec.profile, id) : validateSessionName(options.name);
+  const size = deps.terminal.size();
+  const record: SessionRecord = {
+    id,
+    name,
+    profile: spec.profile,
+    command: spec.command,
+    args: spec.args,
+    cwd,
+    source: "run",
+    state: "starting",
+    socketPath: containerSocketFor(id),
+    clients: 0,
+    createdAt: deps.clock.now().toISOString(),
+    // Until its container answers, this process answers for the record (lost if we die first).
+    launcher: deps.process.identify(process.pid),
+    meta: options.meta ?? {},
+  };
+  const store = deps.store();
+  store.insert(record);
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
+  let handle: TargetHandle;
+  try {
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image: options.image ?? deps.config.containers.image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env) });
+  } catch (error) {
+    // Nothing was created (no image, engine refused): nothing is left behind, the record included.
+    store.remove(id);
+    throw error;
+  }
+  store.update(id, { target: handle });
+  try {
+    const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
+    store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
+  } catch (error) {
+    const status = await target.status(handle).catch(() => undefined);
+    const why = status?.state === "exited" ? `its container exited with code ${status.exitCode} before the session was ready` : errorMessage(error);
+    await target.remove(handle).catch(() => {});
+    store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+    throw isRemoteError(error) ? error : new Error(why);
+  }
+  return store.get(id) ?? record;
+}
+
+/**
+ * Folds each container's status into its session record (the engine is the truth for a
+ * container session: one killed from outside ends `exited` with its code, a removed one
+ * `failed`). Readers call it before listing or acting; `only` narrows it to one session.
+ */
+export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target">, only?: string): Promise<void> {
+  const records = deps
+    .store()
+    .list()
+    .filter((r) => r.target !== undefined && r.state === "running" && (only === undefined || r.id === only));
+  await Promise.all(
+    records.map(async (r) => {
+      const handle = r.target as TargetHandle;
+      let patch: SessionPatch | undefined;
+      try {
+        patch = sessionPatchForContainer(await deps.target(handle).status(handle), deps.clock.now().toISOString());
+      } catch {
+        return; // No engine here now: the record stays as it was, not "ended" on a guess.
+      }
+      if (patch) deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : patch));
+    }),
+  );
+}
+
+/** `findSession` after the session's container (if any) was asked how it is. */
+export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): Promise<SessionListing> {
+  const session = findSession(deps, ref);
+  if (session.target === undefined) return session;
+  await reconcileContainers(deps, session.id);
+  return findSession(deps, session.id);
+}
+
+/** `listSessions` after every container session's status was folded in. */
+export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
+  await reconcileContainers(deps);
+  return listSessions(deps);
+}
+
+/**
+ * Stops a container session: its host hangs up the agent as locally (the scrollback is
+ * saved here first, so `remote logs` still works), then the container is removed. One
+ * that had already ended is removed too, and its record says how it ended.
+ */
+export async function stopContainerSession(
+  deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">,
+  session: SessionListing,
+  reason?: string,
+): Promise<SessionListing & { alreadyEnded: boolean }> {
+  const handle = session.target as TargetHandle;
+  const target = deps.target(handle);
+  const wasLive = session.view === "running";
+  let exit: ExitInfo | undefined;
+  if (wasLive) {
+    const address = liveSocket(session);
+    try {
+      const { text } = await requestHost<{ text: string }>(deps, address, { op: "text" });
+      const dir = sessionDirFor(deps.config.paths, session.id);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 });
+      let gone!: () => void;
+      const ended = new Promise<void>((resolve) => (gone = resolve));
+      const watch = await deps.connector.connect(address, (frame) => {
+        if (frame.type === FrameType.exit) {
+          exit = frame.exit;
+          gone();
+        }
+      });
+      watch.send({ type: FrameType.hello, hello: { v: 1, clientId: `stop-${deps.random.id(8)}`, mode: "control" } });
+      void watch.closed.then(gone);
+      await requestHost(deps, address, { op: "stop", reason });
+      await ended;
+      watch.close();
+    } catch {
+      // Its host did not answer (the container is going or gone): removing it is stopping it.
+    }
+  }
+  const status = await target.status(handle);
+  await target.remove(handle);
+  let ours = false;
+  const after = deps.store().mutate(session.id, (current) => {
+    if (isFinal(current.state)) return undefined;
+    ours = true;
+    const now = deps.clock.now().toISOString();
+    if (exit) return { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: now, clients: 0 };
+    return sessionPatchForContainer(status, now) ?? { state: "exited", exitCode: null, reason: "stopped", endedAt: now, clients: 0 };
+  });
+  const record = after ?? session;
+  return { ...findSession(deps, record.id), alreadyEnded: !ours || !wasLive };
+}

@@ -1,0 +1,126 @@
+/**
+ * Targets: where a session runs. `local` is this machine's host server; `docker` is a
+ * container (docker or podman CLI) whose entrypoint is our own binary hosting that one
+ * session (`remote __pod`), reached through `<engine> exec -i <ctr> remote __bridge <socket>`
+ * so the framed host protocol (offsets, exactly-once input, redraw) travels unchanged.
+ * Pure rules only: names, labels, the in-container layout, engine choice, status words.
+ */
+import { closestMatch } from "./closest.ts";
+import { RemoteError } from "./errors.ts";
+
+export const TARGET_KINDS = ["local", "docker"] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+export const CONTAINER_ENGINES = ["docker", "podman"] as const;
+export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
+export type EngineChoice = ContainerEngine | "auto";
+
+/** Only these: the default bridge hands out private addresses, which must never be used. */
+export const CONTAINER_NETWORKS = ["host", "none"] as const;
+export type ContainerNetwork = (typeof CONTAINER_NETWORKS)[number];
+
+export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:latest";
+
+/** What a session record keeps to find its container again (the container name is derived from the session id). */
+export type TargetHandle = { readonly kind: "docker"; readonly engine: ContainerEngine; readonly container: string; readonly image: string };
+
+/** The labels every container of ours carries: `list` finds them again after a restart. */
+export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+export const SESSION_LABEL = "remote.session-id";
+export const PROFILE_LABEL = "remote.profile";
+export const containerLabels = (sessionId: string, profile: string): Record<string, string> => ({ [MANAGED_BY_LABEL]: "remote", [SESSION_LABEL]: sessionId, [PROFILE_LABEL]: profile });
+export const containerNameFor = (sessionId: string) => `remote-${sessionId}`;
+
+/** The layout inside the session image: a non-root user, its HOME, the workspace, our binary. */
+export const CONTAINER_HOME = "/home/remote";
+export const CONTAINER_WORKSPACE = `${CONTAINER_HOME}/work`;
+export const CONTAINER_REMOTE_HOME = `${CONTAINER_HOME}/.remote`;
+export const CONTAINER_BINARY = "/usr/local/bin/remote";
+/** What `remote __bridge` says on stderr once it reached the socket (anything else there is a complaint). */
+export const BRIDGE_READY = "bridge: connected";
+/** Where the session host inside the container listens (the bridge connects there). */
+/** (config.ts's socketPathFor for that REMOTE_HOME, written out: config.ts imports this file; a test holds them equal.) */
+export const containerSocketFor = (sessionId: string) => `${CONTAINER_REMOTE_HOME}/sock/${sessionId}.sock`;
+
+/** `--target` from a person: one of ours, or a usage error naming the nearest. */
+export function parseTarget(raw: string | undefined): TargetKind {
+  if (raw === undefined) return "local";
+  if ((TARGET_KINDS as readonly string[]).includes(raw)) return raw as TargetKind;
+  const near = closestMatch(raw, TARGET_KINDS);
+  const hint = `${near ? `Did you mean '${near}'? ` : ""}Targets: ${TARGET_KINDS.join(", ")}.`;
+  throw new RemoteError("UNKNOWN_TARGET", `Cannot use target '${raw}': no such target`, hint, "usage");
+}
+
+/** auto: a docker daemon that answers wins (it may itself be podman's socket), else the podman CLI if present. */
+export function chooseEngine(choice: EngineChoice, found: { readonly dockerAnswers: boolean; readonly podmanPresent: boolean; readonly dockerPresent: boolean }): ContainerEngine | undefined {
+  if (choice === "docker") return found.dockerPresent ? "docker" : undefined;
+  if (choice === "podman") return found.podmanPresent ? "podman" : undefined;
+  if (found.dockerAnswers) return "docker";
+  return found.podmanPresent ? "podman" : undefined;
+}
+
+export function engineMissing(choice: EngineChoice): RemoteError {
+  const which = choice === "auto" ? "no docker daemon answered and podman is not on PATH" : `'${choice}' is not on PATH`;
+  return new RemoteError(
+    "ENGINE_MISSING",
+    `Cannot use target 'docker': ${which}`,
+    "Install podman (`apt-get install -y podman runc`) or docker, or pick one with container_engine = \"podman\" | \"docker\" in config.toml.",
+    "unavailable",
+  );
+}
+
+/** A container as its engine reports it. */
+export type ContainerStatus =
+  | { readonly state: "running" }
+  | { readonly state: "created" }
+  | { readonly state: "exited"; readonly exitCode: number; readonly oomKilled: boolean; readonly error?: string | undefined }
+  | { readonly state: "missing" };
+
+/**
+ * The environment handed into the container: never the person's whole environment
+ * (credentials travel as files, not env), only what the terminal and locale need.
+ */
+export function containerEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = { TERM: env.TERM || "xterm-256color", HOME: CONTAINER_HOME, SHELL: "/bin/bash", REMOTE_HOME: CONTAINER_REMOTE_HOME };
+  for (const key of ["LANG", "LC_ALL", "COLORTERM", "TZ"]) {
+    const value = env[key];
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** What the in-container session host (`remote __pod`) is told to run, as JSON in REMOTE_POD_SESSION. */
+export type PodSpec = {
+  readonly sessionId: string;
+  readonly name: string;
+  readonly profile: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly cols: number;
+  readonly rows: number;
+};
+
+export function parsePodSpec(raw: string | undefined): PodSpec {
+  const bad = (why: string) => new RemoteError("BAD_POD_SPEC", `Cannot host the container's session: REMOTE_POD_SESSION ${why}`, "It is set by `remote run --target docker`; this command is internal.", "usage");
+  if (!raw) throw bad("is not set");
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw bad("is not JSON");
+  }
+  const v = value as Record<string, unknown>;
+  const strings = ["sessionId", "name", "profile", "command", "cwd"] as const;
+  for (const key of strings) if (typeof v[key] !== "string" || v[key] === "") throw bad(`has no ${key}`);
+  if (!Array.isArray(v.args) || !v.args.every((a) => typeof a === "string")) throw bad("has no args list");
+  for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
+  return v as unknown as PodSpec;
+}
+
+/** A container's exit code for a session's end: the agent's code, or 128 + its signal's number as a shell reports it. */
+export function podExitCode(exit: { readonly exitCode: number | null; readonly signal: string | null }, signalNumber: (name: string) => number | undefined): number {
+  if (exit.exitCode !== null) return exit.exitCode;
+  const n = exit.signal === null ? undefined : signalNumber(exit.signal);
+  return n === undefined ? 1 : 128 + n;
+}
