@@ -1,0 +1,122 @@
+/**
+ * Must-show of the docker target (issue 9), with the real podman: a shell session in a
+ * container is attached, detached and re-attached with its screen intact; its hostname is
+ * not ours; a container killed from outside shows as exited with its code; `stop` removes
+ * it; bad input (unknown target, missing image, no engine) fails clearly, leaving nothing.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { hostname } from "node:os";
+import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
+import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
+
+type Listed = { id: string; name: string; state: string; exitCode: number | null; target: string; container: string | null };
+const ls = async (env: Record<string, string>) => {
+  const r = await cli(env, ["ls", "--json"]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Listed[];
+};
+
+if (engineMissingReason) console.warn(`skipping docker target tests: ${engineMissingReason}`);
+
+describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, --network none)", () => {
+  let conf = "";
+  const made: string[] = [];
+  beforeAll(async () => {
+    conf = (await prepareEngine()).containersConf;
+  }, 120_000);
+  afterAll(async () => {
+    await removeContainersOf(conf, made);
+  });
+
+  const start = async (env: Record<string, string>, name: string) => {
+    const r = await cli(env, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--name", name, "--", "--norc", "--noprofile", "-i"]);
+    expect(r.stderr).toContain(`started ${name} in container`);
+    expect(r.code).toBe(0);
+    const id = r.stdout.trim();
+    made.push(id);
+    return id;
+  };
+
+  test("a shell in a container: attach, detach, re-attach with the screen intact; its hostname is not ours", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const id = await start(env, "boxed");
+    const [listed] = await ls(env);
+    expect(listed).toMatchObject({ id, name: "boxed", state: "running", target: "docker", container: `remote-${id}` });
+
+    const first = ptyClient(env, [...remoteCommand(), "attach", "boxed"]);
+    await first.waitFor((s) => /[$#] ?$/m.test(s), "the container shell's prompt");
+    first.type("echo host=$(cat /proc/sys/kernel/hostname) user=$(id -u)\r");
+    const seen = await first.waitFor((s) => /host=\S+ user=\d+/.test(s), "the container's hostname");
+    const [, theirs, uid] = /host=(\S+) user=(\d+)/.exec(seen) as RegExpExecArray;
+    expect(theirs).not.toBe(hostname());
+    expect(uid).toBe("1000");
+    const before = first.text();
+    first.type("\x10\x11");
+    expect(await first.proc.exited).toBe(0);
+    expect(first.raw()).toContain("[detached from boxed");
+    expect((await ls(env))[0]?.state).toBe("running");
+
+    const second = ptyClient(env, [...remoteCommand(), "attach", "boxed"]);
+    await second.waitFor((s) => s.includes(`host=${theirs}`), "the redraw");
+    expect(second.text()).toBe(before);
+    second.type("echo again-$((40+2))\r");
+    await second.waitFor((s) => s.includes("again-42"), "live input after re-attach");
+    second.type("\x10\x11");
+    expect(await second.proc.exited).toBe(0);
+
+    // send and logs go the same way.
+    expect((await cli(env, ["send", "boxed", "echo sent-$((6*7))", "--enter"])).code).toBe(0);
+    const logs = await cli(env, ["logs", "boxed"]);
+    expect(logs.stdout).toContain(`host=${theirs}`);
+
+    const stopped = await cli(env, ["stop", "boxed"]);
+    expect(stopped.code).toBe(0);
+    expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
+    expect((await ls(env))[0]).toMatchObject({ state: "exited", target: "docker" });
+    // Its scrollback was saved before the container went.
+    expect((await cli(env, ["logs", "boxed"])).stdout).toContain("sent-42");
+  }, 90_000);
+
+  test("a container killed from outside shows as exited with its code; stop removes it", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const id = await start(env, "victim");
+    expect((await podmanOut(conf, ["kill", `remote-${id}`])).code).toBe(0);
+    expect((await ls(env))[0]).toMatchObject({ id, state: "exited", exitCode: 137 });
+    const table = await cli(env, ["ls"]);
+    expect(table.stdout).toMatch(/TARGET/);
+    expect(table.stdout).toMatch(/victim\s+shell\s+docker\s+exited\(137\)/);
+    // Still there for its code until stopped (or pruned).
+    expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).toBe(0);
+    const stopped = await cli(env, ["stop", "victim"]);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toContain("had already ended: exited(137)");
+    expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
+  }, 60_000);
+
+  test("bad input: unknown target, missing image, no engine: clear errors, nothing left behind", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const unknown = await cli(env, ["run", "shell", "--target", "dokcer", "--detach"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Cannot use target 'dokcer'");
+    expect(unknown.stderr).toContain("Did you mean 'docker'?");
+
+    const before = await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/managed-by=remote"]);
+    const noImage = await cli(env, ["run", "shell", "--target", "docker", "--image", "localhost/no-such-image:never", "--detach"]);
+    expect(noImage.code).not.toBe(0);
+    expect(noImage.stderr).toContain("Cannot start session");
+    expect(noImage.stderr).toContain("has no such image");
+    expect(noImage.stderr).toContain("npm run image:local");
+    expect(await ls(env)).toEqual([]);
+    const after = await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/managed-by=remote"]);
+    expect(after.stdout).toBe(before.stdout);
+
+    const noEngine = await cli({ ...env, PATH: "/nonexistent" }, ["run", "shell", "--target", "docker", "--detach"]);
+    expect(noEngine.code).not.toBe(0);
+    expect(noEngine.stderr).toContain("Cannot use target 'docker'");
+    expect(noEngine.stderr).toContain("apt-get install -y podman runc");
+    expect(await ls(env)).toEqual([]);
+  }, 60_000);
+});
