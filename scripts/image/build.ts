@@ -9,3 +9,4 @@ const build = Bun.spawn([engine, "build", "--file", "images/session/Containerfil
 const code = await build.exited;
 if (code === 0) console.log(tag);
 process.exit(code);
+export {};

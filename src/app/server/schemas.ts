@@ -19,6 +19,8 @@ export const SessionJson = z
     endedAt: z.string().nullable(),
     clients: z.number().int(),
     reason: z.string().nullable().optional().describe("Why it failed or is lost"),
+    target: z.enum(["local", "docker"]).optional().describe("Where it runs: local (this machine's host server) or docker (a container)"),
+    container: z.string().nullable().optional().describe("With target docker: the container's name"),
   })
   .meta({ id: "Session" });
 

@@ -1,0 +1,63 @@
+import { describe, expect, test } from "bun:test";
+import { pathsFor, socketPathFor } from "./config.ts";
+import { isRemoteError } from "./errors.ts";
+import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, parseTarget, podExitCode } from "./target.ts";
+import { sessionPatchForContainer } from "./target-status.ts";
+
+const usageError = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return isRemoteError(error) ? error : undefined;
+  }
+  return undefined;
+};
+
+describe("targets", () => {
+  test("--target: local by default, docker by name, anything else a usage error naming the nearest", () => {
+    expect(parseTarget(undefined)).toBe("local");
+    expect(parseTarget("docker")).toBe("docker");
+    const error = usageError(() => parseTarget("dockr"));
+    expect(error?.kind).toBe("usage");
+    expect(error?.message).toBe("Cannot use target 'dockr': no such target");
+    expect(error?.hint).toContain("Did you mean 'docker'?");
+    expect(usageError(() => parseTarget("mars"))?.hint).toBe("Targets: local, docker.");
+  });
+
+  test("engine choice: a docker daemon that answers wins, else podman, else none", () => {
+    const here = { dockerAnswers: false, dockerPresent: true, podmanPresent: true };
+    expect(chooseEngine("auto", here)).toBe("podman");
+    expect(chooseEngine("auto", { ...here, dockerAnswers: true })).toBe("docker");
+    expect(chooseEngine("auto", { ...here, podmanPresent: false })).toBeUndefined();
+    expect(chooseEngine("docker", here)).toBe("docker");
+    expect(chooseEngine("podman", { ...here, podmanPresent: false })).toBeUndefined();
+  });
+
+  test("the container's socket is where its session host (with REMOTE_HOME inside) listens", () => {
+    expect(containerSocketFor("ab12cd34")).toBe(socketPathFor(pathsFor(CONTAINER_REMOTE_HOME, []), "ab12cd34"));
+  });
+
+  test("labels find our containers again; the environment sent in is never the person's whole one", () => {
+    expect(containerLabels("id1", "shell")).toEqual({ "app.kubernetes.io/managed-by": "remote", "remote.session-id": "id1", "remote.profile": "shell" });
+    const env = containerEnv({ TERM: "screen", LANG: "C.UTF-8", ANTHROPIC_API_KEY: "secret", PATH: "/x" });
+    expect(env).toEqual({ TERM: "screen", HOME: "/home/remote", SHELL: "/bin/bash", REMOTE_HOME: CONTAINER_REMOTE_HOME, LANG: "C.UTF-8" });
+  });
+
+  test("a container's status ends a session record: exit code, OOMKilled, gone; running changes nothing", () => {
+    const now = "2026-01-01T00:00:00.000Z";
+    expect(sessionPatchForContainer({ state: "exited", exitCode: 137, oomKilled: false }, now)).toEqual({ state: "exited", exitCode: 137, endedAt: now, clients: 0 });
+    expect(sessionPatchForContainer({ state: "exited", exitCode: 137, oomKilled: true }, now)).toMatchObject({ state: "failed", reason: "container OOMKilled (exit code 137)" });
+    expect(sessionPatchForContainer({ state: "missing" }, now)).toMatchObject({ state: "failed", reason: "its container is gone (removed outside remote)" });
+    expect(sessionPatchForContainer({ state: "running" }, now)).toBeUndefined();
+  });
+
+  test("the pod spec is checked, and a session's end becomes the container's exit code", () => {
+    const spec = { sessionId: "s1", name: "n", profile: "shell", command: "bash", args: ["-i"], cwd: "/w", cols: 80, rows: 24 };
+    expect(parsePodSpec(JSON.stringify(spec))).toEqual(spec);
+    expect(usageError(() => parsePodSpec(undefined))?.message).toContain("REMOTE_POD_SESSION is not set");
+    expect(usageError(() => parsePodSpec(JSON.stringify({ ...spec, cols: 0 })))?.message).toContain("has no cols");
+    const signals = (name: string) => ({ SIGHUP: 1, SIGKILL: 9 })[name];
+    expect(podExitCode({ exitCode: 3, signal: null }, signals)).toBe(3);
+    expect(podExitCode({ exitCode: null, signal: "SIGHUP" }, signals)).toBe(129);
+  });
+});
