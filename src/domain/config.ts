@@ -23,6 +23,12 @@ export const ConfigFileSchema = z
     job_auto_conduct: z.boolean().optional(),
     /** Delegation: how often the automatic conductor makes a pass. */
     job_conduct_interval_ms: z.number().int().min(10).optional(),
+    /** Client: control planes reached over plain http although not on loopback (a trusted network). */
+    insecure_remotes: z.array(z.string()).optional(),
+    /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
+    allowed_hosts: z.array(z.string().min(1)).optional(),
+    /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
+    max_websockets: z.number().int().min(1).max(100_000).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
@@ -49,7 +55,20 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
+  /** Control-plane safety knobs, client and server side (issue 8). */
+  readonly controlPlane: ControlPlaneConfig;
 };
+
+export type ControlPlaneConfig = {
+  /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
+  readonly insecureRemotes: readonly string[];
+  /** allowed_hosts: `name` (any port) or `name:port` accepted in Host/Origin besides the listen address. */
+  readonly allowedHosts: readonly string[];
+  /** max_websockets, default 128. */
+  readonly maxWebSockets: number;
+};
+
+export const DEFAULT_MAX_WEBSOCKETS = 128;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -131,5 +150,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
   };
 }

@@ -151,7 +151,7 @@ async function delegateRemote(
 ): Promise<JobRecord> {
   const target = requireRemote(deps, options.remote);
   if (target.token === undefined) {
-    throw new RemoteError("NO_TOKEN", `Cannot delegate to ${target.url}: no token for that control plane`, "Store it with `remote config set token -` (reads stdin), or set REMOTE_TOKEN.", "unauthorized");
+    throw new RemoteError("NO_TOKEN", `Cannot delegate to ${target.url}: no token for that control plane`, `Store it with \`remote config set token - --remote ${target.url}\` (reads stdin); REMOTE_TOKEN counts only with REMOTE_URL set to that control plane.`, "unauthorized");
   }
   if (options.account !== undefined) {
     throw new RemoteError("UNSUPPORTED", "Cannot use --account with --remote: a control-plane session runs with the control plane's credentials", "Drop --account, or delegate locally.", "usage");

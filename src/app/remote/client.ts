@@ -7,6 +7,7 @@
 import { FetchError, ofetch, type FetchOptions } from "ofetch";
 import { z } from "zod";
 import { RemoteError, type ErrorKind } from "../../domain/errors.ts";
+import { requireSafeTransport } from "../../domain/remote-origin.ts";
 import { attachUrlFor, normalizeRemoteUrl } from "../../domain/remote-target.ts";
 
 /** One session as the control plane lists it (the object `remote ls --json` prints). */
@@ -58,6 +59,8 @@ export type RemoteClientOptions = {
   readonly token?: string | undefined;
   /** Per-request timeout (stop waits for the session to exit, so it gets longer). */
   readonly timeoutMs?: number;
+  /** Allow plain http to a host that is not loopback (the token would cross the network in clear). @default false */
+  readonly insecure?: boolean | undefined;
 };
 
 export type RemoteClient = {
@@ -87,7 +90,18 @@ const kindForStatus = (status: number): ErrorKind => {
   return "internal";
 };
 
-const TOKEN_HINT = "Store the control plane's token with `remote config set token -` (it reads stdin; the server keeps it in <data>/token), or set REMOTE_TOKEN.";
+const TOKEN_HINT =
+  "Store this control plane's token with `remote config set token - --remote URL` (it reads stdin; the server keeps it in <data>/token); tokens go only to the origin they are stored for, and REMOTE_TOKEN only with REMOTE_URL.";
+
+/**
+ * The control plane never redirects. Following one could carry the request (and, for a
+ * same-origin hop, the token) somewhere the person never named: refuse it and say where it led.
+ */
+function refuseRedirect(response: Response, url: string): void {
+  if (response.status < 300 || response.status >= 400) return;
+  const location = response.headers.get("location") ?? "(no Location)";
+  throw new RemoteError("REMOTE_REDIRECT", `Cannot follow the redirect of ${url} (${response.status}) to ${location.split("?")[0]}: a control plane does not redirect`, "If the control plane moved, use its new URL with --remote (and store its token for it).", "unavailable");
+}
 
 /** Turns whatever ofetch threw into a RemoteError a person can act on. */
 export function toRemoteError(error: unknown, url: string, what: string): RemoteError {
@@ -115,9 +129,10 @@ const toBase64 = (value: Uint8Array | string) => (typeof value === "string" ? va
 
 export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
   const url = normalizeRemoteUrl(options.url);
+  requireSafeTransport(url, options.insecure === true);
   const timeout = options.timeoutMs ?? 30_000;
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
-  const http = ofetch.create({ baseURL: url, headers, retry: 0, timeout });
+  const http = ofetch.create({ baseURL: url, headers, retry: 0, timeout, redirect: "manual", onResponse: ({ response }) => refuseRedirect(response, url) });
 
   const call = async <T>(what: string, schema: z.ZodType<T>, path: string, init: FetchOptions<"json"> = {}): Promise<T> => {
     let data: unknown;

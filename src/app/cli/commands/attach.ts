@@ -3,7 +3,7 @@ import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -11,13 +11,13 @@ export default (ctx: CliContext) =>
     args: {
       ref: refArg,
       "read-only": { type: "boolean", description: "Watch only: keys and resizes are not sent" },
-      remote: remoteArg,
+      ...remoteArgs,
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
       const readOnly = args["read-only"] ?? false;
-      const route = routeSessionRef(deps, args.remote, args.ref);
-      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, args.ref, { readOnly }) : await attachSession(deps, args.ref, { readOnly });
+      const route = routeSessionRef(deps, args, args.ref);
+      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, route.ref, { readOnly }) : await attachSession(deps, route.ref, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },
   });

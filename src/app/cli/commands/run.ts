@@ -3,7 +3,7 @@ import { resumeFromFlag } from "../argv.ts";
 import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { exitCodeOf } from "./_shared.ts";
-import { remoteArg, where } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
 
 export default (ctx: CliContext) =>
@@ -18,7 +18,7 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
-      remote: remoteArg,
+      ...remoteArgs,
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
@@ -38,7 +38,7 @@ export default (ctx: CliContext) =>
         return;
       }
       if (args.remote !== undefined) {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
         const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
         if (!remote.attached) {

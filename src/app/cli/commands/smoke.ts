@@ -3,21 +3,21 @@ import { isRemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { smokeRemote } from "../../remote/sessions.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "smoke", description: "Check a control plane end to end: start a session, wait for its terminal, stop it (exit 1 on any failure)." },
     args: {
       profile: { type: "positional", required: true, description: "The profile to start, e.g. shell or claude" },
-      remote: remoteArg,
+      ...remoteArgs,
       timeout: { type: "string", description: "Seconds to wait for the terminal (default 30)" },
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
       const seconds = args.timeout === undefined ? 30 : Number(args.timeout);
       try {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         const result = await smokeRemote(deps, target, args.profile, { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000 });
         deps.stdout(`smoke ok: ${args.profile} session ${result.session.id} on ${result.location}: terminal open after ${result.openedAfterMs} ms, stopped\n`);
       } catch (error) {
