@@ -1,15 +1,15 @@
 /**
  * Which Host (and browser Origin) values the control plane answers. A page on another
  * site can point a name it controls at our address (DNS rebinding) and then talk to us
- * as "same origin": refusing every Host we were not told about closes that door, and a
- * foreign Origin on a WebSocket or the page is refused for the same reason.
+ * as "same origin": refusing every Host name we were not told about closes that door.
+ * The port is not part of it (an ssh -L forward or a container port mapping changes it;
+ * a rebinding attacker cannot forge a name). A browser's Origin must be the very address
+ * the request came to (the page was served by us) or a name we were told about.
  */
 import { isLoopbackHost } from "./remote-origin.ts";
 
 export type HostPolicy = {
-  /** The port the server listens on: the names below are accepted on it only. */
-  readonly port: string;
-  /** Host names accepted on that port, lower-case, IPv6 in brackets. */
+  /** Host names accepted on any port, lower-case, IPv6 in brackets. */
   readonly names: readonly string[];
   /** `--allow-host` / allowed_hosts entries: `name` (any port: a TLS proxy in front) or `name:port`. */
   readonly extra: readonly string[];
@@ -25,9 +25,9 @@ const bracketed = (host: string) => (host.includes(":") && !host.startsWith("[")
  * names when it listens there, every address of this machine when it listens on all of
  * them (`interfaceAddresses`), and the names the person allowed.
  */
-export function hostPolicy(listenHost: string, port: number, allowed: readonly string[], interfaceAddresses: readonly string[]): HostPolicy {
+export function hostPolicy(listenHost: string, allowed: readonly string[], interfaceAddresses: readonly string[]): HostPolicy {
   const own = WILDCARDS.has(listenHost) ? [...LOOPBACK_NAMES, ...interfaceAddresses.map(bracketed)] : isLoopbackHost(listenHost) ? [bracketed(listenHost), ...LOOPBACK_NAMES] : [bracketed(listenHost)];
-  return { port: String(port), names: [...new Set(own)], extra: allowed.map((a) => a.trim().toLowerCase()).filter((a) => a !== "") };
+  return { names: [...new Set(own)], extra: allowed.map((a) => a.trim().toLowerCase()).filter((a) => a !== "") };
 }
 
 /** `name[:port]` -> parts, or undefined when it is not a plain host (userinfo, path, junk). */
@@ -44,13 +44,14 @@ function splitHost(value: string, defaultPort: string): { readonly name: string;
   return { name: url.hostname.toLowerCase(), port: explicit === undefined ? defaultPort : String(Number(explicit)) };
 }
 
-function accepts(policy: HostPolicy, name: string, port: string): boolean {
-  if (port === policy.port && policy.names.includes(name)) return true;
-  return policy.extra.some((entry) => {
+/** `--allow-host` entries: `name` on any port, `name:port` on that port. */
+const allowedByPerson = (policy: HostPolicy, name: string, port: string) =>
+  policy.extra.some((entry) => {
     const allowed = splitHost(entry, "");
     return allowed !== undefined && allowed.name === name && (allowed.port === "" || allowed.port === port);
   });
-}
+
+const accepts = (policy: HostPolicy, name: string, port: string) => policy.names.includes(name) || allowedByPerson(policy, name, port);
 
 /** Whether a request's Host header names this server (`tls` decides the port a bare name means). */
 export function hostAllowed(policy: HostPolicy, host: string | null, tls: boolean): boolean {
@@ -59,8 +60,11 @@ export function hostAllowed(policy: HostPolicy, host: string | null, tls: boolea
   return parts !== undefined && accepts(policy, parts.name, parts.port);
 }
 
-/** A browser's Origin must be one of ours; no Origin (curl, the CLI) is not a browser and passes. */
-export function originAllowed(policy: HostPolicy, origin: string | null): boolean {
+/**
+ * A browser's Origin must be the address the request came to (`host`, our own page) or a
+ * name allowed by the person; no Origin (curl, the CLI) is not a browser and passes.
+ */
+export function originAllowed(policy: HostPolicy, origin: string | null, host: string | null): boolean {
   if (origin === null) return true;
   let url: URL;
   try {
@@ -69,8 +73,13 @@ export function originAllowed(policy: HostPolicy, origin: string | null): boolea
     return false; // "null" (a sandboxed frame, a file: page) included
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return false;
-  return accepts(policy, url.hostname.toLowerCase(), url.port || (url.protocol === "https:" ? "443" : "80"));
+  const defaultPort = url.protocol === "https:" ? "443" : "80";
+  const name = url.hostname.toLowerCase();
+  const port = url.port || defaultPort;
+  const to = host === null ? undefined : splitHost(host, defaultPort);
+  const sameOrigin = to !== undefined && to.name === name && to.port === port;
+  return (sameOrigin && accepts(policy, name, port)) || allowedByPerson(policy, name, port);
 }
 
-/** For messages: the addresses a person may use. */
-export const describePolicy = (policy: HostPolicy): string => [...policy.names.map((n) => `${n}:${policy.port}`), ...policy.extra].join(", ");
+/** For messages: the names a person may use. */
+export const describePolicy = (policy: HostPolicy): string => [...policy.names, ...policy.extra].join(", ");

@@ -20,10 +20,10 @@ export type HttpHandlerOptions = {
   /** One line per request; @default app.stderr */
   readonly logLine?: (line: string) => void;
   /**
-   * The Host (and browser Origin) values answered, from the port the server listens on;
-   * others get 421 / 403. @default the loopback names on any port (listenControlPlane passes the real policy)
+   * The Host (and browser Origin) values answered; others get 421 / 403.
+   * @default the loopback names (listenControlPlane passes the policy of its listen address)
    */
-  readonly hosts?: (port: number) => HostPolicy;
+  readonly hosts?: HostPolicy;
   /** Served over TLS: a Host without a port means 443. @default false */
   readonly tls?: boolean;
   /** @default app.config.controlPlane.maxWebSockets */
@@ -33,7 +33,7 @@ export type HttpHandlerOptions = {
 };
 
 /** Without a listen address to go by: loopback only. */
-const LOOPBACK_ONLY: HostPolicy = { port: "", names: [], extra: ["localhost", "127.0.0.1", "[::1]"] };
+const LOOPBACK_ONLY: HostPolicy = { names: ["localhost", "127.0.0.1", "[::1]"], extra: [] };
 
 const misdirected = (host: string | null, policy: HostPolicy) =>
   jsonResponse(421, {
@@ -69,7 +69,7 @@ export type HttpHandler = {
  * one of the capped slots (503 when none is left).
  */
 export function createHttpHandler(app: AppDeps, options: HttpHandlerOptions): HttpHandler {
-  let hosts: HostPolicy | undefined;
+  const hosts = options.hosts ?? LOOPBACK_ONLY;
   const tokenOk = createTokenCheck(options.token);
   const limit = options.maxBodyBytes ?? app.config.maxBodyBytes;
   // Defence in depth: a client that pastes the token into a path or a body field would see
@@ -84,11 +84,10 @@ export function createHttpHandler(app: AppDeps, options: HttpHandlerOptions): Ht
 
   const respond = async (request: Request, url: URL, server: Server<AttachData>): Promise<Response | undefined> => {
     // Before anything else, the token check included: a rebound name or a foreign page gets nothing.
-    hosts ??= options.hosts ? options.hosts(server.port ?? 0) : LOOPBACK_ONLY;
     const host = request.headers.get("host");
     if (!hostAllowed(hosts, host, options.tls === true)) return await masked(misdirected(host, hosts));
     const origin = request.headers.get("origin");
-    if (!originAllowed(hosts, origin)) return await masked(foreignOrigin(origin as string));
+    if (!originAllowed(hosts, origin, host)) return await masked(foreignOrigin(origin as string));
     try {
       refuseQueryToken(url);
       const found = lookup(request.method, url.pathname);

@@ -45,9 +45,7 @@ export function listenControlPlane(app: AppDeps, options: ListenOptions): Contro
   const tls = tlsOption(options.tls);
   const limit = options.maxBodyBytes ?? app.config.maxBodyBytes;
   const allowed = [...app.config.controlPlane.allowedHosts, ...(options.allowHosts ?? [])];
-  const addresses = machineAddresses();
-  // The port is known once listening (port 0 picks one): the policy is made on first use.
-  const handler = createHttpHandler(app, { ...options, hosts: (port) => hostPolicy(options.host, port, allowed, addresses), tls: tls !== undefined });
+  const handler = createHttpHandler(app, { ...options, hosts: hostPolicy(options.host, allowed, machineAddresses()), tls: tls !== undefined });
   let server: Server<AttachData>;
   try {
     server = Bun.serve<AttachData>({
