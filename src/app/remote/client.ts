@@ -122,6 +122,9 @@ export function toRemoteError(error: unknown, url: string, what: string): Remote
     return new RemoteError("REMOTE_TIMEOUT", `Cannot ${what} on ${url}: no answer in time`, "The control plane may be overloaded or the network slow; try again.", "unavailable");
   }
   const reason = typeof cause === "string" ? cause : cause instanceof Error ? cause.message : "no response";
+  if (/CERT|SELF_SIGNED|TLS|SSL/.test(reason)) {
+    return new RemoteError("REMOTE_TLS", `Cannot reach the control plane at ${url} to ${what}: its certificate is not trusted here (${reason})`, "For a self-signed certificate, trust it with NODE_EXTRA_CA_CERTS=/path/to/cert.pem; otherwise check the URL.", "unavailable");
+  }
   return new RemoteError("REMOTE_UNREACHABLE", `Cannot reach the control plane at ${url} to ${what}: ${reason}`, "Is `remote serve` running there? Check the address (`remote config get remote`, REMOTE_URL or --remote).", "unavailable");
 }
 
