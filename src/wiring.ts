@@ -54,7 +54,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
-    connector: createUnixConnector(),
+    connector: createUnixConnector({ socketDirs: config.paths.socketDirs }),
     launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
     terminal: createStdioTerminal(),
     clock: systemClock,
@@ -66,7 +66,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     hostPorts: async () => {
       const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer(), collectGarbage: () => Bun.gc(true) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

@@ -40,6 +40,12 @@ export type RemotePaths = {
   readonly sessionsDir: string;
   readonly pluginsDir: string;
   readonly socketsDir: string;
+  /**
+   * The directories down to socketsDir that we create, outermost first. Each must be a
+   * real directory of ours with mode 0700: the short fallback sits in a shared place
+   * (/tmp, $XDG_RUNTIME_DIR) where another user could have made it first.
+   */
+  readonly socketDirs: readonly string[];
   /** Claude Code hook events not yet folded into the store. */
   readonly hookInbox: string;
 };
@@ -115,8 +121,13 @@ export function withJobEnv(config: RemoteConfig, env: Readonly<Record<string, st
 /** Unix socket paths are limited to ~104-108 bytes: fall back to a short per-home dir. */
 export const MAX_SOCKET_PATH = 100;
 
-export function pathsFor(home: string, shortSocketDir: string): RemotePaths {
+/**
+ * `shortSocketDirs`: the fallback's directories, outermost first (`<shared>/remote-<uid>`,
+ * then one per REMOTE_HOME under it), used when `<home>/sock` would make socket paths too long.
+ */
+export function pathsFor(home: string, shortSocketDirs: readonly string[]): RemotePaths {
   const socketsDir = `${home}/sock`;
+  const tooLong = `${socketsDir}/x12345678.sock`.length > MAX_SOCKET_PATH && shortSocketDirs.length > 0;
   return {
     home,
     configFile: `${home}/config.toml`,
@@ -124,7 +135,8 @@ export function pathsFor(home: string, shortSocketDir: string): RemotePaths {
     sessionsDir: `${home}/sessions`,
     pluginsDir: `${home}/plugins`,
     hookInbox: `${home}/hook-inbox`,
-    socketsDir: `${socketsDir}/x12345678.sock`.length > MAX_SOCKET_PATH ? shortSocketDir : socketsDir,
+    socketsDir: tooLong ? (shortSocketDirs.at(-1) as string) : socketsDir,
+    socketDirs: tooLong ? shortSocketDirs : [socketsDir],
   };
 }
 

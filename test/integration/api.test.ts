@@ -30,7 +30,7 @@ test("the control-plane functions under the seed's names: create, list, get, ren
   try {
     const deps = createRealDeps(client.env);
     const options = { token: serve.token, deps };
-    const created = await api.createRemoteSession(serve.url, { profile: "shell", displayName: "seeded" }, options);
+    const created = await api.createRemoteSession(serve.url, { profile: "shell", displayName: "seeded", credentials: { ".codex/auth.json": Buffer.from('{"token":"t0"}').toString("base64") } }, options);
     expect(created).toMatchObject({ name: "seeded", profile: "shell", state: "running" });
     expect((await api.listRemoteSessions(serve.url, options)).map((s) => s.id)).toEqual([created.id]);
     expect(await api.getRemoteSession(serve.url, "seeded", options)).toMatchObject({ id: created.id });

@@ -52,7 +52,8 @@ describe("createRemoteClient", () => {
   });
 
   test("refreshes credentials, and skips an unchanged bundle", async () => {
-    const s = await client.create({ profile: "shell", startupArgs: ["-c", "exec sleep 60"] });
+    // Only a session started with credentials has a HOME of its own to refresh.
+    const s = await client.create({ profile: "shell", startupArgs: ["-c", "exec sleep 60"], credentials: { ".claude/.credentials.json": Buffer.from('{"t":0}').toString("base64") } });
     const bundle = { ".claude/.credentials.json": new TextEncoder().encode('{"t":1}') };
     const first = await client.refreshCredentials(s.id, bundle);
     expect(first).toMatchObject({ updated: 1, skipped: false });

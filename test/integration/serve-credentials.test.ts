@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import type { AttachData } from "../../src/app/server/attach-relay.ts";
@@ -9,7 +9,7 @@ import { tempHome } from "../support/cli.ts";
 
 const b64 = (text: string) => Buffer.from(text).toString("base64");
 
-test("credentials land 0600 in the session's private dir, unchanged bundles are skipped, paths cannot escape", async () => {
+test("credentials land 0600 in the session's own HOME, unchanged bundles are skipped, paths cannot escape it", async () => {
   using home = tempHome("remote-serve-creds-");
   const deps = createRealDeps(home.env);
   const token = "c".repeat(64);
@@ -25,13 +25,13 @@ test("credentials land 0600 in the session's private dir, unchanged bundles are 
     const created = await call("/sessions", { profile: "shell", displayName: "creds", startupArgs: ["--norc", "--noprofile", "-i"], credentials: { ".claude/.credentials.json": b64(`{"token":"${secret}"}`) }, metadata: { ticket: 7 } });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const dir = join(home.env.REMOTE_HOME as string, "sessions", id, "home-creds");
+    const dir = join(home.env.REMOTE_HOME as string, "sessions", id, "home");
     const file = join(dir, ".claude", ".credentials.json");
     expect(readFileSync(file, "utf8")).toBe(`{"token":"${secret}"}`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, ".claude")).mode & 0o777).toBe(0o700);
-    expect(deps.store().get(id)?.meta).toMatchObject({ metadata: { ticket: 7 } });
+    expect(deps.store().get(id)?.meta).toMatchObject({ metadata: { ticket: 7 }, home: dir });
 
     // Same bundle in another key order: same hash, skipped.
     const bundle = { "b.txt": b64("two"), ".claude/.credentials.json": b64(`{"token":"${secret}"}`) };
@@ -51,10 +51,23 @@ test("credentials land 0600 in the session's private dir, unchanged bundles are 
     // All or nothing: the good file next to a bad one was not written.
     expect(existsSync(join(dir, "ok.txt"))).toBe(false);
     expect(existsSync(join(home.env.REMOTE_HOME as string, "sessions", id, "escape"))).toBe(false);
+    // A link the agent made in its HOME is never written through.
+    const outside = join(home.dir, "outside");
+    mkdirSync(outside);
+    symlinkSync(outside, join(dir, ".evil"));
+    const throughLink = await call(`/sessions/${id}/credentials`, { credentials: { ".evil/x.json": b64("x") } });
+    expect(throughLink).toMatchObject({ status: 400, body: { code: "INVALID_CREDENTIAL_PATH" } });
+    expect(readdirSync(outside)).toEqual([]);
+    // The server's own HOME is never written: a session without credentials cannot be refreshed.
+    const plain = await call("/sessions", { profile: "shell", displayName: "plain", startupArgs: ["--norc", "--noprofile", "-i"] });
+    const refused = await call(`/sessions/${plain.body.id as string}/credentials`, { credentials: { ".claude/.credentials.json": b64("x") } });
+    expect(refused).toMatchObject({ status: 409, body: { code: "NO_SESSION_HOME" } });
+    expect(existsSync(join(home.dir, ".claude"))).toBe(false);
+
     // A bad path in a create request starts no session.
-    const refused = await call("/sessions", { profile: "shell", credentials: { "../x": b64("x") } });
-    expect(refused.status).toBe(400);
-    expect(deps.store().list()).toHaveLength(1);
+    const badCreate = await call("/sessions", { profile: "shell", credentials: { "../x": b64("x") } });
+    expect(badCreate.status).toBe(400);
+    expect(deps.store().list()).toHaveLength(2);
     const notBase64 = await call(`/sessions/${id}/credentials`, { credentials: { "a.txt": "%%%" } });
     expect(notBase64).toMatchObject({ status: 400, body: { code: "INVALID_BODY" } });
 

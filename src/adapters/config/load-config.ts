@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { ConfigFileSchema, pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
+import { checkPrivateDirs } from "../system/private-dir.ts";
 
 const PLUGIN_FILE = /\.(ts|js|mjs)$/;
 
@@ -13,8 +14,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   const home = resolve(env.REMOTE_HOME || join(env.HOME || homedir(), ".config", "remote"));
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  const short = join(tmpdir(), `remote-${uid}`, createHash("sha256").update(home).digest("hex").slice(0, 12));
-  const paths = pathsFor(home, short);
+  // Sockets of a long REMOTE_HOME go to a short dir: the per-user runtime dir when there is one, else TMPDIR or /tmp.
+  const shared = resolve([env.XDG_RUNTIME_DIR, env.TMPDIR].find((dir) => dir !== undefined && isAbsolute(dir)) ?? "/tmp");
+  const perUser = join(shared, `remote-${uid}`);
+  const paths = pathsFor(home, [perUser, join(perUser, createHash("sha256").update(home).digest("hex").slice(0, 12))]);
+  // Refuse early (every command) a socket dir someone else made; the host creates missing ones.
+  checkPrivateDirs(paths.socketDirs);
 
   let file = {};
   if (existsSync(paths.configFile)) {

@@ -1,14 +1,28 @@
-import { chmodSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
+import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
 
-/** Session host side: a Unix socket only its owner can open (0600 in a 0700 dir). */
-export function createUnixSocketServer(): SocketServerPort {
+export type UnixSocketOptions = {
+  /**
+   * The configured socket dirs, outermost first (RemotePaths.socketDirs): each is created
+   * 0700 and must stay ours. A socket elsewhere gets only its own dir checked.
+   */
+  readonly socketDirs: readonly string[];
+};
+
+const dirsOf = (options: UnixSocketOptions, socketPath: string) => {
+  const dir = dirname(socketPath);
+  return options.socketDirs.at(-1) === dir ? options.socketDirs : [dir];
+};
+
+/** Session host side: a Unix socket only its owner can open (0600 in a 0700 dir that is ours). */
+export function createUnixSocketServer(options: UnixSocketOptions): SocketServerPort {
   return {
     listen: (socketPath, handlers) => {
-      mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
+      ensurePrivateDirs(dirsOf(options, socketPath));
       rmSync(socketPath, { force: true });
       type Data = { state: ReturnType<typeof handlers.open> };
       const server = Bun.listen<Data>({
@@ -35,10 +49,12 @@ export function createUnixSocketServer(): SocketServerPort {
   };
 }
 
-/** Client side: framed connection with write buffering across partial writes. */
-export function createUnixConnector(): HostConnectorPort {
+/** Client side: framed connection with write buffering across partial writes; never to a socket in a dir that is not ours. */
+export function createUnixConnector(options: UnixSocketOptions): HostConnectorPort {
   return {
     connect: async (socketPath, onFrame) => {
+      // Our keystrokes would go to whoever listens there.
+      checkPrivateDirs(dirsOf(options, socketPath));
       let resolveClosed!: () => void;
       const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
       const queue: Uint8Array[] = [];

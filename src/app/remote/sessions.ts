@@ -27,7 +27,7 @@ export async function listRemoteSessions(target: RemoteTarget): Promise<{ sessio
 }
 
 /** `remote run`'s options, less what only a local start can do (hooks before launch, extra env, meta). */
-export type RemoteRunOptions = Omit<RunOptions, "meta" | "beforeLaunch" | "env">;
+export type RemoteRunOptions = Omit<RunOptions, "meta" | "prepareHome" | "env">;
 
 /** `remote run <profile> --remote URL`: the control plane starts it detached; we attach unless told not to. */
 export async function runRemoteSession(

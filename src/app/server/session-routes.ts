@@ -5,7 +5,7 @@ import { renameSession, sendToSession, sessionText, stopSession } from "../sessi
 import { runSession } from "../sessions/run.ts";
 import type { AttachData } from "./attach-relay.ts";
 import { offeredProtocols, WS_PROTOCOL } from "./auth.ts";
-import { decodeCredentialBundle, storeCredentials } from "./credentials.ts";
+import { decodeCredentialBundle, prepareSessionHome, refreshCredentials } from "./credentials.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { CreateSessionBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";
@@ -51,8 +51,8 @@ export function sessionRoutes(app: AppDeps): Route[] {
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
-          // In place before the agent starts, so it never runs without them.
-          beforeLaunch: credentials ? (id) => storeCredentials(app, id, credentials) : undefined,
+          // Its own HOME with the files in place before the agent starts, so it never runs without them.
+          prepareHome: credentials ? (id) => prepareSessionHome(app, id, credentials) : undefined,
         });
         return jsonResponse(201, sessionJson(started.id));
       },
@@ -111,13 +111,10 @@ export function sessionRoutes(app: AppDeps): Route[] {
       method: "POST",
       path: "/sessions/:ref/credentials",
       operationId: "refreshCredentials",
-      summary: "Write credential files (0600) into the session's private dir; skipped when unchanged",
+      summary: "Write credential files (0600) into the HOME of a session started with credentials, where its CLI reads them; skipped when unchanged",
       body: CredentialsBody,
       responses: { 200: { description: "How many files were written, or skipped=true when the bundle hash is unchanged", schema: CredentialsResult } },
-      handle: ({ params, body }) => {
-        const files = decodeCredentialBundle(body.credentials);
-        return jsonResponse(200, storeCredentials(app, findSession(app, params.ref as string).id, files));
-      },
+      handle: ({ params, body }) => jsonResponse(200, refreshCredentials(app, params.ref as string, decodeCredentialBundle(body.credentials))),
     }),
     defineRoute<undefined, undefined, AttachData>({
       method: "GET",

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { socketPathFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
+import { envWithOwnHome } from "../../domain/session-home.ts";
 import { cliNotFound, interactiveCommand, type CliProfile } from "../../domain/profiles.ts";
 import { defaultSessionName, validateSessionName, type SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
@@ -18,8 +19,12 @@ export type RunOptions = {
   readonly args?: readonly string[] | undefined;
   /** Stored with the session from its first write (a delegated job marks its sessions with its claim). */
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
-  /** Runs once the session is recorded and before its agent starts (e.g. to put its credential files in place). */
-  readonly beforeLaunch?: ((sessionId: string) => void) | undefined;
+  /**
+   * Gives the session a HOME of its own: runs once the session is recorded and before its
+   * agent starts (e.g. puts credential files there) and returns that directory, which
+   * replaces the person's HOME in the agent's environment.
+   */
+  readonly prepareHome?: ((sessionId: string) => string) | undefined;
   /** Added to the environment the agent gets. */
   readonly env?: Readonly<Record<string, string>> | undefined;
 };
@@ -66,8 +71,9 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   store.insert(record);
   let host;
   try {
-    options.beforeLaunch?.(id);
-    host = await deps.launcher.launch(id, { ...deps.env, ...options.env }, deps.terminal.size());
+    const env = { ...deps.env, ...options.env };
+    const home = options.prepareHome?.(id);
+    host = await deps.launcher.launch(id, home === undefined ? env : envWithOwnHome(env, home, deps.config.paths.home), deps.terminal.size());
   } catch (error) {
     store.update(id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
     throw error;
