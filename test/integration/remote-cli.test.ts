@@ -167,11 +167,18 @@ describe("remote ls", () => {
 
     const json = await cli(env, ["ls", "--json", "--remote", serve.url]);
     expect(json.code).toBe(0);
-    const rows = (JSON.parse(json.stdout) as Array<{ name: string; location: string; state: string }>).filter((s) => s.state === "running");
+    const rows = (JSON.parse(json.stdout) as Array<{ name: string; location: string; state: string; remote?: string }>).filter((s) => s.state === "running");
     expect(rows.map((s) => [s.name, s.location]).sort()).toEqual([
       ["near", "local"],
       ["yonder", host],
     ]);
+    // Which control plane was asked: each remote row says it.
+    expect(rows.find((s) => s.name === "yonder")).toMatchObject({ remote: serve.url });
+    expect(rows.find((s) => s.name === "near")).not.toHaveProperty("remote");
+    // On a terminal, a line on stderr says it too (and where the choice came from).
+    const term = ptyClient(env, [...remoteCommand(), "ls"], { cols: 200, rows: 30 });
+    await term.waitFor((s) => s.includes(`asked remote ${serve.url} (REMOTE_URL)`), "the line naming the remote asked");
+    expect(await term.proc.exited).toBe(0);
 
     const table = await cli({ ...env, REMOTE_URL: serve.url }, ["ls"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^LOCATION\s+ID\s+NAME/);
