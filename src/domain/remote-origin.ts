@@ -32,7 +32,7 @@ export function requireSafeTransport(url: string, insecure: boolean): void {
   const origin = originOf(url);
   throw new RemoteError(
     "INSECURE_REMOTE",
-    `Cannot talk to control plane '${origin}' over plain http: it is not on this machine, and the token would cross the network in clear text`,
+    `Cannot talk to control plane '${origin}' over plain http: it is not a loopback address, so the token would cross the network in clear text`,
     `Use https:// (\`remote serve --tls-cert F --tls-key K\`), or if the network is trusted pass --insecure (for good: insecure_remotes = ["${origin}"] in config.toml).`,
     "usage",
   );
