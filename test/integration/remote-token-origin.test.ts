@@ -144,7 +144,7 @@ describe("plain http off loopback", () => {
       [me.env, ["ls", "--remote", offLoopback()]],
       [me.env, ["stop", "x", "--remote", offLoopback()]],
       [me.env, ["run", "shell", "--detach", "--remote", offLoopback()]],
-      [{ ...me.env, REMOTE_URL: offLoopback() }, ["ls"]],
+      [{ ...me.env, REMOTE_URL: offLoopback() }, ["logs", "x"]],
       [me.env, ["delegate", "shell", "echo hi", "--headless", "--remote", offLoopback()]],
     ] as const) {
       const r = await cli({ ...env }, [...args]);
@@ -152,6 +152,10 @@ describe("plain http off loopback", () => {
       expect(r.stderr).toContain(`Cannot talk to control plane 'http://0.0.0.0:${b.port}' over plain http`);
       expect(r.stderr).toContain("--insecure");
     }
+    // ls lists the local sessions all the same, with the refusal as a warning (the remote came from the environment, not a flag).
+    const ls = await cli({ ...me.env, REMOTE_URL: offLoopback() }, ["ls", "--json"]);
+    expect([ls.code, JSON.parse(ls.stdout)]).toEqual([0, []]);
+    expect(ls.stderr).toContain("warning: Cannot talk to control plane");
     expect(b.requests.length).toBe(before);
   });
 

@@ -2,11 +2,24 @@ import { defineCommand } from "citty";
 import { json, table, type CliContext } from "../context.ts";
 import { listSessions } from "../../sessions/find.ts";
 import { toSessionJson } from "../../server/session-json.ts";
-import { resolveRemote } from "../../remote/config.ts";
+import { isRemoteError } from "../../../domain/errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
+
+/** A configured remote that may not be used (plain http off loopback) must not hide the local sessions: a warning, as for an unreachable one. */
+function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
+  try {
+    return resolveRemote(deps, args);
+  } catch (error) {
+    if (args.remote !== undefined || !isRemoteError(error) || error.code !== "INSECURE_REMOTE") throw error;
+    deps.stderr(`warning: ${error.message} (${error.hint})\n`);
+    return undefined;
+  }
+}
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -15,7 +28,7 @@ export default (ctx: CliContext) =>
     run: async ({ args }) => {
       const deps = ctx.deps();
       const local = listSessions(deps).map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
-      const target = resolveRemote(deps, args);
+      const target = configuredOrGiven(deps, args);
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
       if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
