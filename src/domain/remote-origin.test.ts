@@ -73,3 +73,7 @@ test("serve off loopback needs TLS or --insecure", () => {
     expect(() => requireSafeListen(host, false, true)).not.toThrow();
   }
 });
+
+test("a REMOTE_URL that is not a URL owns no token (and does not throw)", () => {
+  expect(pickToken("http://127.0.0.1:7070", { url: "not a url", token: "env" }, {})).toBeUndefined();
+});

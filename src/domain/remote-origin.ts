@@ -67,21 +67,24 @@ export function pickToken(
 ): { readonly token: string; readonly source: TokenSource } | undefined {
   const origin = originOf(url);
   const envToken = env.token?.trim();
-  if (env.url && envToken && originOf(env.url) === origin) return { token: envToken, source: "env" };
+  if (env.url && envToken && sameOrigin(env.url, origin)) return { token: envToken, source: "env" };
   const token = stored[origin];
   return token === undefined ? undefined : { token, source: "stored" };
+}
+
+/** Whether `url` has that origin; a value that is not a URL has none. */
+function sameOrigin(url: string, origin: string): boolean {
+  try {
+    return originOf(url) === origin;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether config's `insecure_remotes` lists the origin of `url` (entries that are not URLs match nothing). */
 export function listedAsInsecure(url: string, insecureRemotes: readonly string[]): boolean {
   const origin = originOf(url);
-  return insecureRemotes.some((entry) => {
-    try {
-      return originOf(entry) === origin;
-    } catch {
-      return false;
-    }
-  });
+  return insecureRemotes.some((entry) => sameOrigin(entry, origin));
 }
 
 /** Hosts that listen on every address: reachable from the network like any other non-loopback one. */

@@ -4,6 +4,7 @@ import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { configuredUrl, setRemoteToken, setRemoteUrl, tokenFor } from "../../remote/config.ts";
 import { originOf } from "../../../domain/remote-origin.ts";
+import { normalizeRemoteUrl } from "../../../domain/remote-target.ts";
 import { legacyTokenFileFor, tokensFileFor } from "../../remote/tokens.ts";
 import { remoteArg } from "./_remote.ts";
 
@@ -76,7 +77,7 @@ const get = (ctx: CliContext) =>
         return;
       }
       if (args.key === "token") {
-        const url = args.remote ?? configuredUrl(deps)?.url;
+        const url = args.remote !== undefined ? normalizeRemoteUrl(args.remote) : configuredUrl(deps)?.url;
         const token = url === undefined ? undefined : tokenFor(deps, url);
         if (!token) {
           const forWhom = url === undefined ? "no remote given or configured" : `none stored for ${originOf(url)}`;
