@@ -9,6 +9,7 @@ import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
 import { sessionDirFor } from "./domain/config.ts";
+import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
 import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
@@ -45,7 +46,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const self = selfCommand();
   let store: SessionStorePort | undefined;
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
-  const log = createConsola({ stdout: process.stderr, stderr: process.stderr }).withTag("remote");
+  // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
+  // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
+  const logOptions = { stdout: process.stderr, stderr: process.stderr, fancy: colorWanted(env, process.stderr.isTTY === true) };
+  const log = createConsola(logOptions).withTag("remote");
   return {
     config,
     env,

@@ -34,3 +34,13 @@ export function terminalText(raw: string): string {
   while (lines[lines.length - 1] === "") lines.pop();
   return lines.join("\n");
 }
+
+/**
+ * Whether a stream may carry colour codes: only a terminal, and never with NO_COLOR set
+ * to anything non-empty (no-color.org) or TERM=dumb.
+ */
+export const colorWanted = (env: Readonly<Record<string, string | undefined>>, isTTY: boolean): boolean =>
+  isTTY && !env.NO_COLOR && env.TERM !== "dumb";
+
+/** SGR sequences (colours, bold, underline) only: what a usage text carries. */
+export const stripColor = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, "");

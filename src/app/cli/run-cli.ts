@@ -1,17 +1,30 @@
-import { runCommand, runMain } from "citty";
+import { runCommand } from "citty";
+import { stripColor } from "../../domain/ansi.ts";
 import { exitCodeFor, isRemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { normalizeArgv } from "./argv.ts";
 import { createCli } from "./index.ts";
+import { checkArgv, usageFor } from "./strict-argv.ts";
 
 const isCittyUsageError = (error: unknown): error is Error & { code: string } =>
   error instanceof Error && error.name === "CLIError";
 
+/** Where the edge itself writes (usage, errors); commands write through their deps. */
+export type CliIo = {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** May `--help` carry colour codes (stdout a terminal, no NO_COLOR)? */
+  readonly color: boolean;
+};
+
+const processIo: CliIo = { stdout: (t) => void process.stdout.write(t), stderr: (t) => void process.stderr.write(t), color: false };
+
 /**
- * The CLI edge: parse, run one command, and translate errors once: message + hint on
- * stderr, exit 2 for usage, 1 for failures; only unexpected errors show a stack.
+ * The CLI edge: check argv strictly, run one command, and translate errors once:
+ * message + hint on stderr, exit 2 for usage, 1 for failures; only unexpected errors
+ * show a stack.
  */
-export async function runCli(rawArgs: readonly string[], version: string, makeDeps: (envOverrides?: Readonly<Record<string, string>>) => AppDeps): Promise<number> {
+export async function runCli(rawArgs: readonly string[], version: string, makeDeps: (envOverrides?: Readonly<Record<string, string>>) => AppDeps, io: CliIo = processIo): Promise<number> {
   const { argv, passthrough } = normalizeArgv(rawArgs);
   let deps: AppDeps | undefined;
   const lazyDeps = () => (deps ??= makeDeps());
@@ -20,30 +33,31 @@ export async function runCli(rawArgs: readonly string[], version: string, makeDe
   const cli = createCli({ deps: lazyDeps, depsWithEnv, passthrough, version, setExitCode: (code) => (exitCode = code) });
 
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
-    process.stdout.write(`${version}\n`);
-    return 0;
-  }
-  if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
-    await runMain(cli, { rawArgs: argv.length === 0 ? ["--help"] : argv });
+    io.stdout(`${version}\n`);
     return 0;
   }
   try {
+    if ((argv.length === 0 && passthrough.length === 0) || argv.includes("--help") || argv.includes("-h")) {
+      const usage = await usageFor(cli, argv, version);
+      io.stdout(`${io.color ? usage : stripColor(usage)}\n`);
+      return 0;
+    }
+    await checkArgv(cli, argv, passthrough);
     await runCommand(cli, { rawArgs: argv });
     return exitCode;
   } catch (error) {
-    const say = (text: string) => process.stderr.write(text);
     if (isRemoteError(error)) {
-      say(`remote: ${error.message}\n`);
-      if (error.hint) say(`hint: ${error.hint}\n`);
+      io.stderr(`remote: ${error.message}\n`);
+      if (error.hint) io.stderr(`hint: ${error.hint}\n`);
       return exitCodeFor(error);
     }
     if (isCittyUsageError(error)) {
-      say(`remote: ${error.message.replace(/\x1b\[[0-9;]*m/g, "")}\n`);
-      say(`hint: run \`remote ${argv[0] && !argv[0].startsWith("-") ? `${argv[0]} ` : ""}--help\` for usage\n`);
+      io.stderr(`remote: ${stripColor(error.message)}\n`);
+      io.stderr(`hint: run \`remote ${argv[0] && !argv[0].startsWith("-") ? `${argv[0]} ` : ""}--help\` for usage\n`);
       return 2;
     }
-    say(`remote: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    say(`hint: this is a bug; please report it with the command you ran\n`);
+    io.stderr(`remote: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(`hint: this is a bug; please report it with the command you ran\n`);
     return 1;
   }
 }

@@ -36,12 +36,6 @@ export type DelegateOptions = {
 
 export const JOBS_DIR = join(".remote", "jobs");
 
-export function parseCount(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw.trim())) throw new RemoteError("INVALID_FLAG", `Cannot use ${flag} '${raw}': it is not a whole number`, `Pass e.g. ${flag} 4.`, "usage");
-  return Number(raw.trim());
-}
-
 export async function delegateJob(deps: AppDeps, options: DelegateOptions, events: JobEvents = createJobEvents(deps)): Promise<JobRecord> {
   const profile = resolveProfile(options.profile, { SHELL: deps.env.SHELL }).profile;
   const task = options.task;

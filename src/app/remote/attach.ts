@@ -5,6 +5,7 @@
 import { RemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "../sessions/attach-terminal.ts";
+import { requireTerminal } from "../sessions/attach.ts";
 import { createRemoteClient, type RemoteClient } from "./client.ts";
 import type { RemoteTarget } from "./config.ts";
 import { openRemoteAttach, type OpenSocket } from "./ws-attach.ts";
@@ -30,6 +31,7 @@ export async function attachRemoteSession(deps: Deps, target: RemoteTarget, ref:
   if (session.state === "exited" || session.state === "lost") {
     throw new RemoteError("SESSION_NOT_RUNNING", `Cannot attach session '${session.name}' on ${client.url}: it is ${session.state}`, "Start a new one with `remote run <profile> --remote URL`.", "conflict");
   }
+  requireTerminal(deps, session.name);
   const term = deps.terminal;
   const attach = openRemoteAttach({
     client,

@@ -8,12 +8,26 @@ export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
 
 export type AttachOptions = { readonly readOnly?: boolean };
 
+/**
+ * A terminal attach needs a terminal: without one, keys cannot be read raw and nothing
+ * ever ends it (it used to hang). Scripts use `--pipe`; `run` without one uses `--detach`.
+ */
+export function requireTerminal(deps: Pick<AppDeps, "terminal">, name: string | undefined): void {
+  if (deps.terminal.isTTY) return;
+  const script = `\`printf 'ls\\r' | remote attach ${name ?? "<name>"} --pipe\` (input forwarded, output on stdout, detaches at the end of input)`;
+  if (name === undefined) {
+    throw new RemoteError("NOT_A_TERMINAL", "Cannot start an attached session: stdin or stdout is not a terminal", `Add --detach, then drive it with ${script}.`, "usage");
+  }
+  throw new RemoteError("NOT_A_TERMINAL", `Cannot attach session '${name}': stdin or stdout is not a terminal`, `For a script: ${script}; to watch it: \`remote logs ${name} --follow\`.`, "usage");
+}
+
 export async function attachSession(deps: AppDeps, ref: string, options: AttachOptions = {}): Promise<AttachOutcome> {
   const session = findSession(deps, ref);
   const socketPath = liveSocket(session);
   if (deps.env.REMOTE_SESSION_ID === session.id) {
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");
   }
+  requireTerminal(deps, session.name);
   const term = deps.terminal;
   let exit: ExitInfo | undefined;
 

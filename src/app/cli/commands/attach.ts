@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
 import { routeSessionRef } from "../../remote/route.ts";
@@ -11,12 +12,22 @@ export default (ctx: CliContext) =>
     args: {
       ref: refArg,
       "read-only": { type: "boolean", description: "Watch only: keys and resizes are not sent" },
+      pipe: { type: "boolean", description: "No terminal needed: stdin goes to the session unchanged, its output from now on to stdout; detaches at the end of stdin" },
       ...remoteArgs,
     },
     run: async ({ args }) => {
-      const deps = ctx.deps();
       const readOnly = args["read-only"] ?? false;
+      if (args.pipe && readOnly) {
+        throw new RemoteError("USAGE", "Cannot attach with --pipe and --read-only: a pipe sends its input", `To only watch the output: \`remote logs ${args.ref} --follow --raw\`.`, "usage");
+      }
+      const deps = ctx.deps();
       const route = routeSessionRef(deps, args, args.ref);
+      if (args.pipe) {
+        if (route.kind === "remote") throw new RemoteError("UNSUPPORTED", `Cannot attach '${args.ref}' with --pipe on a control plane yet`, "Use `remote send` to type into a remote session and `remote logs --follow` to read it.", "usage");
+        const { attachPipe } = await import("../../sessions/attach-pipe.ts");
+        ctx.setExitCode(exitCodeOf(await attachPipe(deps, route.ref, { input: Bun.stdin.stream(), output: (data) => deps.terminal.write(data) })));
+        return;
+      }
       const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, route.ref, { readOnly }) : await attachSession(deps, route.ref, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },

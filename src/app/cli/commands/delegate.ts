@@ -1,7 +1,11 @@
 import { defineCommand } from "citty";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
-import { delegateJob, parseCount } from "../../jobs/delegate.ts";
+import { parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
+import { delegateJob } from "../../jobs/delegate.ts";
+import { MAX_CONCURRENT, numberArg, passthroughArg } from "./_shared.ts";
+
+const MAX_DEPTH: NumericFlag = { kind: "integer", min: 0, max: 100, example: "2" };
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -15,11 +19,14 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       account: { type: "string", description: "Always use this account (no rotation)" },
-      "max-concurrent": { type: "string", description: "At most N jobs hold a slot at once (default: config max_concurrent, 4)" },
-      "max-depth": { type: "string", description: "Delegation depth budget (lowers an inherited one; 0 forbids)" },
+      "max-concurrent": numberArg("At most N jobs hold a slot at once (default: config max_concurrent, 4)", MAX_CONCURRENT),
+      "max-depth": numberArg("Delegation depth budget (lowers an inherited one; 0 forbids)", MAX_DEPTH),
       remote: { type: "string", description: "Run on this control plane (URL)" },
+      ...passthroughArg("The task as the one argument after --, instead of TASK"),
     },
     run: async ({ args }) => {
+      const maxConcurrent = parseOptionalNumericFlag("--max-concurrent", args["max-concurrent"], MAX_CONCURRENT);
+      const maxDepth = parseOptionalNumericFlag("--max-depth", args["max-depth"], MAX_DEPTH);
       const deps = ctx.deps();
       const task = args.task ?? (ctx.passthrough.length === 1 ? ctx.passthrough[0] : undefined);
       if (task === undefined || (args.task !== undefined && ctx.passthrough.length > 0)) {
@@ -34,8 +41,8 @@ export default (ctx: CliContext) =>
         model: args.model,
         effort: args.effort,
         account: args.account,
-        maxConcurrent: parseCount("--max-concurrent", args["max-concurrent"]),
-        maxDepth: parseCount("--max-depth", args["max-depth"]),
+        maxConcurrent,
+        maxDepth,
         remote: args.remote,
       });
       deps.stdout(`${job.id}\n`);

@@ -1,35 +1,32 @@
 import { defineCommand } from "citty";
-import { RemoteError } from "../../../domain/errors.ts";
+import { parseNumericFlag, parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { conductUntilIdle } from "../../jobs/conduct-until-idle.ts";
 import { conduct } from "../../jobs/conduct.ts";
-import { parseCount } from "../../jobs/delegate.ts";
 import { createJobEvents } from "../../jobs/events.ts";
+import { MAX_CONCURRENT, numberArg } from "./_shared.ts";
 
-export function parseWatchMinutes(raw: string): number {
-  const minutes = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(minutes) || minutes <= 0) {
-    throw new RemoteError("INVALID_FLAG", `Cannot use --watch '${raw}': it must be a number of minutes > 0`, "Pass e.g. --watch 1 (or --watch 0.1 for every 6 seconds).", "usage");
-  }
-  return minutes;
-}
+/** Fractions allowed (0.1 is every 6 s); at most a week. */
+const WATCH_MINUTES: NumericFlag = { kind: "number", above: 0, max: 7 * 24 * 60, unit: "minutes", example: "1" };
+
+export const parseWatchMinutes = (raw: string): number => parseNumericFlag("--watch", raw, WATCH_MINUTES);
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "conduct", description: "Reconcile, resume due throttled jobs, start pending ones FIFO under the cap; one timestamped line per pass on stderr." },
     args: {
-      watch: { type: "string", description: "Repeat every MIN minutes (fractions allowed) until Ctrl-C, which exits 0" },
+      watch: numberArg("Repeat every MIN minutes until Ctrl-C, which exits 0", WATCH_MINUTES),
       "until-idle": {
         type: "boolean",
         description:
           "The automatic conductor: take REMOTE_HOME/conductor.lock (exit 0 at once if another holds it), repeat every --watch MIN (default: config job_conduct_interval_ms), exit 0 once no job is pending, running or throttled",
       },
-      "max-concurrent": { type: "string", description: "Ceiling of the cap (default: the jobs' own --max-concurrent, config max_concurrent)" },
+      "max-concurrent": numberArg("Ceiling of the cap (default: the jobs' own --max-concurrent, config max_concurrent)", MAX_CONCURRENT),
     },
     run: async ({ args }) => {
-      const deps = ctx.deps();
       const watchMinutes = args.watch === undefined ? undefined : parseWatchMinutes(args.watch);
-      const maxConcurrent = parseCount("--max-concurrent", args["max-concurrent"]);
+      const maxConcurrent = parseOptionalNumericFlag("--max-concurrent", args["max-concurrent"], MAX_CONCURRENT);
+      const deps = ctx.deps();
       const events = createJobEvents(deps);
       if (args["until-idle"]) {
         ctx.setExitCode(await conductUntilIdle(deps, events, { watchMinutes: watchMinutes ?? deps.config.jobs.conductIntervalMs / 60_000, maxConcurrent }));

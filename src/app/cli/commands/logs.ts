@@ -1,10 +1,13 @@
 import { defineCommand } from "citty";
 import { stripAnsi } from "../../../domain/ansi.ts";
+import { parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
 import { routeSessionRef } from "../../remote/route.ts";
-import { refArg } from "./_shared.ts";
+import { numberArg, refArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
+
+const LINES: NumericFlag = { kind: "integer", min: 1, max: 1_000_000, example: "50" };
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -12,13 +15,13 @@ export default (ctx: CliContext) =>
     args: {
       ref: refArg,
       follow: { type: "boolean", alias: "f", description: "Keep printing new output until the session exits" },
-      lines: { type: "string", alias: "n", description: "Only the last N lines" },
+      lines: { ...numberArg("Only the last N lines", LINES), alias: "n" },
       raw: { type: "boolean", description: "With --follow: keep escape sequences" },
       ...remoteArgs,
     },
     run: async ({ args }) => {
+      const lines = parseOptionalNumericFlag("--lines", args.lines, LINES);
       const deps = ctx.deps();
-      const lines = args.lines === undefined ? undefined : Math.max(0, Number.parseInt(args.lines, 10) || 0);
       const decoder = new TextDecoder();
       const print = (data: Uint8Array) => {
         const chunk = decoder.decode(data, { stream: true });

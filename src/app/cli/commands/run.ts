@@ -2,7 +2,8 @@ import { defineCommand } from "citty";
 import { resumeFromFlag } from "../argv.ts";
 import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
-import { exitCodeOf } from "./_shared.ts";
+import { requireTerminal } from "../../sessions/attach.ts";
+import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
 
@@ -19,6 +20,7 @@ export default (ctx: CliContext) =>
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
       ...remoteArgs,
+      ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
@@ -36,6 +38,11 @@ export default (ctx: CliContext) =>
         const { command, args: argv, cwd } = planRun(deps, options);
         deps.stdout(json({ command, args: argv, cwd }));
         return;
+      }
+      // Refuse before anything starts (a bad profile first): an attach without a terminal would hang.
+      if (!args.detach) {
+        planRun(deps, options);
+        requireTerminal(deps, undefined);
       }
       if (args.remote !== undefined) {
         const target = requireRemote(deps, args);

@@ -1,18 +1,15 @@
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { RemoteError } from "../../../domain/errors.ts";
+import { parseNumericFlag, parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import { isLoopbackHost } from "../../../domain/remote-origin.ts";
 import type { CliContext } from "../context.ts";
 import { startControlPlane } from "../../server/listen.ts";
+import { numberArg } from "./_shared.ts";
 
-const integerFlag = (flag: string, value: string | undefined, min: number, max: number): number | undefined => {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new RemoteError("INVALID_FLAG", `Cannot use ${flag} '${value}': expected an integer from ${min} to ${max}`, `Pass e.g. ${flag} ${min === 0 ? 7070 : 1048576}.`, "usage");
-  }
-  return n;
-};
+const PORT: NumericFlag = { kind: "integer", min: 0, max: 65535, example: "7070" };
+const MAX_BODY: NumericFlag = { kind: "integer", min: 1, max: 1024 * 1024 * 1024, example: "1048576" };
+const MAX_WEBSOCKETS: NumericFlag = { kind: "integer", min: 1, max: 100_000, example: "128" };
 
 function tlsFiles(cert: string | undefined, key: string | undefined) {
   if (cert === undefined && key === undefined) return undefined;
@@ -30,19 +27,19 @@ export default (ctx: CliContext) =>
     meta: { name: "serve", description: "Run the control plane (HTTP + WebSocket API) in the foreground; Ctrl-C stops it, sessions keep running." },
     args: {
       host: { type: "string", description: "Address to listen on (off loopback: TLS, or --insecure)", default: "127.0.0.1" },
-      port: { type: "string", description: "Port (0 picks a free one)", default: "7070" },
+      port: { ...numberArg("Port (0 picks a free one)", PORT), default: "7070" },
       data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
-      "max-body": { type: "string", description: "Largest request body in bytes (default: config max_body_bytes, else 1 MiB)" },
+      "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
       "tls-cert": { type: "string", description: "PEM certificate: serve https (with --tls-key)" },
       "tls-key": { type: "string", description: "PEM private key of --tls-cert" },
       insecure: { type: "boolean", description: "Allow plain http on an address other machines reach (a trusted network only)" },
       "allow-host": { type: "string", description: "Host name clients use besides the listen address (repeat, or comma-separate; config: allowed_hosts)" },
-      "max-websockets": { type: "string", description: "Most WebSockets open at once (default: config max_websockets, else 128)" },
+      "max-websockets": numberArg("Most WebSockets open at once (default: config max_websockets, else 128)", MAX_WEBSOCKETS),
     },
     run: async ({ args }) => {
-      const port = integerFlag("--port", args.port, 0, 65535) as number;
-      const maxBodyBytes = integerFlag("--max-body", args["max-body"], 1, 1024 * 1024 * 1024);
-      const maxWebSockets = integerFlag("--max-websockets", args["max-websockets"], 1, 100_000);
+      const port = parseNumericFlag("--port", args.port, PORT);
+      const maxBodyBytes = parseOptionalNumericFlag("--max-body", args["max-body"], MAX_BODY);
+      const maxWebSockets = parseOptionalNumericFlag("--max-websockets", args["max-websockets"], MAX_WEBSOCKETS);
       const tls = tlsFiles(args["tls-cert"], args["tls-key"]);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
       const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });

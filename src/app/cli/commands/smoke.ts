@@ -1,9 +1,13 @@
 import { defineCommand } from "citty";
 import { isRemoteError } from "../../../domain/errors.ts";
+import { parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { smokeRemote } from "../../remote/sessions.ts";
 import { remoteArgs } from "./_remote.ts";
+import { numberArg } from "./_shared.ts";
+
+const TIMEOUT_SECONDS: NumericFlag = { kind: "number", above: 0, max: 3600, unit: "seconds", example: "30" };
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -11,14 +15,14 @@ export default (ctx: CliContext) =>
     args: {
       profile: { type: "positional", required: true, description: "The profile to start, e.g. shell or claude" },
       ...remoteArgs,
-      timeout: { type: "string", description: "Seconds to wait for the terminal (default 30)" },
+      timeout: numberArg("Seconds to wait for the terminal (default 30)", TIMEOUT_SECONDS),
     },
     run: async ({ args }) => {
+      const seconds = parseOptionalNumericFlag("--timeout", args.timeout, TIMEOUT_SECONDS) ?? 30;
       const deps = ctx.deps();
-      const seconds = args.timeout === undefined ? 30 : Number(args.timeout);
       try {
         const target = requireRemote(deps, args);
-        const result = await smokeRemote(deps, target, args.profile, { timeoutMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 30_000 });
+        const result = await smokeRemote(deps, target, args.profile, { timeoutMs: seconds * 1000 });
         deps.stdout(`smoke ok: ${args.profile} session ${result.session.id} on ${result.location}: terminal open after ${result.openedAfterMs} ms, stopped\n`);
       } catch (error) {
         // A smoke check fails with 1 whatever went wrong (a refused profile is a failed check, not a typo in our flags).
