@@ -25,6 +25,9 @@ import type { AppDeps } from "./app/deps.ts";
 const selfCommand = (): string[] =>
   Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
 
+/** Real deps in this process's environment with `overrides` on top (the CLI's factory, for main.ts and the package's `main`). */
+export const createRealDepsWith = (overrides: Readonly<Record<string, string | undefined>> = {}): AppDeps => createRealDeps({ ...process.env, ...overrides });
+
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
   const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
@@ -84,7 +87,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
     accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
     secrets: createSecretFiles(join(config.paths.home, "accounts")),
-    git: createGitAdapter(),
+    git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),
     selfLauncher: createSelfLauncher({ selfCommand: self, process: proc }),
   };

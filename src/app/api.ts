@@ -155,8 +155,66 @@ export async function smokeRemoteProfile(options: { readonly baseUrl: string; re
   return smokeRemote(deps, { ...target, token: options.token ?? target.token }, options.profile, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
 }
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
+
+/*
+ * Jobs under the seed API's names: startJob, resumeThrottledJob and conductLoop are the
+ * pieces of a conductor of your own (`conductPass` is ours: FIFO under the cap).
+ */
+export type { StartJobResult } from "./jobs/start-now.ts";
+export type { PruneOptions, PruneOutcome } from "./jobs/prune.ts";
+/** What conductLoop listens on for Ctrl-C (default: this process); injectable so a test never sends a real SIGINT. */
+export type ConductLoopSignals = {
+  on(event: "SIGINT", listener: () => void): unknown;
+  removeListener(event: "SIGINT", listener: () => void): unknown;
+};
+type JobRef = import("../domain/jobs/job.ts").JobRecord | string;
+const refOf = (job: JobRef) => (typeof job === "string" ? job : job.id);
+
+/** Starts this pending job now, outside the queue and the cap (a conductor of your own decided). Never throws: `{started: false, error}`. */
+export async function startJob(job: JobRef, options: { deps?: AppDeps } = {}): Promise<import("./jobs/start-now.ts").StartJobResult> {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/start-now.ts"), import("./jobs/events.ts"), realDeps(options.deps)]);
+  return m.startJobNow(d, refOf(job), createJobEvents(d));
+}
+/** Resumes this throttled job now (continue argv, same worktree; or the continue prompt in its open session). Never throws. */
+export async function resumeThrottledJob(job: JobRef, options: { deps?: AppDeps } = {}): Promise<import("./jobs/start-now.ts").StartJobResult> {
+  const [m, { createJobEvents }, d] = await Promise.all([import("./jobs/start-now.ts"), import("./jobs/events.ts"), realDeps(options.deps)]);
+  return m.resumeJobNow(d, refOf(job), createJobEvents(d));
+}
+/**
+ * The conductor's foreground loop: `pass` (default: one conductor pass) every `minutes`
+ * (fractions allowed), one timestamped line per pass on stderr, a failed pass reported
+ * and the loop going on; Ctrl-C (SIGINT on `signals`, default this process, which also
+ * listens for SIGTERM) ends it after the pass under way. Resolves 0.
+ */
+export async function conductLoop(
+  minutes: number,
+  pass?: () => Promise<{ readonly started: number; readonly finished: number }>,
+  signals?: ConductLoopSignals,
+  options: { deps?: AppDeps; maxConcurrent?: number } = {},
+): Promise<number> {
+  const [{ parseWatchMinutes }, m, { createJobEvents }, d] = await Promise.all([import("./cli/commands/jobs-conduct.ts"), import("./jobs/conduct.ts"), import("./jobs/events.ts"), realDeps(options.deps)]);
+  const watchMinutes = parseWatchMinutes(String(minutes));
+  const deps: AppDeps =
+    signals === undefined
+      ? d
+      : {
+          ...d,
+          onSignal: (signal, handler) => {
+            if (signal !== "SIGINT") return () => {};
+            signals.on("SIGINT", handler);
+            return () => void signals.removeListener("SIGINT", handler);
+          },
+        };
+  if (pass === undefined) return m.conduct(deps, createJobEvents(d), { watchMinutes, maxConcurrent: options.maxConcurrent });
+  return m.watchPasses(deps, { watchMinutes, pass, describe: (r) => `${deps.clock.now().toISOString()} conduct: started ${r.started} · finished ${r.finished}` });
+}
+/** `remote jobs prune`: ended jobs' worktrees, folders and rows; a worktree with changes is kept unless `force`. */
+export async function pruneJobs(options: import("./jobs/prune.ts").PruneOptions & { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./jobs/prune.ts"), realDeps(options.deps)]);
+  return m.pruneJobs(d, options);
+}
 /** The CLI itself: `await main(["ls", "--json"])` returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [{ runCli }, { createRealDeps }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
-  return runCli(argv, pkg.default.version, (overrides) => createRealDeps({ ...process.env, ...overrides }));
+  const [{ runCli }, { createRealDepsWith }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
+  return runCli(argv, pkg.default.version, createRealDepsWith);
 }

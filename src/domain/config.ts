@@ -23,6 +23,8 @@ export const ConfigFileSchema = z
     job_auto_conduct: z.boolean().optional(),
     /** Delegation: how often the automatic conductor makes a pass. */
     job_conduct_interval_ms: z.number().int().min(10).optional(),
+    /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
+    job_prune_on_success: z.boolean().optional(),
     /** Client: control planes reached over plain http although not on loopback (a trusted network). */
     insecure_remotes: z.array(z.string()).optional(),
     /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
@@ -94,6 +96,8 @@ export type JobsConfig = {
   readonly autoConduct: boolean;
   /** job_conduct_interval_ms / REMOTE_CONDUCT_INTERVAL_MS, default 15 s: the automatic conductor's pass interval. */
   readonly conductIntervalMs: number;
+  /** job_prune_on_success, default false: a done job's worktree is removed when nothing in it would be lost. */
+  readonly pruneOnSuccess: boolean;
   /** IANA zone for reset times a provider prints without one (codex prints local time). */
   readonly timeZone: string;
 };
@@ -159,6 +163,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       handoff: file.job_handoff ?? true,
       autoConduct: file.job_auto_conduct ?? true,
       conductIntervalMs: file.job_conduct_interval_ms ?? DEFAULT_CONDUCT_INTERVAL_MS,
+      pruneOnSuccess: file.job_prune_on_success ?? false,
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,

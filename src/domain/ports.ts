@@ -8,6 +8,7 @@ import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts"
 import type { AdmissionState } from "./jobs/admission.ts";
 import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
 import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
+import type { WorktreeCheck } from "./jobs/prune.ts";
 
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
@@ -123,7 +124,14 @@ export type GitPort = {
   /** The top of the work tree containing `cwd`, or undefined outside a repository. */
   readonly repoRoot: (cwd: string) => string | undefined;
   readonly addWorktree: (repo: string, path: string) => void;
-  readonly removeWorktree: (repo: string, path: string) => void;
+  /** What removing the worktree at `path` would lose (see WorktreeCheck). */
+  readonly inspectWorktree: (path: string) => WorktreeCheck;
+  /**
+   * `git worktree remove` (which refuses a worktree with changes unless `force`); a worktree
+   * whose folder is gone is dropped from git's list instead (nothing to do when the
+   * repository is gone too). Throws WORKTREE_REMOVE_FAILED.
+   */
+  readonly removeWorktree: (repo: string, path: string, options?: { readonly force?: boolean }) => void;
   /** Adds `pattern` to the repository's info/exclude (shared by its worktrees) unless it is there. */
   readonly ensureExcluded: (repo: string, pattern: string) => void;
 };
@@ -154,6 +162,8 @@ export type JobStorePort = {
    * it pending → running with this claim, or returns undefined when none may start.
    */
   readonly claimNext: (input: { readonly cap: number; readonly now: Date; readonly token: string; readonly onlyId?: string | undefined }) => JobRecord | undefined;
+  /** Deletes the job's row if it has ended (done or failed); returns whether it did. A job still active is never deleted. */
+  readonly removeEnded: (id: string) => boolean;
   /** When jobs were throttled since `since` (recorded by mutate on every move into throttled). */
   readonly throttleTimes: (since: Date) => Date[];
   /** How many jobs are in each state. */

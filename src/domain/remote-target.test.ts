@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parse } from "smol-toml";
 import { attachUrlFor, normalizeRemoteUrl, remoteLocation, setRemoteInConfigText } from "./remote-target.ts";
+import { errorMessage } from "./errors.ts";
 
 describe("normalizeRemoteUrl", () => {
   test("keeps scheme, host, port and path; drops the trailing slash", () => {
@@ -19,7 +20,7 @@ describe("normalizeRemoteUrl", () => {
       try {
         normalizeRemoteUrl(bad);
       } catch (error) {
-        message = (error as Error).message;
+        message = errorMessage(error);
       }
       expect(message).toContain("credentials or a query");
       expect(message).not.toContain("s3cret");

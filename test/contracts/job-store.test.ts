@@ -45,6 +45,21 @@ function jobStoreContract(name: string, open: () => { store: JobStorePort; done:
       expect(s.list({ states: ["running"] }).map((j) => j.id)).toEqual(["b"]);
     }));
 
+    test("removeEnded deletes only a done or failed job", withStore((s) => {
+      for (const id of ["a", "b", "c"]) s.insert(fields(id), t0);
+      s.claimNext({ cap: 5, now: t0, token: "t" });
+      expect(s.removeEnded("a")).toBe(false); // running
+      expect(s.removeEnded("b")).toBe(false); // pending
+      expect(s.removeEnded("zz")).toBe(false);
+      s.mutate("a", (cur) => transition(cur, { type: "succeed", exitCode: 0 }, t1));
+      s.mutate("b", (cur) => transition(cur, { type: "cancel" }, t1));
+      expect(s.removeEnded("a")).toBe(true);
+      expect(s.removeEnded("b")).toBe(true);
+      expect(s.removeEnded("a")).toBe(false);
+      expect(s.list().map((j) => j.id)).toEqual(["c"]);
+      expect(s.counts()).toEqual({ pending: 1, running: 0, throttled: 0, done: 0, failed: 0 });
+    }));
+
     test("mutate applies the state machine, keeps id and seq, and logs throttles", withStore((s) => {
       s.insert(fields("a"), t0);
       expect(() => s.mutate("a", (cur) => ({ ...cur, seq: 9 }))).toThrow(/may not alter its id or seq/);

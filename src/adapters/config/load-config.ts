@@ -4,7 +4,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { ConfigFileSchema, pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { checkPrivateDirs } from "../system/private-dir.ts";
 
 const PLUGIN_FILE = /\.(ts|js|mjs)$/;
@@ -27,7 +27,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     try {
       raw = parseToml(readFileSync(paths.configFile, "utf8"));
     } catch (error) {
-      throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${(error as Error).message}`, "Fix the TOML syntax or move the file aside.", "corrupt");
+      throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${errorMessage(error)}`, "Fix the TOML syntax or move the file aside.", "corrupt");
     }
     const parsed = ConfigFileSchema.safeParse(raw);
     if (!parsed.success) {

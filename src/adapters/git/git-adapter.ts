@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import type { GitPort } from "../../domain/ports.ts";
@@ -6,13 +6,17 @@ import type { GitPort } from "../../domain/ports.ts";
 export type GitAdapterOptions = {
   /** @default "git" */
   readonly binary?: string;
+  /** The environment git runs in (wiring passes the user's: an adapter never reads the environment itself). @default {} */
+  readonly env?: Readonly<Record<string, string>>;
 };
 
 /** The few git operations delegation needs, each an argv array (never a shell string). */
 export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
   const git = options.binary ?? "git";
+  // Never a credential prompt: a job's git must not hang on a terminal nobody watches.
+  const env = { ...options.env, GIT_TERMINAL_PROMPT: "0" };
   const run = (cwd: string, args: string[]) => {
-    const r = Bun.spawnSync([git, ...args], { cwd, stdout: "pipe", stderr: "pipe", env: { ...process.env, GIT_TERMINAL_PROMPT: "0" } });
+    const r = Bun.spawnSync([git, ...args], { cwd, stdout: "pipe", stderr: "pipe", env });
     return { ok: r.exitCode === 0, out: r.stdout.toString().trim(), err: r.stderr.toString().trim() };
   };
   const gitPath = (repo: string, name: string) => {
@@ -32,8 +36,25 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
       const r = withLock(lock, () => run(repo, ["worktree", "add", "--detach", path, "HEAD"]));
       if (!r.ok) throw new RemoteError("WORKTREE_FAILED", `Cannot create a worktree at '${path}': ${r.err || "git failed"}`, "Check that the repository has at least one commit and the path is free.", "conflict");
     },
-    removeWorktree: (repo, path) => {
-      run(repo, ["worktree", "remove", "--force", path]);
+    inspectWorktree: (path) => {
+      if (!existsSync(path)) return { kind: "missing" };
+      // Inside the repository a folder git forgot is still "in a repository": the parent's. Only its own top counts.
+      const top = run(path, ["rev-parse", "--show-toplevel"]);
+      if (!top.ok || realpathOr(top.out) !== realpathOr(path)) return { kind: "foreign" };
+      const status = run(path, ["status", "--porcelain"]);
+      if (!status.ok) return { kind: "foreign" };
+      // Commits made here on a detached HEAD are held by nothing else once the worktree is gone.
+      const unshared = run(path, ["rev-list", "--count", "HEAD", "--not", "--branches", "--tags", "--remotes"]);
+      return { kind: "worktree", changedFiles: status.out === "" ? [] : status.out.split("\n"), unsharedCommits: unshared.ok ? Number(unshared.out) || 0 : 0 };
+    },
+    removeWorktree: (repo, path, removal = {}) => {
+      if (!existsSync(path)) {
+        // Its folder is gone: drop it from git's list (unless the repository went too).
+        if (existsSync(repo)) run(repo, ["worktree", "prune"]);
+        return;
+      }
+      const r = run(repo, ["worktree", "remove", ...(removal.force ? ["--force"] : []), path]);
+      if (!r.ok) throw new RemoteError("WORKTREE_REMOVE_FAILED", `Cannot remove the worktree '${path}': ${r.err || "git failed"}`, "Look at it with `git worktree list`; `remote jobs prune --force` removes a worktree with changes.", "conflict");
     },
     ensureExcluded: (repo, pattern) => {
       // info/exclude lives in the common git dir, so it also covers every worktree.
@@ -46,6 +67,14 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitPort {
     },
   };
 }
+
+const realpathOr = (path: string) => {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+};
 
 const LOCK_STALE_MS = 60_000;
 const LOCK_WAIT_MS = 60_000;

@@ -1,6 +1,6 @@
 import { chmodSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
 import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
@@ -88,7 +88,7 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
           },
         });
       } catch (error) {
-        throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host at '${socketPath}': ${(error as Error).message}`, "The session may have ended; run `remote ls` to check.", "unavailable");
+        throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host at '${socketPath}': ${errorMessage(error)}`, "The session may have ended; run `remote ls` to check.", "unavailable");
       }
       return {
         send: (frame: Frame) => {

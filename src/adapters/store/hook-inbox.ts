@@ -1,8 +1,9 @@
 import { errorMessage } from "../../domain/errors.ts";
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { HookEvent } from "../../domain/enrollment.ts";
 import type { HookInboxPort, LogPort } from "../../domain/ports.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 
 const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
 
@@ -15,9 +16,8 @@ export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookI
     put: (event) => {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const unique = `${Date.parse(event.at)}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-      const temp = join(dir, `.${unique}.tmp`);
-      writeFileSync(temp, JSON.stringify(event), { mode: 0o600 });
-      renameSync(temp, join(dir, `${unique}.json`));
+      // Its temp file ends in .tmp, so a reader (which takes *.json) never sees half an event.
+      writeFileAtomically(join(dir, `${unique}.json`), JSON.stringify(event), 0o600);
     },
     take: () => {
       let names: string[];

@@ -1,5 +1,6 @@
 import { nextToClaim, type AdmissionState } from "../../domain/jobs/admission.ts";
-import { createJob, transition, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
+import { claimRun } from "../../domain/jobs/claim.ts";
+import { createJob, isFinal, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import type { JobStorePort } from "../../domain/ports.ts";
 
@@ -36,7 +37,11 @@ export function createMemoryJobStore(): JobStorePort {
     claimNext: ({ cap, now, token, onlyId }) => {
       const head = nextToClaim(sorted().filter((j) => j.state === "pending" || j.state === "running" || j.state === "throttled"), cap, onlyId);
       if (head === undefined) return undefined;
-      return write(head, { ...transition(head, { type: "start" }, now), claim: { token, at: now.toISOString() }, launches: (head.launches ?? 0) + 1 });
+      return write(head, claimRun(head, "start", token, now));
+    },
+    removeEnded: (id) => {
+      const job = rows.get(id);
+      return job !== undefined && isFinal(job.state) && rows.delete(id);
     },
     throttleTimes: (since) => throttles.filter((t) => t.at > since.toISOString()).map((t) => new Date(t.at)).sort((a, b) => a.getTime() - b.getTime()),
     counts: () => {

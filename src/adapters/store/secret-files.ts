@@ -1,11 +1,13 @@
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import type { SecretStorePort } from "../../domain/ports.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 
 /**
  * One file per secret in a 0700 folder, each created 0600 from the start (never
- * chmod-after, so no window where another user could read it) and renamed into place.
+ * chmod-after, so no window where another user could read it) and renamed into place
+ * (writeFileAtomically).
  */
 export function createSecretFiles(dir: string): SecretStorePort {
   const file = (key: string) => {
@@ -15,15 +17,7 @@ export function createSecretFiles(dir: string): SecretStorePort {
   return {
     write: (key, secret) => {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const target = file(key);
-      const tmp = `${target}.${process.pid}.tmp`;
-      const fd = openSync(tmp, "wx", 0o600);
-      try {
-        writeSync(fd, secret);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, target);
+      writeFileAtomically(file(key), secret, 0o600);
     },
     read: (key) => {
       const target = file(key);

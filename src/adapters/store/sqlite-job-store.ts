@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import { nextToClaim, type AdmissionState } from "../../domain/jobs/admission.ts";
-import { createJob, transition, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
+import { claimRun } from "../../domain/jobs/claim.ts";
+import { createJob, type JobRecord, type JobState } from "../../domain/jobs/job.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import type { JobStorePort } from "../../domain/ports.ts";
 import { openSqliteDatabase } from "./sqlite-store.ts";
@@ -72,6 +73,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
   const pruneThrottles = db.query<null, [string]>("DELETE FROM job_throttles WHERE at < ?");
   const selectAdmission = db.query<{ data: string }, []>("SELECT data FROM job_admission WHERE k = 1");
   const saveAdmissionRow = db.query<null, [string]>("INSERT OR REPLACE INTO job_admission (k, data) VALUES (1, ?)");
+  const deleteEnded = db.query<null, [string]>("DELETE FROM jobs WHERE id = ? AND state IN ('done', 'failed')");
   const countRows = db.query<{ state: JobState; n: number }, []>("SELECT state, count(*) AS n FROM jobs GROUP BY state");
   const byStates = new Map<string, ReturnType<typeof db.query<{ data: string }, string[]>>>();
 
@@ -112,8 +114,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
   const claimNext = db.transaction((input: Parameters<JobStorePort["claimNext"]>[0]) => {
     const head = nextToClaim(list(ACTIVE), input.cap, input.onlyId);
     if (head === undefined) return undefined;
-    const started = transition(head, { type: "start" }, input.now);
-    return write(head, { ...started, claim: { token: input.token, at: input.now.toISOString() }, launches: (head.launches ?? 0) + 1 });
+    return write(head, claimRun(head, "start", input.token, input.now));
   });
   const saveAdmission = db.transaction((state: AdmissionState) => {
     saveAdmissionRow.run(JSON.stringify(state));
@@ -126,6 +127,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
     list: (filter) => guard(() => list(filter?.states)),
     mutate: (id, change) => guard(() => mutate.immediate(id, change)),
     claimNext: (input) => guard(() => claimNext.immediate(input)),
+    removeEnded: (id) => guard(() => deleteEnded.run(id).changes > 0),
     throttleTimes: (since) => guard(() => selectThrottles.all(since.toISOString()).map((r) => new Date(r.at))),
     counts: () =>
       guard(() => {

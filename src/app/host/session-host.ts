@@ -1,4 +1,4 @@
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
@@ -200,7 +200,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     try {
       options.saveScrollback((await screen.text()).text);
     } catch (error) {
-      deps.log.warn(`could not save scrollback: ${(error as Error).message}`);
+      deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
     }
     await Promise.all([...clients].map((c) => c.finish(exit)));
     server.stop();

@@ -12,13 +12,14 @@
  */
 import { errorMessage } from "../../domain/errors.ts";
 import { THROTTLE_WINDOW_MS, dueThrottled, effectiveCap, initialAdmission } from "../../domain/jobs/admission.ts";
-import { transition, type JobRecord } from "../../domain/jobs/job.ts";
+import { claimRun, holdsClaim, isAbandoned, isLaunched } from "../../domain/jobs/claim.ts";
+import type { JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
-import { holdsClaim, isLaunched, newClaimToken } from "./claims.ts";
+import { newClaimToken } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
-import { continueInSession } from "./continue-session.ts";
 import { adoptSession, launchRun, type LaunchKind } from "./launch.ts";
 import { observeRunning } from "./reconcile.ts";
+import { resumeThrottled } from "./resume.ts";
 import { findRemoteRun } from "./remote-jobs.ts";
 
 export type PassReport = {
@@ -60,10 +61,8 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   // 1. reconcile
   const ended = await observeRunning(deps, events);
   let relaunched = 0;
-  const graceMs = deps.config.jobs.claimGraceMs;
   for (const job of store.list({ states: ["running"] })) {
-    if (isLaunched(job) || job.claim === undefined) continue;
-    if (deps.clock.now().getTime() - Date.parse(job.claim.at) < graceMs) continue;
+    if (!isAbandoned(job, deps.clock.now(), deps.config.jobs.claimGraceMs)) continue;
     if (job.remoteTarget !== undefined) {
       let adopted;
       try {
@@ -99,20 +98,10 @@ export async function conductPass(deps: AppDeps, events: JobEvents, options: Con
   let resumed = 0;
   for (const job of dueThrottled(active, now)) {
     try {
-      const continued = await continueInSession(deps, job, events);
-      if (continued === "continued") resumed++;
-      if (continued !== "relaunch") continue;
+      if ((await resumeThrottled(deps, job, events)) !== undefined) resumed++;
     } catch (error) {
       errors.push(`${job.id}: ${errorMessage(error)}`);
-      continue; // its session is open but did not answer: try again next pass rather than start a second one
     }
-    const token = newClaimToken(deps);
-    const moved = store.mutate(job.id, (cur) =>
-      cur.state === "throttled" && cur.throttle?.nextRetryAt === job.throttle?.nextRetryAt
-        ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, runner: undefined, agent: undefined, sessionId: undefined, watchOffset: undefined, launches: (cur.launches ?? 0) + 1 }
-        : undefined,
-    );
-    if (holdsClaim(moved, token) && (await launch(moved, "resume"))) resumed++;
   }
 
   // 4. start pending jobs, FIFO, under the cap
@@ -156,11 +145,9 @@ export async function handOffSlot(deps: AppDeps, events: JobEvents): Promise<str
 /** A new claim for a run that was never launched; undefined if someone else got there first. */
 function reclaim(deps: AppDeps, job: JobRecord): JobRecord | undefined {
   const token = newClaimToken(deps);
-  const at = deps.clock.now().toISOString();
+  const now = deps.clock.now();
   const old = job.claim?.token;
-  const next = deps.jobStore().mutate(job.id, (cur) =>
-    holdsClaim(cur, old) && !isLaunched(cur) ? { ...cur, claim: { token, at }, launches: (cur.launches ?? 0) + 1 } : undefined,
-  );
+  const next = deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, old) && !isLaunched(cur) ? claimRun(cur, "restart", token, now) : undefined));
   return holdsClaim(next, token) ? next : undefined;
 }
 
@@ -180,6 +167,19 @@ export type WatchOptions = ConductOptions & {
 };
 
 export async function conduct(deps: AppDeps, events: JobEvents, options: WatchOptions): Promise<number> {
+  return watchPasses(deps, { watchMinutes: options.watchMinutes, pass: () => conductPass(deps, events, options), describe: formatPass, enough: options.enough });
+}
+
+/**
+ * The loop under `conduct` (and the package's conductLoop with a pass of one's own): one
+ * pass, or with `watchMinutes` a pass every that many minutes until SIGINT/SIGTERM (the
+ * pass under way finishes first), then 0. A failed pass of a watch loop is reported and
+ * the loop goes on; a single pass's failure is thrown.
+ */
+export async function watchPasses<R>(
+  deps: Pick<AppDeps, "onSignal" | "stderr" | "clock">,
+  loop: { readonly watchMinutes?: number | undefined; readonly pass: () => Promise<R>; readonly describe: (report: R) => string; readonly enough?: ((report: R | undefined) => boolean) | undefined },
+): Promise<number> {
   let stopping = false;
   let wake: (() => void) | undefined;
   const stop = () => {
@@ -189,17 +189,17 @@ export async function conduct(deps: AppDeps, events: JobEvents, options: WatchOp
   const offs = [deps.onSignal("SIGINT", stop), deps.onSignal("SIGTERM", stop)];
   try {
     do {
-      let report: PassReport | undefined;
+      let report: R | undefined;
       try {
-        report = await conductPass(deps, events, options);
-        deps.stderr(`${formatPass(report)}\n`);
+        report = await loop.pass();
+        deps.stderr(`${loop.describe(report)}\n`);
       } catch (error) {
         // One bad pass (a busy store, say) must not end a watch loop; a single pass reports it.
-        if (options.watchMinutes === undefined) throw error;
+        if (loop.watchMinutes === undefined) throw error;
         deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${errorMessage(error)}\n`);
       }
-      if (options.watchMinutes === undefined || stopping || options.enough?.(report)) break;
-      const ms = Math.max(10, Math.round(options.watchMinutes * 60_000));
+      if (loop.watchMinutes === undefined || stopping || loop.enough?.(report)) break;
+      const ms = Math.max(10, Math.round(loop.watchMinutes * 60_000));
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, ms);
         wake = () => {

@@ -1,16 +1,17 @@
 /**
  * REMOTE_HOME/conductor.lock: at most one automatic conductor at a time. The file holds
  * its holder's ProcessIdentity ({pid, startTime}) and appears complete or not at all
- * (a link of a fully written temp file, which fails if the lock exists). A lock whose
- * holder is not alive (pid reuse is not alive) is stale: it is moved aside under a
+ * (createFileAtomically: a link of a fully written temp file, which fails if the lock
+ * exists). A lock whose holder is not alive (pid reuse is not alive) is stale: it is moved aside under a
  * unique name, and removed only if what was moved is that same stale lock; a fresh lock
  * moved by mistake is put back.
  */
-import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, readFileSync, renameSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { RemotePaths } from "../../domain/config.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { createFileAtomically } from "../../shared/atomic-file.ts";
 
 export const conductorLockPath = (paths: Pick<RemotePaths, "home">) => join(paths.home, "conductor.lock");
 export const conductorLogPath = (paths: Pick<RemotePaths, "home">) => join(paths.home, "conductor.log");
@@ -57,34 +58,23 @@ export type TakeResult = { readonly taken: true; readonly staleFrom?: ProcessIde
  */
 export function takeLock(deps: LockDeps, path: string, self: ProcessIdentity): TakeResult {
   const unique = `${path}.${self.pid}.${deps.random.id(8)}`;
-  const tmp = `${unique}.tmp`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(self)}\n`, { mode: 0o600, flag: "wx" });
-  } catch (error) {
-    if (errorCode(error) === "ENOENT") return { taken: false };
-    throw error;
-  }
   let staleFrom: ProcessIdentity | undefined;
-  try {
-    // A few rounds: each either takes the lock, finds a live holder, or clears one stale lock.
-    for (let round = 0; round < 5; round++) {
-      try {
-        linkSync(tmp, path);
-        return { taken: true, staleFrom };
-      } catch (error) {
-        if (errorCode(error) !== "EEXIST") throw error;
-      }
-      const text = readText(path);
-      if (text === undefined) continue; // released meanwhile
-      const holder = parseIdentity(text);
-      if (holder !== undefined && deps.process.isAlive(holder)) return { taken: false, holder };
-      staleFrom = holder;
-      clearStale(path, text, `${unique}.stale`);
+  // A few rounds: each either takes the lock, finds a live holder, or clears one stale lock.
+  for (let round = 0; round < 5; round++) {
+    try {
+      if (createFileAtomically(path, `${JSON.stringify(self)}\n`, 0o600)) return { taken: true, staleFrom };
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return { taken: false };
+      throw error;
     }
-    return { taken: false, holder: lockHolder(path) };
-  } finally {
-    unlinkSync(tmp);
+    const text = readText(path);
+    if (text === undefined) continue; // released meanwhile
+    const holder = parseIdentity(text);
+    if (holder !== undefined && deps.process.isAlive(holder)) return { taken: false, holder };
+    staleFrom = holder;
+    clearStale(path, text, `${unique}.stale`);
   }
+  return { taken: false, holder: lockHolder(path) };
 }
 
 /** Moves the lock aside; deletes it if it is the stale one we read, else puts it back. */

@@ -7,14 +7,15 @@
  * then the keystrokes. A session that ended meanwhile is resumed as before: a new
  * session with the profile's resume argv (launch.ts).
  */
-import { transition, type JobRecord } from "../../domain/jobs/job.ts";
+import { claimRun, holdsClaim } from "../../domain/jobs/claim.ts";
+import type { JobRecord } from "../../domain/jobs/job.ts";
 import { continueKeystrokes } from "../../domain/profiles.ts";
 import { viewState } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestHost } from "../sessions/host-request.ts";
 import { stopSession } from "../sessions/manage.ts";
 import { ensureConductor } from "./auto-conductor.ts";
-import { holdsClaim, newClaimToken } from "./claims.ts";
+import { newClaimToken } from "./claims.ts";
 import type { JobEvents } from "./events.ts";
 
 /** continued: typed into its session; superseded: another conductor moved it first; relaunch: no open session to type into. */
@@ -38,7 +39,7 @@ export async function continueInSession(deps: AppDeps, job: JobRecord, events: J
   const token = newClaimToken(deps);
   const moved = deps.jobStore().mutate(job.id, (cur) =>
     cur.state === "throttled" && cur.throttle?.nextRetryAt === job.throttle?.nextRetryAt && cur.sessionId === job.sessionId
-      ? { ...transition(cur, { type: "resume" }, now), claim: { token, at: now.toISOString() }, watchOffset: offset, launches: (cur.launches ?? 0) + 1 }
+      ? claimRun(cur, "resume", token, now, { sessionId: cur.sessionId, watchOffset: offset })
       : undefined,
   );
   if (!holdsClaim(moved, token)) return "superseded";

@@ -2,13 +2,14 @@ import type { JobRecord } from "../../domain/jobs/job.ts";
 import type { AppDeps } from "../deps.ts";
 import { createEventBus, loadPlugins, type EventBus } from "../plugins.ts";
 import { forgetDelegatorEnv } from "./child-env.ts";
+import { pruneSucceededWorktree } from "./prune.ts";
 
 export type JobEventName = "job:queued" | "job:start" | "job:throttle" | "job:resume" | "job:done" | "job:fail";
 
 /** Emits job lifecycle events to user plugins; plugins load once per process, on the first event. */
 export type JobEvents = { readonly emit: (name: JobEventName, job: JobRecord) => Promise<void> };
 
-export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importModule" | "secrets">, bus?: EventBus): JobEvents {
+export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importModule" | "secrets" | "git">, bus?: EventBus): JobEvents {
   let ready: Promise<EventBus> | undefined;
   const load = () =>
     (ready ??= (async () => {
@@ -22,8 +23,9 @@ export function createJobEvents(deps: Pick<AppDeps, "config" | "log" | "importMo
     emit: async (name, job) => {
       // A finished job never starts again: its saved environment (which may hold secrets) goes.
       if (name === "job:done" || name === "job:fail") forgetDelegatorEnv(deps, job.id);
-      if (!bus && deps.config.plugins.length === 0) return;
-      await (await load()).emit(name, { job });
+      if (bus || deps.config.plugins.length > 0) await (await load()).emit(name, { job });
+      // After the plugins: a job:done plugin may still look at the worktree.
+      if (name === "job:done") pruneSucceededWorktree(deps, job);
     },
   };
 }

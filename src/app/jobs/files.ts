@@ -6,7 +6,7 @@
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { JobRecord, JobState } from "../../domain/jobs/job.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 
 export const outputPath = (job: Pick<JobRecord, "jobDir">) => join(job.jobDir, "output.log");
 export const resultPath = (job: Pick<JobRecord, "jobDir">) => join(job.jobDir, "result.json");

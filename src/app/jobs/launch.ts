@@ -12,7 +12,7 @@ import type { AppDeps } from "../deps.ts";
 import { runSession } from "../sessions/run.ts";
 import { ensureConductor } from "./auto-conductor.ts";
 import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
-import { holdsClaim } from "./claims.ts";
+import { holdsClaim } from "../../domain/jobs/claim.ts";
 import type { JobEvents } from "./events.ts";
 import { resultOf, runnerLogPath, writeResult } from "./files.ts";
 import { startRemoteRun } from "./remote-jobs.ts";
@@ -26,7 +26,7 @@ export async function launchRun(deps: AppDeps, claimed: JobRecord, kind: LaunchK
   let job = kind === "restart" ? claimed : assignAccount(deps, claimed, kind);
   try {
     if (!holdsClaim(job, token)) return job;
-    if (job.remoteTarget !== undefined) job = adoptSession(deps, job, await startRemoteRun(deps, job, kind));
+    if (job.remoteTarget !== undefined) job = adoptSession(deps, job, await startRemoteRun(deps, job));
     else job = job.headless ? launchRunner(deps, job) : await launchSession(deps, job, kind);
   } catch (error) {
     // The run never started: fail it now rather than let it hold a slot until someone notices.

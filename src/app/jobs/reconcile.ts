@@ -21,7 +21,7 @@ import type { OutputReply } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestHost } from "../sessions/host-request.ts";
 import { remoteClientFor } from "./remote-jobs.ts";
-import { holdsClaim } from "./claims.ts";
+import { holdsClaim } from "../../domain/jobs/claim.ts";
 import { finalEvent, type JobEvents } from "./events.ts";
 import { readFrom, readResult, resultOf, writeResult, type JobResult } from "./files.ts";
 import { throttleOutcome } from "./throttle-outcome.ts";

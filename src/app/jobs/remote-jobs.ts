@@ -10,12 +10,11 @@
 import { interactiveTaskArgs } from "../../domain/jobs/interactive-task.ts";
 import { depthEnv } from "../../domain/jobs/depth.ts";
 import type { JobRecord } from "../../domain/jobs/job.ts";
-import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
+import { continuesConversation, headlessRunCommand } from "../../domain/jobs/run-command.ts";
 import { isRemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { createRemoteClient, type CreateSessionRequest, type RemoteClient, type RemoteSession } from "../remote/client.ts";
 import { requireRemote } from "../remote/route.ts";
-import type { LaunchKind } from "./launch.ts";
 
 type Deps = Pick<AppDeps, "env" | "config">;
 
@@ -26,15 +25,14 @@ export function remoteClientFor(deps: Deps, job: Pick<JobRecord, "remoteTarget">
 }
 
 /** Starts this launch's session on the control plane; returns its id. */
-export async function startRemoteRun(deps: Deps, job: JobRecord, kind: LaunchKind): Promise<string> {
+export async function startRemoteRun(deps: Deps, job: JobRecord): Promise<string> {
   const client = remoteClientFor(deps, job);
   const name = remoteSessionName(job);
-  const resume = kind === "resume" || (kind === "restart" && job.throttle !== undefined);
-  const tuning = { model: job.model, effort: job.effort };
-  const profileEnv = { SHELL: "/bin/bash" };
+  // A job throttled before continues its conversation, whichever launch this is (resume, or a lost one again).
+  const resume = continuesConversation(job);
   const request: CreateSessionRequest = job.headless
-    ? // The whole one-shot argv (mode first, as codex needs), handed to the CLI unchanged.
-      { profile: job.profile, displayName: name, startupArgs: [...(resume ? continueCommand : headlessCommand)(job.profile, job.task, tuning, profileEnv).args] }
+    ? // The whole one-shot argv (mode first, as codex needs), handed to the CLI unchanged; the control plane picks the binary (its own SHELL).
+      { profile: job.profile, displayName: name, startupArgs: [...headlessRunCommand(job, {}).args] }
     : {
         profile: job.profile,
         displayName: name,

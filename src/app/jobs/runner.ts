@@ -10,12 +10,12 @@ import { errorMessage } from "../../domain/errors.ts";
 import { constants } from "node:os";
 import { isFinal, transition, type JobEvent } from "../../domain/jobs/job.ts";
 import { detectThrottle } from "../../domain/jobs/throttle.ts";
-import { continueCommand, headlessCommand } from "../../domain/profiles.ts";
+import { continuesConversation, headlessRunCommand } from "../../domain/jobs/run-command.ts";
 import type { AppDeps } from "../deps.ts";
 import { ensureConductor } from "./auto-conductor.ts";
 import { accountToken, delegatorEnv, jobEnv } from "./child-env.ts";
 import { handOffSlot } from "./conduct.ts";
-import { holdsClaim } from "./claims.ts";
+import { holdsClaim } from "../../domain/jobs/claim.ts";
 import { createJobEvents, finalEvent, type JobEvents } from "./events.ts";
 import { fileSize, outputPath, readFrom, resultOf, writeResult, type JobResult } from "./files.ts";
 import { throttleOutcome } from "./throttle-outcome.ts";
@@ -49,17 +49,17 @@ export async function runJob(deps: AppDeps, jobId: string, token: string, events
   deps.onSignal("SIGHUP", () => {});
   deps.onSignal("SIGINT", () => {});
 
-  const resumed = job.throttle !== undefined;
-  const options = { model: job.model, effort: job.effort };
-  const profileEnv = { SHELL: deps.env.SHELL };
+  const resumed = continuesConversation(job);
   const output = outputPath(job);
   const from = fileSize(output);
   let exitCode: number;
   let spawnError: string | undefined;
   try {
-    const spec = resumed ? continueCommand(job.profile, job.task, options, profileEnv) : headlessCommand(job.profile, job.task, options, profileEnv);
+    // The job runs in its delegator's environment: its SHELL is the one `remote delegate` checked.
+    const env = jobEnv(delegatorEnv(deps, job), job, accountToken(deps, job));
+    const spec = headlessRunCommand(job, env);
     deps.log.info(`job ${job.id}: ${resumed ? "continue" : "start"} ${spec.command} (${spec.args.length} args) in ${job.cwd}`);
-    const child = deps.spawner.spawn({ command: spec.command, args: spec.args, cwd: job.cwd, env: jobEnv(delegatorEnv(deps, job), job, accountToken(deps, job)), outputPath: output });
+    const child = deps.spawner.spawn({ command: spec.command, args: spec.args, cwd: job.cwd, env, outputPath: output });
     agentPid = child.pid;
     const agent = deps.process.identify(child.pid);
     if (agent) store.mutate(job.id, (cur) => (holdsClaim(cur, token) ? { ...cur, agent } : undefined));

@@ -9,7 +9,7 @@ import { parse as parseToml } from "smol-toml";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { listedAsInsecure, originOf, pickToken, requireSafeTransport, type TokenSource } from "../../domain/remote-origin.ts";
 import { normalizeRemoteUrl, setRemoteInConfigText } from "../../domain/remote-target.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 import { storedTokens, storeToken } from "./tokens.ts";
 

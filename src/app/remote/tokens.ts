@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { originOf } from "../../domain/remote-origin.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 type Deps = Pick<AppDeps, "config">;

@@ -5,7 +5,7 @@
  * die silently, and the outcome as a promise. The person is told "reconnecting" once per
  * drop and "reconnected" once back.
  */
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import type { Welcome } from "../../domain/host-protocol.ts";
 import { heartbeatVerdict, type SessionProbe } from "../../domain/reconnect.ts";
 import type { AttachOutcome } from "../sessions/attach-terminal.ts";
@@ -57,7 +57,7 @@ async function probeSession(client: RemoteClient, ref: string): Promise<{ probe:
     if (s.state === "lost") return { probe: { kind: "lost" } };
     return { probe: { kind: "running" } };
   } catch (error) {
-    const remote = error instanceof RemoteError ? error : new RemoteError("REMOTE_UNREACHABLE", (error as Error).message, undefined, "unavailable");
+    const remote = error instanceof RemoteError ? error : new RemoteError("REMOTE_UNREACHABLE", errorMessage(error), undefined, "unavailable");
     if (remote.kind === "unavailable") return { probe: { kind: "unreachable" }, error: remote };
     return { probe: { kind: "refused", code: remote.code }, error: remote };
   }
@@ -149,7 +149,7 @@ export function openRemoteAttach(options: RemoteAttachOptions): RemoteAttach {
               new RemoteError(event.code, `Cannot attach to session '${ref}' on ${options.client.url}: the WebSocket upgrade keeps failing`, "Check that nothing between here and the control plane blocks WebSocket upgrades.", "unavailable"),
           );
         case "unopenable":
-          return finish(new RemoteError("ATTACH_FAILED", `Cannot open a WebSocket to ${options.client.url}: ${(event.error as Error).message}`, "Check the remote URL (`remote config get remote`).", "unavailable"));
+          return finish(new RemoteError("ATTACH_FAILED", `Cannot open a WebSocket to ${options.client.url}: ${errorMessage(event.error)}`, "Check the remote URL (`remote config get remote`).", "unavailable"));
       }
     },
   });

@@ -1,3 +1,4 @@
+import { errorMessage } from "../../domain/errors.ts";
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { z } from "zod";
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
@@ -142,7 +143,7 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">, opti
       try {
         frame = decodeSingleFrame(message);
       } catch (error) {
-        return shut(ws, 1002, `bad frame: ${(error as Error).message}`);
+        return shut(ws, 1002, `bad frame: ${errorMessage(error)}`);
       }
       if (!state.helloSeen) {
         const hello = frame.type === FrameType.hello ? HelloSchema.safeParse(frame.hello) : undefined;

@@ -3,7 +3,7 @@ import { chmodSync, lstatSync, mkdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import { sessionHomeFor } from "../../domain/session-home.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession } from "../sessions/find.ts";
 

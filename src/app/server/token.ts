@@ -1,25 +1,20 @@
 import { randomBytes } from "node:crypto";
-import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { RemoteError } from "../../domain/errors.ts";
+import { readFileSync, statSync } from "node:fs";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
+import { createFileAtomically } from "../../shared/atomic-file.ts";
 
 const TOKEN_SHAPE = /^[0-9a-f]{64}$/;
 
 /**
  * The control plane's bearer token: DIR/token, 32 random bytes as hex, created 0600 at the
- * first start (written 0600 to a temp file, then hard-linked into place, so a second serve
- * starting at the same moment either wins or reads a complete file), reused afterwards.
+ * first start (createFileAtomically: a second serve starting at the same moment either wins
+ * or reads a complete file), reused afterwards.
  */
 export function loadOrCreateToken(path: string): string {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   try {
-    writeFileSync(temp, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
-    linkSync(temp, path);
+    createFileAtomically(path, `${randomBytes(32).toString("hex")}\n`, 0o600);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") {
-      throw new RemoteError("TOKEN_WRITE_FAILED", `Cannot create the token file '${path}': ${(error as Error).message}`, "Check that the data dir is writable.", "unavailable");
-    }
-  } finally {
-    rmSync(temp, { force: true });
+    throw new RemoteError("TOKEN_WRITE_FAILED", `Cannot create the token file '${path}': ${errorMessage(error)}`, "Check that the data dir is writable.", "unavailable");
   }
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {

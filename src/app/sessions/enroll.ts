@@ -4,7 +4,7 @@ import { formatSettings, installHooks, parseSettings, uninstallHooks, type HookK
 import { applyHookEvent, byTime, enrolledSessionId, parseHookInput, type HookEvent } from "../../domain/enrollment.ts";
 import { isRemoteError } from "../../domain/errors.ts";
 import type { SessionRecord } from "../../domain/session.ts";
-import { writeFileAtomically } from "../atomic-file.ts";
+import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 
 const SHELLS = new Set(["sh", "bash", "dash", "zsh", "fish", "ash", "busybox", "timeout", "env"]);

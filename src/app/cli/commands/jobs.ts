@@ -4,7 +4,7 @@ import type { CliContext } from "../context.ts";
 /** `remote jobs <sub>`: a table of literal lazy imports, one file per subcommand. */
 export default (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "jobs", description: "Delegated jobs: ls, status, logs, attach, wait, cancel, conduct." },
+    meta: { name: "jobs", description: "Delegated jobs: ls, status, logs, attach, wait, cancel, conduct, prune." },
     subCommands: {
       ls: () => import("./jobs-ls.ts").then((m) => m.default(ctx)),
       status: () => import("./jobs-status.ts").then((m) => m.default(ctx)),
@@ -13,5 +13,6 @@ export default (ctx: CliContext) =>
       wait: () => import("./jobs-wait.ts").then((m) => m.default(ctx)),
       cancel: () => import("./jobs-cancel.ts").then((m) => m.default(ctx)),
       conduct: () => import("./jobs-conduct.ts").then((m) => m.default(ctx)),
+      prune: () => import("./jobs-prune.ts").then((m) => m.default(ctx)),
     },
   });

@@ -1,0 +1,39 @@
+import { randomBytes } from "node:crypto";
+import { linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
+
+/**
+ * (src/shared: plain I/O helpers with no policy, for adapters and use cases alike.)
+ * Replaces `path` whole or not at all: the content goes to a fresh temp file beside it,
+ * created with `mode` (so a secret is never readable, even briefly), then renamed over.
+ * A reader sees the old file or the new one, never half of one.
+ */
+export function writeFileAtomically(path: string, content: string | Uint8Array, mode = 0o600): void {
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temp, content, { mode, flag: "wx" });
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Creates `path` whole, only if it does not exist: the content goes to a temp file beside
+ * it (created with `mode`), which is then hard-linked into place, which fails if `path`
+ * exists. Returns false when it existed (whoever made it wrote it whole too). For files
+ * that must be made once by whichever of several racing processes gets there first.
+ */
+export function createFileAtomically(path: string, content: string | Uint8Array, mode = 0o600): boolean {
+  const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  try {
+    writeFileSync(temp, content, { mode, flag: "wx" });
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
