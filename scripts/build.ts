@@ -1,9 +1,7 @@
-/** Compiles the standalone binary dist/remote (bun build --compile). Bytecode halves start-up time, which every attach pays. */
+/** Compiles the standalone binary dist/remote (one file; flags and why in compile-args.ts). */
 import { mkdirSync } from "node:fs";
+import { compileArgs } from "./compile-args.ts";
 
 mkdirSync("dist", { recursive: true });
-const proc = Bun.spawn([process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--minify-syntax", "--sourcemap=none", "src/main.ts", "--outfile", "dist/remote"], {
-  stdout: "inherit",
-  stderr: "inherit",
-});
+const proc = Bun.spawn([process.execPath, ...compileArgs("src/main.ts", "dist/remote")], { stdout: "inherit", stderr: "inherit" });
 process.exit(await proc.exited);

@@ -1,10 +1,15 @@
 #!/usr/bin/env bun
+/**
+ * The entry. Start-up is most of what `remote ls`, `attach` or a Claude hook costs, so nothing
+ * is loaded up front: `--version` answers at once, and the CLI and the adapters are imported
+ * only now (the compiled bundle keeps dynamically imported modules unevaluated until then).
+ */
 import pkg from "../package.json" with { type: "json" };
-import { runCli } from "./app/cli/run-cli.ts";
-import { colorWanted } from "./domain/ansi.ts";
-import { createRealDeps } from "./wiring.ts";
 
-const io = { stdout: (t: string) => void process.stdout.write(t), stderr: (t: string) => void process.stderr.write(t), color: colorWanted(process.env, process.stdout.isTTY === true) };
-runCli(process.argv.slice(2), pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), io).then((code) => {
-  process.exitCode = code;
-});
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  await Bun.write(Bun.stdout, `${pkg.version}\n`);
+} else {
+  const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
+  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));
+}

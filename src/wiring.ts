@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { createConsola } from "consola";
 import { createHostLauncher } from "./adapters/process/host-launcher.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
@@ -7,8 +6,10 @@ import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
+import { createFdOutput } from "./adapters/terminal/fd-output.ts";
+import { isTerminal } from "./adapters/terminal/termios.ts";
 import { loadConfig } from "./adapters/config/load-config.ts";
-import { sessionDirFor } from "./domain/config.ts";
+import { hostServerSocketFor, sessionDirFor } from "./domain/config.ts";
 import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
 import { createGitAdapter } from "./adapters/git/git-adapter.ts";
@@ -20,13 +21,31 @@ import { createSecretFiles } from "./adapters/store/secret-files.ts";
 import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { AppDeps } from "./app/deps.ts";
+import type { CliIo } from "./app/cli/run-cli.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
   Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
 
+/** Where the CLI edge writes usage and errors: the descriptors themselves (see fd-output.ts); colour only on a terminal without NO_COLOR. */
+export function createCliIo(environment: Readonly<Record<string, string | undefined>> = process.env): CliIo {
+  return {
+    stdout: createFdOutput(1),
+    stderr: createFdOutput(2),
+    get color() {
+      return colorWanted(environment, isTerminal(1));
+    },
+  };
+}
+
 /** Real deps in this process's environment with `overrides` on top (the CLI's factory, for main.ts and the package's `main`). */
 export const createRealDepsWith = (overrides: Readonly<Record<string, string | undefined>> = {}): AppDeps => createRealDeps({ ...process.env, ...overrides });
+
+/** A whole number of milliseconds from the environment, or undefined when unset or not one. */
+const envMs = (env: Readonly<Record<string, string>>, name: string): number | undefined => {
+  const raw = env[name]?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
+};
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
@@ -47,33 +66,59 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let accounts: AccountStorePort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
+  const connector = createUnixConnector({ socketDirs: config.paths.socketDirs });
   let store: SessionStorePort | undefined;
+  // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
+  const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
+  const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
+  const storeBusyTimeoutMs = envMs(env, "REMOTE_TEST_STORE_BUSY_TIMEOUT_MS");
+  const stdout = createFdOutput(1);
+  const stderr = createFdOutput(2);
   // Diagnostics always go to stderr: stdout is for results, and a session host's stdout is a closed pipe.
-  // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
-  // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
-  const logOptions = { stdout: process.stderr, stderr: process.stderr, fancy: colorWanted(env, process.stderr.isTTY === true) };
-  const log = createConsola(logOptions).withTag("remote");
+  // consola is loaded on the first message: importing it (and process.stderr) costs more than a whole `remote ls`.
+  let logger: ReturnType<typeof import("consola").createConsola> | undefined;
+  const log = () => {
+    if (logger) return logger;
+    // Colours and badges only on a terminal without NO_COLOR (consola would look at stdout, not stderr).
+    // (`fancy` is an option of consola's node build; TypeScript resolves its browser typings.)
+    const logOptions = { stdout: process.stderr, stderr: process.stderr, fancy: colorWanted(env, isTerminal(2)) };
+    return (logger = (require("consola") as typeof import("consola")).createConsola(logOptions).withTag("remote"));
+  };
   return {
     config,
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store })),
+    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     process: proc,
-    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log.warn(m) }),
-    connector: createUnixConnector({ socketDirs: config.paths.socketDirs }),
-    launcher: createHostLauncher({ selfCommand: self, sessionDir: (id) => sessionDirFor(config.paths, id), process: proc }),
+    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
+    connector,
+    launcher: createHostLauncher({
+      selfCommand: self,
+      sessionDir: (id) => sessionDirFor(config.paths, id),
+      controlSocket: hostServerSocketFor(config.paths),
+      serverLog: join(config.paths.home, "host-server.log"),
+      process: proc,
+      connector,
+      readyTimeoutMs,
+    }),
     terminal: createStdioTerminal(),
     clock: systemClock,
     random: systemRandom,
-    log: { info: (m) => log.info(m), warn: (m) => log.warn(m), error: (m) => log.error(m) },
-    stdout: (text) => void process.stdout.write(text),
-    stderr: (text) => void process.stderr.write(text),
+    log: { info: (m) => log().info(m), warn: (m) => log().warn(m), error: (m) => log().error(m) },
+    stdout,
+    stderr,
     // Only the host needs the terminal model; clients start faster without loading it.
-    hostPorts: async () => {
-      const [{ createBunPty }, { createXtermScreen }] = await Promise.all([import("./adapters/pty/bun-pty.ts"), import("./adapters/screen/xterm-screen.ts")]);
+    hostPorts: async (use) => {
+      // Fault injection: a session slow to get ready in its host (after the host claimed its record).
+      if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
+      const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
+        import("./adapters/pty/bun-pty.ts"),
+        import("./adapters/screen/xterm-screen.ts"),
+        import("./adapters/log/file-log.ts"),
+      ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

@@ -39,7 +39,7 @@ test("a plugin that throws is logged by name and the session still runs", async 
   const remoteHome = home.env.REMOTE_HOME as string;
   mkdirSync(join(remoteHome, "plugins"), { recursive: true });
   writeFileSync(join(remoteHome, "plugins", "broken.ts"), `export default { name: "broken", setup(h) { h.hook("session:start", () => { throw new Error("boom"); }); } };\n`);
-  const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "echo alive-$((2+3)); sleep 30"])).stdout.trim();
+  const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "echo alive-$((2+3)); sleep infinity"])).stdout.trim();
   const follow = Bun.spawn([...remoteCommand(), "logs", id, "--follow"], { env: home.env, stdout: "pipe" });
   const reader = follow.stdout.getReader();
   let seen = "";

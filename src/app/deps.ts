@@ -41,7 +41,15 @@ export type AppDeps = {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** Only the session host process needs these. */
-  readonly hostPorts: () => Promise<{ readonly pty: PtyPort; readonly screen: ScreenPort; readonly server: SocketServerPort; readonly collectGarbage?: () => void }>;
+  /** `use: "session"` when a session is about to start on them (the host server's own use passes nothing). */
+  readonly hostPorts: (use?: "session") => Promise<{
+    readonly pty: PtyPort;
+    readonly screen: ScreenPort;
+    readonly server: SocketServerPort;
+    readonly collectGarbage?: () => void;
+    /** A log appending to a file: each hosted session's own `host.log`. */
+    readonly fileLog: (path: string) => LogPort;
+  }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
   /** Last line of defence for long-lived processes (the session host must not die of one bad frame). */

@@ -1,6 +1,7 @@
-import { z } from "zod";
+import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 
+<<<<<<< HEAD
 /** config.toml in REMOTE_HOME. Unknown keys are kept for later features, never rejected. */
 export const ConfigFileSchema = z
   .object({
@@ -34,6 +35,9 @@ export const ConfigFileSchema = z
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+=======
+export type { ConfigFile } from "./config-file.ts";
+>>>>>>> main
 
 export type RemotePaths = {
   readonly home: string;
@@ -145,6 +149,8 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 }
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
+/** The per-user host server's control socket (session ids never contain '-'). */
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {

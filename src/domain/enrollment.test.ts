@@ -55,6 +55,12 @@ describe("applyHookEvent", () => {
     expect(replay([end("2026-11-27T10:05:00.000Z")])).toMatchObject({ state: "exited", createdAt: "2026-11-27T10:05:00.000Z" });
   });
 
+  test("a failed record is final even for Claude's events", () => {
+    const failed = { ...replay([start("2026-11-27T10:00:00.000Z")])!, state: "failed", reason: "r" } as SessionRecord;
+    expect(applyHookEvent(failed, start("2026-11-27T11:00:00.000Z"))).toEqual({ skip: true });
+    expect(applyHookEvent(failed, end("2026-11-27T11:00:00.000Z"))).toEqual({ skip: true });
+  });
+
   test("a later start (claude --resume) revives the session", () => {
     const r = replay([start("2026-11-27T10:00:00.000Z"), end("2026-11-27T10:05:00.000Z"), start("2026-11-27T11:00:00.000Z", { detail: "resume" })]);
     expect(r).toMatchObject({ state: "running", endedAt: undefined, meta: expect.objectContaining({ startSource: "resume" }) });

@@ -3,19 +3,32 @@
  * hooks. A hook must never slow Claude down, so it only drops one event file; the
  * events are folded into the store (in time order, idempotently) when sessions are read.
  */
-import { z } from "zod";
 import type { HookKind } from "./claude-settings.ts";
 import { RemoteError } from "./errors.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts";
 
 /** The fields of Claude Code's hook input we use; anything else it sends is ignored. */
-const HookInputSchema = z.object({
-  session_id: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/, "session_id must be 1-128 letters, digits, '.', '_' or '-'"),
-  cwd: z.string().min(1).optional(),
-  transcript_path: z.string().optional(),
-  source: z.string().optional(),
-  reason: z.string().optional(),
-});
+type HookInput = { session_id: string; cwd?: string | undefined; transcript_path?: string | undefined; source?: string | undefined; reason?: string | undefined };
+
+const SESSION_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Checked by hand, not with zod: the hook runs at every Claude session start (hundreds at once
+ * when agents fan out), and loading zod's core costs ~6 ms, more than the rest of the hook.
+ * Returns what is wrong, or the input.
+ */
+function checkHookInput(raw: unknown): { problems: string[] } | { input: HookInput } {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return { problems: ["input: expected a JSON object"] };
+  const o = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  if (typeof o.session_id !== "string" || !SESSION_ID.test(o.session_id)) problems.push("session_id: session_id must be 1-128 letters, digits, '.', '_' or '-'");
+  if (o.cwd !== undefined && (typeof o.cwd !== "string" || o.cwd === "")) problems.push("cwd: expected a non-empty string");
+  for (const key of ["transcript_path", "source", "reason"] as const) {
+    if (o[key] !== undefined && typeof o[key] !== "string") problems.push(`${key}: expected a string`);
+  }
+  if (problems.length > 0) return { problems };
+  return { input: { session_id: o.session_id as string, cwd: o.cwd as string | undefined, transcript_path: o.transcript_path as string | undefined, source: o.source as string | undefined, reason: o.reason as string | undefined } };
+}
 
 export type HookEvent = {
   readonly kind: HookKind;
@@ -39,12 +52,11 @@ export function parseHookInput(kind: HookKind, text: string, context: { now: Dat
   } catch {
     throw new RemoteError("HOOK_INPUT_INVALID", "Cannot read the hook input: stdin is not JSON", "Claude Code passes the hook input as JSON on stdin.", "invalid");
   }
-  const parsed = HookInputSchema.safeParse(raw);
-  if (!parsed.success) {
-    const why = parsed.error.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ");
-    throw new RemoteError("HOOK_INPUT_INVALID", `Cannot read the hook input: ${why}`, "Claude Code passes {session_id, cwd, ...} on stdin.", "invalid");
+  const checked = checkHookInput(raw);
+  if ("problems" in checked) {
+    throw new RemoteError("HOOK_INPUT_INVALID", `Cannot read the hook input: ${checked.problems.join("; ")}`, "Claude Code passes {session_id, cwd, ...} on stdin.", "invalid");
   }
-  const input = parsed.data;
+  const input = checked.input;
   return {
     kind,
     claudeSessionId: input.session_id,
@@ -91,6 +103,8 @@ export function applyHookEvent(current: SessionRecord | undefined, event: HookEv
       },
     };
   }
+  // Only an exited record revives (session-lifecycle.ts); any other final one stays as it is.
+  if (current.state === "failed") return { skip: true };
   if (event.kind === "claude-end") {
     if (current.state === "exited") return { skip: true };
     return { patch: { state: "exited", exitCode: null, endedAt: event.at, meta: { ...current.meta, ...meta } } };

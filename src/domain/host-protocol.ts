@@ -51,7 +51,18 @@ export type HostRequest =
   | { readonly op: "text"; readonly lines?: number | undefined }
   | { readonly op: "send"; readonly data: string }
   /** Retained output since `from`, as readable lines (see outputReply). */
-  | { readonly op: "output"; readonly from: number };
+  | { readonly op: "output"; readonly from: number }
+  /** To the host server's control socket: start hosting this (recorded) session. */
+  | HostSessionRequest;
+
+export type HostSessionRequest = {
+  readonly op: "host";
+  readonly sessionId: string;
+  /** The agent's environment: the launcher's, not the server's. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cols: number;
+  readonly rows: number;
+};
 
 /** The reply to {op: "output"}: the text of the raw output in [from, to). */
 export type OutputReply = { readonly from: number; readonly to: number; readonly text: string };
@@ -109,10 +120,14 @@ const frameOf = (type: number, payload: Uint8Array): Uint8Array => {
   return out;
 };
 
-const withNumber = (n: number, data: Uint8Array): Uint8Array => {
-  const out = new Uint8Array(8 + data.length);
-  new DataView(out.buffer).setFloat64(0, n);
-  out.set(data, 8);
+/** A frame whose payload is a float64 then bytes (input, output, snapshot), built in one allocation: output is the hot path. */
+const numberedFrame = (type: number, n: number, data: Uint8Array): Uint8Array => {
+  const out = new Uint8Array(HEADER + 8 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, type);
+  view.setUint32(1, 8 + data.length);
+  view.setFloat64(HEADER, n);
+  out.set(data, HEADER + 8);
   return out;
 };
 
@@ -123,14 +138,14 @@ export function encodeFrame(frame: Frame): Uint8Array {
     case FrameType.hello:
       return frameOf(frame.type, json(frame.hello));
     case FrameType.input:
-      return frameOf(frame.type, withNumber(frame.seq, frame.data));
+      return numberedFrame(frame.type, frame.seq, frame.data);
     case FrameType.resize:
       return frameOf(frame.type, json({ cols: frame.cols, rows: frame.rows }));
     case FrameType.request:
       return frameOf(frame.type, json(frame.request));
     case FrameType.snapshot:
     case FrameType.output:
-      return frameOf(frame.type, withNumber(frame.offset, frame.data));
+      return numberedFrame(frame.type, frame.offset, frame.data);
     case FrameType.exit:
       return frameOf(frame.type, json(frame.exit));
     case FrameType.welcome:

@@ -13,7 +13,12 @@ import type { WorktreeCheck } from "./jobs/prune.ts";
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
 
-/** Durable registry of sessions. Every write is atomic; concurrent writers never lose an update. */
+/**
+ * Durable registry of sessions. Every write is atomic; concurrent writers never lose an
+ * update. A patch whose `state` the lifecycle forbids (session-lifecycle.ts: a final
+ * record made running again) throws ILLEGAL_TRANSITION and writes nothing, checked inside
+ * the same write, so two processes racing cannot both win.
+ */
 export type SessionStorePort = {
   readonly insert: (record: SessionRecord) => void;
   readonly get: (id: string) => SessionRecord | undefined;
@@ -102,6 +107,8 @@ export type Screen = {
   readonly snapshot: () => Promise<{ offset: number; data: string }>;
   /** The scrollback and screen as plain text lines (trailing blank lines dropped). */
   readonly text: (lastLines?: number) => Promise<{ offset: number; text: string }>;
+  /** Frees the model (hosts share a process: an ended session must give its memory back). */
+  readonly dispose: () => void;
 };
 export type ScreenPort = { readonly create: (cols: number, rows: number) => Screen };
 
@@ -117,7 +124,11 @@ export type ServerHandlers<C> = {
   readonly close: (state: C) => void;
 };
 export type SocketServerPort = {
-  readonly listen: <C>(socketPath: string, handlers: ServerHandlers<C>) => { readonly stop: () => void };
+  /**
+   * Listens on `socketPath`, replacing a file left there, or with `exclusive` never: then a
+   * path that exists throws SOCKET_IN_USE (one host server per user, even when several start at once).
+   */
+  readonly listen: <C>(socketPath: string, handlers: ServerHandlers<C>, options?: { readonly exclusive?: boolean }) => { readonly stop: () => void };
 };
 
 export type GitPort = {

@@ -218,7 +218,7 @@ describe("opencode", () => {
     ["continue run --continue <task>", () => continueCommand("opencode", "go on", {}), ["opencode", "run", "--continue", "go on"]],
     ["model -m <provider/model>", () => interactiveCommand("opencode", { model: "anthropic/claude-sonnet-4-5" }), ["opencode", "-m", "anthropic/claude-sonnet-4-5"]],
     ["model with a nested path", () => interactiveCommand("opencode", { model: "openrouter/meta/llama" }), ["opencode", "-m", "openrouter/meta/llama"]],
-    ["effort --variant <e> (free-form)", () => interactiveCommand("opencode", { effort: "high" }), ["opencode", "--variant", "high"]],
+    ["effort --variant <e> (free-form), one-shot", () => headlessCommand("opencode", "t", { effort: "high" }), ["opencode", "run", "t", "--variant", "high"]],
     ["everything, in order", () => headlessCommand("opencode", "t", { model: "openai/gpt-5", effort: "minimal", extraArgs: ["--print-logs"] }), ["opencode", "run", "t", "-m", "openai/gpt-5", "--variant", "minimal", "--print-logs"]],
     ["continue with model", () => continueCommand("opencode", "t", { model: "openai/gpt-5" }), ["opencode", "run", "--continue", "t", "-m", "openai/gpt-5"]],
   ]);
@@ -232,7 +232,12 @@ describe("opencode", () => {
   test("effort is supported with provider-defined variants", () => {
     expect(supportsEffort("opencode")).toBe(true);
     expect(effortLevels("opencode")).toBeUndefined();
-    expectUsage(() => interactiveCommand("opencode", { effort: "-x" }), "INVALID_EFFORT");
+    expectUsage(() => headlessCommand("opencode", "t", { effort: "-x" }), "INVALID_EFFORT");
+  });
+
+  test("effort is refused for the TUI: only `opencode run` has --variant (test/fixtures/help/opencode-1.18.33.txt)", () => {
+    expectUsage(() => interactiveCommand("opencode", { effort: "high" }), "UNSUPPORTED", "'high'", "'opencode'", "--headless");
+    expectUsage(() => interactiveCommand("opencode", { resume: true, effort: "high" }), "UNSUPPORTED");
   });
 });
 

@@ -58,8 +58,11 @@ type ProfileSpec = {
   readonly model?: (model: string) => Argv;
   /** A model shape the CLI insists on (opencode: provider/model). */
   readonly modelShape?: { readonly valid: (model: string) => boolean; readonly want: string; readonly example: string };
-  /** levels undefined = any value the CLI's provider accepts (opencode variants differ per provider). */
-  readonly effort?: { readonly levels?: readonly string[]; readonly flag: (level: string) => Argv };
+  /**
+   * levels undefined = any value the CLI's provider accepts (opencode variants differ per provider).
+   * oneShotOnly: only the one-shot form takes the flag (opencode: `run --variant`; its TUI has none).
+   */
+  readonly effort?: { readonly levels?: readonly string[]; readonly flag: (level: string) => Argv; readonly oneShotOnly?: true };
   /** A better hint than the generic one when a capability is missing. */
   readonly hints?: Partial<Record<Capability, string>>;
 };
@@ -120,7 +123,7 @@ const PROFILES: Readonly<Record<CliProfile, ProfileSpec>> = {
     continuePrompt: CONTINUE_PROMPT,
     model: (model) => ["-m", model],
     modelShape: { valid: (m) => /^[^/]+\/.+$/.test(m), want: "<provider>/<model>", example: "anthropic/claude-sonnet-4-5" },
-    effort: { flag: (level) => ["--variant", level] },
+    effort: { flag: (level) => ["--variant", level], oneShotOnly: true },
   },
   agy: {
     binary: binary("agy"),
@@ -228,12 +231,18 @@ function modelArgs(profile: CliProfile, model: string | undefined): Argv {
   return spec.model(value);
 }
 
-function effortArgs(profile: CliProfile, effort: string | undefined): Argv {
+type LaunchMode = "interactive" | "one-shot";
+
+function effortArgs(profile: CliProfile, effort: string | undefined, mode: LaunchMode): Argv {
   if (effort === undefined) return [];
   const spec = PROFILES[profile].effort;
   if (spec === undefined) {
     throw unsupported(profile, "effort", `Cannot set effort '${effort}' for profile '${profile}': ${profile} has no reasoning-effort flag`,
       `Drop --effort; profiles with effort: ${profilesWith((s) => s.effort !== undefined)}.`);
+  }
+  if (spec.oneShotOnly === true && mode === "interactive") {
+    throw usage("UNSUPPORTED", `Cannot set effort '${effort}' for an interactive '${profile}' session: only its one-shot form takes an effort flag`,
+      `Drop --effort and pick it in the TUI, or run the task headless (\`remote delegate ${profile} --headless --effort ${effort} '<task>'\`).`);
   }
   const levels = spec.levels;
   const value = flagValue("INVALID_EFFORT", "effort", effort, profile, "Pass an effort level, e.g. --effort high.");
@@ -246,9 +255,9 @@ function effortArgs(profile: CliProfile, effort: string | undefined): Argv {
   return spec.flag(level);
 }
 
-const tuning = (profile: CliProfile, options: Omit<LaunchOptions, "resume">): Argv => [
+const tuning = (profile: CliProfile, options: Omit<LaunchOptions, "resume">, mode: LaunchMode): Argv => [
   ...modelArgs(profile, options.model),
-  ...effortArgs(profile, options.effort),
+  ...effortArgs(profile, options.effort, mode),
 ];
 
 /** Prepends the resume arguments. `true` (the default) = the latest conversation; a string = that id. */
@@ -260,7 +269,7 @@ export function withResume(config: ProfileConfig, sessionId: string | true = tru
 export function interactiveCommand(name: string, options: LaunchOptions, env: ProfileEnv = {}): ProfileConfig {
   const base = resolveProfile(name, env);
   const resume = options.resume === undefined ? [] : resumeArgs(base.profile, options.resume);
-  return { ...base, args: [...resume, ...tuning(base.profile, options), ...(options.extraArgs ?? [])] };
+  return { ...base, args: [...resume, ...tuning(base.profile, options, "interactive"), ...(options.extraArgs ?? [])] };
 }
 
 function oneShot(mode: "headless" | "continue", name: string, task: string, options: Omit<LaunchOptions, "resume">, env: ProfileEnv): ProfileConfig {
@@ -279,7 +288,7 @@ function oneShot(mode: "headless" | "continue", name: string, task: string, opti
     throw usage("EMPTY_TASK", `Cannot run task '${task}' with profile '${base.profile}': the task is empty`,
       `Pass the task text, e.g. \`remote delegate ${base.profile} 'fix the failing test'\`.`);
   }
-  return { ...base, args: [...build(task), ...tuning(base.profile, options), ...(options.extraArgs ?? [])] };
+  return { ...base, args: [...build(task), ...tuning(base.profile, options, "one-shot"), ...(options.extraArgs ?? [])] };
 }
 
 /** A one-shot, non-interactive run of `task`. */

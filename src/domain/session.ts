@@ -1,9 +1,8 @@
 import { RemoteError } from "./errors.ts";
+import { isFinal, lostReason, type SessionState, type SessionView } from "./session-lifecycle.ts";
 
+export type { SessionState, SessionView } from "./session-lifecycle.ts";
 export type SessionSource = "run" | "hook";
-/** Stored lifecycle. "exited" is final; a host that vanished without recording an exit is "lost" when viewed. */
-export type SessionState = "starting" | "running" | "exited";
-export type SessionView = SessionState | "lost";
 
 /** Identifies a process beyond its pid: the kernel's start time, so pid reuse is not "alive". */
 export type ProcessIdentity = { readonly pid: number; readonly startTime: string };
@@ -25,6 +24,10 @@ export type SessionRecord = {
   readonly exitCode?: number | null | undefined;
   /** The signal that ended the agent, when it did not exit by itself (exitCode is then null). */
   readonly exitSignal?: string | undefined;
+  /** Why the session failed (state "failed"): "host not ready within 10000 ms", ... */
+  readonly reason?: string | undefined;
+  /** The process launching it (`remote run`, `remote serve`): while starting and without a host, it answers for the record. */
+  readonly launcher?: ProcessIdentity | undefined;
   readonly clients: number;
   readonly createdAt: string;
   readonly endedAt?: string | undefined;
@@ -33,12 +36,24 @@ export type SessionRecord = {
 
 export type SessionPatch = Partial<Omit<SessionRecord, "id" | "createdAt" | "source">>;
 
-/** What `ls` shows: the stored state corrected by a liveness check the caller performs. */
+/**
+ * What `ls` shows: the stored state corrected by a liveness check the caller performs.
+ * A record that is not final answers to a process: its host once it has one, before
+ * that the process launching it. When that process is gone the record is "lost".
+ */
 export function viewState(record: SessionRecord, isAlive: (who: ProcessIdentity) => boolean): SessionView {
-  if (record.state === "exited") return "exited";
-  // No host identity yet: a hook-enrolled session has none, a fresh one is still starting.
-  if (record.host === undefined) return record.source === "hook" || record.state === "starting" ? record.state : "lost";
-  return isAlive(record.host) ? record.state : "lost";
+  if (isFinal(record.state)) return record.state;
+  const responsible = record.host ?? (record.state === "starting" ? record.launcher : undefined);
+  // A hook-enrolled session may have no identity of its agent: trust its events.
+  if (responsible === undefined) return record.source === "hook" ? record.state : "lost";
+  return isAlive(responsible) ? record.state : "lost";
+}
+
+/** Why a viewed session is where it is, when that needs saying (failed or lost). */
+export function viewReason(record: SessionRecord, view: SessionView): string | undefined {
+  if (view === "failed") return record.reason;
+  if (view === "lost") return lostReason(record.state, record.host !== undefined);
+  return undefined;
 }
 
 export const isLive = (view: SessionView) => view === "running" || view === "starting";

@@ -60,6 +60,31 @@ function storeContract(name: string, open: () => { store: SessionStorePort; done
       expect(() => s.insert(record("b", { name: "demo" }))).not.toThrow();
     }));
 
+    test("a final record is never made running again: the write is refused and nothing changes", withStore((s) => {
+      s.insert(record("a", { name: "demo", state: "starting" }));
+      expect(s.update("a", { state: "failed", reason: "host not ready within 100 ms" })?.state).toBe("failed");
+      // The late host: its whole patch is refused, not just the state.
+      expect(() => s.update("a", { state: "running", pid: 77 })).toThrow(/Cannot mark session 'demo' running: it has already ended \(failed: host not ready/);
+      expect(() => s.mutate("a", () => ({ state: "starting" }))).toThrow(/ILLEGAL|already ended/);
+      expect(s.get("a")).toMatchObject({ state: "failed", reason: "host not ready within 100 ms" });
+      expect(s.get("a")?.pid).toBeUndefined();
+      // Fields other than the state may still change (the launcher noting the host it killed).
+      expect(s.update("a", { clients: 0, host: { pid: 1, startTime: "x" } })?.state).toBe("failed");
+      // Its name is free for a new session.
+      expect(() => s.insert(record("b", { name: "demo", state: "starting" }))).not.toThrow();
+    }));
+
+    test("exited is final for a run session; a hook session revives only if its name is free", withStore((s) => {
+      s.insert(record("r", { state: "running" }));
+      s.update("r", { state: "exited", exitCode: 0 });
+      expect(() => s.update("r", { state: "running" })).toThrow(/already ended \(exited\(0\)\)/);
+      s.insert(record("h", { source: "hook", name: "claude-x", state: "exited" }));
+      s.insert(record("other", { name: "claude-x", state: "running" }));
+      expect(() => s.update("h", { state: "running" })).toThrow(/already has that name/);
+      s.update("other", { state: "exited" });
+      expect(s.update("h", { state: "running" })?.state).toBe("running");
+    }));
+
     test("upsert inserts, then patches", withStore((s) => {
       expect(s.upsert(record("h", { source: "hook" }), { state: "exited" }).state).toBe("running");
       expect(s.upsert(record("h", { source: "hook" }), { state: "exited" }).state).toBe("exited");
@@ -90,6 +115,26 @@ test("sqlite: concurrent writer processes lose no update", async () => {
     const shared = store.get("shared");
     for (let w = 0; w < 8; w++) expect(shared?.meta[`w${w}`]).toBe(40);
     store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("sqlite: two handles racing: whoever marks the session failed first wins, the late running write is refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
+  try {
+    const path = join(dir, "remote.db");
+    const launcher = createSqliteSessionStore({ path });
+    const host = createSqliteSessionStore({ path });
+    launcher.insert(record("s1", { state: "starting" }));
+    // The host read the record while it was starting...
+    expect(host.get("s1")?.state).toBe("starting");
+    launcher.update("s1", { state: "failed", reason: "host not ready within 5 ms" });
+    // ...but its write is decided on what is stored now, not on what it read.
+    expect(() => host.update("s1", { state: "running", pid: 9 })).toThrow(/already ended/);
+    expect(launcher.get("s1")).toMatchObject({ state: "failed", reason: "host not ready within 5 ms" });
+    launcher.close();
+    host.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

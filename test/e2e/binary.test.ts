@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { compileArgs } from "../../scripts/compile-args.ts";
 import { cli, ptyClient, repoRoot, tempHome } from "../support/cli.ts";
 
 // The compiled binary, built once into a temp dir exactly as `npm run build` builds it.
@@ -11,7 +12,7 @@ const hasVim = Bun.which("vim") !== null;
 
 beforeAll(async () => {
   const build = Bun.spawn(
-    [process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--minify-syntax", join(repoRoot, "src/main.ts"), "--outfile", binary],
+    [process.execPath, ...compileArgs(join(repoRoot, "src/main.ts"), binary)],
     { cwd: repoRoot, stdout: "ignore", stderr: "pipe" },
   );
   if ((await build.exited) !== 0) throw new Error(`build failed: ${await new Response(build.stderr).text()}`);
@@ -53,7 +54,7 @@ describe("the compiled binary", () => {
     mkdirSync(remoteHome, { recursive: true });
     const events = join(home.dir, "events.jsonl");
     writeFileSync(join(remoteHome, "config.toml"), `plugins = [${JSON.stringify(join(repoRoot, "plugins/session-log/index.ts"))}]\n[plugin.session-log]\nfile = ${JSON.stringify(events)}\n`);
-    const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "sleep 30"], { command: [binary] })).stdout.trim();
+    const id = (await cli(home.env, ["run", "shell", "--detach", "--", "-c", "sleep infinity"], { command: [binary] })).stdout.trim();
     expect((await cli(home.env, ["stop", id], { command: [binary] })).code).toBe(0);
     const text = await Bun.file(events).text();
     expect(text).toContain('"event":"session:start"');

@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { compileArgs } from "../../scripts/compile-args.ts";
 import { repoRoot, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
 
@@ -28,7 +29,7 @@ const binary = join(scratch, "remote");
 beforeAll(async () => {
   if (!hasChromium) return;
   // Built exactly as `npm run build` builds dist/remote (scripts/build.ts), into a temp dir.
-  const build = Bun.spawn([process.execPath, "build", "--compile", "--bytecode", "--format=esm", "--minify-syntax", "--sourcemap=none", join(repoRoot, "src/main.ts"), "--outfile", binary], {
+  const build = Bun.spawn([process.execPath, ...compileArgs(join(repoRoot, "src/main.ts"), binary)], {
     cwd: repoRoot,
     stdout: "ignore",
     stderr: "pipe",

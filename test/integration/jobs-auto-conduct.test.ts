@@ -114,7 +114,7 @@ describe("the automatic conductor", () => {
         const alive = openHolders(conductorLog(home)).filter((who) => proc.isAlive(who));
         maxAlive = Math.max(maxAlive, alive.length);
         samples++;
-        await Bun.sleep(10);
+        await Bun.sleep(10); // the sampling rate, not synchronisation
       }
     })();
     try {
@@ -140,8 +140,12 @@ describe("the automatic conductor", () => {
     config(home, "job_handoff = false\n");
     const dead = await deadIdentity();
     writeFileSync(lockPath(home), `${JSON.stringify(dead)}\n`);
-    const first = await delegate(home, ["shell", "sleep 0.3", "--headless", "--max-concurrent", "1"]);
+    // The first job holds the only slot until the second is queued behind it.
+    const gate = join(home.dir, "first-may-finish");
+    const first = await delegate(home, ["shell", `until [ -e ${gate} ]; do sleep 0.02; done`, "--headless", "--max-concurrent", "1"]);
     const second = await delegate(home, ["shell", "echo second", "--headless", "--max-concurrent", "1"]); // pending: starts the conductor
+    expect(home.jobs().find((j) => j.id === second)?.state).toBe("pending");
+    writeFileSync(gate, "");
     await until(() => allFinished(home, 2), "both jobs");
     expect(home.jobs().map((j) => [j.id, j.state])).toEqual([
       [first, "done"],

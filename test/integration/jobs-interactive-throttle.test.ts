@@ -9,6 +9,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../support/cli.ts";
+import { eventually } from "../support/wait.ts";
 import { jobsHome, readJsonLines, until, recordEvents } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
@@ -29,17 +30,6 @@ async function delegate(home: Home, args: string[]) {
 }
 
 const job = (home: Home, id: string) => home.jobs().find((j) => j.id === id);
-
-/** Re-runs an async check until it holds (the timeout is only a failure guard). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(50);
-  }
-}
 
 /** The session's screen as `remote logs` prints it, once it shows `text`. */
 const screenShowing = (home: Home, sessionId: string, text: string) =>

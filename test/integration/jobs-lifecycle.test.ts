@@ -119,9 +119,12 @@ describe("delegated jobs", () => {
   test("a finished job hands its slot to the next pending one: no conductor needed", async () => {
     using home = jobsHome();
     noAutoConductor(home); // the hand-off alone must start the second job
-    const first = await delegate(home, ["shell", "sleep 0.5", "--headless", "--max-concurrent", "1"]);
+    // The first job holds the only slot until the second is queued behind it.
+    const gate = join(home.dir, "first-may-finish");
+    const first = await delegate(home, ["shell", `until [ -e ${gate} ]; do sleep 0.02; done`, "--headless", "--max-concurrent", "1"]);
     const second = await delegate(home, ["shell", "echo second", "--headless", "--max-concurrent", "1"]);
     expect(job(home, second)?.state).toBe("pending");
+    writeFileSync(gate, "");
     const done = await until(() => finished(home, second), "the second job, started by the first one's runner");
     expect(done.state).toBe("done");
     expect(Date.parse(done.startedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(finished(home, first)?.endedAt ?? ""));
@@ -130,7 +133,7 @@ describe("delegated jobs", () => {
   test("a job runs in the environment it was delegated from, whoever starts it later", async () => {
     using home = jobsHome();
     noHandOff(home); // so the queued job is started by the conductor, in the conductor's environment
-    const busy = await delegate(home, ["shell", "sleep 30", "--headless", "--max-concurrent", "1"]);
+    const busy = await delegate(home, ["shell", "sleep infinity", "--headless", "--max-concurrent", "1"]);
     const queued = await delegate(home, ["shell", 'printf "%s" "$WHERE_FROM"', "--headless", "--max-concurrent", "1"], { env: { WHERE_FROM: "the delegate" } });
     expect(job(home, queued)?.state).toBe("pending");
     const saved = (id: string) => join(home.env.REMOTE_HOME as string, "accounts", `job-env-${id}.token`);
@@ -146,7 +149,8 @@ describe("delegated jobs", () => {
   }, 30_000);
 
   test("cancel stops a running job; a final job refuses any move; wait exits with the job's code", async () => {
-    using home = jobsHome({ FAKE_CLI_SLEEP_MS: "30000" });
+    using home = jobsHome();
+    home.env.FAKE_CLI_GATE = join(home.dir, "never-opened"); // the agent runs until stopped
     const id = await delegate(home, ["claude", "a long task", "--headless"]);
     // The fake logs its argv once its signal traps are set: from then on SIGTERM ends it with 143.
     await until(() => job(home, id)?.agent && readJsonLines(home.argvLog).length === 1, "the agent to start");
@@ -167,7 +171,7 @@ describe("delegated jobs", () => {
     expect(again.stderr).toContain(`Cannot cancel job '${id}': failed → failed is not allowed`);
     expect(again.stderr).toContain("hint: A failed job is final");
 
-    delete home.env.FAKE_CLI_SLEEP_MS;
+    delete home.env.FAKE_CLI_GATE;
     const exits3 = await delegate(home, ["claude", "fails", "--headless"], { env: { FAKE_CLI_EXIT: "3" } });
     expect((await cli(home.env, ["jobs", "wait", exits3])).code).toBe(3);
     const ok = await delegate(home, ["claude", "works", "--headless"]);
@@ -190,8 +194,12 @@ describe("delegated jobs", () => {
     using home = jobsHome({ REMOTE_JOB_CLAIM_GRACE_MS: "5000" });
     noHandOff(home); // the first job's end must not start the second: this test plays that part
     // A delegate that died right after its claim: pending -> running in the store, no runner ever.
-    const queued = await delegate(home, ["claude", "orphaned claim", "--headless", "--max-concurrent", "1"], { env: { FAKE_CLI_SLEEP_MS: "600" } });
+    // The first job holds the only slot until the second is queued behind it.
+    const gate = join(home.dir, "first-may-finish");
+    const queued = await delegate(home, ["claude", "orphaned claim", "--headless", "--max-concurrent", "1"], { env: { FAKE_CLI_GATE: gate } });
     const blocked = await delegate(home, ["claude", "waits its turn", "--headless", "--max-concurrent", "1"]);
+    expect(job(home, blocked)?.state).toBe("pending");
+    writeFileSync(gate, "");
     await until(() => finished(home, queued), "the first job");
     const store = createSqliteJobStore({ path: home.storePath });
     // Claimed a minute ago, past the grace a launch gets to register its runner.
@@ -231,7 +239,8 @@ describe("delegated jobs", () => {
   }, 30_000);
 
   test("a runner killed mid-run: the job fails 'runner lost' and its orphaned agent is stopped", async () => {
-    using home = jobsHome({ FAKE_CLI_SLEEP_MS: "30000" });
+    using home = jobsHome();
+    home.env.FAKE_CLI_GATE = join(home.dir, "never-opened"); // the agent runs until stopped
     const id = await delegate(home, ["claude", "orphan", "--headless"]);
     const running = await until(() => {
       const j = job(home, id);

@@ -10,6 +10,7 @@ import { conductorLockPath, conductorLogPath, lockHolder } from "../../src/app/j
 import type { JobRecord } from "../../src/domain/jobs/job.ts";
 import type { ProcessIdentity } from "../../src/domain/session.ts";
 import { repoRoot, tempHome } from "../support/cli.ts";
+import { eventually } from "../support/wait.ts";
 
 export const fakeBin = join(repoRoot, "test", "fixtures", "bin");
 
@@ -124,15 +125,8 @@ export const readJsonLines = <T>(path: string): T[] =>
     : [];
 
 /** Re-checks `predicate` until it holds (the timeout is only a failure guard). */
-export async function until<T>(predicate: () => T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = predicate();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await Bun.sleep(everyMs);
-  }
-}
+export const until = <T>(predicate: () => T | undefined | false, what: string, timeoutMs = 30_000, everyMs = 50): Promise<T> =>
+  eventually(predicate, what, timeoutMs, everyMs);
 
 export type RunTimes = { cli: string; pid: number; start: number; end: number; exitCode: number };
 

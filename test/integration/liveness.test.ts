@@ -2,13 +2,28 @@ import { expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createProcessAdapter, parseProcStartTime } from "../../src/adapters/process/process-adapter.ts";
+import { createProcessAdapter, parseProcStartTime, parseProcState } from "../../src/adapters/process/process-adapter.ts";
 import { viewState, type SessionRecord } from "../../src/domain/session.ts";
 
 const stat = (pid: number, comm: string, start: number) => `${pid} (${comm}) S 1 ${pid} ${pid} 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 ${start} 1000 100 0\n`;
 
 test("the start time is read past a comm holding spaces and parentheses", () => {
   expect(parseProcStartTime(stat(42, "weird) (name", 777))).toBe("777");
+});
+
+test("a zombie (exited, not yet reaped) is not alive", () => {
+  expect(parseProcState(stat(42, "a) (b", 1))).toBe("S");
+  const proc = mkdtempSync(join(tmpdir(), "remote-proc-"));
+  try {
+    mkdirSync(join(proc, "4242"));
+    writeFileSync(join(proc, "4242/stat"), stat(4242, "remote", 1000).replace(") S ", ") Z "));
+    const adapter = createProcessAdapter({ procRoot: proc });
+    const who = adapter.identify(4242);
+    expect(who).toBeDefined();
+    expect(adapter.isAlive(who!)).toBe(false);
+  } finally {
+    rmSync(proc, { recursive: true, force: true });
+  }
 });
 
 test("a live process is alive; the same pid with another start time (reuse) is not", () => {

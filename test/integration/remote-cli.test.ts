@@ -10,6 +10,7 @@ import { parse } from "smol-toml";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+import { eventually } from "../support/wait.ts";
 
 const server = tempHome("remote-cli-srv-");
 const local = tempHome("remote-cli-me-");
@@ -122,8 +123,10 @@ describe("--remote on session commands", () => {
     expect(JSON.parse((await cli(local.env, ["ls", "--json"])).stdout)).toEqual([]);
 
     expect((await cli(env, ["send", "far", "echo far-$((2+3))", "--enter", "--remote", serve.url])).code).toBe(0);
-    let logs = "";
-    for (let i = 0; i < 100 && !logs.includes("far-5"); i++) logs = (await cli(env, ["logs", "far", "--remote", serve.url])).stdout;
+    const logs = await eventually(async () => {
+      const out = (await cli(env, ["logs", "far", "--remote", serve.url])).stdout;
+      return out.includes("far-5") && out;
+    }, "far-5 in the far session's logs");
     expect(logs).toContain("far-5");
 
     expect((await cli(env, ["rename", "far", "farther", "--remote", serve.url])).code).toBe(0);
@@ -160,8 +163,8 @@ describe("--remote on session commands", () => {
 
 describe("remote ls", () => {
   test("lists local and remote sessions together with their location, in the table and in JSON", async () => {
-    const here = await cli(local.env, ["run", "shell", "--detach", "--name", "near", "--", "-c", "exec sleep 60"]);
-    const there = await cli(env, ["run", "shell", "--detach", "--name", "yonder", "--remote", serve.url, "--", "-c", "exec sleep 60"]);
+    const here = await cli(local.env, ["run", "shell", "--detach", "--name", "near", "--", "-c", "exec sleep infinity"]);
+    const there = await cli(env, ["run", "shell", "--detach", "--name", "yonder", "--remote", serve.url, "--", "-c", "exec sleep infinity"]);
     expect([here.code, there.code]).toEqual([0, 0]);
     const host = new URL(serve.url).host;
 

@@ -5,6 +5,11 @@ import { RemoteError } from "../../src/domain/errors.ts";
 import { tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
 import { startTcpProxy } from "../support/tcp-proxy.ts";
+import { seededRandom } from "../support/seed.ts";
+import { eventually } from "../support/wait.ts";
+
+/** Reconnect jitter from a printed seed (REMOTE_TEST_SEED replays it). */
+const jitter = seededRandom("remote-client reconnect jitter");
 
 const home = tempHome("remote-client-");
 let serve: ServeProcess;
@@ -42,8 +47,10 @@ describe("createRemoteClient", () => {
     expect(renamed).toMatchObject({ id: created.id, name: "api-two" });
 
     await client.send("api-two", "echo via-$((40+2))", true);
-    let logs = { text: "" } as { text: string; offset?: number | undefined };
-    for (let i = 0; i < 200 && !logs.text.includes("via-42"); i++) logs = await client.logs(created.id);
+    const logs = await eventually(async () => {
+      const read = await client.logs(created.id);
+      return read.text.includes("via-42") && read;
+    }, "the echo of the sent line");
     expect(logs.text).toContain("via-42");
     expect(typeof logs.offset).toBe("number");
 
@@ -53,7 +60,7 @@ describe("createRemoteClient", () => {
 
   test("refreshes credentials, and skips an unchanged bundle", async () => {
     // Only a session started with credentials has a HOME of its own to refresh.
-    const s = await client.create({ profile: "shell", startupArgs: ["-c", "exec sleep 60"], credentials: { ".claude/.credentials.json": Buffer.from('{"t":0}').toString("base64") } });
+    const s = await client.create({ profile: "shell", startupArgs: ["-c", "exec sleep infinity"], credentials: { ".claude/.credentials.json": Buffer.from('{"t":0}').toString("base64") } });
     const bundle = { ".claude/.credentials.json": new TextEncoder().encode('{"t":1}') };
     const first = await client.refreshCredentials(s.id, bundle);
     expect(first).toMatchObject({ updated: 1, skipped: false });
@@ -110,7 +117,7 @@ describe("openRemoteAttach", () => {
       ref: s.id,
       clientId: "api-test",
       size: { cols: 80, rows: 24 },
-      random: Math.random,
+      random: jitter.next,
       onOutput: (data, kind) => {
         first ??= kind;
         text += new TextDecoder().decode(data);
@@ -140,7 +147,7 @@ describe("openRemoteAttach", () => {
       ref: s.id,
       clientId: "api-heartbeat",
       size: { cols: 80, rows: 24 },
-      random: Math.random,
+      random: jitter.next,
       heartbeatMs: 200,
       onStatus: (status) => {
         statuses.push(status);
@@ -180,7 +187,7 @@ describe("openRemoteAttach", () => {
       ref: "no-such-session",
       clientId: "api-test-2",
       size: { cols: 80, rows: 24 },
-      random: Math.random,
+      random: jitter.next,
       onOutput: () => {},
     });
     const error = await caught(attach.done);

@@ -12,6 +12,10 @@ import { openRemoteAttach } from "../../src/app/remote/ws-attach.ts";
 import { killHosts, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.ts";
+import { seededRandom } from "../support/seed.ts";
+
+/** Reconnect jitter from a printed seed (REMOTE_TEST_SEED replays it). */
+const jitter = seededRandom("remote-fault reconnect jitter");
 
 const LINE = 16; // "%015.0f\n": 15 digits and a newline
 const LINES = (50 * 1024 * 1024) / LINE;
@@ -82,7 +86,7 @@ test("20 cuts during a 50 MiB stream: every byte once and in place, every key on
     clientId: "fault-client",
     size: { cols: 80, rows: 24 },
     fromOffset: 0,
-    random: Math.random,
+    random: jitter.next,
     onWelcome: () => (armed = true),
     onStatus: (status) => {
       if (status === "reconnected" && attach.reconnects() === CUTS) allReconnected();

@@ -52,8 +52,9 @@ test("the stored token works where it belongs: A answers with it", async () => {
 });
 
 describe("A's token never reaches B", () => {
-  const other = tempHome("remote-origin-other-");
-  afterAll(() => other[Symbol.dispose]());
+  /** A second client whose configured remote is B. */
+  let other: ReturnType<typeof tempHome>;
+  afterAll(() => other?.[Symbol.dispose]());
 
   // `reaches`: the command gets as far as a request to B, so B's log proves the path was taken.
   const cases: Array<{ what: string; env: () => Record<string, string>; args: () => string[]; reaches: boolean }> = [
@@ -74,6 +75,7 @@ describe("A's token never reaches B", () => {
   ];
 
   beforeAll(async () => {
+    other = tempHome("remote-origin-other-");
     expect((await cli(other.env, ["config", "set", "remote", b.url])).code).toBe(0);
   });
 

@@ -55,7 +55,8 @@ describe("socket dirs under a shared place", () => {
     expect({ code: started.code, stderr: started.stderr }).toMatchObject({ code: 0 });
     expect(mode(outer)).toBe(0o700);
     expect(mode(inner)).toBe(0o700);
-    expect(readdirSync(inner).filter((f) => f.endsWith(".sock"))).toEqual([`${started.stdout.trim()}.sock`]);
+    // The session's socket and the host server's control socket, both in the private dir.
+    expect(readdirSync(inner).filter((f) => f.endsWith(".sock")).sort()).toEqual([`${started.stdout.trim()}.sock`, "host-server.sock"].sort());
     const sent = await cli(home.env, ["send", "s", "echo hi"]);
     expect([sent.code, sent.stderr]).toEqual([0, ""]);
     expect((await cli(home.env, ["stop", "s"])).code).toBe(0);

@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
-import { ConfigFileSchema, pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
+import { pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { checkPrivateDirs } from "../system/private-dir.ts";
 
@@ -17,7 +16,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
   // Sockets of a long REMOTE_HOME go to a short dir: the per-user runtime dir when there is one, else TMPDIR or /tmp.
   const shared = resolve([env.XDG_RUNTIME_DIR, env.TMPDIR].find((dir) => dir !== undefined && isAbsolute(dir)) ?? "/tmp");
   const perUser = join(shared, `remote-${uid}`);
-  const paths = pathsFor(home, [perUser, join(perUser, createHash("sha256").update(home).digest("hex").slice(0, 12))]);
+  const paths = pathsFor(home, [perUser, join(perUser, new Bun.CryptoHasher("sha256").update(home).digest("hex").slice(0, 12))]);
   // Refuse early (every command) a socket dir someone else made; the host creates missing ones.
   checkPrivateDirs(paths.socketDirs);
 
@@ -29,6 +28,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     } catch (error) {
       throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${errorMessage(error)}`, "Fix the TOML syntax or move the file aside.", "corrupt");
     }
+    // Loaded here, not at the top: importing zod costs a quick command a third of its start-up.
+    const { ConfigFileSchema } = require("../../domain/config-file.ts") as typeof import("../../domain/config-file.ts");
     const parsed = ConfigFileSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -18,6 +18,11 @@ export function parseProcStartTime(stat: string): string | undefined {
   return fields[19];
 }
 
+/** Field 3 of /proc/<pid>/stat: R, S, D, ... and Z (zombie) or X (dead): exited, waiting to be reaped. */
+export function parseProcState(stat: string): string | undefined {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+}
+
 export function parseProcParentPid(stat: string): number | undefined {
   const close = stat.lastIndexOf(")");
   const ppid = Number(stat.slice(close + 2).split(" ")[1]);
@@ -38,6 +43,9 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
   const proc = options.procRoot ?? "/proc";
   // The boot id makes identities from before a reboot never match after it.
   const bootId = (readText(`${proc}/sys/kernel/random/boot_id`) ?? "noboot").trim();
+  // With /proc, a pid without /proc/<pid>/stat is gone: only without /proc is ps asked (a process each time).
+  let hasProc: boolean | undefined;
+  const procAvailable = () => (hasProc ??= readText(`${proc}/self/stat`) !== undefined);
 
   const identify = (pid: number): ProcessIdentity | undefined => {
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -46,6 +54,7 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
       const start = parseProcStartTime(stat);
       return start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` };
     }
+    if (procAvailable()) return undefined;
     // Not Linux (or no /proc): ask ps for the start time.
     const ps = Bun.spawnSync(["ps", "-o", "lstart=", "-p", String(pid)], { stdout: "pipe", stderr: "ignore" });
     const out = ps.stdout.toString().trim();
@@ -56,7 +65,10 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
     identify,
     isAlive: (who) => {
       const now = identify(who.pid);
-      return now !== undefined && now.startTime === who.startTime;
+      if (now === undefined || now.startTime !== who.startTime) return false;
+      // A zombie has exited: it only waits for its parent (or init) to reap it.
+      const state = parseProcState(readText(`${proc}/${who.pid}/stat`) ?? "");
+      return state !== "Z" && state !== "X";
     },
     which: (command, path) => Bun.which(command, path === undefined ? {} : { PATH: path }) ?? undefined,
     ancestors: () => {

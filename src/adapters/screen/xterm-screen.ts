@@ -11,6 +11,10 @@ export type XtermScreenOptions = {
 
 /** Reset everything (modes, alt screen, colours) so the redraw starts from a known terminal. */
 const RESET = "\x1bc";
+/** Unparsed bytes past which output is held back from the model (xterm parses ~tens of MB/s). */
+const HIGH_WATER = 4 * 1024 * 1024;
+/** What is kept of held-back output to replay once the model caught up. */
+const TAIL = 256 * 1024;
 
 export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort {
   return {
@@ -18,22 +22,62 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
       const term = new Terminal({ cols, rows, scrollback: options.scrollback ?? 5000, allowProposedApi: true });
       const serializer = new SerializeAddon();
       term.loadAddon(serializer as unknown as Parameters<typeof term.loadAddon>[0]);
+      // Offset of the output the model reflects once everything handed to it is parsed.
       let parsed = 0;
+      // Bytes handed to xterm and not parsed yet: xterm throws past 50 MB, and a flood
+      // (`yes`) outruns its parser, so past a high-water mark we hold output back.
+      let queued = 0;
+      // While behind: only the newest TAIL bytes are kept to replay; older ones are dropped
+      // (the screen of a flood is its last lines; attach clients still get every byte from the window).
+      let held: Uint8Array[] = [];
+      let heldBytes = 0;
+      let dropped = 0;
+      const feed = (data: Uint8Array, counts: number) => {
+        queued += data.length;
+        term.write(data, () => {
+          parsed += counts;
+          queued -= data.length;
+          if (queued === 0 && heldBytes > 0) release();
+        });
+      };
+      const release = () => {
+        const chunks = held;
+        const skipped = dropped;
+        held = [];
+        heldBytes = 0;
+        dropped = 0;
+        // The dropped bytes count as parsed together with the first replayed chunk.
+        chunks.forEach((chunk, i) => feed(chunk, chunk.length + (i === 0 ? skipped : 0)));
+      };
       // An empty write's callback runs once everything before it is parsed: a consistent cut.
-      const settle = () => new Promise<number>((resolve) => term.write("", () => resolve(parsed)));
+      const cut = () => new Promise<number>((resolve) => term.write("", () => resolve(parsed)));
+      // Held-back output is replayed after a cut resolves: wait for that too (a few rounds at most, a flood may go on).
+      const settle = async () => {
+        let offset = await cut();
+        for (let round = 0; round < 3 && (queued > 0 || heldBytes > 0); round++) offset = await cut();
+        return offset;
+      };
       return {
         write: (data) => {
-          const size = data.length;
-          term.write(data, () => {
-            parsed += size;
-          });
+          if (heldBytes === 0 && queued < HIGH_WATER) return feed(data, data.length);
+          held.push(data);
+          heldBytes += data.length;
+          while (held.length > 1 && heldBytes - (held[0] as Uint8Array).length >= TAIL) {
+            const old = held.shift() as Uint8Array;
+            heldBytes -= old.length;
+            dropped += old.length;
+          }
         },
         resize: (c, r) => term.resize(Math.max(1, c), Math.max(1, r)),
         size: () => ({ cols: term.cols, rows: term.rows }),
-        snapshot: () =>
-          new Promise((resolve) =>
-            term.write("", () => resolve({ offset: parsed, data: RESET + serializer.serialize({ scrollback: options.redrawHistory ?? 1000 }) })),
-          ),
+        snapshot: async () => {
+          // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
+          const offset = queued === 0 && heldBytes === 0 ? parsed : await cut();
+          // A full-screen program (alternate screen) shows no history: serialising the shell's
+          // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
+          const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
+          return { offset, data: RESET + serializer.serialize({ scrollback: history }) };
+        },
         text: async (lastLines) => {
           const offset = await settle();
           const buffer = term.buffer.normal;
@@ -41,6 +85,10 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
           for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
           while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
           return { offset, text: (lastLines === undefined ? lines : lines.slice(-lastLines)).join("\n") };
+        },
+        dispose: () => {
+          held = [];
+          term.dispose();
         },
       };
     },

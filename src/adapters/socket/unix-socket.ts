@@ -1,6 +1,6 @@
-import { chmodSync, rmSync } from "node:fs";
-import { dirname } from "node:path";
-import { RemoteError, errorMessage } from "../../domain/errors.ts";
+import { chmodSync, linkSync, rmSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
 import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
@@ -21,12 +21,15 @@ const dirsOf = (options: UnixSocketOptions, socketPath: string) => {
 /** Session host side: a Unix socket only its owner can open (0600 in a 0700 dir that is ours). */
 export function createUnixSocketServer(options: UnixSocketOptions): SocketServerPort {
   return {
-    listen: (socketPath, handlers) => {
+    listen: (socketPath, handlers, listenOptions = {}) => {
       ensurePrivateDirs(dirsOf(options, socketPath));
-      rmSync(socketPath, { force: true });
+      // Exclusive: bind a name of our own, then link it into place; link(2) fails if the path
+      // exists, so of several servers starting at once exactly one gets the path.
+      const bindAt = listenOptions.exclusive ? join(dirname(socketPath), `hs-${process.pid}.tmp`) : socketPath;
+      rmSync(bindAt, { force: true });
       type Data = { state: ReturnType<typeof handlers.open> };
       const server = Bun.listen<Data>({
-        unix: socketPath,
+        unix: bindAt,
         socket: {
           open: (socket) => {
             const client: ServerClient = { write: (data) => socket.write(data), end: () => socket.end() };
@@ -38,11 +41,23 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
           error: (socket) => handlers.close(socket.data.state),
         },
       });
-      chmodSync(socketPath, 0o600);
+      chmodSync(bindAt, 0o600);
+      if (bindAt !== socketPath) {
+        try {
+          linkSync(bindAt, socketPath);
+        } catch (error) {
+          server.stop(true);
+          throw new RemoteError("SOCKET_IN_USE", `Cannot listen on '${socketPath}': ${(error as NodeJS.ErrnoException).code === "EEXIST" ? "it exists" : errorMessage(error)}`, undefined, "conflict");
+        } finally {
+          rmSync(bindAt, { force: true });
+        }
+      }
+      const ours = statSync(socketPath).ino;
       return {
         stop: () => {
           server.stop(true);
-          rmSync(socketPath, { force: true });
+          // Only our own socket file: a server that replaced a stale one may hold the path now.
+          if (statSync(socketPath, { throwIfNoEntry: false })?.ino === ours) rmSync(socketPath, { force: true });
         },
       };
     },

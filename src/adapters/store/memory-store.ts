@@ -1,6 +1,6 @@
 import type { SessionStorePort } from "../../domain/ports.ts";
 import type { SessionRecord } from "../../domain/session.ts";
-import { applySessionPatch, assertNameFree } from "../../domain/session-store-rules.ts";
+import { applySessionPatch, assertNameFree, claimsName } from "../../domain/session-store-rules.ts";
 
 /** The in-memory store: the test fake and the --dry-run store. Same rules as SQLite. */
 export function createMemorySessionStore(): SessionStorePort {
@@ -13,7 +13,7 @@ export function createMemorySessionStore(): SessionStorePort {
   };
   const patch = (current: SessionRecord, change: Parameters<typeof applySessionPatch>[1]) => {
     const next = applySessionPatch(current, change);
-    if (next.name !== current.name) assertNameFree(named(next.name), next);
+    if (claimsName(current, next)) assertNameFree(named(next.name), next);
     rows.set(next.id, next);
     return next;
   };

@@ -4,7 +4,7 @@ import { dirname } from "node:path";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import type { SessionStorePort } from "../../domain/ports.ts";
 import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
-import { applySessionPatch, assertNameFree } from "../../domain/session-store-rules.ts";
+import { applySessionPatch, assertNameFree, claimsName } from "../../domain/session-store-rules.ts";
 
 export type SqliteStoreOptions = {
   /** Path of the database file. */
@@ -14,7 +14,7 @@ export type SqliteStoreOptions = {
    * there is no "gave up waiting, wrote anyway" fallback.
    * @default 15000
    */
-  readonly busyTimeoutMs?: number;
+  readonly busyTimeoutMs?: number | undefined;
 };
 
 const SCHEMA = `
@@ -36,6 +36,8 @@ const corrupt = (path: string, cause: unknown) =>
     "corrupt",
   );
 
+const isBusy = (error: unknown) => error instanceof Error && /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(`${(error as { code?: string }).code ?? ""} ${error.message}`);
+
 /** Opens (creating when missing) the SQLite registry in WAL mode. */
 export function openSqliteDatabase(path: string, busyTimeoutMs = 15000): Database {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -54,7 +56,7 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 15000): Databas
     db.run(SCHEMA);
     db.query("SELECT count(*) FROM sessions").get();
   } catch (error) {
-    if (error instanceof Error && /SQLITE_BUSY|database is locked/i.test(error.message)) {
+    if (isBusy(error)) {
       throw new RemoteError("STORE_BUSY", `Cannot open the session store '${path}': another process holds its lock`, "Try again; if it persists, look for a stuck `remote` process.", "unavailable");
     }
     throw corrupt(path, error);
@@ -75,6 +77,8 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
     } catch (error) {
       if (error instanceof RemoteError) throw error;
       if (error instanceof Error && /malformed|not a database|corrupt/i.test(error.message)) throw corrupt(options.path, error);
+      // Another process held the write lock past busy_timeout: a typed error callers may retry.
+      if (isBusy(error)) throw new RemoteError("STORE_BUSY", `Cannot write to the session store '${options.path}': another process holds its lock`, "Try again; if it persists, look for a stuck `remote` process.", "unavailable");
       throw error;
     }
   };
@@ -84,19 +88,24 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
   const selectAll = db.query<{ data: string }, []>("SELECT data FROM sessions ORDER BY created_at, id");
   const selectNamed = db.query<{ data: string }, [string]>("SELECT data FROM sessions WHERE name = ?");
   const insertRow = db.query("INSERT INTO sessions (id, name, state, created_at, data) VALUES (?, ?, ?, ?, ?)");
-  const updateRow = db.query("UPDATE sessions SET name = ?, state = ?, data = ? WHERE id = ?");
+  // Compare-and-set on the state read: a write never lands on a record whose state moved under it.
+  const updateRow = db.query("UPDATE sessions SET name = ?, state = ?, data = ? WHERE id = ? AND state = ?");
   const deleteRow = db.query("DELETE FROM sessions WHERE id = ?");
 
   const named = (name: string) => selectNamed.all(name).map((r) => JSON.parse(r.data) as SessionRecord);
-  const write = (record: SessionRecord) => updateRow.run(record.name, record.state, JSON.stringify(record), record.id);
+  const write = (record: SessionRecord, readState: string) => {
+    if (updateRow.run(record.name, record.state, JSON.stringify(record), record.id, readState).changes === 0) {
+      throw new RemoteError("STORE_CONFLICT", `Cannot update session '${record.name}': its state changed during the write`, "Try again.", "conflict");
+    }
+  };
   const add = (record: SessionRecord) => {
     assertNameFree(named(record.name), record);
     insertRow.run(record.id, record.name, record.state, record.createdAt, JSON.stringify(record));
   };
   const patch = (current: SessionRecord, change: SessionPatch) => {
     const next = applySessionPatch(current, change);
-    if (next.name !== current.name) assertNameFree(named(next.name), next);
-    write(next);
+    if (claimsName(current, next)) assertNameFree(named(next.name), next);
+    write(next, current.state);
     return next;
   };
 

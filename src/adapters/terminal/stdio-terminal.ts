@@ -1,30 +1,67 @@
 import type { TerminalPort } from "../../domain/ports.ts";
+import { createFdOutput } from "./fd-output.ts";
+import { enterRawMode, isTerminal, windowSize, type SavedModes } from "./termios.ts";
 
-/** The person's terminal: process.stdin/stdout in raw mode, SIGWINCH as resize. */
-export function createStdioTerminal(stdin: NodeJS.ReadStream = process.stdin, stdout: NodeJS.WriteStream = process.stdout): TerminalPort {
+/**
+ * The person's terminal: fd 0 and 1, full raw mode while attached (see termios.ts), SIGWINCH
+ * as resize. It reads with Bun.stdin and writes to the descriptor instead of process.stdin /
+ * process.stdout, whose Node streams would double what an attach costs to start.
+ */
+export function createStdioTerminal(): TerminalPort {
+  const write = createFdOutput(1);
+  const listeners = new Set<(data: Uint8Array) => void>();
+  let saved: SavedModes | undefined;
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+
+  const startReading = () => {
+    if (reader) return;
+    const current = (reader = Bun.stdin.stream().getReader());
+    void (async () => {
+      try {
+        for (;;) {
+          const { done, value } = await current.read();
+          if (done) return;
+          for (const listener of listeners) listener(value);
+        }
+      } catch {
+        // Cancelled on release, or stdin went away: either way there is nothing more to read.
+      }
+    })();
+  };
+  const stopReading = () => {
+    // A pending read would keep the process alive after the attach ends.
+    void reader?.cancel().catch(() => {});
+    reader = undefined;
+  };
+
   return {
-    isTTY: Boolean(stdin.isTTY && stdout.isTTY),
-    size: () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 }),
+    get isTTY() {
+      return isTerminal(0) && isTerminal(1);
+    },
+    size: () => {
+      const size = windowSize(1);
+      // Only where the size cannot be read directly does the stream (and its cost) come in.
+      if (size === "unknown") return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+      return size ?? { cols: 80, rows: 24 };
+    },
     setRaw: (raw) => {
-      if (stdin.isTTY) stdin.setRawMode(raw);
-      if (raw) stdin.resume();
-      else stdin.pause();
+      if (raw) {
+        saved ??= enterRawMode(0);
+        startReading();
+      } else {
+        stopReading();
+        saved?.restore();
+        saved = undefined;
+      }
     },
-    write: (data) => {
-      stdout.write(data);
-    },
+    write,
     onInput: (handler) => {
-      const listener = (chunk: Buffer | string) => handler(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
-      stdin.on("data", listener);
-      return () => stdin.off("data", listener);
+      listeners.add(handler);
+      return () => listeners.delete(handler);
     },
     onResize: (handler) => {
-      stdout.on("resize", handler);
       process.on("SIGWINCH", handler);
-      return () => {
-        stdout.off("resize", handler);
-        process.off("SIGWINCH", handler);
-      };
+      return () => process.off("SIGWINCH", handler);
     },
   };
 }

@@ -76,7 +76,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       if (data === undefined) {
         // Fell out of the retained window: a snapshot replaces what was lost.
         sent = undefined;
-        void snapshot();
+        snapshot().catch(end);
         return;
       }
       if (data.length === 0) {
@@ -114,7 +114,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       if (fromOffset !== undefined && window.read(fromOffset, 0) !== undefined) {
         sent = fromOffset;
         pump();
-      } else void snapshot();
+      } else snapshot().catch(end);
     },
     finish: async (exit) => {
       if (hello?.mode === "attach" && !ended) {

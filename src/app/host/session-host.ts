@@ -1,8 +1,9 @@
-import { RemoteError, errorMessage } from "../../domain/errors.ts";
+import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
-import type { SessionRecord } from "../../domain/session.ts";
+import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
+import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
 import type { EventBus } from "../plugins.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
 
@@ -34,6 +35,8 @@ export type SessionHostOptions = {
   readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
   /** Writes the final scrollback text for `remote logs` after the host is gone. */
   readonly saveScrollback: (text: string) => void;
+  /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
+  readonly exitRecordBudgetMs?: number;
 };
 
 export type SessionHost = {
@@ -47,29 +50,57 @@ export type SessionHost = {
  * One session: a PTY, the retained output window, the screen model, and any number
  * of clients. Raw bytes go to clients straight from the window (a slow client never
  * slows the PTY: it catches up from its offset or gets a fresh snapshot).
+ *
+ * The record moves to `running` before the agent is spawned, in one store write that
+ * the lifecycle may refuse (ILLEGAL_TRANSITION): a host that turns up after its launcher
+ * gave up on it finds the record final and throws without starting anything.
  */
 export function startSessionHost(deps: SessionHostDeps, options: SessionHostOptions): SessionHost {
-  const initial = deps.store.get(options.sessionId);
-  if (!initial) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
-  let record = initial;
+  const claimed = deps.store.update(options.sessionId, { state: "running" });
+  if (!claimed) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
+  let record = claimed;
   const cols = options.cols ?? 80;
   const rows = options.rows ?? 24;
   const window = createOutputWindow(options.retainBytes);
   const screen = deps.screen.create(cols, rows);
   const clients = new Set<ClientStream>();
+  /** Attached clients whose attach was recorded and told to plugins (so a detach is never told before it). */
+  const announced = new WeakSet<ClientStream>();
   const lastSeq = new Map<string, number>();
   let exited: PtyExit | undefined;
   let stopping = false;
   let tidy: ReturnType<typeof setTimeout> | undefined;
+  let failure: string | undefined;
+  let agentPid: number | undefined;
 
-  const child = deps.pty.spawn({
+  /**
+   * Sessions share the host server's process: an exception in this session's code path
+   * ends this session (its agent is killed, the record says why), never the process.
+   */
+  const fail = (error: unknown) => {
+    if (failure !== undefined) return;
+    failure = errorMessage(error);
+    deps.log.error(`session ${options.sessionId} failed in its host: ${error instanceof Error ? (error.stack ?? failure) : failure}`);
+    if (agentPid !== undefined && !exited) options.killGroup(agentPid, "SIGKILL");
+  };
+  const guard =
+    <A extends unknown[]>(fn: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        fn(...args);
+      } catch (error) {
+        fail(error);
+      }
+    };
+
+  const spawn = () => deps.pty.spawn({
     command: record.command,
     args: record.args,
     cwd: record.cwd,
     env: options.env,
     cols,
     rows,
-    onData: (data) => {
+    onData: guard((data) => {
       window.append(data);
       // Clients first: a keystroke's echo should not wait behind the terminal model.
       for (const c of clients) c.pump();
@@ -81,13 +112,31 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
           tidy.unref?.();
         } else tidy.refresh();
       }
-    },
+    }),
   });
 
-  const setRecord = (patch: Parameters<SessionStorePort["update"]>[1]) => {
+  const setRecord = (patch: SessionPatch) => {
     record = deps.store.update(record.id, patch) ?? record;
   };
-  setRecord({ state: "running", pid: child.pid });
+  /** Client counts are advisory: a busy store must not fail the session over one. */
+  const noteClients = () => {
+    try {
+      setRecord({ clients: attachedCount() });
+    } catch (error) {
+      deps.log.warn(`could not record the client count of ${record.id}: ${errorMessage(error)}`);
+    }
+  };
+  let child: ReturnType<PtyPort["spawn"]>;
+  try {
+    child = spawn();
+  } catch (error) {
+    // Bun cannot exec it (the cwd went away, the binary is not executable): say so in the record.
+    screen.dispose();
+    setRecord({ state: "failed", reason: `could not start ${record.command} in ${record.cwd}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
+  agentPid = child.pid;
+  setRecord({ pid: child.pid });
   void deps.bus.emit("session:start", { session: record });
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
@@ -129,8 +178,15 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0 },
       });
       client.startStreaming(hello.fromOffset);
-      setRecord({ clients: attachedCount() });
-      void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+      // The store write and the plugins come after the first frame is on its way: the person waits for the screen, not for them.
+      setImmediate(
+        guard(() => {
+          if (!clients.has(client) || exited) return;
+          announced.add(client);
+          noteClients();
+          void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+        }),
+      );
     }
     if (exited) client.send({ type: FrameType.exit, exit: exited });
   };
@@ -156,29 +212,39 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         if (!hello.readOnly) resize(frame.cols, frame.rows);
         return;
       case FrameType.request:
-        void handleRequest(client, frame.request);
+        handleRequest(client, frame.request).catch(fail);
         return;
       default:
         client.end();
     }
   };
 
-  const server = deps.server.listen<ClientStream>(options.socketPath, {
+  const listen = () => deps.server.listen<ClientStream>(options.socketPath, {
     open: (socket: ServerClient) => {
-      const client = createClientStream(socket, window, screen, (frame) => onFrame(client, frame));
+      const client = createClientStream(socket, window, screen, guard((frame: Frame) => onFrame(client, frame)));
       clients.add(client);
       return client;
     },
-    data: (client, chunk) => client.receive(chunk),
-    drain: (client) => client.pump(),
-    close: (client) => {
+    data: guard((client: ClientStream, chunk: Uint8Array) => client.receive(chunk)),
+    drain: guard((client: ClientStream) => client.pump()),
+    close: guard((client: ClientStream) => {
       clients.delete(client);
-      if (client.attached() && !exited) {
-        setRecord({ clients: attachedCount() });
+      if (announced.has(client) && !exited) {
+        noteClients();
         void deps.bus.emit("session:detach", { session: record, clients: attachedCount() });
       }
-    },
+    }),
   });
+  let server: ReturnType<typeof listen>;
+  try {
+    server = listen();
+  } catch (error) {
+    // Nobody could ever reach the agent: it goes, and the record says why.
+    options.killGroup(child.pid, "SIGKILL");
+    screen.dispose();
+    setRecord({ state: "failed", reason: `could not listen on ${options.socketPath}: ${errorMessage(error)}`, endedAt: deps.clock.now().toISOString() });
+    throw error;
+  }
 
   const stop = (reason?: string) => {
     if (stopping || exited) return;
@@ -194,20 +260,58 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     next(0);
   };
 
+  // Whatever fails below, the clients are told, the socket closes and `done` resolves: the host always ends.
   const done = child.exited.then(async (exit) => {
     exited = exit;
-    setRecord({ state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 });
+    clearTimeout(tidy);
+    // Killed because its own host code threw: that is a failure of ours, not the agent's exit.
+    const ending: SessionPatch =
+      failure === undefined
+        ? { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined }
+        : { state: "failed", reason: `host error: ${failure}`, exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined };
     try {
-      options.saveScrollback((await screen.text()).text);
-    } catch (error) {
-      deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
+      await recordExit(deps, options, () => setRecord({ ...ending, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+      try {
+        options.saveScrollback((await screen.text()).text);
+      } catch (error) {
+        deps.log.warn(`could not save scrollback: ${errorMessage(error)}`);
+      }
+      // A client that fails to finish is cut off; it must not keep the socket open or the model alive.
+      await Promise.all([...clients].map((c) => c.finish(exit).catch(() => c.end())));
+    } finally {
+      server.stop();
+      screen.dispose();
     }
-    await Promise.all([...clients].map((c) => c.finish(exit)));
-    server.stop();
-    await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    try {
+      await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+    } catch (error) {
+      deps.log.warn(`a session:exit handler failed: ${errorMessage(error)}`);
+    }
     return exit;
   });
 
   return { record: () => record, stop, done };
 }
 
+/**
+ * Records the session's end, retrying while the store is busy (another process holds
+ * its write lock) for a bounded time. If it never succeeds the host ends anyway:
+ * readers then see the session `lost`, which is true, since its host is gone.
+ */
+async function recordExit(deps: Pick<SessionHostDeps, "clock" | "log">, options: Pick<SessionHostOptions, "exitRecordBudgetMs" | "sessionId">, write: () => void): Promise<void> {
+  const started = deps.clock.now().getTime();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return write();
+    } catch (error) {
+      const busy = isRemoteError(error) && error.code === "STORE_BUSY";
+      const wait = busy ? storeRetryDelay(attempt, deps.clock.now().getTime() - started, options.exitRecordBudgetMs ?? EXIT_RECORD_BUDGET_MS) : undefined;
+      if (wait === undefined) {
+        deps.log.error(`could not record the end of session ${options.sessionId}${busy ? ` (gave up after ${attempt + 1} tries)` : ""}: ${errorMessage(error)}`);
+        return;
+      }
+      deps.log.warn(`the store is busy; recording the end of session ${options.sessionId} again in ${wait} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}

@@ -48,6 +48,7 @@ export async function observeJob(deps: Deps, job: JobRecord, events: JobEvents):
   if (view === "starting") return job;
   if (view === "running") return watchSession(deps, job, events, session.socketPath);
   if (view === "lost") return finish(deps, job, events, { type: "fail", reason: `its session host ${session.name} is gone` }, sameSession(job));
+  if (view === "failed") return finish(deps, job, events, { type: "fail", reason: `its session ${session.name} failed: ${session.reason ?? "no reason recorded"}` }, sameSession(job));
   const tail = readFrom(`${sessionDirFor(deps.config.paths, session.id)}/scrollback.txt`, 0, 64 * 1024);
   return finishExited(deps, job, events, session.exitCode ?? null, tail);
 }

@@ -28,7 +28,7 @@ export async function attachRemoteSession(deps: Deps, target: RemoteTarget, ref:
   if (deps.env.REMOTE_SESSION_ID === session.id) {
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");
   }
-  if (session.state === "exited" || session.state === "lost") {
+  if (session.state === "exited" || session.state === "failed" || session.state === "lost") {
     throw new RemoteError("SESSION_NOT_RUNNING", `Cannot attach session '${session.name}' on ${client.url}: it is ${session.state}`, "Start a new one with `remote run <profile> --remote URL`.", "conflict");
   }
   requireTerminal(deps, session.name);

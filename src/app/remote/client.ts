@@ -25,6 +25,7 @@ export const RemoteSessionSchema = z
     createdAt: z.string(),
     endedAt: z.string().nullable().optional(),
     clients: z.number(),
+    reason: z.string().nullable().optional(),
   })
   .passthrough();
 export type RemoteSession = z.infer<typeof RemoteSessionSchema>;

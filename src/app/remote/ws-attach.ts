@@ -53,7 +53,7 @@ export type RemoteAttach = Pick<AttachLink, "sendInput" | "resize" | "offset"> &
 async function probeSession(client: RemoteClient, ref: string): Promise<{ probe: SessionProbe; error?: RemoteError }> {
   try {
     const s = await client.get(ref);
-    if (s.state === "exited") return { probe: { kind: "exited", exitCode: s.exitCode ?? null } };
+    if (s.state === "exited" || s.state === "failed") return { probe: { kind: "exited", exitCode: s.exitCode ?? null } };
     if (s.state === "lost") return { probe: { kind: "lost" } };
     return { probe: { kind: "running" } };
   } catch (error) {

@@ -10,7 +10,7 @@ export const SessionJson = z
     name: z.string(),
     profile: z.string(),
     source: z.enum(["run", "hook"]),
-    state: z.enum(["starting", "running", "exited", "lost"]),
+    state: z.enum(["starting", "running", "exited", "failed", "lost"]).describe("failed: it never got going (see reason); lost: its host vanished without recording an end"),
     exitCode: z.number().int().nullable(),
     signal: z.string().nullable().describe("The signal that ended it, when it did not exit by itself"),
     pid: z.number().int().nullable(),
@@ -18,6 +18,7 @@ export const SessionJson = z
     createdAt: z.string(),
     endedAt: z.string().nullable(),
     clients: z.number().int(),
+    reason: z.string().nullable().optional().describe("Why it failed or is lost"),
   })
   .meta({ id: "Session" });
 

@@ -1,3 +1,4 @@
+import { viewReason } from "../../domain/session.ts";
 import type { SessionListing } from "../sessions/find.ts";
 
 /** The wire shape of a session: the very object `remote ls --json` prints for it. */
@@ -15,5 +16,6 @@ export function toSessionJson(s: SessionListing) {
     createdAt: s.createdAt,
     endedAt: s.endedAt ?? null,
     clients: s.view === "running" ? s.clients : 0,
+    reason: viewReason(s, s.view) ?? null,
   };
 }

@@ -12,8 +12,15 @@ export type AttachOutcome =
   | { readonly kind: "exited"; readonly exitCode: number | null; readonly signal: string | null }
   | { readonly kind: "lost" };
 
-/** Undo modes a session may have left on in the person's terminal (alt screen, mouse, paste, keypad). */
-export const TERMINAL_RESTORE = "\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l\x1b[?1l\x1b>\x1b[0m";
+/**
+ * Undo modes a session may have left on in the person's terminal, as tmux does on detach: alternate
+ * screen, hidden cursor, mouse reporting and its encodings, focus events, bracketed paste,
+ * application cursor keys and keypad, kitty keyboard flags, cursor shape, colours, scroll region.
+ * Then the cursor goes to the last row, so the line printed after it (`\r\n[detached ...]`)
+ * scrolls onto a fresh line instead of drawing over what the session left on screen.
+ */
+export const TERMINAL_RESTORE =
+  "\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1005l\x1b[?1006l\x1b[?1015l\x1b[?1004l\x1b[?2004l\x1b[?1l\x1b>\x1b[<u\x1b[0 q\x1b[0m\x1b[r\x1b[999;1H";
 
 export type TerminalHandlers = {
   /** Keys to deliver to the session (never called when read-only). */

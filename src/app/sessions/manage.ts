@@ -3,39 +3,73 @@ import { renderClaudeTranscript } from "../../domain/claude-transcript.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
-import { isLive, validateSessionName, viewState, type SessionRecord } from "../../domain/session.ts";
+import { isLive, validateSessionName, viewReason, viewState, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
+import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
 
 type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config">;
 
-/** Stops a session: the host hangs up the agent (SIGHUP, then TERM, then KILL) and records the exit. */
-export async function stopSession(deps: Deps, ref: string, reason?: string): Promise<SessionListing> {
+export type StopOutcome = SessionListing & {
+  /** It had ended before we were asked: `stop` is idempotent and says how it ended. */
+  readonly alreadyEnded: boolean;
+};
+
+/**
+ * Stops a session: the host hangs up the agent (SIGHUP, then TERM, then KILL) and records
+ * the exit. Stopping an ended session is not an error. A record nobody will finish
+ * (lost, or still starting) is settled here, so it never stays live forever.
+ */
+export async function stopSession(deps: Deps, ref: string, reason?: string): Promise<StopOutcome> {
   const session = findSession(deps, ref);
-  if (session.source === "hook" && isLive(session.view)) {
+  const now = () => deps.clock.now().toISOString();
+  if (!isLive(session.view) && session.view !== "lost") return { ...session, alreadyEnded: true };
+  if (session.source === "hook") {
     // An enrolled Claude Code session has no host of ours: we only end our record of it.
-    const ended = deps.store().update(session.id, { state: "exited", endedAt: deps.clock.now().toISOString() });
-    return { ...(ended ?? session), view: "exited" };
+    return settle(deps, session, { state: "exited", endedAt: now() });
   }
-  if (session.view === "lost") {
-    const ended = deps.store().update(session.id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
-    return { ...(ended ?? session), view: "exited" };
+  if (session.view === "lost") return settle(deps, session, { state: "failed", reason: viewReason(session, "lost"), endedAt: now(), clients: 0 });
+  if (session.view === "starting") {
+    // Not ready yet (a slow or stuck start): it will never be, its launcher's wait ends with it. Its host is
+    // the host server of every session, so it stays; the failed record stops the start from going further.
+    const settled = settle(deps, session, { state: "failed", reason: "stopped before it was ready", endedAt: now(), clients: 0 });
+    if (settled.pid !== undefined && !settled.alreadyEnded) deps.process.signal(settled.pid, "SIGKILL", true);
+    return settled;
   }
   const socketPath = liveSocket(session);
   let gone!: () => void;
   const exited = new Promise<void>((resolve) => (gone = resolve));
-  // Watch the session from a read-only attach so we return only once it has really exited.
-  const watch = await deps.connector.connect(socketPath, (frame) => {
-    if (frame.type === FrameType.exit) gone();
+  try {
+    // Watch the session from a read-only attach so we return only once it has really exited.
+    const watch = await deps.connector.connect(socketPath, (frame) => {
+      if (frame.type === FrameType.exit) gone();
+    });
+    watch.send({ type: FrameType.hello, hello: { v: 1, clientId: `stop-${deps.random.id(8)}`, mode: "control" } });
+    void watch.closed.then(gone);
+    await requestHost(deps, socketPath, { op: "stop", reason });
+    await exited;
+    watch.close();
+  } catch (error) {
+    // It ended on its own between our look and our knock: that is a stopped session too.
+    const after = findSession(deps, session.id);
+    if (isLive(after.view)) throw error;
+    return { ...after, alreadyEnded: true };
+  }
+  const after = findSession(deps, session.id);
+  return { ...after, alreadyEnded: false };
+}
+
+/** Ends a record that no host will end, unless someone ended it first (then that ending stands). */
+function settle(deps: Pick<AppDeps, "store" | "process">, session: SessionListing, patch: SessionPatch): StopOutcome {
+  let ours = false;
+  const after = deps.store().mutate(session.id, (current) => {
+    if (isFinal(current.state)) return undefined;
+    ours = true;
+    return patch;
   });
-  watch.send({ type: FrameType.hello, hello: { v: 1, clientId: `stop-${deps.random.id(8)}`, mode: "control" } });
-  void watch.closed.then(gone);
-  await requestHost(deps, socketPath, { op: "stop", reason });
-  await exited;
-  watch.close();
-  const after = deps.store().get(session.id) ?? session;
-  return { ...after, view: viewState(after, deps.process.isAlive) };
+  const record = after ?? session;
+  return { ...record, view: viewState(record, deps.process.isAlive), alreadyEnded: !ours };
 }
 
 export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: string, newName: string): SessionRecord {
@@ -71,7 +105,7 @@ export async function sessionText(deps: Deps, ref: string, lines?: number): Prom
 
 const lastLines = (text: string, lines: number | undefined) => (lines === undefined ? text : text.split("\n").slice(-lines).join("\n"));
 
-/** Removes exited (and lost) sessions from the registry, with their saved logs. */
+/** Removes ended sessions (exited, failed, and lost: nobody will end those) from the registry, with their saved logs. */
 export function pruneSessions(deps: Pick<AppDeps, "store" | "process" | "config">): SessionListing[] {
   const dead = listSessions(deps).filter((s) => !isLive(s.view));
   for (const s of dead) {

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { socketPathFor } from "../../domain/config.ts";
-import { RemoteError } from "../../domain/errors.ts";
+import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { envWithOwnHome } from "../../domain/session-home.ts";
 import { cliNotFound, interactiveCommand, type CliProfile } from "../../domain/profiles.ts";
 import { defaultSessionName, validateSessionName, type SessionRecord } from "../../domain/session.ts";
+import { SessionStartError, isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachSession, type AttachOutcome } from "./attach.ts";
 
@@ -65,6 +66,8 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
     socketPath: socketPathFor(deps.config.paths, id),
     clients: 0,
     createdAt: deps.clock.now().toISOString(),
+    // Until its host is up, this process answers for the record: if we die, readers see it lost, not starting forever.
+    launcher: deps.process.identify(process.pid),
     meta: options.meta ?? {},
   };
   const store = deps.store();
@@ -75,10 +78,24 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
     const home = options.prepareHome?.(id);
     host = await deps.launcher.launch(id, home === undefined ? env : envWithOwnHome(env, home, deps.config.paths.home), deps.terminal.size());
   } catch (error) {
-    store.update(id, { state: "exited", exitCode: null, endedAt: deps.clock.now().toISOString() });
+    settleFailedStart(deps, id, error instanceof SessionStartError ? error.reason : errorMessage(error));
     throw error;
   }
   const session = store.update(id, { host }) ?? record;
   if (options.detach) return { session };
   return { session, attached: await attachSession(deps, id) };
+}
+
+/**
+ * A start that failed ends `failed` with its reason, unless the host recorded a truer
+ * ending itself. The agent it may have started before being killed goes with it.
+ */
+function settleFailedStart(deps: Pick<AppDeps, "store" | "clock" | "process">, id: string, reason: string): void {
+  let settled = false;
+  const after = deps.store().mutate(id, (current) => {
+    if (isFinal(current.state)) return undefined;
+    settled = true;
+    return { state: "failed", reason, endedAt: deps.clock.now().toISOString(), clients: 0 };
+  });
+  if (settled && after?.pid !== undefined) deps.process.signal(after.pid, "SIGKILL", true);
 }

@@ -15,6 +15,10 @@ describe("real CLI output captured against a local fake API (test/fixtures/throt
     ["codex", "codex-0.169.0-exec-usage-limit.txt", "codex:usage-limit", "2026-11-27T05:31:00.000Z"],
     ["gemini", "gemini-0.61.0-429-retryable.txt", "gemini:rate-limit", undefined],
     ["gemini", "gemini-0.61.0-429-terminal.txt", "gemini:quota", "2026-11-25T03:38:34.000Z"],
+    ["opencode", "opencode-1.18.33-run-429-anthropic.txt", "opencode:rate-limit", undefined],
+    ["opencode", "opencode-1.18.33-run-429-openai.txt", "opencode:rate-limit", "2026-11-25T03:31:56.000Z"],
+    ["opencode", "opencode-1.18.33-run-429-plain.txt", "opencode:rate-limit", undefined],
+    ["opencode", "opencode-1.18.33-run-529-anthropic.txt", "opencode:overloaded", undefined],
   ])("%s %s -> %s", (profile, file, signature, resetAt) => {
     const hit = detect(profile, golden(file));
     expect(hit?.signature).toBe(signature);
@@ -49,6 +53,8 @@ describe("every pinned shape, per profile", () => {
     ["agy", "RESOURCE_EXHAUSTED: Quota exceeded", "agy:rate-limit"],
     ["opencode", 'AI_APICallError: {"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}', "opencode:rate-limit"],
     ["opencode", "AI_APICallError: Too Many Requests", "opencode:rate-limit"],
+    ["mistral", "vibe.core.types.RateLimitError: Rate limits exceeded. Please wait a moment before trying again.", "mistral:rate-limit"],
+    ["mistral", "Rate limits exceeded. Please wait a moment before trying again, or upgrade to Pro for higher rate limits and uninterrupted access.", "mistral:rate-limit"],
   ])("%s: %s", (profile, line, signature) => {
     expect(detect(profile, `working on it...\n${line}\n`)?.signature).toBe(signature);
   });
@@ -68,7 +74,8 @@ describe("every pinned shape, per profile", () => {
   test("rules are per profile: another CLI's message is not this one's throttle", () => {
     expect(detect("claude", "ERROR: exceeded retry limit, last status: 429 Too Many Requests")).toBeUndefined();
     expect(detect("codex", "API Error: Request rejected (429) · x")).toBeUndefined();
-    expect(rulesFor("shell")).toBe(rulesFor("mistral"));
+    expect(rulesFor("shell")).toBe(rulesFor("no-such-cli"));
+    expect(detect("opencode", "API Error: Request rejected (429) · x")).toBeUndefined();
   });
 });
 
@@ -108,8 +115,10 @@ describe("negatives: prose and old history are not throttles", () => {
     "The resource was exhausted so I freed some memory.",
     "- rate limit reached - resets the counter every minute",
     "Rate limit reached · resets are handled by the middleware",
+    "This request would exceed the rate limit for your organization, so I batched the calls.",
+    "Overloaded",
   ];
-  for (const profile of ["claude", "codex", "gemini", "agy", "opencode", "shell"]) {
+  for (const profile of ["claude", "codex", "gemini", "agy", "opencode", "mistral", "shell"]) {
     test(`${profile}: model prose that mentions rate limits`, () => {
       expect(detect(profile, prose.join("\n"))).toBeUndefined();
     });

@@ -26,6 +26,13 @@
  *   "… TerminalQuotaError: You exceeded your current quota, … * Quota exceeded for metric: …, limit: 0 Please retry in 400s."
  *   "Attempt 9 failed with status 429. … {"error":{"code":429,…,"status":"RESOURCE_EXHAUSTED"}}"
  *   interactive: "Usage limit reached for gemini-2.5-pro." + "Access resets at 3:04 PM UTC."
+ * opencode-ai 1.18.33 (stderr of `opencode run`, after its retries): "Error: " and the provider's message:
+ *   "Error: This request would exceed the rate limit for your organization of 50 requests per minute." (Anthropic 429)
+ *   "Error: Rate limit reached for gpt-5 in organization org-x on tokens per min (TPM): …" (OpenAI 429)
+ *   "Error: Too Many Requests: Too Many Requests" (a 429 with a plain body), "Error: Overloaded" (Anthropic 529)
+ * mistral-vibe 2.18.4 (read off its source, vibe/core/types.py; `vibe -p` lets the exception
+ * end the run with a traceback, the TUI shows the message):
+ *   "vibe.core.types.RateLimitError: Rate limits exceeded. Please wait a moment before trying again."
  */
 import { stripAnsi } from "../ansi.ts";
 import { parseResetTime } from "./reset-time.ts";
@@ -94,7 +101,7 @@ const GEMINI: readonly ThrottleRule[] = [
   rule("overloaded", String.raw`${LEAD}We are currently experiencing high demand for\b|exhausted your capacity|MODEL_CAPACITY_EXHAUSTED`),
 ];
 
-/** Unpinned profiles (opencode, mistral, shell): only shapes no sentence has. */
+/** Unpinned profiles (shell, any other): only shapes no sentence has. */
 const GENERIC: readonly ThrottleRule[] = [
   rule("rate-limit", String.raw`"type"\s*:\s*"rate_limit_error"`),
   rule("overloaded", String.raw`"type"\s*:\s*"overloaded_error"`),
@@ -102,10 +109,24 @@ const GENERIC: readonly ThrottleRule[] = [
   rule("rate-limit", String.raw`${LEAD}[\w.]*Error:\s*(?:429\s*)?Too Many Requests\b|(?:status|HTTP)[: ]*429 Too Many Requests\b`),
 ];
 
+/** opencode's own error line: the provider's message after "Error: " (prose lacks that start). */
+const OPENCODE: readonly ThrottleRule[] = [
+  rule("rate-limit", String.raw`^\s*Error:\s*(?:Too Many Requests\b|This request would exceed the rate limit\b|Rate limit reached for \S+ in organization\b)`),
+  rule("overloaded", String.raw`^\s*Error:\s*Overloaded\s*$`),
+  ...GENERIC,
+];
+
+const MISTRAL: readonly ThrottleRule[] = [
+  rule("rate-limit", String.raw`${LEAD}(?:[\w.]*RateLimitError:\s*)?Rate limits exceeded\. Please wait a moment before trying again`),
+  ...GENERIC,
+];
+
 export const THROTTLE_RULES: Readonly<Record<string, readonly ThrottleRule[]>> = Object.freeze({
   claude: CLAUDE,
   codex: CODEX,
   gemini: GEMINI,
+  opencode: OPENCODE,
+  mistral: MISTRAL,
   // Antigravity talks to the same Google backend and prints its errors.
   agy: GEMINI,
 });

@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import { defineCommand } from "citty";
 import { HOOK_KINDS, type HookKind } from "../../../domain/claude-settings.ts";
 import { RemoteError, errorMessage } from "../../../domain/errors.ts";
@@ -9,23 +10,25 @@ import { jsonArg } from "./_shared.ts";
 const HOOK_DEADLINE_MS = 900;
 const STDIN_WAIT_MS = 500;
 
+/** Reads the hook input; Bun.stdin, not process.stdin, whose stream costs a hook ~15 ms to create. */
 async function readStdin(limitMs: number): Promise<string> {
-  if (process.stdin.isTTY) return "";
-  const chunks: Buffer[] = [];
-  return await new Promise<string>((resolve) => {
-    const finish = () => {
-      // A stdin that never closes must not keep us alive.
-      process.stdin.destroy();
-      resolve(Buffer.concat(chunks).toString("utf8"));
-    };
-    const timer = setTimeout(finish, limitMs);
-    process.stdin.on("data", (c: Buffer) => chunks.push(c));
-    process.stdin.on("end", () => {
-      clearTimeout(timer);
-      finish();
-    });
-    process.stdin.on("error", finish);
-  });
+  if (isatty(0)) return "";
+  const reader = Bun.stdin.stream().getReader();
+  const chunks: Uint8Array[] = [];
+  // A stdin that never closes must not keep us alive.
+  const timer = setTimeout(() => void reader.cancel().catch(() => {}), limitMs);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+    }
+  } catch {
+    // stdin went away: use what arrived.
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export default (ctx: CliContext) =>

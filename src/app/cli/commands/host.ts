@@ -1,22 +1,19 @@
 import { defineCommand } from "citty";
 import type { CliContext } from "../context.ts";
-import { parseNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
-import { bootSessionHost } from "../../host/boot.ts";
-import { numberArg } from "./_shared.ts";
+import { runHostServer } from "../../host/host-server.ts";
 
-const CELLS: NumericFlag = { kind: "integer", min: 1, max: 10_000, example: "80" };
-
-/** Internal: the session host process started by `remote run`. */
+/** Internal: the per-user host server that runs every local session, started on demand by `remote run`. */
 export default (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "__host", description: "(internal) run a session host", hidden: true },
-    args: {
-      id: { type: "positional", required: true },
-      cols: { ...numberArg("Columns", CELLS), default: "80" },
-      rows: { ...numberArg("Rows", CELLS), default: "24" },
-    },
-    run: async ({ args }) => {
-      const size = { cols: parseNumericFlag("--cols", args.cols, CELLS), rows: parseNumericFlag("--rows", args.rows, CELLS) };
-      ctx.setExitCode(await bootSessionHost(ctx.deps(), args.id, size));
+    meta: { name: "__host", description: "(internal) run the session host server", hidden: true },
+    run: async () => {
+      const deps = ctx.deps();
+      // A session's config (and test fault injection) comes from its launcher's environment alone:
+      // what only the server was started with is blanked, not inherited.
+      const unset = Object.fromEntries(Object.keys(deps.env).map((key) => [key, ""]));
+      const code = await runHostServer(deps, (env) => ctx.depsWithEnv({ ...unset, ...env }));
+      ctx.setExitCode(code);
+      // The server ends once it hosts nothing: should a plugin's handle or a stalled start hold the event loop, exit anyway.
+      setTimeout(() => process.exit(code), 2000).unref();
     },
   });

@@ -37,7 +37,7 @@ export default (ctx: CliContext) =>
         const session = await client.get(route.ref);
         const { text, offset } = await client.logs(session.id, lines);
         if (text) deps.stdout(`${text}\n`);
-        if (!args.follow || offset === undefined || session.state === "exited" || session.state === "lost") return;
+        if (!args.follow || offset === undefined || session.state === "exited" || session.state === "failed" || session.state === "lost") return;
         await followRemoteOutput(deps, route.target, session.id, offset, print);
         return;
       }

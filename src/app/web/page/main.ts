@@ -156,7 +156,7 @@ async function refreshList(): Promise<boolean> {
 async function probe(id: string): Promise<SessionProbe> {
   try {
     const session = await api.getSession(id);
-    if (session.state === "exited") return { kind: "exited", exitCode: session.exitCode };
+    if (session.state === "exited" || session.state === "failed") return { kind: "exited", exitCode: session.exitCode };
     if (session.state === "lost") return { kind: "lost" };
     return { kind: "running" };
   } catch (error) {
