@@ -1,43 +1,7 @@
 import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 
-<<<<<<< HEAD
-/** config.toml in REMOTE_HOME. Unknown keys are kept for later features, never rejected. */
-export const ConfigFileSchema = z
-  .object({
-    retain_bytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).optional(),
-    scrollback: z.number().int().min(0).max(1_000_000).optional(),
-    /** Largest HTTP request body `remote serve` accepts. */
-    max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
-    plugins: z.array(z.string()).optional(),
-    plugin: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
-    /** Delegation: default cap of slot-holding jobs (`--max-concurrent`). */
-    max_concurrent: z.number().int().min(1).max(1000).optional(),
-    /** Delegation: base and ceiling of the full-jitter throttle backoff. */
-    job_backoff_base_ms: z.number().int().min(1).optional(),
-    job_backoff_cap_ms: z.number().int().min(1).optional(),
-    /** Delegation: how long a claimed job may wait for its runner before it is relaunched. */
-    job_claim_grace_ms: z.number().int().min(0).optional(),
-    /** Delegation: a finished job starts the next pending ones itself (false: only `jobs conduct` starts jobs). */
-    job_handoff: z.boolean().optional(),
-    /** Delegation: a job left waiting (pending, throttled, interactive) starts an automatic conductor (false: only `jobs conduct`). */
-    job_auto_conduct: z.boolean().optional(),
-    /** Delegation: how often the automatic conductor makes a pass. */
-    job_conduct_interval_ms: z.number().int().min(10).optional(),
-    /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
-    job_prune_on_success: z.boolean().optional(),
-    /** Client: control planes reached over plain http although not on loopback (a trusted network). */
-    insecure_remotes: z.array(z.string()).optional(),
-    /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
-    allowed_hosts: z.array(z.string().min(1)).optional(),
-    /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
-    max_websockets: z.number().int().min(1).max(100_000).optional(),
-  })
-  .passthrough();
-export type ConfigFile = z.infer<typeof ConfigFileSchema>;
-=======
 export type { ConfigFile } from "./config-file.ts";
->>>>>>> main
 
 export type RemotePaths = {
   readonly home: string;

@@ -64,13 +64,8 @@ describe("remote jobs", () => {
 
   test("cancel stops the control-plane session", async () => {
     using me = jobsHome();
-<<<<<<< HEAD
     const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
-    const id = (await cli(env, ["delegate", "shell", "sleep 30", "--headless", "--remote", serve.url])).stdout.trim();
-=======
-    const env = { ...me.env, REMOTE_TOKEN: serve.token };
     const id = (await cli(env, ["delegate", "shell", "sleep infinity", "--headless", "--remote", serve.url])).stdout.trim();
->>>>>>> main
     const sessionId = await until(() => me.jobs().find((j) => j.id === id)?.sessionId, "the remote session");
     expect((await cli(env, ["jobs", "cancel", id])).code).toBe(0);
     const session = await (await serve.api(`/sessions/${sessionId}`)).json();

@@ -6,7 +6,7 @@ import { isRemoteError } from "../../../domain/errors.ts";
 import type { AppDeps } from "../../deps.ts";
 import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
-<<<<<<< HEAD
+import { describeState } from "../../../domain/session-lifecycle.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
@@ -21,10 +21,6 @@ function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
     return undefined;
   }
 }
-=======
-import { describeState } from "../../../domain/session-lifecycle.ts";
-import { remoteArg } from "./_remote.ts";
->>>>>>> main
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -37,13 +33,9 @@ export default (ctx: CliContext) =>
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
       if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
-<<<<<<< HEAD
       // Which control plane was asked (and why that one): for a person at a terminal; scripts read each row's `remote`.
       if (target && remote && !remote.warning && process.stderr.isTTY) deps.stderr(`asked remote ${target.url} (${SOURCE[target.source]}): ${remote.sessions.length} session(s) on ${where(target.url)}\n`);
-      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null }))];
-=======
-      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
->>>>>>> main
+      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       const state = (s: (typeof sessions)[number]) => describeState(s);
