@@ -20,6 +20,8 @@ export type SessionRecord = {
   readonly host?: ProcessIdentity | undefined;
   /** The agent CLI's pid inside the PTY. */
   readonly pid?: number | undefined;
+  /** The agent beyond its pid, so an agent whose host died can be found (and stopped) without hitting a reused pid. */
+  readonly agent?: ProcessIdentity | undefined;
   readonly socketPath?: string | undefined;
   readonly exitCode?: number | null | undefined;
   /** The signal that ended the agent, when it did not exit by itself (exitCode is then null). */

@@ -162,7 +162,36 @@ describe("a start that dies half way", () => {
     const stopped = await cli(home.env, ["stop", "quick"]);
     expect(stopped).toMatchObject({ code: 0 });
     expect(stopped.stderr).toBe(`quick (${id}) had already ended: exited(3)\n`);
+    // Commands that need it running say how it ended in the same words.
+    const sent = await cli(home.env, ["send", "quick", "hello"]);
+    expect(sent.code).toBe(1);
+    expect(sent.stderr).toContain("Cannot reach session 'quick': it has ended: exited(3)");
     await noProcessLeft(id);
+  });
+});
+
+describe("a host that dies under its session", () => {
+  test("ls says lost and why; stop settles it failed and takes the orphaned agent with it; prune removes it", async () => {
+    using home = tempHome();
+    // An agent that ignores hang-ups outlives its terminal's end (most die of the SIGHUP when the host's PTY closes).
+    const started = await cli(home.env, ["run", "shell", "--detach", "--name", "crash", "--", "-c", "trap '' HUP; exec sleep 600"]);
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    const [record] = records(home.env);
+    expect(record?.agent).toBeDefined();
+    process.kill(record!.host!.pid, "SIGKILL");
+    const proc = createProcessAdapter();
+    await waitFor(() => !proc.isAlive(record!.host!), "the host to die");
+    // Its agent lives on in a session of its own, out of anyone's reach.
+    expect(proc.isAlive(record!.agent!)).toBe(true);
+    expect(await ls(home.env)).toMatchObject([{ id, state: "lost", reason: "its session host is gone without recording how the session ended" }]);
+
+    const stopped = await cli(home.env, ["stop", "crash"]);
+    expect(stopped.code).toBe(0);
+    expect(stopped.stderr).toBe(`stopped crash (${id}): failed: its session host is gone without recording how the session ended\n`);
+    await noProcessLeft(id);
+    expect((await cli(home.env, ["prune", "--json"])).stdout).toContain(id);
+    expect(await ls(home.env)).toEqual([]);
   });
 });
 

@@ -57,6 +57,7 @@ export async function hostSession(
           if (!server.process.signal(pid, signal, true)) server.process.signal(pid, signal);
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
+        identify: server.process.identify,
       },
     );
   } catch (error) {

@@ -2,7 +2,7 @@ import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
-import type { SessionPatch, SessionRecord } from "../../domain/session.ts";
+import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
 import type { EventBus } from "../plugins.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
@@ -35,6 +35,8 @@ export type SessionHostOptions = {
   readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
   /** Writes the final scrollback text for `remote logs` after the host is gone. */
   readonly saveScrollback: (text: string) => void;
+  /** The agent's identity beyond its pid (recorded as `agent`). */
+  readonly identify?: (pid: number) => ProcessIdentity | undefined;
   /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
   readonly exitRecordBudgetMs?: number;
 };
@@ -136,7 +138,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     throw error;
   }
   agentPid = child.pid;
-  setRecord({ pid: child.pid });
+  setRecord({ pid: child.pid, agent: options.identify?.(child.pid) });
   void deps.bus.emit("session:start", { session: record });
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;

@@ -1,5 +1,6 @@
 import { RemoteError } from "../../domain/errors.ts";
-import { isLive, resolveSessionRef, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
+import { isLive, resolveSessionRef, viewReason, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
+import { describeState } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { ingestHookEvents } from "./enroll.ts";
 
@@ -23,7 +24,12 @@ export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<P
 /** The socket of a session that is still running, or a clear error saying why there is none. */
 export function liveSocket(session: SessionListing): string {
   if (!isLive(session.view) || session.socketPath === undefined) {
-    const why = session.source === "hook" ? "it was enrolled by a Claude Code hook and has no session host" : session.view === "lost" ? "its session host is gone" : `it has exited (code ${session.exitCode ?? "unknown"})`;
+    const why =
+      session.source === "hook"
+        ? "it was enrolled by a Claude Code hook and has no session host"
+        : session.view === "lost"
+          ? `it is lost: ${viewReason(session, "lost")}`
+          : `it has ended: ${describeState({ ...session, state: session.view, signal: session.exitSignal })}`;
     throw new RemoteError("SESSION_NOT_RUNNING", `Cannot reach session '${session.name}': ${why}`, "Start a new one with `remote run`, or see `remote logs` for what it printed.", "conflict");
   }
   return session.socketPath;

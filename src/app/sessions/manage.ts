@@ -3,7 +3,7 @@ import { renderClaudeTranscript } from "../../domain/claude-transcript.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { FrameType } from "../../domain/host-protocol.ts";
-import { isLive, validateSessionName, viewReason, viewState, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
+import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentity, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
@@ -29,12 +29,18 @@ export async function stopSession(deps: Deps, ref: string, reason?: string): Pro
     // An enrolled Claude Code session has no host of ours: we only end our record of it.
     return settle(deps, session, { state: "exited", endedAt: now() });
   }
-  if (session.view === "lost") return settle(deps, session, { state: "failed", reason: viewReason(session, "lost"), endedAt: now(), clients: 0 });
+  if (session.view === "lost") {
+    // Its host died; its agent may live on, out of reach of anyone: it goes too.
+    const settled = settle(deps, session, { state: "failed", reason: viewReason(session, "lost"), endedAt: now(), clients: 0 });
+    killAll(deps, [settled.agent]);
+    return settled;
+  }
   if (session.view === "starting") {
     // Not ready yet (a slow or stuck start): it will never be, its launcher's wait ends with it. Its host is
     // the host server of every session, so it stays; the failed record stops the start from going further.
     const settled = settle(deps, session, { state: "failed", reason: "stopped before it was ready", endedAt: now(), clients: 0 });
-    if (settled.pid !== undefined && !settled.alreadyEnded) deps.process.signal(settled.pid, "SIGKILL", true);
+    // Only its agent: its host is the host server of every session.
+    if (!settled.alreadyEnded) killAll(deps, [settled.agent]);
     return settled;
   }
   const socketPath = liveSocket(session);
@@ -58,6 +64,11 @@ export async function stopSession(deps: Deps, ref: string, reason?: string): Pro
   }
   const after = findSession(deps, session.id);
   return { ...after, alreadyEnded: false };
+}
+
+/** SIGKILL to each one's process group, if that very process (not a reuse of its pid) still lives. */
+function killAll(deps: Pick<AppDeps, "process">, who: readonly (ProcessIdentity | undefined)[]) {
+  for (const p of who) if (p !== undefined && deps.process.isAlive(p)) deps.process.signal(p.pid, "SIGKILL", true);
 }
 
 /** Ends a record that no host will end, unless someone ended it first (then that ending stands). */

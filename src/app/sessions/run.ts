@@ -97,5 +97,6 @@ function settleFailedStart(deps: Pick<AppDeps, "store" | "clock" | "process">, i
     settled = true;
     return { state: "failed", reason, endedAt: deps.clock.now().toISOString(), clients: 0 };
   });
-  if (settled && after?.pid !== undefined) deps.process.signal(after.pid, "SIGKILL", true);
+  const agent = after?.agent;
+  if (settled && agent !== undefined && deps.process.isAlive(agent)) deps.process.signal(agent.pid, "SIGKILL", true);
 }
