@@ -117,7 +117,7 @@ async function startIfFree(deps: AppDeps, job: JobRecord, events: JobEvents): Pr
   const store = deps.jobStore();
   const aimd = store.admission()?.cap;
   const cap = aimd === undefined ? job.maxConcurrent : Math.min(job.maxConcurrent, aimd);
-  const claimed = store.claimNext({ cap, now: deps.clock.now(), token: newClaimToken(deps), onlyId: job.id });
+  const claimed = store.claimNext({ cap, now: () => deps.clock.now(), token: newClaimToken(deps), onlyId: job.id });
   if (claimed === undefined) {
     // Left pending: a conductor starts it when a slot frees up (or its turn comes).
     ensureConductor(deps);
