@@ -31,6 +31,12 @@ export const ConfigFileSchema = z
     container_network: z.enum(["host", "none"]).optional(),
     /** Docker target: the session image when --image is not given. */
     container_image: z.string().min(1).optional(),
+    /** Client: control planes reached over plain http although not on loopback (a trusted network). */
+    insecure_remotes: z.array(z.string()).optional(),
+    /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
+    allowed_hosts: z.array(z.string().min(1)).optional(),
+    /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
+    max_websockets: z.number().int().min(1).max(100_000).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

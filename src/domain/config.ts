@@ -34,7 +34,20 @@ export type RemoteConfig = {
   readonly maxBodyBytes: number;
   /** The docker target (config.toml container_engine, container_network, container_image). */
   readonly containers: { readonly engine: EngineChoice; readonly network: ContainerNetwork; readonly image: string };
+  /** Control-plane safety knobs, client and server side (issue 8). */
+  readonly controlPlane: ControlPlaneConfig;
 };
+
+export type ControlPlaneConfig = {
+  /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
+  readonly insecureRemotes: readonly string[];
+  /** allowed_hosts: `name` (any port) or `name:port` accepted in Host/Origin besides the listen address. */
+  readonly allowedHosts: readonly string[];
+  /** max_websockets, default 128. */
+  readonly maxWebSockets: number;
+};
+
+export const DEFAULT_MAX_WEBSOCKETS = 128;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -128,5 +141,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     containers: { engine: file.container_engine ?? "auto", network: file.container_network ?? "host", image: file.container_image ?? DEFAULT_SESSION_IMAGE },
+    controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
   };
 }

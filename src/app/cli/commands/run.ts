@@ -6,7 +6,7 @@ import { attachSession, requireTerminal } from "../../sessions/attach.ts";
 import { parseTarget } from "../../../domain/target.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
-import { remoteArg, where } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
 
 export default (ctx: CliContext) =>
@@ -21,7 +21,7 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
-      remote: remoteArg,
+      ...remoteArgs,
       target: { type: "string", description: "Where it runs: local (default) or docker (a container; see README Targets)" },
       image: { type: "string", description: "With --target docker: the session image (default config container_image)" },
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
@@ -49,7 +49,7 @@ export default (ctx: CliContext) =>
         requireTerminal(deps, undefined);
       }
       if (args.remote !== undefined) {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
         const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
         if (!remote.attached) {
