@@ -63,7 +63,7 @@ for (const { command, def } of parents) {
 }
 // The cases the issues name.
 rows.push(
-  { line: ["run", "shell", "--target", "kubernetes", "--dry-run"], code: 2, says: ["'--target'", "`remote run --help`"] },
+  { line: ["run", "shell", "--target", "mars", "--dry-run"], code: 2, says: ["Cannot use target 'mars'", "Targets: local, docker"] },
   { line: ["ls", "--bogus"], code: 2, says: ["'--bogus'"] },
   { line: ["ls", "--jsno"], code: 2, says: ["Did you mean --json?"] },
   { line: ["lss"], code: 2, says: ["Did you mean `remote ls`?", "Commands: run, attach, ls,"] },

@@ -27,6 +27,8 @@ export default (ctx: CliContext) =>
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
+      const target = parseTarget(args.target);
+      if (args.image !== undefined && target === "local") throw new RemoteError("IMAGE_WITHOUT_TARGET", `Cannot use image '${args.image}' for a local session`, "Add --target docker (an image is where a container session runs).", "usage");
       const deps = ctx.deps();
       const options = {
         profile: args.profile,
@@ -60,8 +62,6 @@ export default (ctx: CliContext) =>
         ctx.setExitCode(exitCodeOf(remote.attached));
         return;
       }
-      const target = parseTarget(args.target);
-      if (args.image !== undefined && target === "local") throw new RemoteError("IMAGE_WITHOUT_TARGET", `Cannot use image '${args.image}' for a local session`, "Add --target docker (an image is where a container session runs).", "usage");
       if (target === "docker") {
         const { runInContainer } = await import("../../targets/container-sessions.ts");
         const session = await runInContainer(deps, { ...options, image: args.image });
