@@ -6,6 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
+import { join } from "node:path";
+import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
+import { writeFileSync } from "node:fs";
+import { eventually } from "../support/wait.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
 
@@ -67,8 +71,8 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
 
     // send and logs go the same way.
     expect((await cli(env, ["send", "boxed", "echo sent-$((6*7))", "--enter"])).code).toBe(0);
-    const logs = await cli(env, ["logs", "boxed"]);
-    expect(logs.stdout).toContain(`host=${theirs}`);
+    await eventually(async () => (await cli(env, ["logs", "boxed"])).stdout.includes("sent-42"), "the sent command's output in logs");
+    expect((await cli(env, ["logs", "boxed"])).stdout).toContain(`host=${theirs}`);
 
     const stopped = await cli(env, ["stop", "boxed"]);
     expect(stopped.code).toBe(0);
@@ -93,6 +97,28 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     expect(stopped.code).toBe(0);
     expect(stopped.stderr).toContain("had already ended: exited(137)");
     expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
+  }, 60_000);
+
+  test.skipIf(Bun.which("docker") === null)("the docker CLI drives the same sessions through podman's API socket (auto picks a docker daemon that answers)", async () => {
+    using home = tempHome();
+    const socket = join(home.dir, "podman.sock");
+    const service = Bun.spawn(["podman", "system", "service", "--time", "0", `unix://${socket}`], { env: { ...process.env, CONTAINERS_CONF: conf }, stdout: "ignore", stderr: "ignore" });
+    try {
+      const env: Record<string, string> = { ...withEngine(home.env, conf), DOCKER_HOST: `unix://${socket}` };
+      writeFileSync(join(env.REMOTE_HOME as string, "config.toml"), 'container_network = "none"\ncontainer_engine = "auto"\n');
+      await eventually(async () => (await cli(env, [], { command: ["docker", "version", "--format", "{{.Server.Version}}"] })).code === 0, "podman's API socket to answer");
+      const id = await start(env, "docked");
+      const store = createSqliteSessionStore({ path: join(env.REMOTE_HOME as string, "remote.db") });
+      expect(store.get(id)?.target).toMatchObject({ kind: "docker", engine: "docker", container: `remote-${id}` });
+      store.close();
+      expect((await cli(env, ["send", "docked", "echo via-$((40+2))", "--enter"])).code).toBe(0);
+      await eventually(async () => (await cli(env, ["logs", "docked"])).stdout.includes("via-42"), "the command's output in logs");
+      expect((await cli(env, ["stop", "docked"])).code).toBe(0);
+      expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
+    } finally {
+      service.kill();
+      await service.exited;
+    }
   }, 60_000);
 
   test("bad input: unknown target, missing image, no engine: clear errors, nothing left behind", async () => {
