@@ -12,7 +12,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
 } else if (args[0] === "__bridge" && args[1] !== undefined) {
   // Inside a container, on every attach's path: no CLI table, no deps (see adapters/socket/bridge.ts).
   const { runBridge } = await import("./adapters/socket/bridge.ts");
-  process.exitCode = await runBridge(args[1], args[2] === "--wait-ms" ? Number(args[3]) || 0 : 0);
+  // Exit at once when the session's side ends: a pending read of stdin would keep us (and the exec) alive.
+  process.exit(await runBridge(args[1], args[2] === "--wait-ms" ? Number(args[3]) || 0 : 0));
 } else {
   const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
   process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));

@@ -97,7 +97,7 @@ export type TargetSpec = {
  */
 export type TargetPort = {
   readonly kind: Exclude<TargetKind, "local">;
-  /** Throws IMAGE_NOT_FOUND before anything is created when the image is absent. */
+  /** Never pulls: an absent image throws IMAGE_NOT_FOUND and leaves nothing created. */
   readonly create: (spec: TargetSpec) => Promise<TargetHandle>;
   readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
   /** A byte stream to `socketPath` inside the target (waiting a while for it to appear: a session still starting). */

@@ -20,6 +20,9 @@ const ls = async (env: Record<string, string>) => {
   return JSON.parse(r.stdout) as Listed[];
 };
 
+/** Exit 0, or the failure shows what the command said. */
+const succeeded = (r: { code: number; stderr: string }) => expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({ code: 0, stderr: "" });
+
 if (engineMissingReason) console.warn(`skipping docker target tests: ${engineMissingReason}`);
 
 describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, --network none)", () => {
@@ -32,10 +35,10 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     await removeContainersOf(conf, made);
   });
 
-  const start = async (env: Record<string, string>, name: string) => {
-    const r = await cli(env, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--name", name, "--", "--norc", "--noprofile", "-i"]);
+  const start = async (env: Record<string, string>, name: string, shellArgs = ["--norc", "--noprofile", "-i"]) => {
+    const r = await cli(env, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--name", name, "--", ...shellArgs]);
+    succeeded(r);
     expect(r.stderr).toContain(`started ${name} in container`);
-    expect(r.code).toBe(0);
     const id = r.stdout.trim();
     made.push(id);
     return id;
@@ -70,17 +73,33 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     expect(await second.proc.exited).toBe(0);
 
     // send and logs go the same way.
-    expect((await cli(env, ["send", "boxed", "echo sent-$((6*7))", "--enter"])).code).toBe(0);
+    succeeded(await cli(env, ["send", "boxed", "echo sent-$((6*7))", "--enter"]));
     await eventually(async () => (await cli(env, ["logs", "boxed"])).stdout.includes("sent-42"), "the sent command's output in logs");
     expect((await cli(env, ["logs", "boxed"])).stdout).toContain(`host=${theirs}`);
 
-    const stopped = await cli(env, ["stop", "boxed"]);
-    expect(stopped.code).toBe(0);
+    succeeded(await cli(env, ["stop", "boxed"]));
     expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
     expect((await ls(env))[0]).toMatchObject({ state: "exited", target: "docker" });
     // Its scrollback was saved before the container went.
     expect((await cli(env, ["logs", "boxed"])).stdout).toContain("sent-42");
   }, 90_000);
+
+  test("a session that ends while attached ends the attach with its code, and the container with it", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const id = await start(env, "ender", ["-c", "printf R$((1+1))EADY; read code; exit $code"]);
+    const client = ptyClient(env, [...remoteCommand(), "attach", "ender"]);
+    await client.waitFor((s) => s.includes("R2EADY"), "the session's prompt");
+    client.type("3\r");
+    expect(await client.proc.exited).toBe(3);
+    expect(client.raw()).toContain("[session ender exited with code 3]");
+    expect((await ls(env))[0]).toMatchObject({ id, state: "exited", exitCode: 3 });
+    // The container ends with its session, with the agent's code.
+    await eventually(async () => (await podmanOut(conf, ["inspect", "--format", "{{.State.Status}}", `remote-${id}`])).stdout === "exited", "the container to exit");
+    expect((await podmanOut(conf, ["inspect", "--format", "{{.State.ExitCode}}", `remote-${id}`])).stdout).toBe("3");
+    succeeded(await cli(env, ["prune"]));
+    expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
+  }, 60_000);
 
   test("a container killed from outside shows as exited with its code; stop removes it", async () => {
     using home = tempHome();
@@ -94,7 +113,7 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     // Still there for its code until stopped (or pruned).
     expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).toBe(0);
     const stopped = await cli(env, ["stop", "victim"]);
-    expect(stopped.code).toBe(0);
+    succeeded(stopped);
     expect(stopped.stderr).toContain("had already ended: exited(137)");
     expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
   }, 60_000);
@@ -111,9 +130,9 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
       const store = createSqliteSessionStore({ path: join(env.REMOTE_HOME as string, "remote.db") });
       expect(store.get(id)?.target).toMatchObject({ kind: "docker", engine: "docker", container: `remote-${id}` });
       store.close();
-      expect((await cli(env, ["send", "docked", "echo via-$((40+2))", "--enter"])).code).toBe(0);
+      succeeded(await cli(env, ["send", "docked", "echo via-$((40+2))", "--enter"]));
       await eventually(async () => (await cli(env, ["logs", "docked"])).stdout.includes("via-42"), "the command's output in logs");
-      expect((await cli(env, ["stop", "docked"])).code).toBe(0);
+      succeeded(await cli(env, ["stop", "docked"]));
       expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
     } finally {
       service.kill();

@@ -40,16 +40,6 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
   return {
     kind: "docker",
     create: async (spec) => {
-      // Checked first so an absent image leaves nothing behind (and never triggers a pull).
-      const image = await run(["image", "inspect", "--format", "{{.Id}}", spec.image]);
-      if (image.code !== 0) {
-        throw new RemoteError(
-          "IMAGE_NOT_FOUND",
-          `Cannot start session '${spec.name}' in image '${spec.image}': ${options.engine} has no such image`,
-          "Build one with `npm run image:local` (no pull: localhost/remote-session:local) or `npm run image`, or pass an existing one with --image.",
-          "not-found",
-        );
-      }
       const name = containerNameFor(spec.sessionId);
       const labels = Object.entries(containerLabels(spec.sessionId, spec.profile)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
       const env = Object.entries({ ...spec.env, REMOTE_POD_SESSION: spec.podSpec }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
@@ -80,6 +70,15 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       if (created.code !== 0) {
         // Nothing half-created: a container that got a name but did not start goes.
         await run(["rm", "--force", name]);
+        // `--pull never`: an absent image is refused before anything is created, and never fetched.
+        if (/image not known|no such image|unable to find image/i.test(created.stderr)) {
+          throw new RemoteError(
+            "IMAGE_NOT_FOUND",
+            `Cannot start session '${spec.name}' in image '${spec.image}': ${options.engine} has no such image`,
+            "Build one with `npm run image:local` (no pull: localhost/remote-session:local) or `npm run image`, or pass an existing one with --image.",
+            "not-found",
+          );
+        }
         throw new RemoteError("CONTAINER_START_FAILED", `Cannot start container '${name}' from '${spec.image}': ${created.stderr || `${options.engine} exited with code ${created.code}`}`, `Check \`${options.engine} info\`; the image must contain ${CONTAINER_BINARY}.`, "unavailable");
       }
       return handleFor(name, spec.image);

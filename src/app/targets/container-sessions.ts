@@ -107,6 +107,11 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
   );
 }
 
+/** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
+export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
+  deps.store().mutate(id, (current) => (current.state !== "running" ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+}
+
 /** `findSession` after the session's container (if any) was asked how it is. */
 export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): Promise<SessionListing> {
   const session = findSession(deps, ref);
@@ -166,9 +171,10 @@ export async function stopContainerSession(
     if (isFinal(current.state)) return undefined;
     ours = true;
     const now = deps.clock.now().toISOString();
+    if (current.state === "starting") return { state: "failed", reason: "stopped before it was ready", endedAt: now, clients: 0 };
     if (exit) return { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: now, clients: 0 };
     return sessionPatchForContainer(status, now) ?? { state: "exited", exitCode: null, reason: "stopped", endedAt: now, clients: 0 };
   });
   const record = after ?? session;
-  return { ...findSession(deps, record.id), alreadyEnded: !ours || !wasLive };
+  return { ...findSession(deps, record.id), alreadyEnded: !ours };
 }

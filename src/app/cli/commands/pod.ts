@@ -7,8 +7,7 @@ export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "__pod", description: "(internal) host the one session of a container", hidden: true },
     run: async () => {
-      const code = await runPod(ctx.deps());
-      ctx.setExitCode(code);
-      setTimeout(() => process.exit(code), 1000).unref();
+      // The container ends with its session (every write of ours is synchronous by then): its exit code is the agent's.
+      process.exit(await runPod(ctx.deps()));
     },
   });
