@@ -54,7 +54,8 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     const first = ptyClient(env, [...remoteCommand(), "attach", "boxed"]);
     await first.waitFor((s) => /[$#] ?$/m.test(s), "the container shell's prompt");
     first.type("echo host=$(cat /proc/sys/kernel/hostname) user=$(id -u)\r");
-    const seen = await first.waitFor((s) => /host=\S+ user=\d+/.test(s), "the container's hostname");
+    // The output and the prompt after it: the screen has settled before it is compared with the redraw.
+    const seen = await first.waitFor((s) => /host=\S+ user=\d+\n[^\n]*[$#]/.test(s), "the container's hostname, then a prompt");
     const [, theirs, uid] = /host=(\S+) user=(\d+)/.exec(seen) as RegExpExecArray;
     expect(theirs).not.toBe(hostname());
     expect(uid).toBe("1000");
