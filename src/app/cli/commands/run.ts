@@ -6,6 +6,7 @@ import { requireTerminal } from "../../sessions/attach.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArg, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
+import { authArgs, authFlagsOf } from "./_auth.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -20,6 +21,7 @@ export default (ctx: CliContext) =>
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
       remote: remoteArg,
+      ...authArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
@@ -44,10 +46,12 @@ export default (ctx: CliContext) =>
         planRun(deps, options);
         requireTerminal(deps, undefined);
       }
+      const { bundleForRun, base64Credentials } = await import("../../credentials/run-bundle.ts");
+      const credentials = await bundleForRun(deps, args.profile, authFlagsOf(args), args.remote === undefined ? "local" : "elsewhere");
       if (args.remote !== undefined) {
         const target = requireRemote(deps, args.remote);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
-        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
+        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, { ...options, ...(credentials && { credentials: base64Credentials(credentials.bundle) }) });
         if (!remote.attached) {
           deps.stdout(`${remote.session.id}\n`);
           deps.stderr(`started ${remote.session.name} on ${where(target.url)}: attach with \`remote attach ${remote.session.name} --remote ${target.url}\`\n`);
@@ -56,7 +60,9 @@ export default (ctx: CliContext) =>
         ctx.setExitCode(exitCodeOf(remote.attached));
         return;
       }
-      const result = await runSession(deps, options);
+      const { prepareSessionHome } = await import("../../credentials/session-home.ts");
+      const prepareHome = credentials && ((id: string) => prepareSessionHome(deps, id, credentials.bundle.files, { credentialTools: credentials.tools }));
+      const result = await runSession(deps, { ...options, prepareHome });
       if (!result.attached) {
         deps.stdout(`${result.session.id}\n`);
         deps.stderr(`started ${result.session.name}: attach with \`remote attach ${result.session.name}\`\n`);
