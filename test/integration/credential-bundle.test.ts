@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cli, ptyClient, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
+import { startServe } from "../support/serve.ts";
 
 const fakeBin = join(repoRoot, "test", "fixtures", "bin");
 const SHELL = ["--", "--norc", "--noprofile", "-i"];
@@ -172,4 +173,39 @@ describe("remote refresh", () => {
     }
     expect(readFileSync(join(own, ".aws/credentials"), "utf8")).toContain(second);
   }, 90000);
+});
+
+describe("credentials to a control plane", () => {
+  test("run --remote sends the profile's bundle by default (--no-auth: none); refresh --remote pushes a changed one and skips an unchanged one", async () => {
+    using server = tempHome("remote-auth-srv-");
+    server.env.PATH = `${fakeBin}:${server.env.PATH}`;
+    const { home, env, put } = person("remote-auth-me-");
+    using _ = home;
+    const serve = await startServe(server);
+    env.REMOTE_TOKEN = serve.token;
+    const first = "sk-remote-first-5b1e";
+    const second = "sk-remote-second-77ac";
+    put(".claude/.credentials.json", `{"token":"${first}"}`);
+    try {
+      const started = await cli(env, ["run", "claude", "--remote", serve.url, "--detach"]);
+      expect(started.code).toBe(0);
+      const id = started.stdout.trim();
+      const remoteHome = sessionHome(server.env, id);
+      expect(readFileSync(join(remoteHome, ".claude/.credentials.json"), "utf8")).toBe(`{"token":"${first}"}`);
+      const bare = await cli(env, ["run", "claude", "--remote", serve.url, "--detach", "--no-auth"]);
+      expect(bare.code).toBe(0);
+
+      expect((await cli(env, ["refresh", id, "--remote", serve.url])).stdout).toContain("unchanged");
+      put(".claude/.credentials.json", `{"token":"${second}"}`);
+      const pushed = await cli(env, ["refresh", "--all", "--remote", serve.url, "--json"]);
+      expect(pushed.code).toBe(0);
+      // The session started with --no-auth runs with the server's HOME: not written, not a failure.
+      expect(JSON.parse(pushed.stdout)).toEqual([expect.objectContaining({ id, outcome: "updated", files: 1 })]);
+      expect(readFileSync(join(remoteHome, ".claude/.credentials.json"), "utf8")).toBe(`{"token":"${second}"}`);
+      for (const r of [started, bare, pushed]) for (const secret of [first, second]) expect(`${r.stdout}${r.stderr}`.includes(secret)).toBe(false);
+      for (const secret of [first, second]) expect(serve.stderr().includes(secret)).toBe(false);
+    } finally {
+      await serve.stop();
+    }
+  }, 60000);
 });
