@@ -6,7 +6,7 @@ import { requireRemote } from "../../remote/route.ts";
 import { watchPasses } from "../../jobs/conduct.ts";
 import { jsonArg, numberArg } from "./_shared.ts";
 import { authArgs } from "./_auth.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 
 /** Fractions allowed (0.5 is every 30 s); at most a week. */
 const WATCH_MINUTES: NumericFlag = { kind: "number", above: 0, max: 7 * 24 * 60, unit: "minutes", example: "30" };
@@ -20,14 +20,14 @@ export default (ctx: CliContext) =>
       soft: { type: "boolean", description: "Only write the files, never restart a session (what a local refresh always does)" },
       watch: numberArg("Repeat every MIN minutes, one line per pass on stderr, until Ctrl-C (exit 0)", WATCH_MINUTES),
       preflight: authArgs.preflight,
-      remote: remoteArg,
+      ...remoteArgs,
       json: jsonArg,
     },
     run: async ({ args }) => {
       const watchMinutes = parseOptionalNumericFlag("--watch", args.watch, WATCH_MINUTES);
       const deps = ctx.deps();
       const options = { ref: args.ref, all: args.all, preflight: args.preflight };
-      const target = args.remote === undefined ? undefined : requireRemote(deps, args.remote);
+      const target = args.remote === undefined ? undefined : requireRemote(deps, args);
       const pass = () => (target === undefined ? refreshLocal(deps, options) : refreshRemote(deps, target, options));
       if (watchMinutes !== undefined) {
         ctx.setExitCode(await watchPasses(deps, { name: "refresh", watchMinutes, pass, describe: (rows: RefreshRow[]) => describePass(deps.clock.now(), rows) }));

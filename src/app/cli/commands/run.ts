@@ -4,7 +4,7 @@ import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { requireTerminal } from "../../sessions/attach.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
-import { remoteArg, where } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { authArgs, authFlagsOf } from "./_auth.ts";
 
@@ -20,7 +20,7 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
-      remote: remoteArg,
+      ...remoteArgs,
       ...authArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
@@ -49,7 +49,7 @@ export default (ctx: CliContext) =>
       const { bundleForRun, base64Credentials } = await import("../../credentials/run-bundle.ts");
       const credentials = await bundleForRun(deps, args.profile, authFlagsOf(args), args.remote === undefined ? "local" : "elsewhere");
       if (args.remote !== undefined) {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
         const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, { ...options, ...(credentials && { credentials: base64Credentials(credentials.bundle) }) });
         if (!remote.attached) {
