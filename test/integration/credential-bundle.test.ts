@@ -182,6 +182,7 @@ describe("credentials to a control plane", () => {
     const { home, env, put } = person("remote-auth-me-");
     using _ = home;
     const serve = await startServe(server);
+    env.REMOTE_URL = serve.url;
     env.REMOTE_TOKEN = serve.token;
     const first = "sk-remote-first-5b1e";
     const second = "sk-remote-second-77ac";
