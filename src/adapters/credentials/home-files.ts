@@ -5,7 +5,7 @@ import type { HomeFilesPort } from "../../domain/ports.ts";
 /** Larger than any credential file; a bigger one is a mistake we refuse to ship into a session. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
-const unreadable = (path: string, why: string) =>
+export const unreadable = (path: string, why: string) =>
   new RemoteError("CREDENTIAL_UNREADABLE", `Cannot read credential file '${path}': ${why}`, "Fix the file's permissions or remove it, or start without credentials with --no-auth.", "unavailable");
 
 /** Reads the person's credential files (links followed: dotfile managers link them). Errors name the path, never the content. */
