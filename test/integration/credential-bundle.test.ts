@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "n
 import { dirname, join } from "node:path";
 import { cli, ptyClient, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
 import { startServe } from "../support/serve.ts";
+import { authStatus, collectProfileAuth, inspectProfileAuth } from "../../src/app/api.ts";
+import { createRealDeps } from "../../src/wiring.ts";
 
 const fakeBin = join(repoRoot, "test", "fixtures", "bin");
 const SHELL = ["--", "--norc", "--noprofile", "-i"];
@@ -209,4 +211,22 @@ describe("credentials to a control plane", () => {
       await serve.stop();
     }
   }, 60000);
+});
+
+test("the package API: collectProfileAuth (path -> base64, what POST /sessions takes), inspectProfileAuth, authStatus", async () => {
+  const { home, env, put } = person("remote-auth-api-");
+  using _ = home;
+  put(".codex/auth.json", '{"OPENAI_API_KEY":"sk-api-1"}');
+  put(".codex/config.toml", 'model = "o4"\n');
+  const deps = createRealDeps(env);
+  expect(await collectProfileAuth("codex", { deps })).toEqual({
+    ".codex/auth.json": Buffer.from('{"OPENAI_API_KEY":"sk-api-1"}').toString("base64"),
+    ".codex/config.toml": Buffer.from('model = "o4"\n').toString("base64"),
+  });
+  expect((await inspectProfileAuth("codex", { deps })).files.map((f) => [f.path, f.configOnly])).toEqual([
+    [".codex/auth.json", false],
+    [".codex/config.toml", true],
+  ]);
+  expect(await authStatus({ profile: "codex", deps })).toEqual([expect.objectContaining({ profile: "codex", freshness: { state: "fresh" } })]);
+  await expect(collectProfileAuth("claude", { deps })).rejects.toMatchObject({ code: "CREDENTIALS_MISSING" });
 });
