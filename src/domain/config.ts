@@ -31,7 +31,14 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
+  /** Container and Kubernetes targets (issue 9). */
+  readonly kube: KubeConfig;
 };
+
+/** kube_image / kube_namespace in config.toml. */
+export type KubeConfig = { readonly image: string; readonly namespace: string };
+export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
+export const DEFAULT_KUBE_NAMESPACE = "default";
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -124,5 +131,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    kube: { image: file.kube_image ?? DEFAULT_SESSION_IMAGE, namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
   };
 }
