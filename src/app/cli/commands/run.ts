@@ -26,6 +26,9 @@ export default (ctx: CliContext) =>
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
+      // Flags first: a bad one is refused before anything is built.
+      const { target, kube } = checkedTarget(args);
+      if (args.json && !args["dry-run"]) throw new RemoteError("FLAG_NEEDS_DRY_RUN", "Cannot use --json with `remote run` without --dry-run: only a dry run prints a result", "Add --dry-run, or drop --json.", "usage");
       const deps = ctx.deps();
       const options = {
         profile: args.profile,
@@ -37,8 +40,6 @@ export default (ctx: CliContext) =>
         effort: args.effort,
         args: ctx.passthrough,
       };
-      const { target, kube } = checkedTarget(args);
-      if (args.json && !args["dry-run"]) throw new RemoteError("FLAG_NEEDS_DRY_RUN", "Cannot use --json with `remote run` without --dry-run: only a dry run prints a result", "Add --dry-run, or drop --json.", "usage");
       if (target !== "local") {
         if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
         runOnContainerTarget(deps, target, kube, options, { dryRun: args["dry-run"] === true, json: args.json === true });

@@ -1,12 +1,18 @@
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
+import { RemoteError } from "../../../domain/errors.ts";
 import { parseNumericFlag, parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { CliContext } from "../context.ts";
 import { startControlPlane } from "../../server/listen.ts";
 import { numberArg } from "./_shared.ts";
+import { controlPlaneTokenHint, renderControlPlaneManifests } from "../../../domain/kube/control-plane-manifests.ts";
+import { manifestsText } from "../../kube/manifests-text.ts";
 
 const PORT: NumericFlag = { kind: "integer", min: 0, max: 65535, example: "7070" };
 const MAX_BODY: NumericFlag = { kind: "integer", min: 1, max: 1024 * 1024 * 1024, example: "1048576" };
+
+/** Port 0 (any free one) means nothing to a Service: the manifests then use the default. */
+const inClusterPort = (port: number) => (port === 0 ? undefined : port);
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 
@@ -18,8 +24,22 @@ export default (ctx: CliContext) =>
       port: { ...numberArg("Port (0 picks a free one)", PORT), default: "7070" },
       data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
       "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
+      "print-manifests": { type: "boolean", description: "Print the Kubernetes manifests that run this control plane in a cluster (YAML; --json for a List), and serve nothing" },
+      namespace: { type: "string", description: "With --print-manifests: the namespace (default: config kube_namespace, else default)" },
+      image: { type: "string", description: "With --print-manifests: the image (default: config kube_image)" },
+      json: { type: "boolean", description: "With --print-manifests: JSON instead of YAML" },
     },
     run: async ({ args }) => {
+      if (args["print-manifests"]) {
+        const deps = ctx.deps();
+        const namespace = args.namespace ?? deps.config.kube.namespace;
+        deps.stdout(manifestsText(renderControlPlaneManifests({ namespace, image: args.image ?? deps.config.kube.image, port: inClusterPort(parseNumericFlag("--port", args.port, PORT)) }), args.json === true));
+        deps.stderr(`${controlPlaneTokenHint(namespace)}\n`);
+        return;
+      }
+      for (const flag of ["namespace", "image", "json"] as const) {
+        if (args[flag] !== undefined) throw new RemoteError("FLAG_NEEDS_PRINT_MANIFESTS", `Cannot use --${flag} with \`remote serve\`: it applies only with --print-manifests`, "Add --print-manifests, or drop it.", "usage");
+      }
       const port = parseNumericFlag("--port", args.port, PORT);
       const maxBodyBytes = parseOptionalNumericFlag("--max-body", args["max-body"], MAX_BODY);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
