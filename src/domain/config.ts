@@ -31,12 +31,12 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
-  /** Container and Kubernetes targets (issue 9). */
-  readonly kube: KubeConfig;
+  /** Container targets (docker, kubernetes): config.toml container_image. */
+  readonly containers: { readonly image: string };
+  /** The kubernetes target: config.toml kube_namespace. */
+  readonly kube: { readonly namespace: string };
 };
 
-/** kube_image / kube_namespace in config.toml. */
-export type KubeConfig = { readonly image: string; readonly namespace: string };
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
 export const DEFAULT_KUBE_NAMESPACE = "default";
 
@@ -131,6 +131,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
-    kube: { image: file.kube_image ?? DEFAULT_SESSION_IMAGE, namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
+    containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE },
+    kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
   };
 }

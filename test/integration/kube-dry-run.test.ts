@@ -33,7 +33,7 @@ describe("remote run --dry-run --target kubernetes", () => {
     expect((await cli(home.env, ["ls", "--json"])).stdout.trim()).toBe("[]");
   });
 
-  test("--json prints one v1 List of the same objects; the image defaults to config kube_image", async () => {
+  test("--json prints one v1 List of the same objects; the image defaults to config container_image", async () => {
     using home = tempHome();
     const yaml = await cli(home.env, ["run", "claude", "--target", "kubernetes", "--dry-run"]);
     const json = await cli(home.env, ["run", "claude", "--target", "kubernetes", "--dry-run", "--json"]);
@@ -50,7 +50,7 @@ describe("remote run --dry-run --target kubernetes", () => {
     expect(containerOf(list.items).image).toBe("localhost/remote-session:local");
     for (const object of list.items) expect(() => validateKube(object)).not.toThrow();
 
-    await Bun.write(join(home.env.REMOTE_HOME as string, "config.toml"), 'kube_image = "reg.example/team:3"\nkube_namespace = "team"\n');
+    await Bun.write(join(home.env.REMOTE_HOME as string, "config.toml"), 'container_image = "reg.example/team:3"\nkube_namespace = "team"\n');
     const configured = JSON.parse((await cli(home.env, ["run", "claude", "--target", "kubernetes", "--dry-run", "--json"])).stdout) as { items: Any[] };
     expect(containerOf(configured.items).image).toBe("reg.example/team:3");
     expect(configured.items.map((o) => o.metadata.namespace)).toEqual(["team", "team", "team"]);

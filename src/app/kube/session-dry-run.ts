@@ -33,7 +33,7 @@ export function planKubeSession(
     sessionId,
     profile: plan.profile,
     name: run.name === undefined ? defaultSessionName(plan.profile, sessionId) : validateSessionName(run.name),
-    image: kube.image ?? deps.config.kube.image,
+    image: kube.image ?? deps.config.containers.image,
     namespace: kube.namespace ?? deps.config.kube.namespace,
     cpu: kube.cpu,
     memory: kube.memory,

@@ -15,7 +15,7 @@ import type { RunOptions } from "../../sessions/run.ts";
 
 export const targetArgs = {
   target: { type: "string", description: `Where the session runs: ${TARGET_NAMES.join(", ")} (default local)`, valueHint: "target" },
-  image: { type: "string", description: "Session image for docker/kubernetes (default: config kube_image, else localhost/remote-session:local)" },
+  image: { type: "string", description: "Session image for docker/kubernetes (default: config container_image, else localhost/remote-session:local)" },
   context: { type: "string", description: "kubectl context for --target kubernetes (default: the current one)" },
   namespace: { type: "string", description: "Namespace for --target kubernetes (default: config kube_namespace, else default)" },
   cpu: { type: "string", description: 'CPU for a container target: cores or millicores ("2", "500m")', valueHint: "quantity" },

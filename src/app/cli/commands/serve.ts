@@ -26,14 +26,14 @@ export default (ctx: CliContext) =>
       "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
       "print-manifests": { type: "boolean", description: "Print the Kubernetes manifests that run this control plane in a cluster (YAML; --json for a List), and serve nothing" },
       namespace: { type: "string", description: "With --print-manifests: the namespace (default: config kube_namespace, else default)" },
-      image: { type: "string", description: "With --print-manifests: the image (default: config kube_image)" },
+      image: { type: "string", description: "With --print-manifests: the image (default: config container_image, else localhost/remote-session:local)" },
       json: { type: "boolean", description: "With --print-manifests: JSON instead of YAML" },
     },
     run: async ({ args }) => {
       if (args["print-manifests"]) {
         const deps = ctx.deps();
         const namespace = args.namespace ?? deps.config.kube.namespace;
-        deps.stdout(manifestsText(renderControlPlaneManifests({ namespace, image: args.image ?? deps.config.kube.image, port: inClusterPort(parseNumericFlag("--port", args.port, PORT)) }), args.json === true));
+        deps.stdout(manifestsText(renderControlPlaneManifests({ namespace, image: args.image ?? deps.config.containers.image, port: inClusterPort(parseNumericFlag("--port", args.port, PORT)) }), args.json === true));
         deps.stderr(`${controlPlaneTokenHint(namespace)}\n`);
         return;
       }
