@@ -29,6 +29,12 @@ export const ConfigFileSchema = z
     container_image: z.string().min(1).optional(),
     /** Targets: the Kubernetes namespace when --namespace is not given. */
     kube_namespace: z.string().min(1).optional(),
+    /** Client: control planes reached over plain http although not on loopback (a trusted network). */
+    insecure_remotes: z.array(z.string()).optional(),
+    /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
+    allowed_hosts: z.array(z.string().min(1)).optional(),
+    /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
+    max_websockets: z.number().int().min(1).max(100_000).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -31,6 +31,8 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
+  /** Control-plane safety knobs, client and server side (issue 8). */
+  readonly controlPlane: ControlPlaneConfig;
   /** Container targets (docker, kubernetes): config.toml container_image. */
   readonly containers: { readonly image: string };
   /** The kubernetes target: config.toml kube_namespace. */
@@ -39,6 +41,17 @@ export type RemoteConfig = {
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
 export const DEFAULT_KUBE_NAMESPACE = "default";
+
+export type ControlPlaneConfig = {
+  /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
+  readonly insecureRemotes: readonly string[];
+  /** allowed_hosts: `name` (any port) or `name:port` accepted in Host/Origin besides the listen address. */
+  readonly allowedHosts: readonly string[];
+  /** max_websockets, default 128. */
+  readonly maxWebSockets: number;
+};
+
+export const DEFAULT_MAX_WEBSOCKETS = 128;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -131,6 +144,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
   };

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempHome } from "../support/cli.ts";
 import { validateKube } from "../support/kube-schemas.ts";
+import { startServe } from "../support/serve.ts";
 
 type Any = { apiVersion: string; kind: string; [field: string]: any };
 const yamlDocs = (text: string) => (Bun.YAML.parse(text) as Any[] | Any) as Any[];
@@ -99,6 +100,26 @@ describe("remote serve --print-manifests", () => {
     expect(existsSync(join(home.env.REMOTE_HOME as string, "token"))).toBe(false);
     const json = JSON.parse((await cli(home.env, ["serve", "--print-manifests", "--json"])).stdout) as { items: Any[] };
     expect(json.items.map((o) => o.metadata.namespace)).toEqual(Array(6).fill("default"));
+  });
+
+  test("the Deployment's serve command line is one serve accepts, answering the Service's names", async () => {
+    using home = tempHome();
+    const objects = yamlDocs((await cli(home.env, ["serve", "--print-manifests", "--namespace", "team"])).stdout);
+    const command = objects.find((o) => o.kind === "Deployment")?.spec.template.spec.containers[0].command as string[];
+    // Its flags but the address, port and data dir, which the test picks (loopback, a free port, a temp dir).
+    const flags = command.slice(2).filter((_, i, all) => !["--host", "--port", "--data"].includes(all[i] as string) && !["--host", "--port", "--data"].includes(all[i - 1] as string));
+    expect(flags).toContain("--insecure");
+    const serve = await startServe(home, flags);
+    try {
+      const port = new URL(serve.url).port;
+      for (const name of ["remote-control-plane", "remote-control-plane.team.svc", "remote-control-plane.team.svc.cluster.local"]) {
+        expect({ name, status: (await serve.api("/sessions", { headers: { host: `${name}:${port}` } })).status }).toEqual({ name, status: 200 });
+      }
+      const asStranger = await serve.api("/sessions", { headers: { host: `evil.example:${port}` } });
+      expect(asStranger.status).not.toBe(200);
+    } finally {
+      await serve.stop();
+    }
   });
 
   test("its flags without --print-manifests are refused", async () => {

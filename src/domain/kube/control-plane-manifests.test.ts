@@ -45,7 +45,11 @@ describe("control plane manifests", () => {
       expect(c.image).toBe("reg.example/remote:2");
       expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } });
     }
-    expect(pod.containers[0].command.slice(1, 2)).toEqual(["serve"]);
+    const serve = pod.containers[0].command as string[];
+    expect(serve.slice(1, 2)).toEqual(["serve"]);
+    // serve refuses plain http off loopback without --insecure, and a Host it was not told about.
+    expect(serve).toContain("--insecure");
+    expect(serve.join(" ")).toContain("--allow-host remote-control-plane,remote-control-plane.team,remote-control-plane.team.svc,");
     expect(pod.volumes).toContainEqual(expect.objectContaining({ name: "token", secret: expect.objectContaining({ secretName: CONTROL_PLANE_TOKEN_SECRET }) }));
     // The token itself is never rendered: no Secret object, no token-looking value.
     expect(JSON.stringify(objects)).not.toMatch(/[0-9a-f]{64}/);

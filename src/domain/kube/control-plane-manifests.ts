@@ -29,6 +29,9 @@ export const CONTROL_PLANE_RULES = [
   { apiGroups: [""], resources: ["secrets"], verbs: ["get", "create", "update", "patch", "delete"] },
 ] as const;
 
+/** The names a client in the cluster reaches the Service by (the Host header serve checks). */
+export const serviceHostNames = (namespace: string) => [CONTROL_PLANE_NAME, `${CONTROL_PLANE_NAME}.${namespace}`, `${CONTROL_PLANE_NAME}.${namespace}.svc`, `${CONTROL_PLANE_NAME}.${namespace}.svc.cluster.local`];
+
 export function renderControlPlaneManifests(spec: ControlPlaneManifestSpec): readonly KubeObject[] {
   const namespace = validateNamespace(spec.namespace);
   const port = spec.port ?? CONTROL_PLANE_PORT;
@@ -94,7 +97,9 @@ export function renderControlPlaneManifests(spec: ControlPlaneManifestSpec): rea
             {
               ...container,
               name: "serve",
-              command: [BINARY, "serve", "--host", "0.0.0.0", "--port", String(port), "--data", DATA_DIR],
+              // Plain http inside the cluster network (--insecure): TLS belongs to the Ingress or mesh in front,
+              // and `kubectl port-forward` reaches it on loopback. The Service's names are the Host values it answers.
+              command: [BINARY, "serve", "--host", "0.0.0.0", "--port", String(port), "--data", DATA_DIR, "--insecure", "--allow-host", serviceHostNames(namespace).join(",")],
               ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
               readinessProbe: { tcpSocket: { port: "http" }, periodSeconds: 5 },
               livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 20, failureThreshold: 3 },
