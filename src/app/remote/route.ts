@@ -4,7 +4,7 @@
  */
 import { isRemoteError, RemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession } from "../sessions/find.ts";
+import { findSession, type SessionListing } from "../sessions/find.ts";
 import { resolveRemote, type RemoteTarget } from "./config.ts";
 
 type ConfigDeps = Pick<AppDeps, "env" | "config">;
@@ -18,7 +18,8 @@ export function requireRemote(deps: ConfigDeps, flag: string | undefined): Remot
   return target;
 }
 
-export type Route = { readonly kind: "local" } | { readonly kind: "remote"; readonly target: RemoteTarget };
+/** A local route carries the session it found, so the command does not look it up again. */
+export type Route = { readonly kind: "local"; readonly session: SessionListing } | { readonly kind: "remote"; readonly target: RemoteTarget };
 
 /**
  * Where a command on session `ref` goes: the `--remote` flag wins; otherwise a session
@@ -27,8 +28,7 @@ export type Route = { readonly kind: "local" } | { readonly kind: "remote"; read
 export function routeSessionRef(deps: AppDeps, flag: string | undefined, ref: string): Route {
   if (flag !== undefined && flag !== "") return { kind: "remote", target: requireRemote(deps, flag) };
   try {
-    findSession(deps, ref);
-    return { kind: "local" };
+    return { kind: "local", session: findSession(deps, ref) };
   } catch (error) {
     const fallback = isRemoteError(error) && error.code === "SESSION_NOT_FOUND" ? resolveRemote(deps) : undefined;
     if (!fallback) throw error;

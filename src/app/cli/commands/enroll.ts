@@ -1,5 +1,5 @@
 import { isatty } from "node:tty";
-import { defineCommand } from "citty";
+import { defineCommand } from "../define-command.ts";
 import { HOOK_KINDS, type HookKind } from "../../../domain/claude-settings.ts";
 import { RemoteError, errorMessage } from "../../../domain/errors.ts";
 import { defaultClaudeSettings, installClaudeHooks, recordHookEvent, uninstallClaudeHooks } from "../../sessions/enroll.ts";
