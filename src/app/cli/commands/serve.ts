@@ -24,8 +24,19 @@ function tlsFiles(cert: string | undefined, key: string | undefined) {
   return { certFile: resolve(cert), keyFile: resolve(key) };
 }
 
-/** `--allow-host a --allow-host b` or `--allow-host a,b`. */
-const hostList = (value: string | string[] | undefined) => [value ?? []].flat().flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+/**
+ * Every `--allow-host a --allow-host b` (or `--allow-host=a,b`): read off the raw argv, since
+ * the parsed args keep only the last value of a repeated string flag.
+ */
+export function hostList(rawArgs: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length && rawArgs[i] !== "--"; i++) {
+    const word = rawArgs[i] as string;
+    if (word === "--allow-host" && i + 1 < rawArgs.length) values.push(rawArgs[++i] as string);
+    else if (word.startsWith("--allow-host=")) values.push(word.slice("--allow-host=".length));
+  }
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -45,7 +56,7 @@ export default (ctx: CliContext) =>
       "allow-host": { type: "string", description: "Host name clients use besides the listen address (repeat, or comma-separate; config: allowed_hosts)" },
       "max-websockets": numberArg("Most WebSockets open at once (default: config max_websockets, else 128)", MAX_WEBSOCKETS),
     },
-    run: async ({ args }) => {
+    run: async ({ args, rawArgs }) => {
       if (args["print-manifests"]) {
         const deps = ctx.deps();
         const namespace = args.namespace ?? deps.config.kube.namespace;
@@ -62,7 +73,7 @@ export default (ctx: CliContext) =>
       const tls = tlsFiles(args["tls-cert"], args["tls-key"]);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
       const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });
-      const allowHosts = hostList(args["allow-host"] as string | string[] | undefined);
+      const allowHosts = hostList(rawArgs);
       const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes, maxWebSockets, tls, insecure: args.insecure, allowHosts });
       deps.stderr(`remote control plane on ${plane.url}\n`);
       deps.stderr(`token file: ${plane.tokenFile}\n`);
