@@ -39,8 +39,8 @@ export async function runCli(rawArgs: readonly string[], version: string, makeDe
       return 0;
     }
     // Our own parse and run, not citty's runCommand: see strict-argv.ts.
-    const { cmd, args } = await checkArgv(cli, argv, passthrough);
-    await cmd.run?.({ rawArgs: argv, args: args as Parameters<NonNullable<typeof cmd.run>>[0]["args"], cmd });
+    const { cmd, args, rawArgs: own } = await checkArgv(cli, argv, passthrough);
+    await cmd.run?.({ rawArgs: [...own], args: args as Parameters<NonNullable<typeof cmd.run>>[0]["args"], cmd });
     return exitCode;
   } catch (error) {
     if (isRemoteError(error)) {

@@ -15,7 +15,8 @@ const resolve = async <T>(value: Resolvable<T>): Promise<T> => (typeof value ===
 const argsOf = async (cmd: AnyCommand) => (await resolve(cmd.args ?? {})) as Readonly<Record<string, ArgShape>>;
 const subCommandsOf = async (cmd: AnyCommand) => (cmd.subCommands ? await resolve(cmd.subCommands) : undefined) as Record<string, Resolvable<AnyCommand>> | undefined;
 
-export type CommandToRun = { readonly cmd: AnyCommand; readonly args: ParsedArgs };
+/** `rawArgs` is the command's own share of argv (after its name), as citty hands it over. */
+export type CommandToRun = { readonly cmd: AnyCommand; readonly args: ParsedArgs; readonly rawArgs: readonly string[] };
 
 /** The command argv names with its parsed args; throws the usage error (a RemoteError, exit 2) for the first thing on argv that no command declares. */
 export async function checkArgv(root: AnyCommand, argv: readonly string[], passthrough: readonly string[]): Promise<CommandToRun> {
@@ -26,7 +27,7 @@ export async function checkArgv(root: AnyCommand, argv: readonly string[], passt
     const subCommands = await subCommandsOf(cmd);
     const check = checkCommandLine({ command, args: await argsOf(cmd), subcommands: subCommands ? Object.keys(subCommands) : undefined }, tokens, passthrough);
     if (!check.ok) throw check.error;
-    if (!check.subcommand) return { cmd, args: check.args };
+    if (!check.subcommand) return { cmd, args: check.args, rawArgs: tokens };
     if (!subCommands) throw new Error(`${command} picked a subcommand it does not have`);
     cmd = await resolve(subCommands[check.subcommand.name] as Resolvable<AnyCommand>);
     command = `${command} ${check.subcommand.name}`;
