@@ -11,5 +11,5 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   await Bun.write(Bun.stdout, `${pkg.version}\n`);
 } else {
   const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
-  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));
+  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps(overrides ? { ...process.env, ...overrides } : process.env), createCliIo(process.env));
 }

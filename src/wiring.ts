@@ -51,7 +51,12 @@ const envMs = (env: Readonly<Record<string, string>>, name: string): number | un
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
-  const env = Object.fromEntries(Object.entries(environment).filter((e): e is [string, string] => e[1] !== undefined));
+  // A plain loop: copying process.env through entries/filter/fromEntries costs a quick command ~0.3 ms.
+  const env: Record<string, string> = {};
+  for (const name in environment) {
+    const value = environment[name];
+    if (value !== undefined) env[name] = value;
+  }
   const loaded = withJobEnv(loadConfig(env), env, "UTC");
   // Asking ICU for the local zone costs ~5 ms: only throttle parsing needs it, so it is read on first use.
   let zone: string | undefined;

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "./define-command.ts";
 import type { CliContext } from "./context.ts";
 
 /** The command table: literal lazy imports, so the compiled binary bundles them all. */

@@ -2,7 +2,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
-import { findSession, liveSocket } from "./find.ts";
+import { liveSocket, sessionFor, type SessionListing } from "./find.ts";
 
 export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
 
@@ -21,8 +21,8 @@ export function requireTerminal(deps: Pick<AppDeps, "terminal">, name: string | 
   throw new RemoteError("NOT_A_TERMINAL", `Cannot attach session '${name}': stdin or stdout is not a terminal`, `For a script: ${script}; to watch it: \`remote logs ${name} --follow\`.`, "usage");
 }
 
-export async function attachSession(deps: AppDeps, ref: string, options: AttachOptions = {}): Promise<AttachOutcome> {
-  const session = findSession(deps, ref);
+export async function attachSession(deps: AppDeps, ref: string | SessionListing, options: AttachOptions = {}): Promise<AttachOutcome> {
+  const session = sessionFor(deps, ref);
   const socketPath = liveSocket(session);
   if (deps.env.REMOTE_SESSION_ID === session.id) {
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");

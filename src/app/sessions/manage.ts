@@ -6,7 +6,7 @@ import { FrameType } from "../../domain/host-protocol.ts";
 import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentity, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
+import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
 
 type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config">;
@@ -90,8 +90,8 @@ export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: str
   return updated;
 }
 
-export async function sendToSession(deps: Deps, ref: string, text: string, enter: boolean): Promise<void> {
-  const session = findSession(deps, ref);
+export async function sendToSession(deps: Deps, ref: string | SessionListing, text: string, enter: boolean): Promise<void> {
+  const session = sessionFor(deps, ref);
   await requestHost(deps, liveSocket(session), { op: "send", data: enter ? `${text}\r` : text });
 }
 
