@@ -16,5 +16,5 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.exit(await runBridge(args[1], args[2] === "--wait-ms" ? Number(args[3]) || 0 : 0));
 } else {
   const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
-  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps({ ...process.env, ...overrides }), createCliIo(process.env));
+  process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps(overrides ? { ...process.env, ...overrides } : process.env), createCliIo(process.env));
 }

@@ -19,6 +19,8 @@ import type {
   CommandSpawnPort,
   SelfLauncherPort,
   TargetPort,
+  HomeFilesPort,
+  StatusProbePort,
 } from "../domain/ports.ts";
 import type { TargetHandle } from "../domain/target.ts";
 
@@ -74,4 +76,8 @@ export type AppDeps = {
    * config container_engine), or the handle of an existing one (its own engine). Throws ENGINE_MISSING.
    */
   readonly target: (which: "docker" | TargetHandle) => TargetPort;
+  /** The person's credential files, read for a bundle (issue 9). */
+  readonly homeFiles: HomeFilesPort;
+  /** Runs a CLI's own login status command (credential preflight). */
+  readonly statusProbe: StatusProbePort;
 };

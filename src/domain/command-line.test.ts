@@ -24,28 +24,35 @@ const refused = (line: CommandLine, tokens: string[], passthrough: string[] = []
   return check.error;
 };
 
-describe("what a command declares is accepted", () => {
+describe("what a command declares is accepted and parsed", () => {
+  const ref = { ref: "s1", _: ["s1"] };
   test.each([
-    [["s1"]],
-    [["s1", "--follow"]],
-    [["-f", "s1"]],
-    [["s1", "--no-follow"]],
-    [["s1", "--follow=false"]],
-    [["s1", "-n", "5"]],
-    [["s1", "-n5"]],
-    [["s1", "-n=5"]],
-    [["s1", "--lines", "5"]],
-    [["s1", "--lines=5"]],
-    [["s1", "--maxBody", "3"]], // citty's camelCase spelling
-    [["s1", "--max-body", "-x"]], // a value flag takes the next token whatever it looks like
-    [["s1", "--format", "json"]],
-    [["-"]], // a lone dash is an argument (stdin)
-  ])("logs %p", (tokens) => {
-    expect(checkCommandLine(logs, tokens)).toEqual({ ok: true });
+    [["s1"], ref],
+    [["s1", "--follow"], { ...ref, follow: true }],
+    [["-f", "s1"], { ...ref, follow: true }],
+    [["s1", "--no-follow"], { ...ref, follow: false }],
+    [["s1", "--follow=false"], { ...ref, follow: false }],
+    [["s1", "-n", "5"], { ...ref, lines: "5" }],
+    [["s1", "-n5"], { ...ref, lines: "5" }],
+    [["s1", "-n=5"], { ...ref, lines: "5" }],
+    [["s1", "--lines", "5"], { ...ref, lines: "5" }],
+    [["s1", "--lines=5", "--lines", "6"], { ...ref, lines: "6" }], // the last one wins
+    [["s1", "--maxBody", "3"], { ...ref, "max-body": "3" }], // citty's camelCase spelling, read under the declared name
+    [["s1", "--max-body", "-x"], { ...ref, "max-body": "-x" }], // a value flag takes the next token whatever it looks like
+    [["s1", "--format", "json"], { ...ref, format: "json" }],
+    [["-"], { ref: "-", _: ["-"] }], // a lone dash is an argument (stdin)
+  ])("logs %p", (tokens, args) => {
+    expect(checkCommandLine(logs, tokens)).toEqual({ ok: true, args });
+  });
+
+  test("defaults fill what was not given; an optional positional left out is undefined", () => {
+    const serve: CommandLine = { command: "remote serve", args: { host: { type: "string", default: "127.0.0.1" }, dir: { type: "positional", required: false } } };
+    expect(checkCommandLine(serve, [])).toEqual({ ok: true, args: { host: "127.0.0.1", dir: undefined, _: [] } });
+    expect(checkCommandLine(serve, ["--host", "::1", "d"])).toEqual({ ok: true, args: { host: "::1", dir: "d", _: ["d"] } });
   });
 
   test("arguments after -- only where the command passes them on", () => {
-    expect(checkCommandLine(run, ["shell"], ["-c", "echo hi", "--bogus"])).toEqual({ ok: true });
+    expect(checkCommandLine(run, ["shell"], ["-c", "echo hi", "--bogus"])).toEqual({ ok: true, args: { profile: "shell", _: ["shell"] } });
     expect(refused(logs, ["s1"], ["x"]).message).toBe("Cannot use 'x' after -- with `remote logs`: it passes no arguments on");
   });
 

@@ -4,6 +4,8 @@
  * is either one of its flags (with a valid value), one of its positionals, or the name
  * of one of its subcommands; anything else is a usage error that names it, suggests the
  * closest known word and points at that command's own `--help`.
+ * The same walk yields the parsed values (what citty's parser would hand the command), so
+ * the CLI runs a command without loading citty's parser and node:util on every start.
  */
 import { closestMatch } from "./closest.ts";
 import { RemoteError } from "./errors.ts";
@@ -37,8 +39,12 @@ export type CommandLine = {
   readonly subcommands?: readonly string[] | undefined;
 };
 
+/** The parsed command line, keyed by the declared names: switches are booleans, the rest strings; `_` holds the positionals. */
+export type ParsedArgs = { readonly _: readonly string[]; readonly [name: string]: unknown };
+
 export type CommandLineCheck =
-  | { readonly ok: true; readonly subcommand?: { readonly name: string; readonly rest: readonly string[] } }
+  | { readonly ok: true; readonly subcommand: { readonly name: string; readonly rest: readonly string[] } }
+  | { readonly ok: true; readonly subcommand?: undefined; readonly args: ParsedArgs }
   | { readonly ok: false; readonly error: RemoteError };
 
 type Flag = { readonly display: string; readonly key: string; readonly arg: ArgShape; readonly takesValue: boolean };
@@ -70,6 +76,7 @@ export function checkCommandLine(line: CommandLine, tokens: readonly string[], p
   const { long, short } = flagTable(args);
   const seen = new Set<string>();
   const positionals: string[] = [];
+  const values: Record<string, unknown> = {};
 
   const unknownFlag = (token: string) => {
     const suggestion = closestMatch(token.replace(/^-+/, ""), [...new Set([...long.values()].map((f) => f.key))]);
@@ -88,6 +95,7 @@ export function checkCommandLine(line: CommandLine, tokens: readonly string[], p
       const negated = flag ? undefined : name.startsWith("no-") ? long.get(name.slice(3)) : undefined;
       if (negated && negated.arg.type === "boolean" && value === undefined) {
         seen.add(negated.key);
+        values[negated.key] = false;
         continue;
       }
       if (!flag) return unknownFlag(eq < 0 ? token : token.slice(0, eq));
@@ -108,11 +116,17 @@ export function checkCommandLine(line: CommandLine, tokens: readonly string[], p
       value = tokens[++i];
       if (value === undefined) return usage("MISSING_VALUE", `Cannot use '${flag.display}' with \`${command}\`: it needs a value`, `e.g. ${flag.display} ${flag.arg.numeric?.example ?? "<value>"}. ${helpHint(command)}`);
     }
-    if (value === undefined) continue;
-    if (flag.arg.type === "boolean") {
-      if (value !== "true" && value !== "false") return usage("INVALID_FLAG", `Cannot use ${flag.display} '${value}': it is a switch (true or false)`, `Give it alone: ${flag.display}. ${helpHint(command)}`);
+    if (value === undefined) {
+      values[flag.key] = true;
       continue;
     }
+    if (flag.arg.type === "boolean") {
+      if (value !== "true" && value !== "false") return usage("INVALID_FLAG", `Cannot use ${flag.display} '${value}': it is a switch (true or false)`, `Give it alone: ${flag.display}. ${helpHint(command)}`);
+      values[flag.key] = value === "true";
+      continue;
+    }
+    // The last one wins when a value flag is given twice (as citty does).
+    values[flag.key] = value;
     const options = flag.arg.options;
     if (flag.arg.type === "enum" && options && options.length > 0 && !options.includes(value)) {
       return usage("INVALID_FLAG", `Cannot use ${flag.display} '${value}': expected one of ${options.join(", ")}`, `${helpHint(command)}`);
@@ -152,7 +166,9 @@ export function checkCommandLine(line: CommandLine, tokens: readonly string[], p
   if (passthrough.length > 0 && !takesPassthrough) {
     return usage("UNEXPECTED_ARGUMENT", `Cannot use '${passthrough[0]}' after -- with \`${command}\`: it passes no arguments on`, helpHint(command));
   }
-  return { ok: true };
+  for (const [j, [name, arg]] of declared.entries()) values[name] = positionals[j] ?? arg.default;
+  for (const flag of new Set(long.values())) if (values[flag.key] === undefined && flag.arg.default !== undefined) values[flag.key] = flag.arg.default;
+  return { ok: true, args: { ...values, _: positionals } };
 }
 
 function pickSubcommand(line: CommandLine, name: string, rest: readonly string[]): CommandLineCheck {

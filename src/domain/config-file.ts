@@ -29,8 +29,10 @@ export const ConfigFileSchema = z
     container_engine: z.enum(["auto", "docker", "podman"]).optional(),
     /** Docker target: host (loopback) or none; never the default bridge. */
     container_network: z.enum(["host", "none"]).optional(),
-    /** Docker target: the session image when --image is not given. */
+    /** Container targets (docker, kubernetes): the session image when --image is not given. */
     container_image: z.string().min(1).optional(),
+    /** Targets: the Kubernetes namespace when --namespace is not given. */
+    kube_namespace: z.string().min(1).optional(),
     /** Client: control planes reached over plain http although not on loopback (a trusted network). */
     insecure_remotes: z.array(z.string()).optional(),
     /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */

@@ -1,6 +1,6 @@
 import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
-import { DEFAULT_SESSION_IMAGE, type ContainerNetwork, type EngineChoice } from "./target.ts";
+import type { ContainerNetwork, EngineChoice } from "./target.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -33,10 +33,19 @@ export type RemoteConfig = {
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
   /** The docker target (config.toml container_engine, container_network, container_image). */
-  readonly containers: { readonly engine: EngineChoice; readonly network: ContainerNetwork; readonly image: string };
   /** Control-plane safety knobs, client and server side (issue 8). */
   readonly controlPlane: ControlPlaneConfig;
+  /**
+   * Container targets (docker, kubernetes): config.toml container_image; the docker target's
+   * container_engine ("auto": docker when a daemon answers, else podman) and container_network (host | none).
+   */
+  readonly containers: { readonly image: string; readonly engine: EngineChoice; readonly network: ContainerNetwork };
+  /** The kubernetes target: config.toml kube_namespace. */
+  readonly kube: { readonly namespace: string };
 };
+
+export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
+export const DEFAULT_KUBE_NAMESPACE = "default";
 
 export type ControlPlaneConfig = {
   /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
@@ -140,7 +149,8 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
-    containers: { engine: file.container_engine ?? "auto", network: file.container_network ?? "host", image: file.container_image ?? DEFAULT_SESSION_IMAGE },
     controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
+    containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
+    kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
   };
 }

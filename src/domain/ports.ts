@@ -9,7 +9,8 @@ import type { AdmissionState } from "./jobs/admission.ts";
 import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
 import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
 import type { WorktreeCheck } from "./jobs/prune.ts";
-import type { ContainerStatus, TargetHandle, TargetKind } from "./target.ts";
+import type { ContainerStatus, TargetHandle } from "./target.ts";
+import type { ProbeOutcome } from "./credentials/freshness.ts";
 
 export type ClockPort = { readonly now: () => Date };
 export type RandomPort = { readonly random: () => number; readonly id: (length?: number) => string };
@@ -87,6 +88,9 @@ export type TargetSpec = {
   /** The session spec the in-container host reads (JSON), passed as one env var. */
   readonly podSpec: string;
   readonly env: Readonly<Record<string, string>>;
+  /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
+  readonly cpu?: string | undefined;
+  readonly memory?: string | undefined;
 };
 
 /**
@@ -96,7 +100,7 @@ export type TargetSpec = {
  * offsets and exactly-once input are the local code. Adapters: src/adapters/docker.
  */
 export type TargetPort = {
-  readonly kind: Exclude<TargetKind, "local">;
+  readonly kind: TargetHandle["kind"];
   /** Never pulls: an absent image throws IMAGE_NOT_FOUND and leaves nothing created. */
   readonly create: (spec: TargetSpec) => Promise<TargetHandle>;
   readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
@@ -276,4 +280,17 @@ export type CommandSpawnPort = {
 /** Starts this program again, detached (own session), with `args` (a job runner `__job`, the automatic conductor); stdout discarded, stderr appended to logPath (0600). */
 export type SelfLauncherPort = {
   readonly launch: (args: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly cwd: string; readonly logPath: string }) => ProcessIdentity | undefined;
+};
+
+// ---- Credentials that follow a session (issue 9) ----
+
+/** The person's own files, read for a credential bundle; their contents are never logged. */
+export type HomeFilesPort = {
+  /** The bytes of a regular file (links followed), undefined when there is none; CREDENTIAL_UNREADABLE when it cannot be read. */
+  readonly read: (absolutePath: string) => Uint8Array | undefined;
+};
+
+/** Runs a CLI's own status command (argv array) with a deadline; its output is captured for the verdict, never printed. */
+export type StatusProbePort = {
+  readonly run: (argv: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly timeoutMs: number }) => Promise<ProbeOutcome>;
 };

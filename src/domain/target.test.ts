@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pathsFor, socketPathFor } from "./config.ts";
 import { isRemoteError } from "./errors.ts";
-import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, parseTarget, podExitCode } from "./target.ts";
+import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, podExitCode } from "./target.ts";
 import { sessionPatchForContainer } from "./target-status.ts";
 
 const usageError = (fn: () => unknown) => {
@@ -14,16 +14,6 @@ const usageError = (fn: () => unknown) => {
 };
 
 describe("targets", () => {
-  test("--target: local by default, docker by name, anything else a usage error naming the nearest", () => {
-    expect(parseTarget(undefined)).toBe("local");
-    expect(parseTarget("docker")).toBe("docker");
-    const error = usageError(() => parseTarget("dockr"));
-    expect(error?.kind).toBe("usage");
-    expect(error?.message).toBe("Cannot use target 'dockr': no such target");
-    expect(error?.hint).toContain("Did you mean 'docker'?");
-    expect(usageError(() => parseTarget("mars"))?.hint).toBe("Targets: local, docker.");
-  });
-
   test("engine choice: a docker daemon that answers wins, else podman, else none", () => {
     const here = { dockerAnswers: false, dockerPresent: true, podmanPresent: true };
     expect(chooseEngine("auto", here)).toBe("podman");

@@ -5,11 +5,7 @@
  * so the framed host protocol (offsets, exactly-once input, redraw) travels unchanged.
  * Pure rules only: names, labels, the in-container layout, engine choice, status words.
  */
-import { closestMatch } from "./closest.ts";
 import { RemoteError } from "./errors.ts";
-
-export const TARGET_KINDS = ["local", "docker"] as const;
-export type TargetKind = (typeof TARGET_KINDS)[number];
 
 export const CONTAINER_ENGINES = ["docker", "podman"] as const;
 export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
@@ -18,8 +14,6 @@ export type EngineChoice = ContainerEngine | "auto";
 /** Only these: the default bridge hands out private addresses, which must never be used. */
 export const CONTAINER_NETWORKS = ["host", "none"] as const;
 export type ContainerNetwork = (typeof CONTAINER_NETWORKS)[number];
-
-export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:latest";
 
 /** What a session record keeps to find its container again (the container name is derived from the session id). */
 export type TargetHandle = { readonly kind: "docker"; readonly engine: ContainerEngine; readonly container: string; readonly image: string };
@@ -41,15 +35,6 @@ export const BRIDGE_READY = "bridge: connected";
 /** Where the session host inside the container listens (the bridge connects there). */
 /** (config.ts's socketPathFor for that REMOTE_HOME, written out: config.ts imports this file; a test holds them equal.) */
 export const containerSocketFor = (sessionId: string) => `${CONTAINER_REMOTE_HOME}/sock/${sessionId}.sock`;
-
-/** `--target` from a person: one of ours, or a usage error naming the nearest. */
-export function parseTarget(raw: string | undefined): TargetKind {
-  if (raw === undefined) return "local";
-  if ((TARGET_KINDS as readonly string[]).includes(raw)) return raw as TargetKind;
-  const near = closestMatch(raw, TARGET_KINDS);
-  const hint = `${near ? `Did you mean '${near}'? ` : ""}Targets: ${TARGET_KINDS.join(", ")}.`;
-  throw new RemoteError("UNKNOWN_TARGET", `Cannot use target '${raw}': no such target`, hint, "usage");
-}
 
 /** auto: a docker daemon that answers wins (it may itself be podman's socket), else the podman CLI if present. */
 export function chooseEngine(choice: EngineChoice, found: { readonly dockerAnswers: boolean; readonly podmanPresent: boolean; readonly dockerPresent: boolean }): ContainerEngine | undefined {
@@ -85,6 +70,24 @@ export function containerEnv(env: Readonly<Record<string, string | undefined>>):
   for (const key of ["LANG", "LC_ALL", "COLORTERM", "TZ"]) {
     const value = env[key];
     if (value) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * --cpu / --memory (Kubernetes quantities, checked by kube/quantity.ts) as the container
+ * CLI takes them: `--cpus` in cores ("500m" -> "0.5"), `--memory` in bytes ("512Mi" -> "536870912").
+ */
+export function containerLimits(limits: { readonly cpu?: string | undefined; readonly memory?: string | undefined }): string[] {
+  const out: string[] = [];
+  if (limits.cpu !== undefined) {
+    const milli = /^(\d+)m$/.exec(limits.cpu);
+    out.push("--cpus", milli ? String(Number(milli[1]) / 1000) : limits.cpu);
+  }
+  if (limits.memory !== undefined) {
+    const units: Record<string, number> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+    const match = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(limits.memory);
+    out.push("--memory", match ? String(Number(match[1]) * (units[match[2] ?? ""] ?? 1)) : limits.memory);
   }
   return out;
 }

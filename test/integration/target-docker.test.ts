@@ -35,8 +35,8 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     await removeContainersOf(conf, made);
   });
 
-  const start = async (env: Record<string, string>, name: string, shellArgs = ["--norc", "--noprofile", "-i"]) => {
-    const r = await cli(env, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--name", name, "--", ...shellArgs]);
+  const start = async (env: Record<string, string>, name: string, shellArgs = ["--norc", "--noprofile", "-i"], flags: string[] = []) => {
+    const r = await cli(env, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--name", name, ...flags, "--", ...shellArgs]);
     succeeded(r);
     expect(r.stderr).toContain(`started ${name} in container`);
     const id = r.stdout.trim();
@@ -105,7 +105,9 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
   test("a container killed from outside shows as exited with its code; stop removes it", async () => {
     using home = tempHome();
     const env = withEngine(home.env, conf);
-    const id = await start(env, "victim");
+    const id = await start(env, "victim", undefined, ["--cpu", "500m", "--memory", "256Mi"]);
+    // --cpu and --memory are honoured, not parsed and dropped.
+    expect((await podmanOut(conf, ["inspect", "--format", "{{.HostConfig.NanoCpus}} {{.HostConfig.Memory}}", `remote-${id}`])).stdout).toBe(`${500_000_000} ${256 * 2 ** 20}`);
     expect((await podmanOut(conf, ["kill", `remote-${id}`])).code).toBe(0);
     expect((await ls(env))[0]).toMatchObject({ id, state: "exited", exitCode: 137 });
     const table = await cli(env, ["ls"]);
@@ -146,8 +148,8 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     const env = withEngine(home.env, conf);
     const unknown = await cli(env, ["run", "shell", "--target", "dokcer", "--detach"]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain("Cannot use target 'dokcer'");
-    expect(unknown.stderr).toContain("Did you mean 'docker'?");
+    expect(unknown.stderr).toContain("Cannot use --target 'dokcer'");
+    expect(unknown.stderr).toContain("Did you mean --target docker?");
 
     const before = await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/managed-by=remote"]);
     const noImage = await cli(env, ["run", "shell", "--target", "docker", "--image", "localhost/no-such-image:never", "--detach"]);

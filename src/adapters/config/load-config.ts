@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
@@ -10,7 +9,8 @@ const PLUGIN_FILE = /\.(ts|js|mjs)$/;
 
 /** The one place that reads REMOTE_HOME and config.toml. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): RemoteConfig {
-  const home = resolve(env.REMOTE_HOME || join(env.HOME || homedir(), ".config", "remote"));
+  // node:os only when HOME is unset: loading it costs every start.
+  const home = resolve(env.REMOTE_HOME || join(env.HOME || (require("node:os") as typeof import("node:os")).homedir(), ".config", "remote"));
   mkdirSync(home, { recursive: true, mode: 0o700 });
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   // Sockets of a long REMOTE_HOME go to a short dir: the per-user runtime dir when there is one, else TMPDIR or /tmp.

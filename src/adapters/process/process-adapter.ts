@@ -1,8 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { ProcessPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
 
+/** The file's text, or undefined when it is not there (looked for, not thrown: `ls` asks about gone pids, and a first stack trace costs ~3 ms). */
 const readText = (path: string) => {
+  if (!existsSync(path)) return undefined;
   try {
     return readFileSync(path, "utf8");
   } catch {
@@ -47,13 +49,18 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
   let hasProc: boolean | undefined;
   const procAvailable = () => (hasProc ??= readText(`${proc}/self/stat`) !== undefined);
 
-  const identify = (pid: number): ProcessIdentity | undefined => {
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  /** The identity of `pid`, and its /proc stat when there is one (isAlive reads its state from the same read). */
+  const identifyWithStat = (pid: number): { identity: ProcessIdentity | undefined; stat?: string } => {
+    if (!Number.isInteger(pid) || pid <= 0) return { identity: undefined };
     const stat = readText(`${proc}/${pid}/stat`);
     if (stat !== undefined) {
       const start = parseProcStartTime(stat);
-      return start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` };
+      return { identity: start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` }, stat };
     }
+    return { identity: identifyWithoutProc(pid) };
+  };
+
+  const identifyWithoutProc = (pid: number): ProcessIdentity | undefined => {
     if (procAvailable()) return undefined;
     // Not Linux (or no /proc): ask ps for the start time.
     const ps = Bun.spawnSync(["ps", "-o", "lstart=", "-p", String(pid)], { stdout: "pipe", stderr: "ignore" });
@@ -62,12 +69,12 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
   };
 
   return {
-    identify,
+    identify: (pid) => identifyWithStat(pid).identity,
     isAlive: (who) => {
-      const now = identify(who.pid);
-      if (now === undefined || now.startTime !== who.startTime) return false;
+      const { identity, stat } = identifyWithStat(who.pid);
+      if (identity === undefined || identity.startTime !== who.startTime) return false;
       // A zombie has exited: it only waits for its parent (or init) to reap it.
-      const state = parseProcState(readText(`${proc}/${who.pid}/stat`) ?? "");
+      const state = stat === undefined ? undefined : parseProcState(stat);
       return state !== "Z" && state !== "X";
     },
     which: (command, path) => Bun.which(command, path === undefined ? {} : { PATH: path }) ?? undefined,

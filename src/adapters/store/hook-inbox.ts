@@ -1,5 +1,5 @@
 import { errorMessage } from "../../domain/errors.ts";
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { HookEvent } from "../../domain/enrollment.ts";
 import type { HookInboxPort, LogPort } from "../../domain/ports.ts";
@@ -20,6 +20,8 @@ export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookI
       writeFileAtomically(join(dir, `${unique}.json`), JSON.stringify(event), 0o600);
     },
     take: () => {
+      // Every listing asks: no inbox (no hook ever ran) is looked for, not thrown (a first stack trace costs ~3 ms).
+      if (!existsSync(dir)) return { events: [], done: () => {} };
       let names: string[];
       try {
         names = readdirSync(dir).filter((n) => n.endsWith(".json"));

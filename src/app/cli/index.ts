@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "./define-command.ts";
 import type { CliContext } from "./context.ts";
 
 /** The command table: literal lazy imports, so the compiled binary bundles them all. */
@@ -21,6 +21,8 @@ export function createCli(ctx: CliContext) {
       delegate: () => import("./commands/delegate.ts").then((m) => m.default(ctx)),
       jobs: () => import("./commands/jobs.ts").then((m) => m.default(ctx)),
       account: () => import("./commands/account.ts").then((m) => m.default(ctx)),
+      auth: () => import("./commands/auth.ts").then((m) => m.default(ctx)),
+      refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),

@@ -1,13 +1,9 @@
-import { runCommand } from "citty";
 import { stripColor } from "../../domain/ansi.ts";
 import { exitCodeFor, isRemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { normalizeArgv } from "./argv.ts";
 import { createCli } from "./index.ts";
 import { checkArgv, usageFor } from "./strict-argv.ts";
-
-const isCittyUsageError = (error: unknown): error is Error & { code: string } =>
-  error instanceof Error && error.name === "CLIError";
 
 /** Where the edge itself writes (usage, errors); commands write through their deps. */
 export type CliIo = {
@@ -42,19 +38,15 @@ export async function runCli(rawArgs: readonly string[], version: string, makeDe
       io.stdout(`${io.color ? usage : stripColor(usage)}\n`);
       return 0;
     }
-    await checkArgv(cli, argv, passthrough);
-    await runCommand(cli, { rawArgs: argv });
+    // Our own parse and run, not citty's runCommand: see strict-argv.ts.
+    const { cmd, args, rawArgs: own } = await checkArgv(cli, argv, passthrough);
+    await cmd.run?.({ rawArgs: [...own], args: args as Parameters<NonNullable<typeof cmd.run>>[0]["args"], cmd });
     return exitCode;
   } catch (error) {
     if (isRemoteError(error)) {
       io.stderr(`remote: ${error.message}\n`);
       if (error.hint) io.stderr(`hint: ${error.hint}\n`);
       return exitCodeFor(error);
-    }
-    if (isCittyUsageError(error)) {
-      io.stderr(`remote: ${stripColor(error.message)}\n`);
-      io.stderr(`hint: run \`remote ${argv[0] && !argv[0].startsWith("-") ? `${argv[0]} ` : ""}--help\` for usage\n`);
-      return 2;
     }
     io.stderr(`remote: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     io.stderr(`hint: this is a bug; please report it with the command you ran\n`);

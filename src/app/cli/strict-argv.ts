@@ -1,11 +1,12 @@
 /**
- * citty parses leniently (an unknown flag is ignored, a stray argument dropped): before it
- * runs anything, walk the command table along argv and check each command's share
- * against what that command declares (domain/command-line.ts). Only the commands on
- * argv's path are loaded, which citty would load anyway.
+ * citty parses leniently (an unknown flag is ignored, a stray argument dropped), and
+ * loading it (with node:util) costs every start: so walk the command table along argv,
+ * check each command's share against what that command declares and parse it
+ * (domain/command-line.ts), and hand back the command to run with its args. Only the
+ * commands on argv's path are loaded; citty itself only for `--help`.
  */
-import { renderUsage, type ArgsDef, type CommandDef } from "citty";
-import { checkCommandLine, isHiddenCommand, type ArgShape } from "../../domain/command-line.ts";
+import type { ArgsDef, CommandDef } from "citty";
+import { checkCommandLine, isHiddenCommand, type ArgShape, type ParsedArgs } from "../../domain/command-line.ts";
 
 type AnyCommand = CommandDef<ArgsDef>;
 type Resolvable<T> = T | Promise<T> | (() => T | Promise<T>);
@@ -14,8 +15,11 @@ const resolve = async <T>(value: Resolvable<T>): Promise<T> => (typeof value ===
 const argsOf = async (cmd: AnyCommand) => (await resolve(cmd.args ?? {})) as Readonly<Record<string, ArgShape>>;
 const subCommandsOf = async (cmd: AnyCommand) => (cmd.subCommands ? await resolve(cmd.subCommands) : undefined) as Record<string, Resolvable<AnyCommand>> | undefined;
 
-/** Throws the usage error (a RemoteError, exit 2) for the first thing on argv that no command declares. */
-export async function checkArgv(root: AnyCommand, argv: readonly string[], passthrough: readonly string[]): Promise<void> {
+/** `rawArgs` is the command's own share of argv (after its name), as citty hands it over. */
+export type CommandToRun = { readonly cmd: AnyCommand; readonly args: ParsedArgs; readonly rawArgs: readonly string[] };
+
+/** The command argv names with its parsed args; throws the usage error (a RemoteError, exit 2) for the first thing on argv that no command declares. */
+export async function checkArgv(root: AnyCommand, argv: readonly string[], passthrough: readonly string[]): Promise<CommandToRun> {
   let cmd = root;
   let command = "remote";
   let tokens = argv;
@@ -23,7 +27,8 @@ export async function checkArgv(root: AnyCommand, argv: readonly string[], passt
     const subCommands = await subCommandsOf(cmd);
     const check = checkCommandLine({ command, args: await argsOf(cmd), subcommands: subCommands ? Object.keys(subCommands) : undefined }, tokens, passthrough);
     if (!check.ok) throw check.error;
-    if (!check.subcommand || !subCommands) return;
+    if (!check.subcommand) return { cmd, args: check.args, rawArgs: tokens };
+    if (!subCommands) throw new Error(`${command} picked a subcommand it does not have`);
     cmd = await resolve(subCommands[check.subcommand.name] as Resolvable<AnyCommand>);
     command = `${command} ${check.subcommand.name}`;
     tokens = check.subcommand.rest;
@@ -43,6 +48,7 @@ export async function usageFor(root: AnyCommand, argv: readonly string[], versio
     cmd = await resolve(subCommands[token] as Resolvable<AnyCommand>);
   }
   // citty names a command after its parent only: give it the whole path instead ("remote jobs wait").
+  const { renderUsage } = await import("citty");
   return renderUsage(cmd, parent === undefined ? undefined : { meta: { name: parent, version } });
 }
 

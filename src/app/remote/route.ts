@@ -6,7 +6,7 @@ import { isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { splitRemoteRef } from "../../domain/remote-origin.ts";
 import { remoteLocation } from "../../domain/remote-target.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession } from "../sessions/find.ts";
+import { findSession, type SessionListing } from "../sessions/find.ts";
 import { configFileUrl, configuredUrl, resolveRemote, type RemoteChoice, type RemoteTarget } from "./config.ts";
 import { storedTokens } from "./tokens.ts";
 
@@ -36,7 +36,8 @@ function namedRemote(deps: ConfigDeps, name: string, insecure: boolean | undefin
 }
 
 export type Route =
-  | { readonly kind: "local"; readonly ref: string }
+  /** A local route carries the session it found, so the command does not look it up again. */
+  | { readonly kind: "local"; readonly ref: string; readonly session: SessionListing }
   | {
       readonly kind: "remote";
       readonly target: RemoteTarget;
@@ -68,8 +69,7 @@ export function routeSessionRef(deps: AppDeps, choice: RemoteChoice, ref: string
   if (explicit) return { kind: "remote", target: namedRemote(deps, explicit.remote, choice.insecure), ref: explicit.ref };
   if (flag) return { kind: "remote", target: requireRemote(deps, choice), ref };
   try {
-    findSession(deps, ref);
-    return { kind: "local", ref };
+    return { kind: "local", ref, session: findSession(deps, ref) };
   } catch (error) {
     if (!(isRemoteError(error) && error.code === "SESSION_NOT_FOUND")) throw error;
     const configured = configuredUrl(deps);

@@ -9,7 +9,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import type { AttachOutcome } from "./attach-terminal.ts";
-import { findSession, liveSocket } from "./find.ts";
+import { liveSocket, sessionFor, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
 
 export type PipeIo = {
@@ -17,8 +17,8 @@ export type PipeIo = {
   readonly output: (data: Uint8Array) => void;
 };
 
-export async function attachPipe(deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "env">, ref: string, io: PipeIo): Promise<AttachOutcome> {
-  const session = findSession(deps, ref);
+export async function attachPipe(deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "env">, ref: string | SessionListing, io: PipeIo): Promise<AttachOutcome> {
+  const session = sessionFor(deps, ref);
   const socketPath = liveSocket(session);
   if (deps.env.REMOTE_SESSION_ID === session.id) {
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Pipe into it from another shell.", "usage");

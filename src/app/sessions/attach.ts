@@ -2,7 +2,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
-import { liveSocket } from "./find.ts";
+import { liveSocket, type SessionListing } from "./find.ts";
 import { findFreshSession, recordContainerExit } from "../targets/container-sessions.ts";
 
 export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
@@ -22,7 +22,7 @@ export function requireTerminal(deps: Pick<AppDeps, "terminal">, name: string | 
   throw new RemoteError("NOT_A_TERMINAL", `Cannot attach session '${name}': stdin or stdout is not a terminal`, `For a script: ${script}; to watch it: \`remote logs ${name} --follow\`.`, "usage");
 }
 
-export async function attachSession(deps: AppDeps, ref: string, options: AttachOptions = {}): Promise<AttachOutcome> {
+export async function attachSession(deps: AppDeps, ref: string | SessionListing, options: AttachOptions = {}): Promise<AttachOutcome> {
   const session = await findFreshSession(deps, ref);
   const socketPath = liveSocket(session);
   if (deps.env.REMOTE_SESSION_ID === session.id) {

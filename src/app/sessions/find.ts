@@ -22,6 +22,9 @@ export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<P
   return found as SessionListing;
 }
 
+/** A session already found (e.g. while routing the command) is used as is: one store read per command. */
+export const sessionFor = (deps: Parameters<typeof findSession>[0], ref: string | SessionListing): SessionListing => (typeof ref === "string" ? findSession(deps, ref) : ref);
+
 /** Where a running session's host listens (a Unix socket here, or one inside its container), or a clear error saying why there is none. */
 export function liveSocket(session: SessionListing): HostAddress {
   if (!isLive(session.view) || session.socketPath === undefined) {

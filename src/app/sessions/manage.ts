@@ -7,7 +7,7 @@ import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentit
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession, listSessions, liveSocket, type SessionListing } from "./find.ts";
+import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "./find.ts";
 import { requestHost } from "./host-request.ts";
 import { findFreshSession, listFreshSessions, stopContainerSession } from "../targets/container-sessions.ts";
 
@@ -94,7 +94,7 @@ export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: str
   return updated;
 }
 
-export async function sendToSession(deps: Deps, ref: string, text: string, enter: boolean): Promise<void> {
+export async function sendToSession(deps: Deps, ref: string | SessionListing, text: string, enter: boolean): Promise<void> {
   const session = await findFreshSession(deps, ref);
   await requestHost(deps, liveSocket(session), { op: "send", data: enter ? `${text}\r` : text });
 }

@@ -9,7 +9,7 @@ import { isFinal } from "../../domain/session-lifecycle.ts";
 import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession, listSessions, liveSocket, type SessionListing } from "../sessions/find.ts";
+import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
 /** How long a new container may take to have its session host answer (an image's first start can be slow). */
@@ -26,6 +26,9 @@ export type ContainerRunOptions = {
   readonly args?: readonly string[] | undefined;
   readonly meta?: Readonly<Record<string, unknown>> | undefined;
   readonly image?: string | undefined;
+  /** Kubernetes quantities, already checked ("500m", "512Mi"). */
+  readonly cpu?: string | undefined;
+  readonly memory?: string | undefined;
 };
 
 /**
@@ -63,7 +66,7 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image: options.image ?? deps.config.containers.image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env) });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image: options.image ?? deps.config.containers.image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);
@@ -113,8 +116,8 @@ export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: 
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */
-export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): Promise<SessionListing> {
-  const session = findSession(deps, ref);
+export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string | SessionListing): Promise<SessionListing> {
+  const session = sessionFor(deps, ref);
   if (session.target === undefined) return session;
   await reconcileContainers(deps, session.id);
   return findSession(deps, session.id);

@@ -1,8 +1,8 @@
-import { constants } from "node:os";
 import { describeNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
 import type { AttachOutcome } from "../../sessions/attach.ts";
 
-const signalNumber = (name: string | null) => (name ? (constants.signals as Record<string, number>)[name] : undefined);
+// node:os is loaded only here, at the end of an attach: loading it costs every start.
+const signalNumber = (name: string | null) => (name ? ((require("node:os") as typeof import("node:os")).constants.signals as Record<string, number>)[name] : undefined);
 
 /** Like ssh: an attach that ends with the session exits with the session's code (128+N when killed by signal N). */
 export const exitCodeOf = (outcome: AttachOutcome): number => {

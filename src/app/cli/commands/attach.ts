@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../define-command.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
@@ -25,10 +25,10 @@ export default (ctx: CliContext) =>
       if (args.pipe) {
         if (route.kind === "remote") throw new RemoteError("UNSUPPORTED", `Cannot attach '${args.ref}' with --pipe on a control plane yet`, "Use `remote send` to type into a remote session and `remote logs --follow` to read it.", "usage");
         const { attachPipe } = await import("../../sessions/attach-pipe.ts");
-        ctx.setExitCode(exitCodeOf(await attachPipe(deps, route.ref, { input: Bun.stdin.stream(), output: (data) => deps.terminal.write(data) })));
+        ctx.setExitCode(exitCodeOf(await attachPipe(deps, route.session, { input: Bun.stdin.stream(), output: (data) => deps.terminal.write(data) })));
         return;
       }
-      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, route.ref, { readOnly }) : await attachSession(deps, route.ref, { readOnly });
+      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, route.ref, { readOnly }) : await attachSession(deps, route.session, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },
   });

@@ -1,5 +1,5 @@
-import { isatty } from "node:tty";
-import { defineCommand } from "citty";
+import { fstatSync } from "node:fs";
+import { defineCommand } from "../define-command.ts";
 import { HOOK_KINDS, type HookKind } from "../../../domain/claude-settings.ts";
 import { RemoteError, errorMessage } from "../../../domain/errors.ts";
 import { defaultClaudeSettings, installClaudeHooks, recordHookEvent, uninstallClaudeHooks } from "../../sessions/enroll.ts";
@@ -10,9 +10,13 @@ import { jsonArg } from "./_shared.ts";
 const HOOK_DEADLINE_MS = 900;
 const STDIN_WAIT_MS = 500;
 
-/** Reads the hook input; Bun.stdin, not process.stdin, whose stream costs a hook ~15 ms to create. */
+/**
+ * Reads the hook input; Bun.stdin, not process.stdin, whose stream costs a hook ~15 ms to create.
+ * A terminal (or /dev/null) on stdin is a character device: nothing to wait for. fstat, not
+ * node:tty's isatty, whose module costs a hook ~2 ms to load.
+ */
 async function readStdin(limitMs: number): Promise<string> {
-  if (isatty(0)) return "";
+  if (fstatSync(0).isCharacterDevice()) return "";
   const reader = Bun.stdin.stream().getReader();
   const chunks: Uint8Array[] = [];
   // A stdin that never closes must not keep us alive.

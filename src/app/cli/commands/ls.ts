@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../define-command.ts";
 import { json, table, type CliContext } from "../context.ts";
 import { listSessions } from "../../sessions/find.ts";
 import { toSessionJson } from "../../server/session-json.ts";

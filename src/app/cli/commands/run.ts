@@ -3,11 +3,12 @@ import { resumeFromFlag } from "../argv.ts";
 import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { attachSession, requireTerminal } from "../../sessions/attach.ts";
-import { parseTarget } from "../../../domain/target.ts";
-import { RemoteError } from "../../../domain/errors.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
+import { checkedTarget, runOnContainerTarget, targetArgs } from "./_target.ts";
+import { RemoteError } from "../../../domain/errors.ts";
 import { requireRemote } from "../../remote/route.ts";
+import { authArgs, authFlagsOf } from "./_auth.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -20,15 +21,16 @@ export default (ctx: CliContext) =>
       resume: { type: "string", alias: "r", description: "Resume the latest conversation, or the one with this id" },
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
-      "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
+      "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON (with --target kubernetes: the manifests) and start nothing" },
       ...remoteArgs,
-      target: { type: "string", description: "Where it runs: local (default) or docker (a container; see README Targets)" },
-      image: { type: "string", description: "With --target docker: the session image (default config container_image)" },
+      ...targetArgs,
+      ...authArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
-      const target = parseTarget(args.target);
-      if (args.image !== undefined && target === "local") throw new RemoteError("IMAGE_WITHOUT_TARGET", `Cannot use image '${args.image}' for a local session`, "Add --target docker (an image is where a container session runs).", "usage");
+      // Flags first: a bad one is refused before anything is built.
+      const { target, kube } = checkedTarget(args);
+      if (args.json && !args["dry-run"]) throw new RemoteError("FLAG_NEEDS_DRY_RUN", "Cannot use --json with `remote run` without --dry-run: only a dry run prints a result", "Add --dry-run, or drop --json.", "usage");
       const deps = ctx.deps();
       const options = {
         profile: args.profile,
@@ -40,6 +42,23 @@ export default (ctx: CliContext) =>
         effort: args.effort,
         args: ctx.passthrough,
       };
+      if (target !== "local") {
+        if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
+        if (target === "docker" && !args["dry-run"]) {
+          if (!args.detach) requireTerminal(deps, undefined);
+          const { runInContainer } = await import("../../targets/container-sessions.ts");
+          const session = await runInContainer(deps, { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory });
+          if (args.detach) {
+            deps.stdout(`${session.id}\n`);
+            deps.stderr(`started ${session.name} in container ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
+            return;
+          }
+          ctx.setExitCode(exitCodeOf(await attachSession(deps, session.id)));
+          return;
+        }
+        runOnContainerTarget(deps, target, kube, options, { dryRun: args["dry-run"] === true, json: args.json === true });
+        return;
+      }
       if (args["dry-run"]) {
         const { command, args: argv, cwd } = planRun(deps, options);
         deps.stdout(json({ command, args: argv, cwd }));
@@ -50,10 +69,12 @@ export default (ctx: CliContext) =>
         planRun(deps, options);
         requireTerminal(deps, undefined);
       }
+      const { bundleForRun, base64Credentials } = await import("../../credentials/run-bundle.ts");
+      const credentials = await bundleForRun(deps, args.profile, authFlagsOf(args), args.remote === undefined ? "local" : "elsewhere");
       if (args.remote !== undefined) {
         const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
-        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
+        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, { ...options, ...(credentials && { credentials: base64Credentials(credentials.bundle) }) });
         if (!remote.attached) {
           deps.stdout(`${remote.session.id}\n`);
           deps.stderr(`started ${remote.session.name} on ${where(target.url)}: attach with \`remote attach ${remote.session.name} --remote ${target.url}\`\n`);
@@ -62,18 +83,9 @@ export default (ctx: CliContext) =>
         ctx.setExitCode(exitCodeOf(remote.attached));
         return;
       }
-      if (target === "docker") {
-        const { runInContainer } = await import("../../targets/container-sessions.ts");
-        const session = await runInContainer(deps, { ...options, image: args.image });
-        if (args.detach) {
-          deps.stdout(`${session.id}\n`);
-          deps.stderr(`started ${session.name} in container ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
-          return;
-        }
-        ctx.setExitCode(exitCodeOf(await attachSession(deps, session.id)));
-        return;
-      }
-      const result = await runSession(deps, options);
+      const { prepareSessionHome } = await import("../../credentials/session-home.ts");
+      const prepareHome = credentials && ((id: string) => prepareSessionHome(deps, id, credentials.bundle.files, { credentialTools: credentials.tools }));
+      const result = await runSession(deps, { ...options, prepareHome });
       if (!result.attached) {
         deps.stdout(`${result.session.id}\n`);
         deps.stderr(`started ${result.session.name}: attach with \`remote attach ${result.session.name}\`\n`);

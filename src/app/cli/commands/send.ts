@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../define-command.ts";
 import type { CliContext } from "../context.ts";
 import { sendToSession } from "../../sessions/manage.ts";
 import { routeSessionRef } from "../../remote/route.ts";
@@ -18,6 +18,6 @@ export default (ctx: CliContext) =>
       const deps = ctx.deps();
       const route = routeSessionRef(deps, args, args.ref);
       if (route.kind === "remote") return (await import("../../remote/client.ts")).createRemoteClient(route.target).send(route.ref, args.text, args.enter ?? false);
-      await sendToSession(deps, route.ref, args.text, args.enter ?? false);
+      await sendToSession(deps, route.session, args.text, args.enter ?? false);
     },
   });
