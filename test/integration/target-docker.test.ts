@@ -161,6 +161,11 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     const after = await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/managed-by=remote"]);
     expect(after.stdout).toBe(before.stdout);
 
+    // A dry run says what would run in which image, and starts nothing (no engine needed).
+    const dry = await cli({ ...env, PATH: "/nonexistent" }, ["run", "shell", "--target", "docker", "--image", TEST_IMAGE, "--dry-run"]);
+    succeeded(dry);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ target: "docker", image: TEST_IMAGE, command: "/bin/bash", cwd: "/home/remote/work" });
+
     const noEngine = await cli({ ...env, PATH: "/nonexistent" }, ["run", "shell", "--target", "docker", "--detach"]);
     expect(noEngine.code).not.toBe(0);
     expect(noEngine.stderr).toContain("Cannot use target 'docker'");

@@ -31,6 +31,12 @@ export type ContainerRunOptions = {
   readonly memory?: string | undefined;
 };
 
+/** What would run in the container, without an engine: `remote run --target docker --dry-run`. */
+export function planContainerRun(deps: Pick<AppDeps, "config">, options: ContainerRunOptions) {
+  const spec = interactiveCommand(options.profile, { resume: options.resume, model: options.model, effort: options.effort, extraArgs: options.args ?? [] }, { SHELL: "/bin/bash" });
+  return { target: "docker" as const, image: options.image ?? deps.config.containers.image, profile: spec.profile, command: spec.command, args: spec.args, cwd: resolve(CONTAINER_WORKSPACE, options.cwd ?? ".") };
+}
+
 /**
  * `remote run --target docker`: a container whose entrypoint is our binary hosting this one
  * session (`remote __pod`). The record here keeps the container's handle; attach, send,
@@ -38,8 +44,7 @@ export type ContainerRunOptions = {
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
 export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector">, options: ContainerRunOptions): Promise<SessionRecord> {
-  const spec = interactiveCommand(options.profile, { resume: options.resume, model: options.model, effort: options.effort, extraArgs: options.args ?? [] }, { SHELL: "/bin/bash" });
-  const cwd = resolve(CONTAINER_WORKSPACE, options.cwd ?? ".");
+  const { image, cwd, ...spec } = planContainerRun(deps, options);
   // Before anything is recorded: no engine, no session.
   const target = deps.target("docker");
   const id = deps.random.id(8);
@@ -66,7 +71,7 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image: options.image ?? deps.config.containers.image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);

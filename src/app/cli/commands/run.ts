@@ -44,10 +44,12 @@ export default (ctx: CliContext) =>
       };
       if (target !== "local") {
         if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
-        if (target === "docker" && !args["dry-run"]) {
+        if (target === "docker") {
+          const { planContainerRun, runInContainer } = await import("../../targets/container-sessions.ts");
+          const containerOptions = { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory };
+          if (args["dry-run"]) return deps.stdout(json(planContainerRun(deps, containerOptions)));
           if (!args.detach) requireTerminal(deps, undefined);
-          const { runInContainer } = await import("../../targets/container-sessions.ts");
-          const session = await runInContainer(deps, { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory });
+          const session = await runInContainer(deps, containerOptions);
           if (args.detach) {
             deps.stdout(`${session.id}\n`);
             deps.stderr(`started ${session.name} in container ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
