@@ -15,6 +15,8 @@ import { seededRandom } from "../support/seed.ts";
 import { eventually } from "../support/wait.ts";
 
 const hasKubectl = Bun.which("kubectl") !== null;
+/** A failure guard: podman starts a container in ~1 s, slower on a loaded machine. */
+const podmanTimeout = 60_000;
 const labels = { "app.kubernetes.io/managed-by": "remote", "remote.session-id": "s1" };
 const objects = (namespace: string, image: string, command: string[]): KubeObjectData[] => [
   { apiVersion: "v1", kind: "Secret", metadata: { name: "remote-s1-credentials", namespace, labels }, type: "Opaque", data: { "token.json": Buffer.from('{"t":1}').toString("base64") } },
@@ -177,18 +179,16 @@ describe.if(hasKubectl && hasPodman())("kubectl adapter against the fake API ser
     image = await importTestImage(podman);
     await kubectl.apply(objects("pods", image, ["sh", "-c", "echo container up; exec sleep 300"]), scope);
     expect((await kubectl.pods(labels, scope))[0]).toMatchObject({ phase: "Running", ready: true });
-
     const data = randomBytes("kubectl exec podman 64 KiB", 64 * 1024);
     const { bytes, code } = await roundTrip(kubectl, "remote-s1", scope, data);
     expect(code).toBe(0);
     expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);
-
     const inPod = kubectl.exec("remote-s1", ["cat", "/etc/hostname"], scope);
     inPod.end();
     const [name] = await Promise.all([new Response(inPod.stdout).text(), inPod.exited]);
     expect(name.trim()).not.toBe(hostname());
     expect(await eventually(async () => (await kubectl.logs("remote-s1", scope)).includes("container up"), "the container's log line")).toBe(true);
-  });
+  }, podmanTimeout);
 
   test("an exit shows as Failed/Error with its code; a missing image as ImagePullBackOff", async () => {
     await kubectl.apply([{ apiVersion: "v1", kind: "Pod", metadata: { name: "quits", namespace: "pods", labels: { ...labels, quits: "yes" } }, spec: { restartPolicy: "Never", containers: [{ name: "c", image, command: ["sh", "-c", "exit 3"] }] } }], scope);
@@ -199,7 +199,7 @@ describe.if(hasKubectl && hasPodman())("kubectl adapter against the fake API ser
     expect((await kubectl.pods({ pull: "no" }, scope))[0]).toMatchObject({ phase: "Pending", reason: "ImagePullBackOff" });
     await kubectl.deleteByLabel(["pod", "persistentvolumeclaim", "secret"], { "app.kubernetes.io/managed-by": "remote" }, scope);
     expect((await podman.run(["ps", "-a", "--format", "{{.Names}}"])).stdout.trim()).toBe("");
-  });
+  }, podmanTimeout);
 });
 
 if (!hasPodman()) console.log("kubectl-adapter: podman or runc missing: the podman-backed Pod cases are skipped");

@@ -270,3 +270,15 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
     [Symbol.asyncDispose]: close,
   };
 }
+
+// By hand: `bun test/support/fake-kube-api.ts [--podman]` serves until Ctrl-C and prints the
+// KUBECONFIG line to paste into another shell (podman pods need an image: see fake-kube-podman.ts).
+if (import.meta.main) {
+  const { hasPodman, importTestImage, privatePodman } = await import("./fake-kube-podman.ts");
+  const { podmanRuntime } = await import("./fake-kube-pods.ts");
+  const podman = process.argv.includes("--podman") && hasPodman() ? privatePodman() : undefined;
+  const image = podman ? await importTestImage(podman) : undefined;
+  const api = startFakeKubeApi({ forbiddenNamespaces: ["locked"], ...(podman ? { runtime: podmanRuntime(podman) } : {}) });
+  console.log(`export KUBECONFIG=${api.kubeconfig}${image ? `   # pods run as podman containers; image: ${image}` : ""}`);
+  process.on("SIGINT", () => void api.close().then(() => podman?.close()).then(() => process.exit(0)));
+}
