@@ -53,7 +53,7 @@ const websocket: BenchTarget = {
   name: "websocket",
   start,
   stop,
-  attach: (name) => spawnClient([...remoteCmd(), "attach", name, "--remote", serve.url], { ...env, REMOTE_TOKEN: serve.token }),
+  attach: (name) => spawnClient([...remoteCmd(), "attach", name, "--remote", serve.url], { ...env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token }),
 };
 
 const big = join(dir, "big.txt");

@@ -111,15 +111,21 @@ export async function conductPass(options: { maxConcurrent?: number; deps?: AppD
 
 /*
  * The control-plane functions under the names of the API we descend from. The token
- * comes from `options.token`, else REMOTE_TOKEN / `remote config set token -`.
+ * comes from `options.token`, else the one stored for that URL's origin (`remote config set
+ * token - --remote URL`), or REMOTE_TOKEN when REMOTE_URL names the same origin.
  */
-export type RemoteCallOptions = { readonly token?: string; readonly deps?: AppDeps };
+export type RemoteCallOptions = {
+  readonly token?: string;
+  /** Allow plain http to a control plane off loopback (the token crosses the network in clear). */
+  readonly insecure?: boolean;
+  readonly deps?: AppDeps;
+};
 
 async function remoteClientFor(baseUrl: string, options: RemoteCallOptions) {
   const deps = await realDeps(options.deps);
   const [{ createRemoteClient }, { requireRemote }] = await Promise.all([import("./remote/client.ts"), import("./remote/route.ts")]);
-  const target = requireRemote(deps, baseUrl);
-  return createRemoteClient({ url: target.url, token: options.token ?? target.token });
+  const target = requireRemote(deps, { remote: baseUrl, insecure: options.insecure });
+  return createRemoteClient({ ...target, token: options.token ?? target.token });
 }
 
 export async function listRemoteSessions(baseUrl: string, options: RemoteCallOptions = {}) {
@@ -145,8 +151,8 @@ export async function refreshRemoteSession(baseUrl: string, sessionId: string, c
 export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number } & RemoteCallOptions) {
   const deps = await realDeps(options.deps);
   const [{ requireRemote }, { smokeRemote }] = await Promise.all([import("./remote/route.ts"), import("./remote/sessions.ts")]);
-  const target = requireRemote(deps, options.baseUrl);
-  return smokeRemote(deps, { url: target.url, token: options.token ?? target.token }, options.profile, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  const target = requireRemote(deps, { remote: options.baseUrl, insecure: options.insecure });
+  return smokeRemote(deps, { ...target, token: options.token ?? target.token }, options.profile, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
 }
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
 

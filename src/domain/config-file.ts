@@ -25,6 +25,12 @@ export const ConfigFileSchema = z
     job_conduct_interval_ms: z.number().int().min(10).optional(),
     /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
     job_prune_on_success: z.boolean().optional(),
+    /** Client: control planes reached over plain http although not on loopback (a trusted network). */
+    insecure_remotes: z.array(z.string()).optional(),
+    /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */
+    allowed_hosts: z.array(z.string().min(1)).optional(),
+    /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
+    max_websockets: z.number().int().min(1).max(100_000).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

@@ -31,7 +31,20 @@ export type RemoteConfig = {
   readonly jobs: JobsConfig;
   /** `remote serve`: the largest request body it reads (413 beyond). */
   readonly maxBodyBytes: number;
+  /** Control-plane safety knobs, client and server side (issue 8). */
+  readonly controlPlane: ControlPlaneConfig;
 };
+
+export type ControlPlaneConfig = {
+  /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
+  readonly insecureRemotes: readonly string[];
+  /** allowed_hosts: `name` (any port) or `name:port` accepted in Host/Origin besides the listen address. */
+  readonly allowedHosts: readonly string[];
+  /** max_websockets, default 128. */
+  readonly maxWebSockets: number;
+};
+
+export const DEFAULT_MAX_WEBSOCKETS = 128;
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -124,5 +137,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       timeZone: "UTC",
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
+    controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
   };
 }

@@ -172,7 +172,13 @@ export type JobStorePort = {
    * In one IMMEDIATE transaction: picks the next job to start (see nextToClaim) and moves
    * it pending → running with this claim, or returns undefined when none may start.
    */
-  readonly claimNext: (input: { readonly cap: number; readonly now: Date; readonly token: string; readonly onlyId?: string | undefined }) => JobRecord | undefined;
+  readonly claimNext: (input: {
+    readonly cap: number;
+    /** The claim time; a clock is read inside the claim's transaction, so claim times follow claim order across processes. */
+    readonly now: Date | (() => Date);
+    readonly token: string;
+    readonly onlyId?: string | undefined;
+  }) => JobRecord | undefined;
   /** Deletes the job's row if it has ended (done or failed); returns whether it did. A job still active is never deleted. */
   readonly removeEnded: (id: string) => boolean;
   /** When jobs were throttled since `since` (recorded by mutate on every move into throttled). */

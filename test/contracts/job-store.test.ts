@@ -45,6 +45,16 @@ function jobStoreContract(name: string, open: () => { store: JobStorePort; done:
       expect(s.list({ states: ["running"] }).map((j) => j.id)).toEqual(["b"]);
     }));
 
+    test("claimNext reads a clock only when it claims (claim times follow claim order across processes)", withStore((s) => {
+      s.insert(fields("a"), t0);
+      let reads = 0;
+      const clock = () => (reads++, t1);
+      expect(s.claimNext({ cap: 5, now: clock, token: "t1" })).toMatchObject({ id: "a", startedAt: t1.toISOString(), claim: { at: t1.toISOString() } });
+      expect(reads).toBe(1);
+      expect(s.claimNext({ cap: 5, now: clock, token: "t2" })).toBeUndefined();
+      expect(reads).toBe(1);
+    }));
+
     test("removeEnded deletes only a done or failed job", withStore((s) => {
       for (const id of ["a", "b", "c"]) s.insert(fields(id), t0);
       s.claimNext({ cap: 5, now: t0, token: "t" });

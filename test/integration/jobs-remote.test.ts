@@ -23,7 +23,7 @@ afterAll(async () => {
 describe("remote jobs", () => {
   test("a headless job runs on the control plane; status and wait read its result back from there", async () => {
     using me = jobsHome();
-    const env = { ...me.env, REMOTE_TOKEN: serve.token };
+    const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     const task = "remote task; with $(no expansion)\nand a second line";
     const r = await cli(env, ["delegate", "claude", task, "--headless", "--remote", serve.url], { cwd: me.repo });
     expect(r.stderr).toBe("");
@@ -48,7 +48,7 @@ describe("remote jobs", () => {
 
   test("a failing remote job: wait exits with the code the control plane recorded", async () => {
     using me = jobsHome();
-    const env = { ...me.env, REMOTE_TOKEN: serve.token };
+    const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     const id = (await cli(env, ["delegate", "shell", "exit 7", "--headless", "--remote", serve.url])).stdout.trim();
     expect((await cli(env, ["jobs", "wait", id])).code).toBe(7);
     expect(me.jobs().find((j) => j.id === id)).toMatchObject({ state: "failed", exitCode: 7, failReason: "exit code 7" });
@@ -56,7 +56,7 @@ describe("remote jobs", () => {
 
   test("the remote agent gets REMOTE_JOB_ID and the budget minus one, like a local one", async () => {
     using me = jobsHome();
-    const env = { ...me.env, REMOTE_TOKEN: serve.token, REMOTE_DELEGATE_DEPTH: "3" };
+    const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token, REMOTE_DELEGATE_DEPTH: "3" };
     const id = (await cli(env, ["delegate", "shell", 'printf "job=%s depth=%s" "$REMOTE_JOB_ID" "$REMOTE_DELEGATE_DEPTH"', "--headless", "--remote", serve.url])).stdout.trim();
     expect((await cli(env, ["jobs", "wait", id])).code).toBe(0);
     expect((await cli(env, ["jobs", "logs", id])).stdout).toContain(`job=${id} depth=2`);
@@ -64,7 +64,7 @@ describe("remote jobs", () => {
 
   test("cancel stops the control-plane session", async () => {
     using me = jobsHome();
-    const env = { ...me.env, REMOTE_TOKEN: serve.token };
+    const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     const id = (await cli(env, ["delegate", "shell", "sleep infinity", "--headless", "--remote", serve.url])).stdout.trim();
     const sessionId = await until(() => me.jobs().find((j) => j.id === id)?.sessionId, "the remote session");
     expect((await cli(env, ["jobs", "cancel", id])).code).toBe(0);
@@ -82,7 +82,7 @@ describe("remote jobs", () => {
     expect(r.stderr).toContain("remote config set token -");
     expect(me.jobs()).toEqual([]);
     // A wrong token: the job is recorded, fails to start, and says why.
-    const wrong = await cli({ ...me.env, REMOTE_TOKEN: "not-the-token" }, ["delegate", "claude", "x", "--headless", "--remote", serve.url], { cwd: me.repo });
+    const wrong = await cli({ ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: "not-the-token" }, ["delegate", "claude", "x", "--headless", "--remote", serve.url], { cwd: me.repo });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("bearer token is missing or wrong");
     expect(me.jobs()).toEqual([expect.objectContaining({ state: "failed", failReason: expect.stringContaining("could not start") })]);

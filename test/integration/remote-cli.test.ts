@@ -16,13 +16,13 @@ const server = tempHome("remote-cli-srv-");
 const local = tempHome("remote-cli-me-");
 let serve: ServeProcess;
 let proxy: TcpProxy;
-/** The client's env with the token in the environment (the config file route is tested on its own). */
+/** The client's env with the remote and its token in the environment (the config file route is tested on its own). */
 let env: Record<string, string>;
 
 beforeAll(async () => {
   serve = await startServe(server);
   proxy = await startTcpProxy(Number(new URL(serve.url).port));
-  env = { ...local.env, REMOTE_TOKEN: serve.token };
+  env = { ...local.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
 });
 afterAll(async () => {
   proxy?.stop();
@@ -39,7 +39,7 @@ const unusedPort = () => {
 };
 
 describe("remote config", () => {
-  test("set remote keeps the other keys and comments; set token - stores stdin 0600; get never prints the token", async () => {
+  test("set remote keeps the other keys and comments; set token - stores stdin 0600 for that origin; get never prints the token", async () => {
     using me = tempHome("remote-cli-cfg-");
     const home = me.env.REMOTE_HOME as string;
     mkdirSync(home, { recursive: true });
@@ -53,9 +53,9 @@ describe("remote config", () => {
 
     const token = await cli(me.env, ["config", "set", "token", "-"], { stdin: `${serve.token}\n` });
     expect(token.code).toBe(0);
-    const tokenFile = join(home, "remote-token");
+    const tokenFile = join(home, "remote-tokens.json");
     expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
-    expect(readFileSync(tokenFile, "utf8").trim()).toBe(serve.token);
+    expect(JSON.parse(readFileSync(tokenFile, "utf8"))).toEqual({ [serve.url]: serve.token });
     expect(`${token.stdout}${token.stderr}`).not.toContain(serve.token);
 
     const get = await cli(me.env, ["config", "get", "remote"]);
@@ -76,7 +76,34 @@ describe("remote config", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("stdin");
     expect(r.stderr).not.toContain("s3cret-value");
-    expect(existsSync(join(me.env.REMOTE_HOME as string, "remote-token"))).toBe(false);
+    expect(existsSync(join(me.env.REMOTE_HOME as string, "remote-tokens.json"))).toBe(false);
+  });
+
+  test("a token needs a control plane to belong to; --remote names another one", async () => {
+    using me = tempHome("remote-cli-cfg4-");
+    const none = await cli(me.env, ["config", "set", "token", "-"], { stdin: "abc\n" });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("no control plane to tie it to");
+    const other = "http://127.0.0.1:1";
+    expect((await cli(me.env, ["config", "set", "remote", serve.url])).code).toBe(0);
+    expect((await cli(me.env, ["config", "set", "token", "-", "--remote", other], { stdin: "for-other\n" })).code).toBe(0);
+    expect((await cli(me.env, ["config", "set", "token", "-"], { stdin: `${serve.token}\n` })).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(me.env.REMOTE_HOME as string, "remote-tokens.json"), "utf8"))).toEqual({ [serve.url]: serve.token, [other]: "for-other" });
+    const get = await cli(me.env, ["config", "get", "token", "--remote", other]);
+    expect(get.stdout).toContain(`(for ${other})`);
+  });
+
+  test("the single token file of earlier versions moves under the configured remote's origin", async () => {
+    using me = tempHome("remote-cli-cfg5-");
+    const home = me.env.REMOTE_HOME as string;
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, "remote-token"), `${serve.token}\n`, { mode: 0o600 });
+    writeFileSync(join(home, "config.toml"), `remote = "${serve.url}/"\n`);
+    const ls = await cli(me.env, ["ls", "--json"]);
+    expect([ls.code, ls.stderr]).toEqual([0, ""]);
+    expect(existsSync(join(home, "remote-token"))).toBe(false);
+    expect(JSON.parse(readFileSync(join(home, "remote-tokens.json"), "utf8"))).toEqual({ [serve.url]: serve.token });
+    expect(statSync(join(home, "remote-tokens.json")).mode & 0o777).toBe(0o600);
   });
 
   test("an unknown key or a bad URL is a usage error", async () => {
@@ -103,10 +130,22 @@ describe("--remote on session commands", () => {
     expect(logs).toContain("far-5");
 
     expect((await cli(env, ["rename", "far", "farther", "--remote", serve.url])).code).toBe(0);
-    // No flag: not found here, so the configured remote (REMOTE_URL) is asked.
-    const stop = await cli({ ...env, REMOTE_URL: serve.url }, ["stop", "farther", "--json"]);
+    // No flag: a command that changes things never looks a local miss up on the remote.
+    for (const args of [["stop", "farther"], ["rename", "farther", "x"], ["send", "farther", "echo no"], ["attach", "farther"]]) {
+      const r = await cli(env, args);
+      expect([args[0], r.code]).toEqual([args[0], 1]);
+      expect(r.stderr).toContain("Cannot find session 'farther' on this machine");
+      expect(r.stderr).toContain(`${new URL(serve.url).host}:farther`);
+    }
+    // A read-only command may: it says so.
+    const peek = await cli(env, ["logs", "farther"]);
+    expect(peek.code).toBe(0);
+    expect(peek.stderr).toContain(`showing farther from ${new URL(serve.url).host}`);
+    // An explicit remote ref: LOCATION:name (as ls prints), or URL:name.
+    expect((await cli(env, ["rename", `${serve.url}:farther`, "farthest"])).code).toBe(0);
+    const stop = await cli(env, ["stop", `${new URL(serve.url).host}:farthest`, "--json"]);
     expect(stop.code).toBe(0);
-    expect(JSON.parse(stop.stdout)).toMatchObject({ id, name: "farther", state: "exited" });
+    expect(JSON.parse(stop.stdout)).toMatchObject({ id, name: "farthest", state: "exited" });
   });
 
   test("an unknown remote session exits 1 with the server's message", async () => {
@@ -131,11 +170,18 @@ describe("remote ls", () => {
 
     const json = await cli(env, ["ls", "--json", "--remote", serve.url]);
     expect(json.code).toBe(0);
-    const rows = (JSON.parse(json.stdout) as Array<{ name: string; location: string; state: string }>).filter((s) => s.state === "running");
+    const rows = (JSON.parse(json.stdout) as Array<{ name: string; location: string; state: string; remote?: string }>).filter((s) => s.state === "running");
     expect(rows.map((s) => [s.name, s.location]).sort()).toEqual([
       ["near", "local"],
       ["yonder", host],
     ]);
+    // Which control plane was asked: each remote row says it.
+    expect(rows.find((s) => s.name === "yonder")).toMatchObject({ remote: serve.url });
+    expect(rows.find((s) => s.name === "near")).not.toHaveProperty("remote");
+    // On a terminal, a line on stderr says it too (and where the choice came from).
+    const term = ptyClient(env, [...remoteCommand(), "ls"], { cols: 200, rows: 30 });
+    await term.waitFor((s) => s.includes(`asked remote ${serve.url} (REMOTE_URL)`), "the line naming the remote asked");
+    expect(await term.proc.exited).toBe(0);
 
     const table = await cli({ ...env, REMOTE_URL: serve.url }, ["ls"]);
     expect(table.stdout.split("\n")[0]).toMatch(/^LOCATION\s+ID\s+NAME/);
@@ -181,7 +227,8 @@ describe("remote attach over WebSocket", () => {
   test("a real terminal attaches, survives a cut connection, and detaches with Ctrl+P Ctrl+Q", async () => {
     const run = await cli(env, ["run", "shell", "--detach", "--name", "wsterm", "--remote", serve.url, "--", "--norc", "--noprofile", "-i"]);
     expect(run.code).toBe(0);
-    const term = ptyClient(env, [...remoteCommand(), "attach", "wsterm", "--remote", proxy.url], { cols: 100, rows: 30 });
+    // Through the proxy: another origin, so its token comes with REMOTE_URL naming it.
+    const term = ptyClient({ ...env, REMOTE_URL: proxy.url }, [...remoteCommand(), "attach", "wsterm", "--remote", proxy.url], { cols: 100, rows: 30 });
     try {
       term.type("echo one-$((1+1))\r");
       await term.waitFor((s) => s.includes("one-2"), "the first echo");

@@ -5,7 +5,7 @@ import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } fr
 import { remoteCommand, repoRoot } from "./cli.ts";
 
 export type ServeProcess = {
-  /** `http://127.0.0.1:<port>` as printed by serve. */
+  /** `http://127.0.0.1:<port>` (https with --tls-cert) as printed by serve. */
   readonly url: string;
   /** `ws://127.0.0.1:<port>` */
   readonly wsUrl: string;
@@ -51,7 +51,7 @@ export async function startServe(home: { readonly env: Record<string, string> },
   })();
   const deadline = Date.now() + 20000;
   let url: string | undefined;
-  while (!(url = /remote control plane on (http:\/\/\S+)/.exec(text)?.[1])) {
+  while (!(url = /remote control plane on (https?:\/\/\S+)/.exec(text)?.[1])) {
     if (proc.exitCode !== null || Date.now() > deadline) {
       proc.kill("SIGKILL");
       throw new Error(`remote serve did not start (exit ${proc.exitCode}); stderr:\n${text}`);

@@ -37,7 +37,7 @@ export function createMemoryJobStore(): JobStorePort {
     claimNext: ({ cap, now, token, onlyId }) => {
       const head = nextToClaim(sorted().filter((j) => j.state === "pending" || j.state === "running" || j.state === "throttled"), cap, onlyId);
       if (head === undefined) return undefined;
-      return write(head, claimRun(head, "start", token, now));
+      return write(head, claimRun(head, "start", token, typeof now === "function" ? now() : now));
     },
     removeEnded: (id) => {
       const job = rows.get(id);

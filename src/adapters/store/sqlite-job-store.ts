@@ -114,7 +114,7 @@ export function createSqliteJobStore(options: SqliteJobStoreOptions): JobStorePo
   const claimNext = db.transaction((input: Parameters<JobStorePort["claimNext"]>[0]) => {
     const head = nextToClaim(list(ACTIVE), input.cap, input.onlyId);
     if (head === undefined) return undefined;
-    return write(head, claimRun(head, "start", input.token, input.now));
+    return write(head, claimRun(head, "start", input.token, typeof input.now === "function" ? input.now() : input.now));
   });
   const saveAdmission = db.transaction((state: AdmissionState) => {
     saveAdmissionRow.run(JSON.stringify(state));

@@ -119,7 +119,7 @@ const capCeiling = (deps: AppDeps, active: readonly JobRecord[], maxConcurrent?:
 async function startPending(deps: AppDeps, events: JobEvents, cap: number, errors: string[]): Promise<number> {
   let started = 0;
   for (;;) {
-    const claimed = deps.jobStore().claimNext({ cap, now: deps.clock.now(), token: newClaimToken(deps) });
+    const claimed = deps.jobStore().claimNext({ cap, now: () => deps.clock.now(), token: newClaimToken(deps) });
     if (claimed === undefined) return started;
     try {
       await launchRun(deps, claimed, "start", events);

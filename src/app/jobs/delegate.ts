@@ -117,7 +117,7 @@ async function startIfFree(deps: AppDeps, job: JobRecord, events: JobEvents): Pr
   const store = deps.jobStore();
   const aimd = store.admission()?.cap;
   const cap = aimd === undefined ? job.maxConcurrent : Math.min(job.maxConcurrent, aimd);
-  const claimed = store.claimNext({ cap, now: deps.clock.now(), token: newClaimToken(deps), onlyId: job.id });
+  const claimed = store.claimNext({ cap, now: () => deps.clock.now(), token: newClaimToken(deps), onlyId: job.id });
   if (claimed === undefined) {
     // Left pending: a conductor starts it when a slot frees up (or its turn comes).
     ensureConductor(deps);
@@ -145,7 +145,7 @@ async function delegateRemote(
 ): Promise<JobRecord> {
   const target = requireRemote(deps, options.remote);
   if (target.token === undefined) {
-    throw new RemoteError("NO_TOKEN", `Cannot delegate to ${target.url}: no token for that control plane`, "Store it with `remote config set token -` (reads stdin), or set REMOTE_TOKEN.", "unauthorized");
+    throw new RemoteError("NO_TOKEN", `Cannot delegate to ${target.url}: no token for that control plane`, `Store it with \`remote config set token - --remote ${target.url}\` (reads stdin); REMOTE_TOKEN counts only with REMOTE_URL set to that control plane.`, "unauthorized");
   }
   if (options.account !== undefined) {
     throw new RemoteError("UNSUPPORTED", "Cannot use --account with --remote: a control-plane session runs with the control plane's credentials", "Drop --account, or delegate locally.", "usage");

@@ -7,6 +7,7 @@
 import { FetchError, ofetch, type FetchOptions } from "ofetch";
 import { z } from "zod";
 import { RemoteError, type ErrorKind } from "../../domain/errors.ts";
+import { requireSafeTransport } from "../../domain/remote-origin.ts";
 import { attachUrlFor, normalizeRemoteUrl } from "../../domain/remote-target.ts";
 
 /** One session as the control plane lists it (the object `remote ls --json` prints). */
@@ -59,6 +60,8 @@ export type RemoteClientOptions = {
   readonly token?: string | undefined;
   /** Per-request timeout (stop waits for the session to exit, so it gets longer). */
   readonly timeoutMs?: number;
+  /** Allow plain http to a host that is not loopback (the token would cross the network in clear). @default false */
+  readonly insecure?: boolean | undefined;
 };
 
 export type RemoteClient = {
@@ -88,7 +91,18 @@ const kindForStatus = (status: number): ErrorKind => {
   return "internal";
 };
 
-const TOKEN_HINT = "Store the control plane's token with `remote config set token -` (it reads stdin; the server keeps it in <data>/token), or set REMOTE_TOKEN.";
+const TOKEN_HINT =
+  "Store this control plane's token with `remote config set token - --remote URL` (it reads stdin; the server keeps it in <data>/token); tokens go only to the origin they are stored for, and REMOTE_TOKEN only with REMOTE_URL.";
+
+/**
+ * The control plane never redirects. Following one could carry the request (and, for a
+ * same-origin hop, the token) somewhere the person never named: refuse it and say where it led.
+ */
+function refuseRedirect(response: Response, url: string): void {
+  if (response.status < 300 || response.status >= 400) return;
+  const location = response.headers.get("location") ?? "(no Location)";
+  throw new RemoteError("REMOTE_REDIRECT", `Cannot follow the redirect of ${url} (${response.status}) to ${location.split("?")[0]}: a control plane does not redirect`, "If the control plane moved, use its new URL with --remote (and store its token for it).", "unavailable");
+}
 
 /** Turns whatever ofetch threw into a RemoteError a person can act on. */
 export function toRemoteError(error: unknown, url: string, what: string): RemoteError {
@@ -109,6 +123,9 @@ export function toRemoteError(error: unknown, url: string, what: string): Remote
     return new RemoteError("REMOTE_TIMEOUT", `Cannot ${what} on ${url}: no answer in time`, "The control plane may be overloaded or the network slow; try again.", "unavailable");
   }
   const reason = typeof cause === "string" ? cause : cause instanceof Error ? cause.message : "no response";
+  if (/CERT|SELF_SIGNED|TLS|SSL/.test(reason)) {
+    return new RemoteError("REMOTE_TLS", `Cannot reach the control plane at ${url} to ${what}: its certificate is not trusted here (${reason})`, "For a self-signed certificate, trust it with NODE_EXTRA_CA_CERTS=/path/to/cert.pem; otherwise check the URL.", "unavailable");
+  }
   return new RemoteError("REMOTE_UNREACHABLE", `Cannot reach the control plane at ${url} to ${what}: ${reason}`, "Is `remote serve` running there? Check the address (`remote config get remote`, REMOTE_URL or --remote).", "unavailable");
 }
 
@@ -116,9 +133,10 @@ const toBase64 = (value: Uint8Array | string) => (typeof value === "string" ? va
 
 export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
   const url = normalizeRemoteUrl(options.url);
+  requireSafeTransport(url, options.insecure === true);
   const timeout = options.timeoutMs ?? 30_000;
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
-  const http = ofetch.create({ baseURL: url, headers, retry: 0, timeout });
+  const http = ofetch.create({ baseURL: url, headers, retry: 0, timeout, redirect: "manual", onResponse: ({ response }) => refuseRedirect(response, url) });
 
   const call = async <T>(what: string, schema: z.ZodType<T>, path: string, init: FetchOptions<"json"> = {}): Promise<T> => {
     let data: unknown;

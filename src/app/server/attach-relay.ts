@@ -10,6 +10,8 @@ const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** A client that opens the socket and says nothing is dropped. */
 const HELLO_TIMEOUT_MS = 10_000;
+/** What a client may send before its session host answers; past it the client is dropped (it resends once reconnected). */
+export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
 
 export type AttachData = {
   readonly sessionId: string;
@@ -21,6 +23,8 @@ type RelayState = {
   conn?: HostConnection;
   /** Frames that arrived while the host connection was opening, in order. */
   queued: Frame[];
+  /** Their size, held under maxQueuedBytes. */
+  queuedBytes: number;
   helloSeen: boolean;
   paused: boolean;
   closed: boolean;
@@ -60,8 +64,28 @@ const allowedAfterHello = (frame: Frame) =>
  * so a slow client makes the host hold back (it resumes from its offset) instead of the
  * server buffering without bound.
  */
-export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): WebSocketHandler<AttachData> & { readonly closeAll: () => void } {
+export type AttachRelayOptions = {
+  /** Most WebSockets at once (open or being upgraded). */
+  readonly maxSockets: number;
+  /** @default DEFAULT_MAX_QUEUED_BYTES */
+  readonly maxQueuedBytes?: number;
+};
+
+export type AttachRelay = WebSocketHandler<AttachData> & {
+  readonly closeAll: () => void;
+  /** Takes a slot for an upgrade about to happen; false when all are taken. */
+  readonly admit: () => boolean;
+  /** Gives back a slot whose upgrade did not happen. */
+  readonly release: () => void;
+  readonly maxSockets: number;
+};
+
+export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">, options: AttachRelayOptions): AttachRelay {
   const open = new Set<ServerWebSocket<AttachData>>();
+  const maxQueued = options.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+  // Every upgrade takes a slot before it happens and gives it back at close, so a burst of
+  // upgrades cannot overshoot the cap while their sockets are still opening.
+  let taken = 0;
 
   const shut = (ws: ServerWebSocket<AttachData>, code: number, reason: string) => {
     const state = ws.data.relay;
@@ -94,6 +118,7 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): Web
         state.conn = conn;
         conn.send({ type: FrameType.hello, hello });
         for (const frame of state.queued.splice(0)) conn.send(frame);
+        state.queuedBytes = 0;
         void conn.closed.then(() => {
           // The host hung up (session exit: its exit frame was relayed first).
           if (!state.closed) shut(ws, 1000, "session ended");
@@ -107,7 +132,7 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): Web
   return {
     open: (ws) => {
       open.add(ws);
-      ws.data.relay = { queued: [], helloSeen: false, paused: false, closed: false };
+      ws.data.relay = { queued: [], queuedBytes: 0, helloSeen: false, paused: false, closed: false };
       ws.data.relay.timer = setTimeout(() => shut(ws, 1008, "expected a hello frame"), HELLO_TIMEOUT_MS);
     },
     message: (ws, message) => {
@@ -128,8 +153,11 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): Web
         return connect(ws, hello.data);
       }
       if (!allowedAfterHello(frame)) return shut(ws, 1008, "only input, resize and info frames after hello");
-      if (state.conn) state.conn.send(frame);
-      else state.queued.push(frame);
+      if (state.conn) return state.conn.send(frame);
+      // A host that is slow to answer must not make us hold whatever a client sends meanwhile.
+      state.queuedBytes += message.byteLength;
+      if (state.queuedBytes > maxQueued) return shut(ws, 1013, `sent more than ${maxQueued} bytes before the session host answered; reconnect`);
+      state.queued.push(frame);
     },
     drain: (ws) => {
       const state = ws.data.relay;
@@ -139,6 +167,7 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): Web
       }
     },
     close: (ws) => {
+      taken = Math.max(0, taken - 1);
       open.delete(ws);
       const state = ws.data.relay;
       if (!state) return;
@@ -154,5 +183,14 @@ export function createAttachRelay(deps: Pick<AppDeps, "connector" | "log">): Web
     closeAll: () => {
       for (const ws of open) shut(ws, 1001, "server shutting down");
     },
+    admit: () => {
+      if (taken >= options.maxSockets) return false;
+      taken += 1;
+      return true;
+    },
+    release: () => {
+      taken = Math.max(0, taken - 1);
+    },
+    maxSockets: options.maxSockets,
   };
 }

@@ -1,6 +1,7 @@
 import { pageHeaders } from "../web/page-headers.ts";
 import { pageBundleLoader, SCRIPT_PATH, STYLES_PATH, type PageFile } from "../web/page-bundle.ts";
 import page from "../web/page/index.html";
+import { errorMessage } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
 import { defineRoute, type Route } from "./route.ts";
 
@@ -15,8 +16,8 @@ function serveFile(request: Request, file: PageFile): Response {
  * The browser view: GET / and its two assets, public (no token needed to load them; the
  * page asks for the token and sends it on the API and the WebSocket, never in a URL).
  */
-export function pageRoutes(_app: AppDeps): Route[] {
-  const bundle = pageBundleLoader(page);
+export function pageRoutes(_app: AppDeps, log: (line: string) => void): Route[] {
+  const bundle = pageBundleLoader(page, (error) => log(`browser view unavailable (not retried until restart): ${errorMessage(error)}`));
   const route = (path: string, operationId: string, summary: string, description: string, contentType: string, pick: (b: Awaited<ReturnType<typeof bundle>>) => PageFile) =>
     defineRoute({
       method: "GET",

@@ -7,7 +7,7 @@ import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
-export function allRoutes(app: AppDeps, version: string): Route[] {
+export function allRoutes(app: AppDeps, version: string, log: (line: string) => void): Route[] {
   const routes: Route[] = [
     defineRoute({
       method: "GET",
@@ -27,7 +27,7 @@ export function allRoutes(app: AppDeps, version: string): Route[] {
       handle: () => jsonResponse(200, document),
     }),
     ...sessionRoutes(app),
-    ...pageRoutes(app),
+    ...pageRoutes(app, log),
   ];
   const document = openApiDocument(routes, version);
   return routes;

@@ -28,7 +28,7 @@ async function embeddedOutputs(files: NonNullable<HTMLBundle["files"]>): Promise
 }
 
 async function bundledOutputs(entry: string): Promise<Output[]> {
-  const result = await Bun.build({ entrypoints: [entry], target: "browser", minify: true, sourcemap: "none" });
+  const result = await Bun.build({ entrypoints: [entry], target: "browser", minify: true, sourcemap: "none", throw: false });
   if (!result.success) {
     throw new RemoteError("PAGE_BUILD_FAILED", `Cannot bundle the browser view: ${result.logs.map((l) => l.message).join("; ")}`, "Run `npm install` (the page needs @xterm/xterm), or use the compiled binary.", "internal");
   }
@@ -75,12 +75,16 @@ async function load(page: HTMLBundle): Promise<PageBundle> {
   };
 }
 
-/** Loads (or bundles) the page once, on first use; a failed load is tried again next time. */
-export function pageBundleLoader(page: HTMLBundle): () => Promise<PageBundle> {
+/**
+ * Loads (or bundles) the page once, on first use. A failure is kept too: it will not mend
+ * itself while the server runs (a missing dependency, a broken bundle), and bundling again
+ * on every request would cost each one a full build. `onFailure` hears of it once.
+ */
+export function pageBundleLoader(page: HTMLBundle, onFailure: (error: unknown) => void = () => {}): () => Promise<PageBundle> {
   let loading: Promise<PageBundle> | undefined;
   return () =>
     (loading ??= load(page).catch((error: unknown) => {
-      loading = undefined;
+      onFailure(error);
       throw error;
     }));
 }

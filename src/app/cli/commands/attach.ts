@@ -4,7 +4,7 @@ import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -13,7 +13,7 @@ export default (ctx: CliContext) =>
       ref: refArg,
       "read-only": { type: "boolean", description: "Watch only: keys and resizes are not sent" },
       pipe: { type: "boolean", description: "No terminal needed: stdin goes to the session unchanged, its output from now on to stdout; detaches at the end of stdin" },
-      remote: remoteArg,
+      ...remoteArgs,
     },
     run: async ({ args }) => {
       const readOnly = args["read-only"] ?? false;
@@ -21,14 +21,14 @@ export default (ctx: CliContext) =>
         throw new RemoteError("USAGE", "Cannot attach with --pipe and --read-only: a pipe sends its input", `To only watch the output: \`remote logs ${args.ref} --follow --raw\`.`, "usage");
       }
       const deps = ctx.deps();
-      const route = routeSessionRef(deps, args.remote, args.ref);
+      const route = routeSessionRef(deps, args, args.ref);
       if (args.pipe) {
         if (route.kind === "remote") throw new RemoteError("UNSUPPORTED", `Cannot attach '${args.ref}' with --pipe on a control plane yet`, "Use `remote send` to type into a remote session and `remote logs --follow` to read it.", "usage");
         const { attachPipe } = await import("../../sessions/attach-pipe.ts");
-        ctx.setExitCode(exitCodeOf(await attachPipe(deps, args.ref, { input: Bun.stdin.stream(), output: (data) => deps.terminal.write(data) })));
+        ctx.setExitCode(exitCodeOf(await attachPipe(deps, route.ref, { input: Bun.stdin.stream(), output: (data) => deps.terminal.write(data) })));
         return;
       }
-      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, args.ref, { readOnly }) : await attachSession(deps, args.ref, { readOnly });
+      const outcome = route.kind === "remote" ? await (await import("../../remote/attach.ts")).attachRemoteSession(deps, route.target, route.ref, { readOnly }) : await attachSession(deps, route.ref, { readOnly });
       ctx.setExitCode(exitCodeOf(outcome));
     },
   });

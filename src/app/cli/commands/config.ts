@@ -1,7 +1,12 @@
+import { existsSync } from "node:fs";
 import { defineCommand } from "citty";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
-import { configuredUrl, remoteToken, setRemoteToken, setRemoteUrl, tokenFileFor } from "../../remote/config.ts";
+import { configuredUrl, setRemoteToken, setRemoteUrl, tokenFor } from "../../remote/config.ts";
+import { originOf } from "../../../domain/remote-origin.ts";
+import { normalizeRemoteUrl } from "../../../domain/remote-target.ts";
+import { legacyTokenFileFor, tokensFileFor } from "../../remote/tokens.ts";
+import { remoteArg } from "./_remote.ts";
 
 const KEYS = "remote, token";
 const unknownKey = (key: string) =>
@@ -29,10 +34,11 @@ async function readTokenFromStdin(): Promise<string> {
 
 const set = (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "set", description: "Set `remote URL`, or `token -` (read from stdin, stored 0600)." },
+    meta: { name: "set", description: "Set `remote URL`, or `token -` (read from stdin, stored 0600 for the configured remote, or --remote URL)." },
     args: {
       key: { type: "positional", required: true, description: KEYS },
       value: { type: "positional", required: true, description: "The URL, or - for the token (never the token itself: argv is visible in ps)" },
+      remote: { ...remoteArg, description: "With `token -`: the control plane the token is for (default: the configured remote)" },
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
@@ -45,8 +51,8 @@ const set = (ctx: CliContext) =>
         if (args.value !== "-") {
           throw new RemoteError("TOKEN_IN_ARGV", "Cannot take the token as an argument: arguments are visible to every user in `ps` and shell history", "Give it on stdin: `remote config set token - < tokenfile` (or paste it after `remote config set token -`).", "usage");
         }
-        const file = setRemoteToken(deps, await readTokenFromStdin());
-        deps.stderr(`token stored in ${file} (mode 0600)\n`);
+        const { file, origin } = setRemoteToken(deps, await readTokenFromStdin(), { remote: args.remote });
+        deps.stderr(`token for ${origin} stored in ${file} (mode 0600); it is sent to that origin only\n`);
         return;
       }
       throw unknownKey(args.key);
@@ -55,8 +61,8 @@ const set = (ctx: CliContext) =>
 
 const get = (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "get", description: "Print `remote` (the URL and where it comes from), or where the `token` comes from (never its value)." },
-    args: { key: { type: "positional", required: true, description: KEYS } },
+    meta: { name: "get", description: "Print `remote` (the URL and where it comes from), or where the `token` of the configured remote (or --remote URL) comes from (never its value)." },
+    args: { key: { type: "positional", required: true, description: KEYS }, remote: { ...remoteArg, description: "With `token`: the control plane to look up (default: the configured remote)" } },
     run: ({ args }) => {
       const deps = ctx.deps();
       if (args.key === "remote") {
@@ -71,13 +77,16 @@ const get = (ctx: CliContext) =>
         return;
       }
       if (args.key === "token") {
-        const token = remoteToken(deps);
+        const url = args.remote !== undefined ? normalizeRemoteUrl(args.remote) : configuredUrl(deps)?.url;
+        const token = url === undefined ? undefined : tokenFor(deps, url);
         if (!token) {
-          deps.stderr(`no token: \`remote config set token -\` (stdin) or REMOTE_TOKEN\n`);
+          const forWhom = url === undefined ? "no remote given or configured" : `none stored for ${originOf(url)}`;
+          deps.stderr(`no token (${forWhom}): \`remote config set token - [--remote URL]\` reads it from stdin; REMOTE_TOKEN counts only with REMOTE_URL\n`);
+          if (existsSync(legacyTokenFileFor(deps))) deps.stderr(`note: ${legacyTokenFileFor(deps)} (from an older version) is tied to the \`remote\` of config.toml once one is set\n`);
           ctx.setExitCode(1);
           return;
         }
-        deps.stdout(token.source === "env" ? "REMOTE_TOKEN (environment)\n" : `${tokenFileFor(deps)}\n`);
+        deps.stdout(token.source === "env" ? "REMOTE_TOKEN (environment, for REMOTE_URL)\n" : `${tokensFileFor(deps)} (for ${originOf(url as string)})\n`);
         return;
       }
       throw unknownKey(args.key);

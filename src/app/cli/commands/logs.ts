@@ -5,9 +5,9 @@ import type { CliContext } from "../context.ts";
 import { followOutput, sessionText } from "../../sessions/manage.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { numberArg, refArg } from "./_shared.ts";
+import { remoteArgs, where } from "./_remote.ts";
 
 const LINES: NumericFlag = { kind: "integer", min: 1, max: 1_000_000, example: "50" };
-import { remoteArg } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -17,7 +17,7 @@ export default (ctx: CliContext) =>
       follow: { type: "boolean", alias: "f", description: "Keep printing new output until the session exits" },
       lines: { ...numberArg("Only the last N lines", LINES), alias: "n" },
       raw: { type: "boolean", description: "With --follow: keep escape sequences" },
-      remote: remoteArg,
+      ...remoteArgs,
     },
     run: async ({ args }) => {
       const lines = parseOptionalNumericFlag("--lines", args.lines, LINES);
@@ -27,19 +27,21 @@ export default (ctx: CliContext) =>
         const chunk = decoder.decode(data, { stream: true });
         deps.stdout(args.raw ? chunk : stripAnsi(chunk));
       };
-      const route = routeSessionRef(deps, args.remote, args.ref);
+      // Only reads: a name unknown here may be looked up on the configured remote (said on stderr).
+      const route = routeSessionRef(deps, args, args.ref, { readOnly: true });
       if (route.kind === "remote") {
         // Loaded only for a remote session: local commands stay fast to start.
         const [{ createRemoteClient }, { followRemoteOutput }] = await Promise.all([import("../../remote/client.ts"), import("../../remote/sessions.ts")]);
         const client = createRemoteClient(route.target);
-        const session = await client.get(args.ref);
+        if (route.fellBack) deps.stderr(`(not a local session: showing ${route.ref} from ${where(route.target.url)})\n`);
+        const session = await client.get(route.ref);
         const { text, offset } = await client.logs(session.id, lines);
         if (text) deps.stdout(`${text}\n`);
         if (!args.follow || offset === undefined || session.state === "exited" || session.state === "failed" || session.state === "lost") return;
         await followRemoteOutput(deps, route.target, session.id, offset, print);
         return;
       }
-      const { session, text, offset } = await sessionText(deps, args.ref, lines);
+      const { session, text, offset } = await sessionText(deps, route.ref, lines);
       if (text) deps.stdout(`${text}\n`);
       if (!args.follow || offset === undefined || !session.socketPath) return;
       await followOutput(deps, session.socketPath, offset, (data, isSnapshot) => {

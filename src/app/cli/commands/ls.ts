@@ -2,23 +2,40 @@ import { defineCommand } from "citty";
 import { json, table, type CliContext } from "../context.ts";
 import { listSessions } from "../../sessions/find.ts";
 import { toSessionJson } from "../../server/session-json.ts";
-import { resolveRemote } from "../../remote/config.ts";
+import { isRemoteError } from "../../../domain/errors.ts";
+import type { AppDeps } from "../../deps.ts";
+import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
+
+const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
+
+/** A configured remote that may not be used (plain http off loopback) must not hide the local sessions: a warning, as for an unreachable one. */
+function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
+  try {
+    return resolveRemote(deps, args);
+  } catch (error) {
+    if (args.remote !== undefined || !isRemoteError(error) || error.code !== "INSECURE_REMOTE") throw error;
+    deps.stderr(`warning: ${error.message} (${error.hint})\n`);
+    return undefined;
+  }
+}
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "ls", description: "List sessions (running, and exited ones until pruned), here and on the configured or given remote." },
-    args: { json: jsonArg, remote: remoteArg },
+    args: { json: jsonArg, ...remoteArgs },
     run: async ({ args }) => {
       const deps = ctx.deps();
       const local = listSessions(deps).map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
-      const target = resolveRemote(deps, args.remote);
+      const target = configuredOrGiven(deps, args);
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
       if (remote?.warning) deps.stderr(`warning: ${remote.warning}\n`);
-      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
+      // Which control plane was asked (and why that one): for a person at a terminal; scripts read each row's `remote`.
+      if (target && remote && !remote.warning && process.stderr.isTTY) deps.stderr(`asked remote ${target.url} (${SOURCE[target.source]}): ${remote.sessions.length} session(s) on ${where(target.url)}\n`);
+      const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       const state = (s: (typeof sessions)[number]) => describeState(s);

@@ -4,7 +4,7 @@ import { json, type CliContext } from "../context.ts";
 import { planRun, runSession } from "../../sessions/run.ts";
 import { requireTerminal } from "../../sessions/attach.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
-import { remoteArg, where } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
 import { requireRemote } from "../../remote/route.ts";
 
 export default (ctx: CliContext) =>
@@ -19,7 +19,7 @@ export default (ctx: CliContext) =>
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
-      remote: remoteArg,
+      ...remoteArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
@@ -45,7 +45,7 @@ export default (ctx: CliContext) =>
         requireTerminal(deps, undefined);
       }
       if (args.remote !== undefined) {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
         const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
         if (!remote.attached) {

@@ -3,7 +3,7 @@ import type { CliContext } from "../context.ts";
 import { sendToSession } from "../../sessions/manage.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { refArg } from "./_shared.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -12,12 +12,12 @@ export default (ctx: CliContext) =>
       ref: refArg,
       text: { type: "positional", required: true, description: "The text to send" },
       enter: { type: "boolean", description: "Press Enter after the text" },
-      remote: remoteArg,
+      ...remoteArgs,
     },
     run: async ({ args }) => {
       const deps = ctx.deps();
-      const route = routeSessionRef(deps, args.remote, args.ref);
-      if (route.kind === "remote") return (await import("../../remote/client.ts")).createRemoteClient(route.target).send(args.ref, args.text, args.enter ?? false);
-      await sendToSession(deps, args.ref, args.text, args.enter ?? false);
+      const route = routeSessionRef(deps, args, args.ref);
+      if (route.kind === "remote") return (await import("../../remote/client.ts")).createRemoteClient(route.target).send(route.ref, args.text, args.enter ?? false);
+      await sendToSession(deps, route.ref, args.text, args.enter ?? false);
     },
   });

@@ -1,33 +1,53 @@
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
+import { RemoteError } from "../../../domain/errors.ts";
 import { parseNumericFlag, parseOptionalNumericFlag, type NumericFlag } from "../../../domain/numeric-flag.ts";
+import { isLoopbackHost } from "../../../domain/remote-origin.ts";
 import type { CliContext } from "../context.ts";
 import { startControlPlane } from "../../server/listen.ts";
 import { numberArg } from "./_shared.ts";
 
 const PORT: NumericFlag = { kind: "integer", min: 0, max: 65535, example: "7070" };
 const MAX_BODY: NumericFlag = { kind: "integer", min: 1, max: 1024 * 1024 * 1024, example: "1048576" };
+const MAX_WEBSOCKETS: NumericFlag = { kind: "integer", min: 1, max: 100_000, example: "128" };
 
-const isLoopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+function tlsFiles(cert: string | undefined, key: string | undefined) {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new RemoteError("INVALID_FLAG", "Cannot serve TLS with half a key pair: --tls-cert and --tls-key go together", "Pass both PEM files: --tls-cert cert.pem --tls-key key.pem.", "usage");
+  }
+  return { certFile: resolve(cert), keyFile: resolve(key) };
+}
+
+/** `--allow-host a --allow-host b` or `--allow-host a,b`. */
+const hostList = (value: string | string[] | undefined) => [value ?? []].flat().flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "serve", description: "Run the control plane (HTTP + WebSocket API) in the foreground; Ctrl-C stops it, sessions keep running." },
     args: {
-      host: { type: "string", description: "Address to listen on", default: "127.0.0.1" },
+      host: { type: "string", description: "Address to listen on (off loopback: TLS, or --insecure)", default: "127.0.0.1" },
       port: { ...numberArg("Port (0 picks a free one)", PORT), default: "7070" },
       data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
       "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
+      "tls-cert": { type: "string", description: "PEM certificate: serve https (with --tls-key)" },
+      "tls-key": { type: "string", description: "PEM private key of --tls-cert" },
+      insecure: { type: "boolean", description: "Allow plain http on an address other machines reach (a trusted network only)" },
+      "allow-host": { type: "string", description: "Host name clients use besides the listen address (repeat, or comma-separate; config: allowed_hosts)" },
+      "max-websockets": numberArg("Most WebSockets open at once (default: config max_websockets, else 128)", MAX_WEBSOCKETS),
     },
     run: async ({ args }) => {
       const port = parseNumericFlag("--port", args.port, PORT);
       const maxBodyBytes = parseOptionalNumericFlag("--max-body", args["max-body"], MAX_BODY);
+      const maxWebSockets = parseOptionalNumericFlag("--max-websockets", args["max-websockets"], MAX_WEBSOCKETS);
+      const tls = tlsFiles(args["tls-cert"], args["tls-key"]);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
       const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });
-      const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes });
+      const allowHosts = hostList(args["allow-host"] as string | string[] | undefined);
+      const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes, maxWebSockets, tls, insecure: args.insecure, allowHosts });
       deps.stderr(`remote control plane on ${plane.url}\n`);
       deps.stderr(`token file: ${plane.tokenFile}\n`);
-      if (!isLoopback(args.host)) deps.stderr(`warning: listening on ${args.host} over plain HTTP; put TLS (a reverse proxy) in front before using it across a network\n`);
+      if (args.insecure && tls === undefined && !isLoopbackHost(args.host)) deps.stderr(`warning: plain http on ${args.host} (--insecure): the token crosses the network in clear text\n`);
 
       // One bad request or relay must not take the API down (sessions would survive, clients would not).
       deps.onUncaughtError((error) => deps.stderr(`remote serve: unexpected error (still serving): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));

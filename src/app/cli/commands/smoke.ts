@@ -4,7 +4,7 @@ import { parseOptionalNumericFlag, type NumericFlag } from "../../../domain/nume
 import type { CliContext } from "../context.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { smokeRemote } from "../../remote/sessions.ts";
-import { remoteArg } from "./_remote.ts";
+import { remoteArgs } from "./_remote.ts";
 import { numberArg } from "./_shared.ts";
 
 const TIMEOUT_SECONDS: NumericFlag = { kind: "number", above: 0, max: 3600, unit: "seconds", example: "30" };
@@ -14,14 +14,14 @@ export default (ctx: CliContext) =>
     meta: { name: "smoke", description: "Check a control plane end to end: start a session, wait for its terminal, stop it (exit 1 on any failure)." },
     args: {
       profile: { type: "positional", required: true, description: "The profile to start, e.g. shell or claude" },
-      remote: remoteArg,
+      ...remoteArgs,
       timeout: numberArg("Seconds to wait for the terminal (default 30)", TIMEOUT_SECONDS),
     },
     run: async ({ args }) => {
       const seconds = parseOptionalNumericFlag("--timeout", args.timeout, TIMEOUT_SECONDS) ?? 30;
       const deps = ctx.deps();
       try {
-        const target = requireRemote(deps, args.remote);
+        const target = requireRemote(deps, args);
         const result = await smokeRemote(deps, target, args.profile, { timeoutMs: seconds * 1000 });
         deps.stdout(`smoke ok: ${args.profile} session ${result.session.id} on ${result.location}: terminal open after ${result.openedAfterMs} ms, stopped\n`);
       } catch (error) {

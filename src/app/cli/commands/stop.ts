@@ -5,7 +5,7 @@ import { routeSessionRef } from "../../remote/route.ts";
 import { jsonArg, refArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
 import { viewReason } from "../../../domain/session.ts";
-import { remoteArg, where } from "./_remote.ts";
+import { remoteArgs, where } from "./_remote.ts";
 
 /** How it ended, in `ls`'s words. */
 const how = (s: { state: string; exitCode?: number | null | undefined; signal?: string | null | undefined; exitSignal?: string | undefined; reason?: string | null | undefined }) =>
@@ -14,17 +14,17 @@ const how = (s: { state: string; exitCode?: number | null | undefined; signal?: 
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "stop", description: "Stop a session (the agent gets SIGHUP, then SIGTERM, then SIGKILL)." },
-    args: { ref: refArg, reason: { type: "string", description: "Recorded in the host log" }, json: jsonArg, remote: remoteArg },
+    args: { ref: refArg, reason: { type: "string", description: "Recorded in the host log" }, json: jsonArg, ...remoteArgs },
     run: async ({ args }) => {
       const deps = ctx.deps();
-      const route = routeSessionRef(deps, args.remote, args.ref);
+      const route = routeSessionRef(deps, args, args.ref);
       if (route.kind === "remote") {
-        const s = await (await import("../../remote/client.ts")).createRemoteClient(route.target).stop(args.ref, args.reason);
+        const s = await (await import("../../remote/client.ts")).createRemoteClient(route.target).stop(route.ref, args.reason);
         if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.state, exitCode: s.exitCode ?? null, signal: s.signal ?? null, reason: s.reason ?? null, location: where(route.target.url) }));
         deps.stderr(`stopped ${s.name} (${s.id}) on ${where(route.target.url)}: ${how(s)}\n`);
         return;
       }
-      const s = await stopSession(deps, args.ref, args.reason);
+      const s = await stopSession(deps, route.ref, args.reason);
       const reason = viewReason(s, s.view) ?? null;
       if (args.json) return deps.stdout(json({ id: s.id, name: s.name, state: s.view, exitCode: s.exitCode ?? null, signal: s.exitSignal ?? null, reason, alreadyEnded: s.alreadyEnded }));
       const words = how({ ...s, state: s.view, reason });
