@@ -21,7 +21,20 @@ const labels = { "app.kubernetes.io/managed-by": "remote", "remote.session-id": 
 const objects = (namespace: string, image: string, command: string[]): KubeObjectData[] => [
   { apiVersion: "v1", kind: "Secret", metadata: { name: "remote-s1-credentials", namespace, labels }, type: "Opaque", data: { "token.json": Buffer.from('{"t":1}').toString("base64") } },
   { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "remote-s1-home", namespace, labels }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } },
-  { apiVersion: "v1", kind: "Pod", metadata: { name: "remote-s1", namespace, labels }, spec: { restartPolicy: "Never", containers: [{ name: "session", image, command }] } },
+  {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "remote-s1", namespace, labels },
+    spec: {
+      restartPolicy: "Never",
+      securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+      volumes: [
+        { name: "home", persistentVolumeClaim: { claimName: "remote-s1-home" } },
+        { name: "credentials", secret: { secretName: "remote-s1-credentials" } },
+      ],
+      containers: [{ name: "session", image, command, volumeMounts: [{ name: "home", mountPath: "/home/remote" }, { name: "credentials", mountPath: "/credentials", readOnly: true }] }],
+    },
+  },
 ];
 
 /** Every byte value, in a seeded order: 64 KiB through exec must come back unchanged. */
@@ -188,6 +201,23 @@ describe.if(hasKubectl && hasPodman())("kubectl adapter against the fake API ser
     const [name] = await Promise.all([new Response(inPod.stdout).text(), inPod.exited]);
     expect(name.trim()).not.toBe(hostname());
     expect(await eventually(async () => (await kubectl.logs("remote-s1", scope)).includes("container up"), "the container's log line")).toBe(true);
+  }, podmanTimeout);
+
+  test("volumes: the claim outlives its Pod, the Secret is a read-only file, the container runs as runAsUser", async () => {
+    const run = async (argv: string[]) => {
+      const exec = kubectl.exec("remote-s1", argv, scope);
+      exec.end();
+      const [out, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
+      return { out: out.trim(), code };
+    };
+    expect(await run(["id", "-u"])).toEqual({ out: "1000", code: 0 });
+    expect(await run(["cat", "/credentials/token.json"])).toEqual({ out: '{"t":1}', code: 0 });
+    expect((await run(["sh", "-c", "echo x > /credentials/new"])).code).not.toBe(0);
+    expect(await run(["sh", "-c", "echo kept > /home/remote/file"])).toEqual({ out: "", code: 0 });
+
+    await kubectl.deleteByLabel(["pod"], labels, scope);
+    await kubectl.apply(objects("pods", image, ["sh", "-c", "exec sleep 300"]).filter((o) => o.kind === "Pod"), scope);
+    expect(await run(["cat", "/home/remote/file"])).toEqual({ out: "kept", code: 0 });
   }, podmanTimeout);
 
   test("an exit shows as Failed/Error with its code; a missing image as ImagePullBackOff", async () => {

@@ -25,7 +25,9 @@
  *   pods/log returns the container's output so far (`tailLines` honoured, no follow);
  * - Pods run on a runtime (fake-kube-pods.ts): local processes, or real podman containers;
  *   `setContainerView` overrides a Pod's state (CrashLoopBackOff, OOMKilled, ...).
- * Volumes and Secrets are stored, not mounted into Pods.
+ * - podman Pods get their volumes (fake-kube-volumes.ts: a claim is a directory that outlives
+ *   its Pods, a Secret volume a read-only snapshot of its data) and run as `runAsUser`;
+ *   process Pods ignore volumes and users.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -34,6 +36,9 @@ import { coreResourceList, coreVersions, groupList, openApiV3CoreDocument, openA
 import { openExec, type ExecSocket } from "./fake-kube-exec.ts";
 import { processRuntime, type ContainerSpec, type ContainerView, type PodRuntime } from "./fake-kube-pods.ts";
 import { fieldMatcher, labelMatcher } from "./fake-kube-selectors.ts";
+import { podVolumes } from "./fake-kube-volumes.ts";
+
+type SecurityContext = { runAsUser?: number; runAsGroup?: number };
 import { applyMergePatch, isAuthorized, status, table, type KubeObject } from "./fake-kube-objects.ts";
 
 export type RecordedRequest = {
@@ -89,6 +94,8 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
   const store = new Map<string, KubeObject>();
   const views = new Map<string, ContainerView>();
   const requests: RecordedRequest[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "fake-kube-"));
+  const volumes = podVolumes(join(dir, "volumes"));
   let version = 1;
   const key = (plural: string, ns: string, name: string) => `${plural}/${ns}/${name}`;
 
@@ -113,13 +120,28 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
       object.data = { ...(object.data as object | undefined), ...data };
       delete object.stringData;
     }
-    if (plural === "persistentvolumeclaims") object.status = { phase: "Bound" };
-    store.set(k, object);
-    if (plural === "pods") {
-      const container = (object.spec as { containers?: ContainerSpec[] } | undefined)?.containers?.[0];
-      if (container) await runtime.start(k, container);
+    if (plural === "persistentvolumeclaims") {
+      object.status = { phase: "Bound" };
+      volumes.claimCreated(ns, name);
     }
+    store.set(k, object);
+    if (plural === "pods") await startPod(k, object);
     return Response.json(await withStatus(plural, object), { status: 201 });
+  };
+
+  /** The kubelet's part: mount the volumes, then run the first container as its securityContext says. */
+  const startPod = async (k: string, pod: KubeObject) => {
+    const spec = pod.spec as { containers?: (ContainerSpec & { securityContext?: SecurityContext })[]; securityContext?: SecurityContext } | undefined;
+    const container = spec?.containers?.[0];
+    if (!container) return;
+    const mounted = volumes.mountsFor(k, pod, (plural, name) => store.get(key(plural, pod.metadata.namespace ?? "", name)));
+    if ("missing" in mounted) {
+      views.set(k, { phase: "Pending", state: { waiting: { reason: "ContainerCreating", message: `MountVolume.SetUp failed: ${mounted.missing}` } } });
+      return;
+    }
+    const security = { ...spec?.securityContext, ...container.securityContext };
+    const user = security.runAsUser === undefined ? {} : { user: `${security.runAsUser}${security.runAsGroup === undefined ? "" : `:${security.runAsGroup}`}` };
+    await runtime.start(k, { ...container, mounts: mounted.mounts, ...user });
   };
 
   const remove = async (plural: string, k: string): Promise<KubeObject | undefined> => {
@@ -127,7 +149,11 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
     if (!object) return undefined;
     store.delete(k);
     views.delete(k);
-    if (plural === "pods") await runtime.remove(k);
+    if (plural === "pods") {
+      await runtime.remove(k);
+      volumes.podDeleted(k);
+    }
+    if (plural === "persistentvolumeclaims") volumes.claimDeleted(object.metadata.namespace ?? "", object.metadata.name);
     return object;
   };
 
@@ -218,7 +244,6 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
     return status(405, "MethodNotAllowed", `${req.method} is not supported by the fake API server`);
   };
 
-  const dir = mkdtempSync(join(tmpdir(), "fake-kube-"));
   const tls = selfSignedCertificate(dir);
   const server = Bun.serve<ExecSocket["data"]>({
     hostname: "127.0.0.1",

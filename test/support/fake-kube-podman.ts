@@ -3,7 +3,7 @@
  * CONTAINERS_CONF with the two fixes this kind of VM needs (SPEC §11: ulimits, runc), so no
  * system file, no shared image store and no other test's containers are touched. The test
  * image is imported, never pulled: a rootfs of a few host programs (sh, cat, head, sleep,
- * env) with the libraries they load.
+ * env, sha256sum, id, ls) with the libraries they load.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -42,7 +42,7 @@ export function privatePodman(): Podman {
   };
 }
 
-const imagePrograms = ["sh", "cat", "head", "sleep", "env", "sha256sum"];
+const imagePrograms = ["sh", "cat", "head", "sleep", "env", "sha256sum", "id", "ls"];
 
 /** Imports `name` (a tiny glibc image of host programs) into the private store. */
 export async function importTestImage(podman: Podman, name = "localhost/fake-kube-test:latest"): Promise<string> {

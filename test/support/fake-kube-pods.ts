@@ -3,16 +3,21 @@
  * (start the Pod's first container, its state, how to exec into it, its logs, remove it):
  * - `process`: a local process in a temp dir (fast; `exec` runs argv here), the container's
  *   command + args run as-is when given (a missing program reads as RunContainerError);
+ *   volumes and runAsUser are ignored;
  * - `podman`: a real container (`podman run -d --network none --pull=never`) in a private
  *   podman root, so exec and logs are the real thing; a missing image reads as
- *   ImagePullBackOff, an exit as Completed/Error/OOMKilled with its code.
+ *   ImagePullBackOff, an exit as Completed/Error/OOMKilled with its code; volumes are
+ *   bind mounts, runAsUser is `--user`.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Podman } from "./fake-kube-podman.ts";
+import type { Mount } from "./fake-kube-volumes.ts";
 
 export type ContainerSpec = { readonly name: string; readonly image: string; readonly command?: readonly string[]; readonly args?: readonly string[]; readonly env?: readonly { name: string; value?: string }[]; readonly workingDir?: string };
+/** What the runtime starts: the container plus what the kubelet resolved (mounts, user). */
+export type RuntimeContainer = ContainerSpec & { readonly mounts?: readonly Mount[]; readonly user?: string };
 
 /** A container's state in the API's own shape (`state` is one of running/waiting/terminated). */
 export type ContainerView = {
@@ -26,7 +31,7 @@ export type ContainerView = {
 export type ExecSpec = { readonly argv: string[]; readonly cwd?: string };
 
 export type PodRuntime = {
-  readonly start: (key: string, container: ContainerSpec) => Promise<void>;
+  readonly start: (key: string, container: RuntimeContainer) => Promise<void>;
   readonly view: (key: string) => Promise<ContainerView>;
   readonly exec: (key: string, argv: readonly string[]) => ExecSpec | undefined;
   readonly logs: (key: string) => Promise<string>;
@@ -94,8 +99,10 @@ export function podmanRuntime(podman: Podman): PodRuntime {
       const env = (container.env ?? []).flatMap((e) => (e.value === undefined ? [] : ["--env", `${e.name}=${e.value}`]));
       const entrypoint = container.command ? ["--entrypoint", JSON.stringify(container.command)] : [];
       const workdir = container.workingDir ? ["--workdir", container.workingDir] : [];
+      const mounts = (container.mounts ?? []).flatMap((m) => ["--volume", `${m.hostPath}:${m.mountPath}${m.readOnly ? ":ro" : ""}`]);
+      const user = container.user ? ["--user", container.user] : [];
       // --network none: never the default bridge here (SPEC §11); --pull=never: no registry.
-      const run = await podman.run(["run", "-d", "--name", name, "--network", "none", "--pull=never", ...entrypoint, ...env, ...workdir, container.image, ...(container.args ?? [])]);
+      const run = await podman.run(["run", "-d", "--name", name, "--network", "none", "--pull=never", ...entrypoint, ...env, ...workdir, ...mounts, ...user, container.image, ...(container.args ?? [])]);
       if (run.code !== 0) {
         const missing = /image not known|unable to find|no such image/i.test(run.stderr);
         failures.set(key, waiting(missing ? "ImagePullBackOff" : "RunContainerError", run.stderr.trim()));
