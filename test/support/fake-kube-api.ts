@@ -29,9 +29,10 @@
  *   its Pods, a Secret volume a read-only snapshot of its data) and run as `runAsUser`;
  *   process Pods ignore volumes and users.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { selfSignedCertificate, writeKubeconfig } from "./fake-kube-config.ts";
 import { coreResourceList, coreVersions, groupList, openApiV3CoreDocument, openApiV3Root, resourceByPlural, versionInfo } from "./fake-kube-discovery.ts";
 import { openExec, type ExecSocket } from "./fake-kube-exec.ts";
 import { processRuntime, type ContainerSpec, type ContainerView, type PodRuntime } from "./fake-kube-pods.ts";
@@ -49,14 +50,6 @@ export type RecordedRequest = {
   readonly headers: Record<string, string>;
   readonly body: string;
 };
-
-/** A throwaway EC certificate for 127.0.0.1 (openssl, ~40 ms). */
-function selfSignedCertificate(dir: string): { cert: string; key: string } {
-  const [key, cert] = [join(dir, "tls.key"), join(dir, "tls.crt")];
-  const made = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=fake-kube-api", "-addext", "subjectAltName=IP:127.0.0.1", "-days", "2", "-keyout", key, "-out", cert], { stderr: "pipe" });
-  if (made.exitCode !== 0) throw new Error(`openssl could not make the fake API server's certificate: ${made.stderr.toString()}`);
-  return { cert: readFileSync(cert, "utf8"), key: readFileSync(key, "utf8") };
-}
 
 export type FakeKubeApi = {
   readonly url: string;
@@ -263,20 +256,8 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
     websocket: openExec(),
   });
 
-  const kubeconfig = join(dir, "kubeconfig");
   const url = `https://127.0.0.1:${server.port}`;
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "fake", cluster: { server: url, "certificate-authority-data": Buffer.from(tls.cert).toString("base64") } }],
-      users: [{ name: "remote-test", user: { token } }],
-      contexts: [{ name: context, context: { cluster: "fake", user: "remote-test", namespace: "default" } }],
-      "current-context": context,
-    }),
-    { mode: 0o600 },
-  );
+  const kubeconfig = writeKubeconfig(dir, { url, caCert: tls.cert, token, context });
   const close = async () => {
     server.stop(true);
     await runtime.close();

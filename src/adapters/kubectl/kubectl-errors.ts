@@ -5,13 +5,16 @@
  */
 import { RemoteError } from "../../domain/errors.ts";
 
-/** kubectl's own failure lines, as opposed to what a remote command wrote on stderr. */
-const kubectlLine = /^(?:Error from server(?: \((\w+)\))?: .*|error: .*|Error in configuration: .*|Unable to connect to the server: .*|E\d{4} .*)$/;
+/** kubectl's own failure lines, as opposed to what a remote command wrote on stderr (klog's "E1201 ..." lines are noise). */
+const kubectlLine = /^(?:Error from server(?: \(\w+\))?: |error: |Error in configuration: |Unable to connect to the server: )/;
 
 /** The last line that is kubectl's own complaint, if any. */
 export function kubectlComplaint(stderr: string): string | undefined {
-  const lines = stderr.split("\n").map((l) => l.trim()).filter((l) => kubectlLine.test(l) && !/^E\d{4} /.test(l));
-  return lines.at(-1);
+  return stderr
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => kubectlLine.test(l))
+    .at(-1);
 }
 
 const clip = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}...` : text);
