@@ -25,6 +25,10 @@ export const ConfigFileSchema = z
     job_conduct_interval_ms: z.number().int().min(10).optional(),
     /** Delegation: remove a job's worktree once it succeeds, when nothing in it would be lost (default false). */
     job_prune_on_success: z.boolean().optional(),
+    /** Container targets (docker, kubernetes): the session image when --image is not given. */
+    container_image: z.string().min(1).optional(),
+    /** Targets: the Kubernetes namespace when --namespace is not given. */
+    kube_namespace: z.string().min(1).optional(),
     /** Client: control planes reached over plain http although not on loopback (a trusted network). */
     insecure_remotes: z.array(z.string()).optional(),
     /** `remote serve`: Host names it answers for besides its listen address (`--allow-host`). */

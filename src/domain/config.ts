@@ -33,7 +33,14 @@ export type RemoteConfig = {
   readonly maxBodyBytes: number;
   /** Control-plane safety knobs, client and server side (issue 8). */
   readonly controlPlane: ControlPlaneConfig;
+  /** Container targets (docker, kubernetes): config.toml container_image. */
+  readonly containers: { readonly image: string };
+  /** The kubernetes target: config.toml kube_namespace. */
+  readonly kube: { readonly namespace: string };
 };
+
+export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
+export const DEFAULT_KUBE_NAMESPACE = "default";
 
 export type ControlPlaneConfig = {
   /** insecure_remotes: origins (scheme://host:port) plain http may reach off loopback. */
@@ -138,5 +145,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     },
     maxBodyBytes: file.max_body_bytes ?? DEFAULT_MAX_BODY_BYTES,
     controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
+    containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE },
+    kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
   };
 }

@@ -63,7 +63,9 @@ for (const { command, def } of parents) {
 }
 // The cases the issues name.
 rows.push(
-  { line: ["run", "shell", "--target", "kubernetes", "--dry-run"], code: 2, says: ["'--target'", "`remote run --help`"] },
+  { line: ["run", "shell", "--target", "kube", "--dry-run"], code: 2, says: ["--target 'kube'", "Did you mean --target kubernetes?"] },
+  { line: ["run", "shell", "--target", "kubernetes", "--cpu", "lots"], code: 2, says: ["--cpu 'lots'", "millicores"] },
+  { line: ["run", "shell", "--image", "img"], code: 2, says: ["--image with --target local"] },
   { line: ["ls", "--bogus"], code: 2, says: ["'--bogus'"] },
   { line: ["ls", "--jsno"], code: 2, says: ["Did you mean --json?"] },
   { line: ["lss"], code: 2, says: ["Did you mean `remote ls`?", "Commands: run, attach, ls,"] },

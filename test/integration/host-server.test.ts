@@ -4,7 +4,7 @@
  * real launcher (which starts the real `remote __host` server) from this process, so a
  * hundred of them fit the suite's time budget.
  */
-import { eventually } from "../support/wait.ts";
+import { alive, eventually } from "../support/wait.ts";
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { runSession } from "../../src/app/sessions/run.ts";
@@ -30,14 +30,6 @@ async function firstScreen(deps: ReturnType<typeof createRealDeps>, socketPath: 
   }
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 /** Waits for a process we did not start to be gone (no wait() on it is possible): re-checked on a short timer, bounded. */
 async function gone(pid: number, what: string, timeoutMs = 15000) {
   await eventually(() => !alive(pid), `${what} (pid ${pid}) to end`, timeoutMs, 25);

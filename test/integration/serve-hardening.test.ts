@@ -56,7 +56,7 @@ describe("Host and Origin", () => {
   let port: number;
   let sessionId: string;
   beforeAll(async () => {
-    serve = await startServe(home, ["--allow-host", "cp.example,other.example:8443"]);
+    serve = await startServe(home, ["--allow-host", "cp.example", "--allow-host=other.example:8443"]); // repeated: both count
     port = Number(new URL(serve.url).port);
     const created = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "shell", startupArgs: SHELL }) });
     sessionId = ((await created.json()) as { id: string }).id;

@@ -1,16 +1,9 @@
 import { expect, test } from "bun:test";
 import { FrameType } from "../../src/domain/host-protocol.ts";
 import { cli, tempHome } from "../support/cli.ts";
+import { alive } from "../support/wait.ts";
 import { outputOf, startServe, wsClient } from "../support/serve.ts";
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test("kill -9 of remote serve loses no session: a new serve lists both and attaches with screens intact", async () => {
   using home = tempHome("remote-serve-restart-");

@@ -12,3 +12,13 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
     await Bun.sleep(everyMs);
   }
 }
+
+/** Whether a process exists (signal 0): for processes a test did not start and cannot wait() on. */
+export const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

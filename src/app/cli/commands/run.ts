@@ -5,6 +5,8 @@ import { planRun, runSession } from "../../sessions/run.ts";
 import { requireTerminal } from "../../sessions/attach.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
+import { checkedTarget, runOnContainerTarget, targetArgs } from "./_target.ts";
+import { RemoteError } from "../../../domain/errors.ts";
 import { requireRemote } from "../../remote/route.ts";
 
 export default (ctx: CliContext) =>
@@ -18,11 +20,15 @@ export default (ctx: CliContext) =>
       resume: { type: "string", alias: "r", description: "Resume the latest conversation, or the one with this id" },
       model: { type: "string", description: "Model for the agent CLI" },
       effort: { type: "string", description: "Reasoning effort for the agent CLI" },
-      "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON and start nothing" },
+      "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON (with --target kubernetes: the manifests) and start nothing" },
       ...remoteArgs,
+      ...targetArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
+      // Flags first: a bad one is refused before anything is built.
+      const { target, kube } = checkedTarget(args);
+      if (args.json && !args["dry-run"]) throw new RemoteError("FLAG_NEEDS_DRY_RUN", "Cannot use --json with `remote run` without --dry-run: only a dry run prints a result", "Add --dry-run, or drop --json.", "usage");
       const deps = ctx.deps();
       const options = {
         profile: args.profile,
@@ -34,6 +40,11 @@ export default (ctx: CliContext) =>
         effort: args.effort,
         args: ctx.passthrough,
       };
+      if (target !== "local") {
+        if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
+        runOnContainerTarget(deps, target, kube, options, { dryRun: args["dry-run"] === true, json: args.json === true });
+        return;
+      }
       if (args["dry-run"]) {
         const { command, args: argv, cwd } = planRun(deps, options);
         deps.stdout(json({ command, args: argv, cwd }));

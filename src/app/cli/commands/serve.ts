@@ -6,10 +6,15 @@ import { isLoopbackHost } from "../../../domain/remote-origin.ts";
 import type { CliContext } from "../context.ts";
 import { startControlPlane } from "../../server/listen.ts";
 import { numberArg } from "./_shared.ts";
+import { controlPlaneTokenHint, renderControlPlaneManifests } from "../../../domain/kube/control-plane-manifests.ts";
+import { manifestsText } from "../../kube/manifests-text.ts";
 
 const PORT: NumericFlag = { kind: "integer", min: 0, max: 65535, example: "7070" };
 const MAX_BODY: NumericFlag = { kind: "integer", min: 1, max: 1024 * 1024 * 1024, example: "1048576" };
 const MAX_WEBSOCKETS: NumericFlag = { kind: "integer", min: 1, max: 100_000, example: "128" };
+
+/** Port 0 (any free one) means nothing to a Service: the manifests then use the default. */
+const inClusterPort = (port: number) => (port === 0 ? undefined : port);
 
 function tlsFiles(cert: string | undefined, key: string | undefined) {
   if (cert === undefined && key === undefined) return undefined;
@@ -19,8 +24,19 @@ function tlsFiles(cert: string | undefined, key: string | undefined) {
   return { certFile: resolve(cert), keyFile: resolve(key) };
 }
 
-/** `--allow-host a --allow-host b` or `--allow-host a,b`. */
-const hostList = (value: string | string[] | undefined) => [value ?? []].flat().flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+/**
+ * Every `--allow-host a --allow-host b` (or `--allow-host=a,b`): read off the raw argv, since
+ * the parsed args keep only the last value of a repeated string flag.
+ */
+export function hostList(rawArgs: readonly string[]): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length && rawArgs[i] !== "--"; i++) {
+    const word = rawArgs[i] as string;
+    if (word === "--allow-host" && i + 1 < rawArgs.length) values.push(rawArgs[++i] as string);
+    else if (word.startsWith("--allow-host=")) values.push(word.slice("--allow-host=".length));
+  }
+  return values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+}
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -30,20 +46,34 @@ export default (ctx: CliContext) =>
       port: { ...numberArg("Port (0 picks a free one)", PORT), default: "7070" },
       data: { type: "string", description: "Data dir, used as REMOTE_HOME (store, sockets, token) (default: REMOTE_HOME)" },
       "max-body": numberArg("Largest request body in bytes (default: config max_body_bytes, else 1 MiB)", MAX_BODY),
+      "print-manifests": { type: "boolean", description: "Print the Kubernetes manifests that run this control plane in a cluster (YAML; --json for a List), and serve nothing" },
+      namespace: { type: "string", description: "With --print-manifests: the namespace (default: config kube_namespace, else default)" },
+      image: { type: "string", description: "With --print-manifests: the image (default: config container_image, else localhost/remote-session:local)" },
+      json: { type: "boolean", description: "With --print-manifests: JSON instead of YAML" },
       "tls-cert": { type: "string", description: "PEM certificate: serve https (with --tls-key)" },
       "tls-key": { type: "string", description: "PEM private key of --tls-cert" },
       insecure: { type: "boolean", description: "Allow plain http on an address other machines reach (a trusted network only)" },
       "allow-host": { type: "string", description: "Host name clients use besides the listen address (repeat, or comma-separate; config: allowed_hosts)" },
       "max-websockets": numberArg("Most WebSockets open at once (default: config max_websockets, else 128)", MAX_WEBSOCKETS),
     },
-    run: async ({ args }) => {
+    run: async ({ args, rawArgs }) => {
+      if (args["print-manifests"]) {
+        const deps = ctx.deps();
+        const namespace = args.namespace ?? deps.config.kube.namespace;
+        deps.stdout(manifestsText(renderControlPlaneManifests({ namespace, image: args.image ?? deps.config.containers.image, port: inClusterPort(parseNumericFlag("--port", args.port, PORT)) }), args.json === true));
+        deps.stderr(`${controlPlaneTokenHint(namespace)}\n`);
+        return;
+      }
+      for (const flag of ["namespace", "image", "json"] as const) {
+        if (args[flag] !== undefined) throw new RemoteError("FLAG_NEEDS_PRINT_MANIFESTS", `Cannot use --${flag} with \`remote serve\`: it applies only with --print-manifests`, "Add --print-manifests, or drop it.", "usage");
+      }
       const port = parseNumericFlag("--port", args.port, PORT);
       const maxBodyBytes = parseOptionalNumericFlag("--max-body", args["max-body"], MAX_BODY);
       const maxWebSockets = parseOptionalNumericFlag("--max-websockets", args["max-websockets"], MAX_WEBSOCKETS);
       const tls = tlsFiles(args["tls-cert"], args["tls-key"]);
       // --data is this process's REMOTE_HOME, and so that of every session host it starts (they get deps.env).
       const deps = args.data === undefined ? ctx.deps() : ctx.depsWithEnv({ REMOTE_HOME: resolve(args.data) });
-      const allowHosts = hostList(args["allow-host"] as string | string[] | undefined);
+      const allowHosts = hostList(rawArgs);
       const plane = startControlPlane(deps, { host: args.host, port, version: ctx.version, maxBodyBytes, maxWebSockets, tls, insecure: args.insecure, allowHosts });
       deps.stderr(`remote control plane on ${plane.url}\n`);
       deps.stderr(`token file: ${plane.tokenFile}\n`);

@@ -1,0 +1,66 @@
+/**
+ * Names and labels of what `remote` creates in a cluster. Every object carries
+ * `app.kubernetes.io/managed-by: remote`; a session's objects also carry its id and
+ * profile under our own prefix, so a restarted CLI or control plane finds them again
+ * with a label selector.
+ */
+import { RemoteError } from "../errors.ts";
+
+export const LABEL_PREFIX = "remote.dev";
+export const MANAGED_BY = "app.kubernetes.io/managed-by";
+export const SESSION_ID_LABEL = `${LABEL_PREFIX}/session-id`;
+export const PROFILE_LABEL = `${LABEL_PREFIX}/profile`;
+export const COMPONENT_LABEL = "app.kubernetes.io/component";
+/** The session's name is free text for people: an annotation, not a label (labels have a strict grammar). */
+export const SESSION_NAME_ANNOTATION = `${LABEL_PREFIX}/session-name`;
+
+/** Selects every session object of ours: `kubectl get pods -l app.kubernetes.io/managed-by=remote,remote.dev/session-id`. */
+export const SESSIONS_SELECTOR = `${MANAGED_BY}=remote,${SESSION_ID_LABEL}`;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+/** "remote-" + id + "-credentials" must stay a DNS-1123 label (63 characters). */
+const MAX_ID = 63 - "remote--credentials".length;
+
+/** A DNS-1123 label (what Kubernetes requires of Pod, PVC and Secret names). */
+export const isDnsLabel = (name: string): boolean => name.length <= 63 && DNS_LABEL.test(name);
+
+/**
+ * Session ids are lowercase base36 already; anything else is refused rather than
+ * rewritten, since two rewritten ids could collide on one set of objects.
+ */
+export function sessionObjectBase(sessionId: string): string {
+  if (sessionId.length === 0 || sessionId.length > MAX_ID || !DNS_LABEL.test(sessionId)) {
+    throw new RemoteError("INVALID_SESSION_ID", `Cannot name Kubernetes objects after session id '${sessionId}': not lowercase letters, digits and '-' (at most ${MAX_ID})`, undefined, "invalid");
+  }
+  return `remote-${sessionId}`;
+}
+
+/** The names of one session's objects: the Pod, its volume claim (workspace + HOME) and its credential Secret. */
+export const sessionObjectNames = (sessionId: string) => {
+  const base = sessionObjectBase(sessionId);
+  return { pod: base, volume: `${base}-data`, credentials: `${base}-credentials` } as const;
+};
+
+export function labelValue(what: string, value: string): string {
+  if (value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw new RemoteError("INVALID_LABEL", `Cannot use ${what} '${value}' as a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'`, undefined, "invalid");
+  }
+  return value;
+}
+
+export const sessionLabels = (sessionId: string, profile: string) =>
+  ({
+    [MANAGED_BY]: "remote",
+    [COMPONENT_LABEL]: "session",
+    [SESSION_ID_LABEL]: labelValue("session id", sessionId),
+    [PROFILE_LABEL]: labelValue("profile", profile),
+  }) as const;
+
+/** A namespace is a DNS-1123 label too: refuse a bad one before kubectl does, naming the flag. */
+export function validateNamespace(namespace: string): string {
+  if (!isDnsLabel(namespace)) {
+    throw new RemoteError("INVALID_FLAG", `Cannot use --namespace '${namespace}': not a Kubernetes namespace name`, "Use lowercase letters, digits and '-' (at most 63), e.g. --namespace remote.", "usage");
+  }
+  return namespace;
+}

@@ -1,0 +1,150 @@
+/**
+ * The Kubernetes objects of one session, rendered as plain data: a Pod running our
+ * binary in session-host mode, a PersistentVolumeClaim holding the workspace and HOME
+ * (it outlives the Pod, so `stop` keeps them), and a Secret with the credential bundle.
+ * Path parity: the workspace and HOME are mounted at the same absolute paths as on the
+ * laptop, so paths in transcripts and configs mean the same thing in the Pod.
+ * Credentials appear only in the Secret's data: never in env, args, labels or annotations.
+ */
+import { RemoteError } from "../errors.ts";
+import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV } from "./entrypoint.ts";
+import { SESSION_NAME_ANNOTATION, sessionLabels, sessionObjectNames, validateNamespace } from "./names.ts";
+import type { KubeObject, Resources } from "./objects.ts";
+import { parseCpu, parseMemory } from "./quantity.ts";
+import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.ts";
+
+export type SessionManifestSpec = {
+  readonly sessionId: string;
+  readonly profile: string;
+  readonly name: string;
+  readonly image: string;
+  readonly namespace: string;
+  /** Kubernetes quantities from --cpu / --memory (validated here again). */
+  readonly cpu?: string | undefined;
+  readonly memory?: string | undefined;
+  /** Size of the workspace + HOME volume. */
+  readonly storage?: string | undefined;
+  /** Absolute paths as on the laptop. */
+  readonly workspace: string;
+  readonly home: string;
+  /** The agent CLI's argv. */
+  readonly command: string;
+  readonly args: readonly string[];
+  /** HOME-relative path -> file contents. */
+  readonly credentials: ReadonlyMap<string, Uint8Array>;
+  /** Keep the Secret's keys but leave every value empty (a dry run prints no credential). */
+  readonly redactCredentials?: boolean | undefined;
+};
+
+export type SessionManifests = { readonly pod: KubeObject; readonly volume: KubeObject; readonly credentials: KubeObject };
+
+export const DEFAULT_SESSION_STORAGE = "10Gi";
+/** Without --cpu/--memory: a modest request so the scheduler places the Pod, and no limit. */
+export const DEFAULT_REQUESTS = { cpu: "250m", memory: "512Mi" } as const;
+const CONTAINER = "session";
+
+const segments = (path: string) => path.split("/").filter((s) => s !== "");
+const isCleanAbsolute = (path: string) => path.startsWith("/") && segments(path).length > 0 && !segments(path).some((s) => s === "." || s === "..") && !path.includes("//");
+
+function absolutePath(what: string, path: string): string {
+  if (!isCleanAbsolute(path)) throw new RemoteError("INVALID_PATH", `Cannot mount ${what} '${path}' in a Pod: not a clean absolute path below /`, undefined, "invalid");
+  return path.replace(/\/$/, "");
+}
+
+/** A credential path is HOME-relative and stays below HOME (the Secret volume refuses '..' anyway). */
+function credentialPath(path: string): string {
+  const parts = path.split("/");
+  if (path.startsWith("/") || parts.some((s) => s === "" || s === "." || s === "..")) {
+    throw new RemoteError("INVALID_PATH", `Cannot put credential file '${path}' in a Secret: not a plain path relative to HOME`, undefined, "invalid");
+  }
+  return path;
+}
+
+export function sessionResources(cpu: string | undefined, memory: string | undefined): Resources {
+  const limits = { ...(cpu === undefined ? {} : { cpu: parseCpu(cpu) }), ...(memory === undefined ? {} : { memory: parseMemory(memory) }) };
+  // A given amount is both requested and the ceiling (the scheduler reserves what the session may use).
+  const requests = { ...DEFAULT_REQUESTS, ...limits };
+  return Object.keys(limits).length === 0 ? { requests } : { requests, limits };
+}
+
+/** Secret keys allow no '/': files get index keys, and the volume's items put each back at its path. */
+const credentialEntries = (credentials: ReadonlyMap<string, Uint8Array>) =>
+  [...credentials.entries()].map(([path, bytes]) => [credentialPath(path), bytes] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, bytes], i) => ({ key: `file-${i}`, path, bytes }));
+
+export function renderSessionManifests(spec: SessionManifestSpec): SessionManifests {
+  const names = sessionObjectNames(spec.sessionId);
+  const namespace = validateNamespace(spec.namespace);
+  const labels = sessionLabels(spec.sessionId, spec.profile);
+  const workspace = absolutePath("the workspace", spec.workspace);
+  const home = absolutePath("HOME", spec.home);
+  const files = credentialEntries(spec.credentials);
+
+  // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
+  const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
+
+  const volume: KubeObject = {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name: names.volume, namespace, labels },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: spec.storage ?? DEFAULT_SESSION_STORAGE } } },
+  };
+
+  const credentials: KubeObject = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: names.credentials, namespace, labels },
+    type: "Opaque",
+    data: Object.fromEntries(files.map((f) => [f.key, spec.redactCredentials ? "" : Buffer.from(f.bytes).toString("base64")])),
+  };
+
+  const pod: KubeObject = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: names.pod, namespace, labels, annotations: { [SESSION_NAME_ANNOTATION]: spec.name } },
+    spec: {
+      restartPolicy: "Never",
+      // A session needs no Kubernetes API: no service account token reaches it, no service env leaks in.
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: 10,
+      securityContext: podSecurityContext,
+      containers: [
+        {
+          name: CONTAINER,
+          image: spec.image,
+          imagePullPolicy: "IfNotPresent",
+          command: [...SESSION_ENTRYPOINT],
+          args: ["--", spec.command, ...spec.args],
+          workingDir: workspace,
+          env: [
+            { name: SESSION_ENV.sessionId, value: spec.sessionId },
+            { name: SESSION_ENV.sessionName, value: spec.name },
+            { name: SESSION_ENV.profile, value: spec.profile },
+            { name: SESSION_ENV.credentialsDir, value: CREDENTIALS_MOUNT },
+            { name: SESSION_ENV.workspace, value: workspace },
+            { name: "HOME", value: home },
+            { name: "TERM", value: "xterm-256color" },
+          ],
+          resources: sessionResources(spec.cpu, spec.memory),
+          securityContext: containerSecurityContext,
+          volumeMounts: [
+            ...mounts.map((m) => ({ name: "data", ...m })),
+            { name: "credentials", mountPath: CREDENTIALS_MOUNT, readOnly: true },
+            tmpMount,
+          ],
+        },
+      ],
+      volumes: [
+        { name: "data", persistentVolumeClaim: { claimName: names.volume } },
+        // Read-only, owner-readable files; the entrypoint copies them into HOME with 0600.
+        { name: "credentials", secret: { secretName: names.credentials, defaultMode: 0o400, items: files.map((f) => ({ key: f.key, path: f.path })) } },
+        tmpVolume,
+      ],
+    },
+  };
+
+  return { pod, volume, credentials };
+}
+
+/** In the order `kubectl apply` should create them: what the Pod mounts first. */
+export const sessionManifestList = (m: SessionManifests): readonly KubeObject[] => [m.volume, m.credentials, m.pod];
