@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
 import { createKubectl } from "../../src/adapters/kubectl/kubectl-adapter.ts";
+import { renderSessionManifests, sessionManifestList } from "../../src/domain/kube/session-manifests.ts";
 import type { KubeObjectData, KubectlPort, KubeScope } from "../../src/domain/ports.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { hasPodman, importTestImage, privatePodman } from "../support/fake-kube-podman.ts";
@@ -81,6 +82,30 @@ describe.if(hasKubectl)("kubectl adapter against the fake API server (process po
     expect(api.requests.some((r) => r.body.includes("--"))).toBe(false);
     expect(api.objects("pods", "team").map((o) => o.metadata.name)).toEqual(["remote-s1"]);
     expect(api.objects("secrets", "team")[0]?.data).toEqual(applied[0]?.data);
+  });
+
+  test("a session's rendered manifests reach the API server unchanged, and the cluster finds the session by its labels", async () => {
+    const manifests = sessionManifestList(
+      renderSessionManifests({
+        sessionId: "k3x9a0qz",
+        profile: "shell",
+        name: "rendered",
+        image: "localhost/remote-session:test",
+        namespace: "rendered",
+        workspace: "/home/ada/src",
+        home: "/home/ada",
+        command: "bash",
+        args: [],
+        credentials: new Map([[".claude/.credentials.json", new TextEncoder().encode('{"accessToken":"t"}')]]),
+      }),
+    );
+    await kubectl.apply(manifests, { ...scope, namespace: "rendered" });
+    const bodies = api.requests.filter((r) => r.method === "PATCH" && r.path.startsWith("/api/v1/namespaces/rendered/")).map((r) => JSON.parse(r.body));
+    expect(bodies).toEqual([...manifests]);
+    const sessionLabels = manifests[2]?.metadata.labels ?? {};
+    expect((await kubectl.pods(sessionLabels, { ...scope, namespace: "rendered" })).map((p) => p.name)).toEqual([manifests[2]?.metadata.name ?? ""]);
+    await kubectl.deleteByLabel(["pod", "persistentvolumeclaim", "secret"], sessionLabels, { ...scope, namespace: "rendered" });
+    expect(api.objects("pods", "rendered")).toEqual([]);
   });
 
   test("create POSTs exactly the object; a second create is KUBE_ALREADY_EXISTS", async () => {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { KubeObject } from "./fake-kube-objects.ts";
 
 export type Mount = { readonly hostPath: string; readonly mountPath: string; readonly readOnly: boolean };
-type Volume = { name: string; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string; defaultMode?: number }; emptyDir?: object };
+type Volume = { name: string; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string; defaultMode?: number; items?: { key: string; path: string; mode?: number }[] }; emptyDir?: object };
 type VolumeMount = { name: string; mountPath: string; readOnly?: boolean; subPath?: string };
 
 export function podVolumes(root: string) {
@@ -42,8 +42,14 @@ export function podVolumes(root: string) {
           if (!secret) return { missing: `secret "${volume.secret.secretName}" not found` };
           hostPath = join(podDir(podKey), volume.name);
           mkdirSync(hostPath, { recursive: true, mode: 0o755 });
-          for (const [file, value] of Object.entries((secret.data ?? {}) as Record<string, string>)) {
-            writeFileSync(join(hostPath, file), Buffer.from(value, "base64"), { mode: volume.secret.defaultMode ?? 0o644 });
+          const data = (secret.data ?? {}) as Record<string, string>;
+          // `items` places chosen keys at paths (subdirectories too); without it every key is a file.
+          const files = volume.secret.items ?? Object.keys(data).map((k) => ({ key: k, path: k, mode: undefined }));
+          for (const item of files) {
+            const value = data[item.key];
+            if (value === undefined) return { missing: `secret "${volume.secret.secretName}" has no key "${item.key}"` };
+            mkdirSync(join(hostPath, item.path, ".."), { recursive: true, mode: 0o755 });
+            writeFileSync(join(hostPath, item.path), Buffer.from(value, "base64"), { mode: item.mode ?? volume.secret.defaultMode ?? 0o644 });
           }
         } else if (volume.emptyDir) {
           hostPath = join(podDir(podKey), volume.name);
@@ -52,7 +58,10 @@ export function podVolumes(root: string) {
         } else {
           return { missing: `volume "${volume.name}" has a source the fake does not mount` };
         }
-        if (mount.subPath) hostPath = join(hostPath, mount.subPath);
+        if (mount.subPath) {
+          hostPath = join(hostPath, mount.subPath);
+          mkdirSync(hostPath, { recursive: true }); // the kubelet makes a missing subPath
+        }
         mounts.push({ hostPath, mountPath: mount.mountPath, readOnly: mount.readOnly ?? Boolean(volume.secret) });
       }
       return { mounts };
