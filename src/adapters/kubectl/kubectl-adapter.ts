@@ -73,12 +73,17 @@ export function createKubectl(options: KubectlOptions): KubectlPort {
       });
       const exec: KubeExec = {
         stdout: proc.stdout,
+        // kubectl may be gone already (a cut, a deleted Pod): `exited` says why, so a write
+        // into a closed pipe is dropped here rather than thrown at the writer.
         write: (data) => {
-          proc.stdin.write(data);
-          proc.stdin.flush();
+          Promise.resolve()
+            .then(() => {
+              proc.stdin.write(data);
+              return proc.stdin.flush();
+            })
+            .catch(() => undefined);
         },
         end: () => {
-          // The command may be gone already (its exit is reported by `exited`).
           Promise.resolve()
             .then(() => proc.stdin.end())
             .catch(() => undefined);
