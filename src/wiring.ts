@@ -18,6 +18,8 @@ import { createSelfLauncher } from "./adapters/process/self-launcher.ts";
 import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
 import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
 import { createSecretFiles } from "./adapters/store/secret-files.ts";
+import { createHomeFiles } from "./adapters/credentials/home-files.ts";
+import { createStatusProbe } from "./adapters/process/status-probe.ts";
 import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { AppDeps } from "./app/deps.ts";
@@ -135,5 +137,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),
     selfLauncher: createSelfLauncher({ selfCommand: self, process: proc }),
+    homeFiles: createHomeFiles(),
+    statusProbe: createStatusProbe(),
   };
 }

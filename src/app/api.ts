@@ -147,6 +147,38 @@ export async function stopRemoteSession(baseUrl: string, sessionId: string, reas
 export async function refreshRemoteSession(baseUrl: string, sessionId: string, credentials: Readonly<Record<string, Uint8Array | string>>, options: RemoteCallOptions = {}) {
   return (await remoteClientFor(baseUrl, options)).refreshCredentials(sessionId, credentials);
 }
+/*
+ * Credentials that follow a session (SPEC §2, §8): what `remote auth` and `remote refresh` do.
+ */
+/** The bundle of `profile` (and `with` tools, "gh,aws") from this HOME as POST /sessions takes it: path -> base64. A missing required file is a RemoteError (CREDENTIALS_MISSING). */
+export async function collectProfileAuth(profile: string, options: { readonly with?: string; readonly deps?: AppDeps } = {}): Promise<Record<string, string>> {
+  const [{ base64Credentials }, { collectBundle }, { parseCredentialTools }, { resolveProfile: resolve }, deps] = await Promise.all([
+    import("./credentials/run-bundle.ts"),
+    import("./credentials/collect.ts"),
+    import("../domain/credentials/bundle-spec.ts"),
+    import("../domain/profiles.ts"),
+    realDeps(options.deps),
+  ]);
+  return base64Credentials(collectBundle(deps, resolve(profile).profile, parseCredentialTools(options.with === undefined ? [] : [options.with])).bundle);
+}
+/** Exactly what a session of `profile` would be sent: paths, modes, sizes, sha256 and the bundle hash (never contents). */
+export async function inspectProfileAuth(profile: string, options: { readonly with?: string; readonly deps?: AppDeps } = {}) {
+  const [{ inspectBundle }, deps] = await Promise.all([import("./credentials/auth-status.ts"), realDeps(options.deps)]);
+  return inspectBundle(deps, profile, options.with);
+}
+/** Per profile: files found or missing, sizes, hashes, and the CLI's own login check (`preflight: false` skips it). */
+export async function authStatus(options: { readonly profile?: string; readonly with?: string; readonly preflight?: boolean; readonly deps?: AppDeps } = {}) {
+  const [m, deps] = await Promise.all([import("./credentials/auth-status.ts"), realDeps(options.deps)]);
+  return m.authStatus(deps, options);
+}
+/** One `remote refresh` pass: this machine's sessions, or a control plane's with `remote`. */
+export async function refreshSessions(options: { readonly ref?: string; readonly all?: boolean; readonly preflight?: boolean; readonly remote?: string } & RemoteCallOptions) {
+  const [m, deps] = await Promise.all([import("./credentials/refresh.ts"), realDeps(options.deps)]);
+  if (options.remote === undefined) return m.refreshLocal(deps, options);
+  const { requireRemote } = await import("./remote/route.ts");
+  const target = requireRemote(deps, { remote: options.remote, insecure: options.insecure });
+  return m.refreshRemote(deps, { ...target, token: options.token ?? target.token }, options);
+}
 /** Start a session of `profile` on the control plane, wait for its terminal, stop it. */
 export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number } & RemoteCallOptions) {
   const deps = await realDeps(options.deps);

@@ -18,6 +18,8 @@ import type {
   GitPort,
   CommandSpawnPort,
   SelfLauncherPort,
+  HomeFilesPort,
+  StatusProbePort,
 } from "../domain/ports.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
@@ -67,4 +69,8 @@ export type AppDeps = {
   /** Starts `remote __job` runners, detached. */
   /** Starts this program again detached (the automatic conductor). */
   readonly selfLauncher: SelfLauncherPort;
+  /** The person's credential files, read for a bundle (issue 9). */
+  readonly homeFiles: HomeFilesPort;
+  /** Runs a CLI's own login status command (credential preflight). */
+  readonly statusProbe: StatusProbePort;
 };

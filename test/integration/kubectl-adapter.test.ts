@@ -8,7 +8,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { hostname } from "node:os";
 import { createKubectl } from "../../src/adapters/kubectl/kubectl-adapter.ts";
 import { renderSessionManifests, sessionManifestList } from "../../src/domain/kube/session-manifests.ts";
-import type { KubeObjectData, KubectlPort, KubeScope } from "../../src/domain/ports.ts";
+import type { KubeObjectData, KubectlPort, KubeScope } from "../../src/domain/kubectl-port.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { hasPodman, importTestImage, privatePodman } from "../support/fake-kube-podman.ts";
 import { podmanRuntime } from "../support/fake-kube-pods.ts";

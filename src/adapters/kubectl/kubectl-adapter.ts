@@ -5,7 +5,7 @@
  * data never shows in `ps`. Apply is server-side (`--field-manager=remote`): the API
  * server merges, and a re-apply on refresh takes over only the fields we set.
  */
-import type { KubeExec, KubeKind, KubeObjectData, KubeScope, KubectlPort } from "../../domain/ports.ts";
+import type { KubeExec, KubeKind, KubeObjectData, KubeScope, KubectlPort } from "../../domain/kubectl-port.ts";
 import { kubectlComplaint, kubectlError, kubectlMissing } from "./kubectl-errors.ts";
 import { podStates } from "./pod-state.ts";
 

@@ -4,7 +4,7 @@
  * CrashLoopBackOff, ContainerCreating), else its termination (OOMKilled, Error, Completed
  * with the exit code), else for a container waiting to restart, why it last ended.
  */
-import type { PodState } from "../../domain/ports.ts";
+import type { PodState } from "../../domain/kubectl-port.ts";
 
 type ContainerState = { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number }; running?: object };
 type PodJson = {

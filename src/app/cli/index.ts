@@ -21,6 +21,8 @@ export function createCli(ctx: CliContext) {
       delegate: () => import("./commands/delegate.ts").then((m) => m.default(ctx)),
       jobs: () => import("./commands/jobs.ts").then((m) => m.default(ctx)),
       account: () => import("./commands/account.ts").then((m) => m.default(ctx)),
+      auth: () => import("./commands/auth.ts").then((m) => m.default(ctx)),
+      refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),
     },

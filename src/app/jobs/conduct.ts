@@ -178,7 +178,7 @@ export async function conduct(deps: AppDeps, events: JobEvents, options: WatchOp
  */
 export async function watchPasses<R>(
   deps: Pick<AppDeps, "onSignal" | "stderr" | "clock">,
-  loop: { readonly watchMinutes?: number | undefined; readonly pass: () => Promise<R>; readonly describe: (report: R) => string; readonly enough?: ((report: R | undefined) => boolean) | undefined },
+  loop: { readonly name?: string; readonly watchMinutes?: number | undefined; readonly pass: () => Promise<R>; readonly describe: (report: R) => string; readonly enough?: ((report: R | undefined) => boolean) | undefined },
 ): Promise<number> {
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -196,7 +196,7 @@ export async function watchPasses<R>(
       } catch (error) {
         // One bad pass (a busy store, say) must not end a watch loop; a single pass reports it.
         if (loop.watchMinutes === undefined) throw error;
-        deps.stderr(`${deps.clock.now().toISOString()} conduct: pass failed: ${errorMessage(error)}\n`);
+        deps.stderr(`${deps.clock.now().toISOString()} ${loop.name ?? "conduct"}: pass failed: ${errorMessage(error)}\n`);
       }
       if (loop.watchMinutes === undefined || stopping || loop.enough?.(report)) break;
       const ms = Math.max(10, Math.round(loop.watchMinutes * 60_000));

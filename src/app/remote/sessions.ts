@@ -27,7 +27,10 @@ export async function listRemoteSessions(target: RemoteTarget): Promise<{ sessio
 }
 
 /** `remote run`'s options, less what only a local start can do (hooks before launch, extra env, meta). */
-export type RemoteRunOptions = Omit<RunOptions, "meta" | "prepareHome" | "env">;
+export type RemoteRunOptions = Omit<RunOptions, "meta" | "prepareHome" | "env"> & {
+  /** The credential bundle (HOME-relative path -> base64): the session then runs with a HOME of its own there. */
+  readonly credentials?: Readonly<Record<string, string>> | undefined;
+};
 
 /** `remote run <profile> --remote URL`: the control plane starts it detached; we attach unless told not to. */
 export async function runRemoteSession(
@@ -48,6 +51,7 @@ export async function runRemoteSession(
     ...(options.model !== undefined && { model: options.model }),
     ...(options.effort !== undefined && { effort: options.effort }),
     ...(options.args !== undefined && options.args.length > 0 && { startupArgs: [...options.args] }),
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
   };
   const session = await client.create(request);
   if (options.detach) return { session };

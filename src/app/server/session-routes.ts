@@ -5,7 +5,8 @@ import { renameSession, sendToSession, sessionText, stopSession } from "../sessi
 import { runSession } from "../sessions/run.ts";
 import type { AttachData } from "./attach-relay.ts";
 import { offeredProtocols, WS_PROTOCOL } from "./auth.ts";
-import { decodeCredentialBundle, prepareSessionHome, refreshCredentials } from "./credentials.ts";
+import { decodeCredentialBundle } from "./credentials.ts";
+import { prepareSessionHome, refreshCredentials } from "../credentials/session-home.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { CreateSessionBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";

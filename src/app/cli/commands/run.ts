@@ -8,6 +8,7 @@ import { remoteArgs, where } from "./_remote.ts";
 import { checkedTarget, runOnContainerTarget, targetArgs } from "./_target.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import { requireRemote } from "../../remote/route.ts";
+import { authArgs, authFlagsOf } from "./_auth.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -23,6 +24,7 @@ export default (ctx: CliContext) =>
       "dry-run": { type: "boolean", description: "Print {command, args, cwd} as JSON (with --target kubernetes: the manifests) and start nothing" },
       ...remoteArgs,
       ...targetArgs,
+      ...authArgs,
       ...passthroughArg("Arguments for the agent CLI (for shell, for bash), passed unchanged"),
     },
     run: async ({ args }) => {
@@ -55,10 +57,12 @@ export default (ctx: CliContext) =>
         planRun(deps, options);
         requireTerminal(deps, undefined);
       }
+      const { bundleForRun, base64Credentials } = await import("../../credentials/run-bundle.ts");
+      const credentials = await bundleForRun(deps, args.profile, authFlagsOf(args), args.remote === undefined ? "local" : "elsewhere");
       if (args.remote !== undefined) {
         const target = requireRemote(deps, args);
         // Only an explicit --cwd travels: this machine's directory means nothing over there.
-        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, options);
+        const remote = await (await import("../../remote/sessions.ts")).runRemoteSession(deps, target, { ...options, ...(credentials && { credentials: base64Credentials(credentials.bundle) }) });
         if (!remote.attached) {
           deps.stdout(`${remote.session.id}\n`);
           deps.stderr(`started ${remote.session.name} on ${where(target.url)}: attach with \`remote attach ${remote.session.name} --remote ${target.url}\`\n`);
@@ -67,7 +71,9 @@ export default (ctx: CliContext) =>
         ctx.setExitCode(exitCodeOf(remote.attached));
         return;
       }
-      const result = await runSession(deps, options);
+      const { prepareSessionHome } = await import("../../credentials/session-home.ts");
+      const prepareHome = credentials && ((id: string) => prepareSessionHome(deps, id, credentials.bundle.files, { credentialTools: credentials.tools }));
+      const result = await runSession(deps, { ...options, prepareHome });
       if (!result.attached) {
         deps.stdout(`${result.session.id}\n`);
         deps.stderr(`started ${result.session.name}: attach with \`remote attach ${result.session.name}\`\n`);
