@@ -18,11 +18,11 @@ import type {
   GitPort,
   CommandSpawnPort,
   SelfLauncherPort,
-  TargetPort,
   HomeFilesPort,
   StatusProbePort,
 } from "../domain/ports.ts";
 import type { TargetHandle } from "../domain/target.ts";
+import type { TargetPort } from "../domain/target-port.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {

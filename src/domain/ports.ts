@@ -9,7 +9,7 @@ import type { AdmissionState } from "./jobs/admission.ts";
 import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
 import type { JobRecord, JobState, NewJob } from "./jobs/job.ts";
 import type { WorktreeCheck } from "./jobs/prune.ts";
-import type { ContainerStatus, TargetHandle } from "./target.ts";
+import type { TargetHandle } from "./target.ts";
 import type { ProbeOutcome } from "./credentials/freshness.ts";
 
 export type ClockPort = { readonly now: () => Date };
@@ -63,53 +63,6 @@ export type HostConnection = {
 export type HostAddress = string | { readonly target: TargetHandle; readonly socketPath: string };
 export type HostConnectorPort = {
   readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
-};
-
-// ---- Targets (issue 9) ----
-
-/** A raw duplex byte stream to a session host's socket (framing is the connector's job). */
-export type ByteStream = {
-  readonly write: (data: Uint8Array) => void;
-  /** Called with each chunk read; set once, before bytes flow. */
-  readonly onData: (handler: (data: Uint8Array) => void) => void;
-  readonly close: () => void;
-  /** Resolves once the far end reached the socket; rejects with why it could not (no socket, container gone). */
-  readonly opened: Promise<void>;
-  /** Resolves when the stream is gone, with the bridge's complaint when it failed. */
-  readonly closed: Promise<{ readonly error?: string | undefined }>;
-};
-
-/** What a target is asked to start: one session host for one session. */
-export type TargetSpec = {
-  readonly sessionId: string;
-  readonly name: string;
-  readonly profile: string;
-  readonly image: string;
-  /** The session spec the in-container host reads (JSON), passed as one env var. */
-  readonly podSpec: string;
-  readonly env: Readonly<Record<string, string>>;
-  /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
-  readonly cpu?: string | undefined;
-  readonly memory?: string | undefined;
-};
-
-/**
- * Somewhere sessions run besides this machine's host server. `create` starts a session
- * host for exactly one session (our binary as the entrypoint) and returns the handle to
- * store; `openStream` carries the framed host protocol to it unchanged, so attach, redraw,
- * offsets and exactly-once input are the local code. Adapters: src/adapters/docker.
- */
-export type TargetPort = {
-  readonly kind: TargetHandle["kind"];
-  /** Never pulls: an absent image throws IMAGE_NOT_FOUND and leaves nothing created. */
-  readonly create: (spec: TargetSpec) => Promise<TargetHandle>;
-  readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
-  /** A byte stream to `socketPath` inside the target (waiting a while for it to appear: a session still starting). */
-  readonly openStream: (handle: TargetHandle, socketPath: string) => ByteStream;
-  /** Stops (if running) and removes the container; a missing one is not an error. */
-  readonly remove: (handle: TargetHandle) => Promise<void>;
-  /** Session ids of every container of ours (by label), with their status. */
-  readonly list: () => Promise<{ readonly sessionId: string; readonly handle: TargetHandle; readonly status: ContainerStatus }[]>;
 };
 
 /** Starts a session host as a detached process and waits until its socket is ready. */

@@ -1,5 +1,5 @@
 import { RemoteError } from "../../domain/errors.ts";
-import type { ByteStream, TargetPort } from "../../domain/ports.ts";
+import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
 import {
   BRIDGE_READY,
   CONTAINER_BINARY,

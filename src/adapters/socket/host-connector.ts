@@ -1,5 +1,6 @@
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
-import type { HostConnectorPort, TargetPort } from "../../domain/ports.ts";
+import type { HostConnectorPort } from "../../domain/ports.ts";
+import type { TargetPort } from "../../domain/target-port.ts";
 import type { TargetHandle } from "../../domain/target.ts";
 import { framedConnection } from "./stream-connection.ts";
 

@@ -1,5 +1,6 @@
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
-import type { ByteStream, HostConnection } from "../../domain/ports.ts";
+import type { HostConnection } from "../../domain/ports.ts";
+import type { ByteStream } from "../../domain/target-port.ts";
 
 /**
  * The framed host protocol over any byte stream (a container's exec'd bridge): the same
