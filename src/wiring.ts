@@ -80,6 +80,11 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let engine: { engine: ContainerEngine; binary: string } | undefined;
   // The docker adapter is loaded only by commands that meet a container.
   const target = (which: "docker" | TargetHandle): TargetPort => {
+    if (typeof which !== "string" && which.kind === "kubernetes") {
+      const { createKubeTarget } = require("./adapters/kubectl/kube-target.ts") as typeof import("./adapters/kubectl/kube-target.ts");
+      const { createKubectl } = require("./adapters/kubectl/kubectl-adapter.ts") as typeof import("./adapters/kubectl/kubectl-adapter.ts");
+      return createKubeTarget({ kubectl: createKubectl({ env }), context: which.context, namespace: which.namespace, home: env.HOME ?? "/" });
+    }
     const docker = require("./adapters/docker/engine.ts") as typeof import("./adapters/docker/engine.ts");
     const { createContainerTarget } = require("./adapters/docker/container-target.ts") as typeof import("./adapters/docker/container-target.ts");
     const chosen =

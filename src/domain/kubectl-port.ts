@@ -39,6 +39,7 @@ export type KubectlPort = {
   readonly pods: (labels: Readonly<Record<string, string>>, scope: KubeScope) => Promise<PodState[]>;
   /** Deletes every object of these kinds carrying these labels; none is not an error. */
   readonly deleteByLabel: (kinds: readonly KubeKind[], labels: Readonly<Record<string, string>>, scope: KubeScope) => Promise<void>;
-  readonly exec: (pod: string, argv: readonly string[], scope: KubeScope, options?: { readonly container?: string }) => KubeExec;
+  /** `onStderr` hears each piece of stderr as it arrives (a bridge says there when it is connected). */
+  readonly exec: (pod: string, argv: readonly string[], scope: KubeScope, options?: { readonly container?: string; readonly onStderr?: (text: string) => void }) => KubeExec;
   readonly logs: (pod: string, scope: KubeScope, options?: { readonly container?: string; readonly tailLines?: number }) => Promise<string>;
 };

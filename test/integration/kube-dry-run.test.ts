@@ -24,7 +24,8 @@ describe("remote run --dry-run --target kubernetes", () => {
     }
     const container = containerOf(objects);
     expect(container.image).toBe("reg.example/s:9");
-    expect(container.args).toEqual(["--", "/bin/bash", "-c", "echo hi"]);
+    const session = JSON.parse(container.env.find((e: { name: string }) => e.name === "REMOTE_POD_SESSION").value);
+    expect([session.command, ...session.args]).toEqual(["/bin/bash", "-c", "echo hi"]);
     expect(container.resources.limits).toEqual({ cpu: "2", memory: "3Gi" });
     // Path parity: the person's HOME and working directory.
     expect(container.env).toContainEqual({ name: "HOME", value: home.dir });

@@ -49,7 +49,17 @@ const running = (startedAt: string): ContainerView => ({ phase: "Running", state
 const terminated = (exitCode: number, reason: string): ContainerView => ({ phase: exitCode === 0 ? "Succeeded" : "Failed", state: { terminated: { exitCode, reason } } });
 const waiting = (reason: string, message: string): ContainerView => ({ phase: "Pending", state: { waiting: { reason, message } } });
 
-export function processRuntime(): PodRuntime {
+/**
+ * `programs` maps an in-image program to a local argv (the session image's
+ * /usr/local/bin/remote -> `bun src/main.ts`), for the Pod's command and for exec alike.
+ * The container's env is laid over this process's (PATH and the like stay).
+ */
+export function processRuntime(options: { readonly programs?: Readonly<Record<string, readonly string[]>> } = {}): PodRuntime {
+  const local = (argv: readonly string[]) => {
+    const [program, ...rest] = argv;
+    const mapped = program === undefined ? undefined : options.programs?.[program];
+    return mapped ? [...mapped, ...rest] : [...argv];
+  };
   const root = mkdtempSync(join(tmpdir(), "fake-kube-pods-"));
   const pods = new Map<string, { dir: string; view: ContainerView; log: string; proc?: ReturnType<typeof Bun.spawn> }>();
   return {
@@ -57,10 +67,11 @@ export function processRuntime(): PodRuntime {
       const dir = mkdtempSync(join(root, "pod-"));
       const pod: { dir: string; view: ContainerView; log: string; proc?: ReturnType<typeof Bun.spawn> } = { dir, view: running(new Date().toISOString()), log: "" };
       pods.set(key, pod);
-      const argv = [...(container.command ?? []), ...(container.args ?? [])];
+      const argv = local([...(container.command ?? []), ...(container.args ?? [])]);
       if (argv.length === 0) return; // the image's default: here, a container that just runs
       try {
-        const proc = Bun.spawn(argv, { cwd: dir, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+        const env = { ...process.env, ...Object.fromEntries((container.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]]))) };
+        const proc = Bun.spawn(argv, { cwd: dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
         pod.proc = proc;
         const collect = (stream: ReadableStream<Uint8Array>) => eachChunk(stream, (chunk) => (pod.log += new TextDecoder().decode(chunk)));
         void Promise.all([collect(proc.stdout), collect(proc.stderr), proc.exited]).then(([, , code]) => {
@@ -73,7 +84,7 @@ export function processRuntime(): PodRuntime {
     view: async (key) => pods.get(key)?.view ?? waiting("ContainerCreating", ""),
     exec: (key, argv) => {
       const pod = pods.get(key);
-      return pod && pod.view.phase === "Running" ? { argv: [...argv], cwd: pod.dir } : undefined;
+      return pod && pod.view.phase === "Running" ? { argv: local(argv), cwd: pod.dir } : undefined;
     },
     logs: async (key) => pods.get(key)?.log ?? "",
     remove: async (key) => {

@@ -63,7 +63,11 @@ export function createKubectl(options: KubectlOptions): KubectlPort {
       const drained = (async () => {
         const reader = proc.stderr.getReader();
         const decoder = new TextDecoder();
-        for (let r = await reader.read(); !r.done; r = await reader.read()) stderr += decoder.decode(r.value, { stream: true });
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          const text = decoder.decode(r.value, { stream: true });
+          stderr += text;
+          execOptions.onStderr?.(text);
+        }
       })();
       const exited = Promise.all([proc.exited, drained]).then(([code]) => {
         // kubectl passes the remote exit code through ("command terminated with exit code N");

@@ -1,18 +1,23 @@
 /**
- * What a session container starts: our compiled binary in session-host mode, with the
- * agent's argv after `--`. One constant, so the container target's work (issue 9 item 2)
- * changes the in-container command in one place.
+ * What a session container starts: our compiled binary in session-host mode (`remote __pod`,
+ * src/app/targets/pod.ts), the same contract as the docker target's: the session it hosts
+ * arrives as JSON in REMOTE_POD_SESSION, its state lives under REMOTE_HOME.
  */
-export const SESSION_ENTRYPOINT: readonly string[] = ["/usr/local/bin/remote", "__pod"];
+import { CONTAINER_BINARY } from "../target.ts";
 
-/** Where the credential Secret is mounted read-only; the entrypoint copies each file to HOME with mode 0600. */
+export const SESSION_ENTRYPOINT: readonly string[] = [CONTAINER_BINARY, "__pod"];
+
+/** Where the credential Secret is mounted read-only. */
 export const CREDENTIALS_MOUNT = "/var/run/remote/credentials";
 
-/** The environment the entrypoint reads (never a credential: those travel only in the Secret). */
+/** The environment `remote __pod` reads (never a credential: those travel only in the Secret). */
 export const SESSION_ENV = {
-  sessionId: "REMOTE_SESSION_ID",
-  sessionName: "REMOTE_SESSION_NAME",
-  profile: "REMOTE_PROFILE",
-  credentialsDir: "REMOTE_CREDENTIALS_DIR",
-  workspace: "REMOTE_WORKSPACE",
+  /** The PodSpec (src/domain/target.ts) as JSON. */
+  podSession: "REMOTE_POD_SESSION",
+  remoteHome: "REMOTE_HOME",
 } as const;
+
+/** The Pod's REMOTE_HOME: on the session volume, below the (path-parity) HOME. */
+export const podRemoteHome = (home: string) => `${home.replace(/\/$/, "")}/.remote`;
+/** Where the Pod's session host listens (config.ts's socketPathFor for that REMOTE_HOME). */
+export const podSocketFor = (home: string, sessionId: string) => `${podRemoteHome(home)}/sock/${sessionId}.sock`;

@@ -75,11 +75,11 @@ describe("session manifests", () => {
     expect(container().volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
   });
 
-  test("the entrypoint is our binary in session-host mode, the agent's argv after --, one element per argument", () => {
+  test("the entrypoint is our binary in session-host mode, the agent's argv in REMOTE_POD_SESSION, one element per argument", () => {
     expect(container().command).toEqual([...SESSION_ENTRYPOINT]);
-    expect(container().args).toEqual(["--", "claude", "--model", "opus", "Task with spaces; and $(no shell)"]);
+    expect(container().args).toBeUndefined();
     expect(container().image).toBe("registry.example/remote-session:1.2");
-    expect(container().env).toContainEqual({ name: "REMOTE_SESSION_ID", value: "k3x9a0qz" });
+    expect(JSON.parse(container().env.find((e: { name: string }) => e.name === "REMOTE_POD_SESSION").value)).toMatchObject({ sessionId: "k3x9a0qz", command: "claude", args: ["--model", "opus", "Task with spaces; and $(no shell)"] });
   });
 
   test("path parity: HOME and the workspace are mounted from one claim at the laptop's paths, parent first", () => {

@@ -7,7 +7,8 @@
  * Credentials appear only in the Secret's data: never in env, args, labels or annotations.
  */
 import { RemoteError } from "../errors.ts";
-import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV } from "./entrypoint.ts";
+import type { PodSpec } from "../target.ts";
+import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV, podRemoteHome } from "./entrypoint.ts";
 import { SESSION_NAME_ANNOTATION, sessionLabels, sessionObjectNames, validateNamespace } from "./names.ts";
 import type { KubeObject, Resources } from "./objects.ts";
 import { parseCpu, parseMemory } from "./quantity.ts";
@@ -34,6 +35,9 @@ export type SessionManifestSpec = {
   readonly credentials: ReadonlyMap<string, Uint8Array>;
   /** Keep the Secret's keys but leave every value empty (a dry run prints no credential). */
   readonly redactCredentials?: boolean | undefined;
+  /** The terminal size the session host starts with (default 80x24; an attach resizes it). */
+  readonly cols?: number | undefined;
+  readonly rows?: number | undefined;
 };
 
 export type SessionManifests = { readonly pod: KubeObject; readonly volume: KubeObject; readonly credentials: KubeObject };
@@ -78,6 +82,8 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
   const files = credentialEntries(spec.credentials);
+  // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24 };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
@@ -114,14 +120,10 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
           image: spec.image,
           imagePullPolicy: "IfNotPresent",
           command: [...SESSION_ENTRYPOINT],
-          args: ["--", spec.command, ...spec.args],
           workingDir: workspace,
           env: [
-            { name: SESSION_ENV.sessionId, value: spec.sessionId },
-            { name: SESSION_ENV.sessionName, value: spec.name },
-            { name: SESSION_ENV.profile, value: spec.profile },
-            { name: SESSION_ENV.credentialsDir, value: CREDENTIALS_MOUNT },
-            { name: SESSION_ENV.workspace, value: workspace },
+            { name: SESSION_ENV.podSession, value: JSON.stringify(session) },
+            { name: SESSION_ENV.remoteHome, value: podRemoteHome(home) },
             { name: "HOME", value: home },
             { name: "TERM", value: "xterm-256color" },
           ],

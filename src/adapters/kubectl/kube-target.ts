@@ -1,0 +1,158 @@
+/**
+ * The kubernetes target (issue 9) on the kubectl port: `create` applies the session's
+ * rendered PVC, Secret and Pod (src/domain/kube), whose entrypoint is our binary hosting
+ * that one session (`remote __pod`, the docker target's contract); `openStream` is
+ * `kubectl exec -i <pod> -- remote __bridge <socket>`, so the framed host protocol travels
+ * unchanged. `remove` deletes the Pod and its Secret and keeps the claim (the workspace
+ * and HOME outlive a stop).
+ */
+import { errorMessage } from "../../domain/errors.ts";
+import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
+import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
+import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
+import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
+import { BRIDGE_READY, CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
+
+export type KubeTargetOptions = {
+  readonly kubectl: KubectlPort;
+  /** --context (absent: the kubeconfig's current one) and the namespace (--namespace, else config kube_namespace). */
+  readonly context?: string | undefined;
+  readonly namespace: string;
+  /** The person's HOME: mounted at the same path in the Pod (path parity). */
+  readonly home: string;
+  /** HOME-relative path -> bytes: the Secret's files. */
+  readonly credentials?: ReadonlyMap<string, Uint8Array> | undefined;
+};
+
+/** How long a bridge waits for the session host's socket inside a running Pod. */
+const BRIDGE_WAIT_MS = 15_000;
+
+export function createKubeTarget(options: KubeTargetOptions): TargetPort {
+  const scopeOf = (handle: TargetHandle): KubeScope => (handle.kind === "kubernetes" ? { context: handle.context, namespace: handle.namespace } : { context: options.context, namespace: options.namespace });
+  const scope: KubeScope = { context: options.context, namespace: options.namespace };
+  const sessionIdOf = (handle: TargetHandle) => handle.container.replace(/^remote-/, "");
+  const mine = (handle: TargetHandle) => ({ [MANAGED_BY]: "remote", [SESSION_ID_LABEL]: sessionIdOf(handle) });
+
+  return {
+    kind: "kubernetes",
+    create: async (spec) => {
+      const session = parsePodSpec(spec.podSpec);
+      // Rendering validates everything (namespace, quantities, paths) before the cluster is asked.
+      const manifests = renderSessionManifests({
+        sessionId: spec.sessionId,
+        profile: spec.profile,
+        name: spec.name,
+        image: spec.image,
+        namespace: options.namespace,
+        cpu: spec.cpu,
+        memory: spec.memory,
+        workspace: session.cwd,
+        home: options.home,
+        command: session.command,
+        args: session.args,
+        cols: session.cols,
+        rows: session.rows,
+        credentials: options.credentials ?? new Map(),
+      });
+      try {
+        await options.kubectl.apply(sessionManifestList(manifests), scope);
+      } catch (error) {
+        // Nothing half-created: whatever of the three the server accepted goes (best effort: a refused scope refuses this too).
+        await options.kubectl.deleteByLabel(["pod", "secret", "persistentvolumeclaim"], sessionLabels(spec.sessionId, spec.profile), scope).catch(() => {});
+        throw error;
+      }
+      const handle: KubernetesHandle = { kind: "kubernetes", container: manifests.pod.metadata.name, image: spec.image, context: options.context, namespace: options.namespace };
+      return handle;
+    },
+    status: async (handle) => {
+      const [pod] = await options.kubectl.pods(mine(handle), scopeOf(handle));
+      return pod ? statusOf(pod) : { state: "missing" };
+    },
+    openStream: (handle, socketPath) => {
+      let said = "";
+      let connected!: () => void;
+      const ready = new Promise<void>((resolve) => (connected = resolve));
+      const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), {
+        onStderr: (text) => {
+          said += text;
+          if (said.includes(`${BRIDGE_READY}\n`)) connected();
+        },
+      });
+      return execStream(exec, ready, () => said);
+    },
+    remove: async (handle) => {
+      // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
+      await options.kubectl.deleteByLabel(["pod", "secret"], mine(handle), scopeOf(handle));
+    },
+    list: async () => {
+      const pods = await options.kubectl.pods({ [MANAGED_BY]: "remote" }, scope);
+      return pods.flatMap((pod) => {
+        const sessionId = pod.labels[SESSION_ID_LABEL];
+        if (!sessionId || pod.name !== sessionObjectNames(sessionId).pod) return [];
+        const handle: KubernetesHandle = { kind: "kubernetes", container: pod.name, image: "", context: options.context, namespace: options.namespace };
+        return [{ sessionId, handle, status: statusOf(pod) }];
+      });
+    },
+  };
+}
+
+/** A Pod's phase as a container status: Pending is `created` (scheduling, pulling), an ended one says its code. */
+function statusOf(pod: PodState): ContainerStatus {
+  if (pod.phase === "Running") return { state: "running" };
+  if (pod.phase === "Succeeded" || pod.phase === "Failed") {
+    const reason = pod.reason === "Completed" || pod.reason === "Error" ? undefined : pod.reason;
+    return { state: "exited", exitCode: pod.exitCode ?? -1, oomKilled: pod.reason === "OOMKilled", error: reason ?? pod.message };
+  }
+  return { state: "created" };
+}
+
+/** The exec'd bridge as a byte stream: opened once it said it is connected, closed with its complaint when it failed. */
+function execStream(exec: ReturnType<KubectlPort["exec"]>, ready: Promise<void>, said: () => string): ByteStream {
+  let handler: ((data: Uint8Array) => void) | undefined;
+  const pending: Uint8Array[] = [];
+  const reading = (async () => {
+    const reader = exec.stdout.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      if (handler) handler(r.value);
+      else pending.push(r.value);
+    }
+  })().catch(() => {});
+  const closed = (async () => {
+    let code: number;
+    try {
+      code = await exec.exited;
+    } catch (error) {
+      await reading;
+      return { error: errorMessage(error) };
+    }
+    await reading;
+    const complaint = said().replace(`${BRIDGE_READY}\n`, "").trim();
+    return code === 0 ? {} : { error: complaint || `the bridge exited with code ${code}` };
+  })();
+  const opened = Promise.race([
+    ready,
+    closed.then((end) => {
+      if (said().includes(`${BRIDGE_READY}\n`)) return;
+      throw new Error(end.error ?? "the bridge ended before it connected");
+    }),
+  ]);
+  opened.catch(() => {});
+  let ended = false;
+  return {
+    write: (data) => {
+      if (!ended) exec.write(data);
+    },
+    onData: (h) => {
+      handler = h;
+      for (const chunk of pending.splice(0)) h(chunk);
+    },
+    // End of our input: the bridge closes its socket and exits.
+    close: () => {
+      if (ended) return;
+      ended = true;
+      exec.end();
+    },
+    opened,
+    closed,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The kubernetes target adapter (src/adapters/kubectl/kube-target.ts) driving the REAL
+ * kubectl against the fake API server, whose Pods are local processes: the session image's
+ * /usr/local/bin/remote is this repo's CLI, so the Pod really runs `remote __pod` from the
+ * rendered Pod's env, and openStream really is `kubectl exec -i ... remote __bridge`.
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createKubeTarget } from "../../src/adapters/kubectl/kube-target.ts";
+import { createKubectl } from "../../src/adapters/kubectl/kubectl-adapter.ts";
+import { createHostConnector } from "../../src/adapters/socket/host-connector.ts";
+import { createUnixConnector } from "../../src/adapters/socket/unix-socket.ts";
+import { requestHost } from "../../src/app/sessions/host-request.ts";
+import { podSocketFor } from "../../src/domain/kube/entrypoint.ts";
+import { renderSessionManifests, sessionManifestList } from "../../src/domain/kube/session-manifests.ts";
+import { CONTAINER_BINARY, type PodSpec } from "../../src/domain/target.ts";
+import type { TargetSpec } from "../../src/domain/target-port.ts";
+import { startFakeKubeApi } from "../support/fake-kube-api.ts";
+import { processRuntime } from "../support/fake-kube-pods.ts";
+import { remoteCommand } from "../support/cli.ts";
+import { eventually } from "../support/wait.ts";
+
+const hasKubectl = Bun.which("kubectl") !== null;
+
+describe.if(hasKubectl)("kubernetes target against the fake API server (process pods)", () => {
+  const api = startFakeKubeApi({ runtime: processRuntime({ programs: { [CONTAINER_BINARY]: remoteCommand() } }), forbiddenNamespaces: ["locked"] });
+  const home = mkdtempSync(join(tmpdir(), "kt-"));
+  const kubectl = createKubectl({ env: { ...process.env, ...api.env } });
+  const target = (namespace = "agents", context?: string) => createKubeTarget({ kubectl, namespace, context, home });
+  afterAll(async () => {
+    await api.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const specFor = (sessionId: string): TargetSpec => {
+    const pod: PodSpec = { sessionId, name: `shell-${sessionId}`, profile: "shell", command: "/bin/sh", args: [], cwd: home, cols: 80, rows: 24 };
+    return { sessionId, name: pod.name, profile: "shell", image: "localhost/remote-session:local", podSpec: JSON.stringify(pod), env: {}, cpu: "500m" };
+  };
+  const bodies = (kind: string) => api.requests.filter((r) => (r.method === "PATCH" || r.method === "POST") && r.path.includes(`/${kind}`)).map((r) => JSON.parse(r.body));
+
+  test("create applies the rendered claim, Secret and Pod; the Pod's `remote __pod` hosts the session; exec bridges to it; remove keeps the claim", async () => {
+    const kube = target();
+    const spec = specFor("k8sone1");
+    const handle = await kube.create(spec);
+    expect(handle).toEqual({ kind: "kubernetes", container: "remote-k8sone1", image: spec.image, context: undefined, namespace: "agents" });
+
+    // What reached the cluster is exactly what the domain renders (no dry-run/target drift).
+    const pod = JSON.parse(spec.podSpec) as PodSpec;
+    const rendered = renderSessionManifests({ ...pod, image: spec.image, namespace: "agents", cpu: "500m", workspace: home, home, credentials: new Map() });
+    const [volume, secret, podObject] = sessionManifestList(rendered);
+    expect(bodies("persistentvolumeclaims")).toEqual([volume]);
+    expect(bodies("secrets")).toEqual([secret]);
+    expect(bodies("pods")).toEqual([podObject]);
+
+    expect(await kube.status(handle)).toEqual({ state: "running" });
+    expect((await kube.list()).map((s) => s.sessionId)).toEqual(["k8sone1"]);
+
+    // The bridge waits for the session host's socket; the framed protocol goes through unchanged.
+    const deps = { connector: createHostConnector(createUnixConnector({ socketDirs: [] }), () => kube), random: { random: Math.random, id: () => "kt" } };
+    const address = { target: handle, socketPath: podSocketFor(home, "k8sone1") };
+    const info = await requestHost<{ pid?: number }>(deps, address, { op: "info" }, 30_000);
+    expect(typeof info.pid).toBe("number");
+    await requestHost(deps, address, { op: "send", data: "echo kube-$((6*7))\r" });
+    await eventually(async () => (await requestHost<{ text: string }>(deps, address, { op: "text" })).text.includes("kube-42"), "the typed command's output on the Pod's screen");
+
+    await kube.remove(handle);
+    expect(api.objects("pods", "agents")).toEqual([]);
+    expect(api.objects("secrets", "agents")).toEqual([]);
+    expect(api.objects("persistentvolumeclaims", "agents").map((o) => o.metadata.name)).toEqual(["remote-k8sone1-data"]);
+    expect(await kube.status(handle)).toEqual({ state: "missing" });
+  }, 60_000);
+
+  test("a forbidden namespace and an unknown context are clear errors, and nothing is left created", async () => {
+    const forbidden = await target("locked").create(specFor("k8stwo2")).then(() => undefined, (e: unknown) => e as Error);
+    expect(forbidden?.message).toMatch(/Cannot apply .*locked/);
+    expect(forbidden?.message).toMatch(/forbidden|not allowed|permission/i);
+    const unknown = await target("agents", "nowhere").create(specFor("k8sthr3")).then(() => undefined, (e: unknown) => e as Error);
+    expect(unknown?.message).toMatch(/nowhere/);
+    for (const plural of ["pods", "secrets", "persistentvolumeclaims"]) {
+      expect(api.objects(plural, "locked")).toEqual([]);
+      expect(api.objects(plural, "agents").filter((o) => /k8stwo2|k8sthr3/.test(o.metadata.name))).toEqual([]);
+    }
+  }, 60_000);
+});
