@@ -24,7 +24,7 @@ import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
-import { engineMissing, type ContainerEngine, type TargetHandle } from "./domain/target.ts";
+import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps } from "./app/deps.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
@@ -79,7 +79,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const unixConnector = createUnixConnector({ socketDirs: config.paths.socketDirs });
   let engine: { engine: ContainerEngine; binary: string } | undefined;
   // The docker adapter is loaded only by commands that meet a container.
-  const target = (which: "docker" | TargetHandle): TargetPort => {
+  const target = (which: "docker" | KubernetesPlacement | TargetHandle): TargetPort => {
     if (typeof which !== "string" && which.kind === "kubernetes") {
       const { createKubeTarget } = require("./adapters/kubectl/kube-target.ts") as typeof import("./adapters/kubectl/kube-target.ts");
       const { createKubectl } = require("./adapters/kubectl/kubectl-adapter.ts") as typeof import("./adapters/kubectl/kubectl-adapter.ts");

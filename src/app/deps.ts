@@ -21,7 +21,7 @@ import type {
   HomeFilesPort,
   StatusProbePort,
 } from "../domain/ports.ts";
-import type { TargetHandle } from "../domain/target.ts";
+import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
@@ -73,9 +73,9 @@ export type AppDeps = {
   readonly selfLauncher: SelfLauncherPort;
   /**
    * A target beyond this machine: "docker" for a new session (the engine is chosen now, see
-   * config container_engine), or the handle of an existing one (its own engine). Throws ENGINE_MISSING.
+   * config container_engine), a Kubernetes placement for a new Pod, or the handle of an existing one (its own engine). Throws ENGINE_MISSING.
    */
-  readonly target: (which: "docker" | TargetHandle) => TargetPort;
+  readonly target: (which: "docker" | KubernetesPlacement | TargetHandle) => TargetPort;
   /** The person's credential files, read for a bundle (issue 9). */
   readonly homeFiles: HomeFilesPort;
   /** Runs a CLI's own login status command (credential preflight). */

@@ -18,8 +18,10 @@ export type ContainerNetwork = (typeof CONTAINER_NETWORKS)[number];
 /** What a session record keeps to find its container again (the container name is derived from the session id). */
 export type TargetHandle = DockerHandle | KubernetesHandle;
 export type DockerHandle = { readonly kind: "docker"; readonly engine: ContainerEngine; readonly container: string; readonly image: string };
-/** A Pod: `container` is its name; context/namespace as given to run (absent: the kubeconfig's then). */
-export type KubernetesHandle = { readonly kind: "kubernetes"; readonly container: string; readonly image: string; readonly context?: string | undefined; readonly namespace: string };
+/** Where a new Pod goes: --context (absent: the kubeconfig's current one) and the namespace. */
+export type KubernetesPlacement = { readonly kind: "kubernetes"; readonly context?: string | undefined; readonly namespace: string };
+/** A Pod: `container` is its name. */
+export type KubernetesHandle = KubernetesPlacement & { readonly container: string; readonly image: string };
 
 /** The labels every container of ours carries: `list` finds them again after a restart. */
 export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";

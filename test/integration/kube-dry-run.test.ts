@@ -75,17 +75,6 @@ describe("remote run --dry-run --target kubernetes", () => {
       expect(r.stderr).toContain(message);
     }
   });
-
-  test("the kubernetes target without --dry-run is refused plainly, never run here (docker: target-docker.test.ts)", async () => {
-    using home = tempHome();
-    for (const target of ["kubernetes"]) {
-      const r = await cli(home.env, ["run", "shell", "--target", target, "--detach"]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`Cannot start a session on target '${target}': this target is not built yet`);
-      expect(r.stdout).toBe("");
-    }
-    expect((await cli(home.env, ["ls", "--json"])).stdout.trim()).toBe("[]");
-  });
 });
 
 describe("remote serve --print-manifests", () => {

@@ -19,7 +19,7 @@ import { CONTAINER_BINARY, type PodSpec } from "../../src/domain/target.ts";
 import type { TargetSpec } from "../../src/domain/target-port.ts";
 import { startFakeKubeApi } from "../support/fake-kube-api.ts";
 import { processRuntime } from "../support/fake-kube-pods.ts";
-import { remoteCommand } from "../support/cli.ts";
+import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
 
 const hasKubectl = Bun.which("kubectl") !== null;
@@ -82,5 +82,50 @@ describe.if(hasKubectl)("kubernetes target against the fake API server (process 
       expect(api.objects(plural, "locked")).toEqual([]);
       expect(api.objects(plural, "agents").filter((o) => /k8stwo2|k8sthr3/.test(o.metadata.name))).toEqual([]);
     }
+  }, 60_000);
+
+  const succeeded = (r: { code: number; stderr: string }) => expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({ code: 0, stderr: "" });
+  const listed = async (env: Record<string, string>) => JSON.parse((await cli(env, ["ls", "--json"])).stdout) as { id: string; name: string; state: string; target: string }[];
+
+  test("remote run --target kubernetes: ls, attach (screen and a typed command), send, logs, stop (the Pod goes, the claim stays)", async () => {
+    using home = tempHome();
+    const env = { ...home.env, ...api.env } as Record<string, string>;
+    const r = await cli(env, ["run", "shell", "--target", "kubernetes", "--namespace", "team", "--name", "podded", "--detach"]);
+    succeeded(r);
+    const id = r.stdout.trim();
+    expect(r.stderr).toContain(`started podded in pod remote-${id}`);
+    expect(api.objects("pods", "team").map((o) => o.metadata.name)).toEqual([`remote-${id}`]);
+    expect(await listed(env)).toMatchObject([{ id, name: "podded", state: "running", target: "kubernetes" }]);
+    expect((await cli(env, ["ls"])).stdout).toMatch(new RegExp(`podded\\s+shell\\s+kubernetes\\s+running`));
+
+    const client = ptyClient(env, [...remoteCommand(), "attach", "podded"]);
+    await client.waitFor((s) => /[$#] ?$/m.test(s), "the Pod shell's prompt");
+    client.type("echo pod-$((40+2))\r");
+    await client.waitFor((s) => s.includes("pod-42"), "the typed command's output");
+    client.type("\x10\x11");
+    expect(await client.proc.exited).toBe(0);
+
+    succeeded(await cli(env, ["send", "podded", "echo sent-$((6*7))", "--enter"]));
+    await eventually(async () => (await cli(env, ["logs", "podded"])).stdout.includes("sent-42"), "the sent command's output in logs");
+
+    succeeded(await cli(env, ["stop", "podded"]));
+    expect(api.objects("pods", "team")).toEqual([]);
+    expect(api.objects("secrets", "team")).toEqual([]);
+    expect(api.objects("persistentvolumeclaims", "team").map((o) => o.metadata.name)).toEqual([`remote-${id}-data`]);
+    expect((await listed(env))[0]).toMatchObject({ state: "exited", target: "kubernetes" });
+    expect((await cli(env, ["logs", "podded"])).stdout).toContain("sent-42");
+  }, 90_000);
+
+  test("remote run --target kubernetes into a forbidden namespace or an unknown context: a clear error, no session, no object", async () => {
+    using home = tempHome();
+    const env = { ...home.env, ...api.env } as Record<string, string>;
+    const forbidden = await cli(env, ["run", "shell", "--target", "kubernetes", "--namespace", "locked", "--detach"]);
+    expect(forbidden.code).not.toBe(0);
+    expect(forbidden.stderr).toMatch(/Cannot apply .*locked/);
+    const unknown = await cli(env, ["run", "shell", "--target", "kubernetes", "--context", "nowhere", "--detach"]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain("nowhere");
+    expect(await listed(env)).toEqual([]);
+    for (const plural of ["pods", "secrets", "persistentvolumeclaims"]) expect(api.objects(plural, "locked")).toEqual([]);
   }, 60_000);
 });

@@ -1,12 +1,13 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { sessionDirFor } from "../../domain/config.ts";
-import { errorMessage, isRemoteError } from "../../domain/errors.ts";
+import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
 import { interactiveCommand } from "../../domain/profiles.ts";
 import { defaultSessionName, validateSessionName, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
-import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { podSocketFor } from "../../domain/kube/entrypoint.ts";
+import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
@@ -29,6 +30,8 @@ export type ContainerRunOptions = {
   /** Kubernetes quantities, already checked ("500m", "512Mi"). */
   readonly cpu?: string | undefined;
   readonly memory?: string | undefined;
+  /** --target kubernetes: a Pod there instead of a container here. */
+  readonly kubernetes?: KubernetesPlacement | undefined;
 };
 
 /** What would run in the container, without an engine: `remote run --target docker --dry-run`. */
@@ -43,10 +46,15 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
  * logs and stop reach its session host through the target's byte stream (liveSocket).
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
-export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector">, options: ContainerRunOptions): Promise<SessionRecord> {
-  const { image, cwd, ...spec } = planContainerRun(deps, options);
-  // Before anything is recorded: no engine, no session.
-  const target = deps.target("docker");
+export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd">, options: ContainerRunOptions): Promise<SessionRecord> {
+  const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
+  const kube = options.kubernetes;
+  const home = deps.env.HOME;
+  if (kube && !home) throw new RemoteError("HOME_UNSET", "Cannot mount HOME in a Pod: HOME is not set", "Set HOME to your home directory.", "usage");
+  // A Pod mounts the person's HOME and working directory at their own paths (path parity).
+  const cwd = kube ? resolve(deps.cwd, options.cwd ?? ".") : containerCwd;
+  // Before anything is recorded: no engine (or no kubectl), no session.
+  const target = deps.target(kube ?? "docker");
   const id = deps.random.id(8);
   const name = options.name === undefined ? defaultSessionName(spec.profile, id) : validateSessionName(options.name);
   const size = deps.terminal.size();
@@ -59,7 +67,7 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     cwd,
     source: "run",
     state: "starting",
-    socketPath: containerSocketFor(id),
+    socketPath: kube ? podSocketFor(home as string, id) : containerSocketFor(id),
     clients: 0,
     createdAt: deps.clock.now().toISOString(),
     // Until its container answers, this process answers for the record (lost if we die first).

@@ -1,7 +1,7 @@
 /**
  * `remote run --target ...`: the flags, checked before anything starts, and what each
- * target does today: `local` and `docker` start sessions (docker: targets/container-sessions.ts,
- * called by run.ts); `--dry-run --target kubernetes` prints the manifests; the rest is refused, never silently run here.
+ * target does: `local`, `docker` and `kubernetes` start sessions (containers and Pods:
+ * targets/container-sessions.ts, called by run.ts); `--dry-run --target kubernetes` prints the manifests.
  */
 import { RemoteError } from "../../../domain/errors.ts";
 import { sessionManifestList } from "../../../domain/kube/session-manifests.ts";
@@ -39,16 +39,7 @@ export function checkedTarget(flags: TargetFlags): { target: TargetName; kube: K
   return { target, kube };
 }
 
-/** A container target: print its manifests (dry run) or refuse plainly, since its adapter is not built yet. */
-export function runOnContainerTarget(deps: AppDeps, target: Exclude<TargetName, "local">, kube: KubeRunOptions, run: RunOptions, opts: { dryRun: boolean; json: boolean }): void {
-  if (opts.dryRun && target === "kubernetes") {
-    deps.stdout(manifestsText(sessionManifestList(planKubeSession(deps, run, kube, new Map(), true)), opts.json));
-    return;
-  }
-  throw new RemoteError(
-    "NOT_IMPLEMENTED",
-    `Cannot ${opts.dryRun ? "plan" : "start"} a session on target '${target}': this target is not built yet`,
-    target === "kubernetes" ? "Use --dry-run to print its manifests, or --target local." : "Use --target local, or --dry-run --target kubernetes to see a Pod's manifests.",
-    "unavailable",
-  );
+/** `run --dry-run --target kubernetes`: the manifests a run would apply, credentials redacted. */
+export function printKubeManifests(deps: AppDeps, kube: KubeRunOptions, run: RunOptions, json: boolean): void {
+  deps.stdout(manifestsText(sessionManifestList(planKubeSession(deps, run, kube, new Map(), true)), json));
 }

@@ -5,7 +5,7 @@ import { planRun, runSession } from "../../sessions/run.ts";
 import { attachSession, requireTerminal } from "../../sessions/attach.ts";
 import { exitCodeOf, passthroughArg } from "./_shared.ts";
 import { remoteArgs, where } from "./_remote.ts";
-import { checkedTarget, runOnContainerTarget, targetArgs } from "./_target.ts";
+import { checkedTarget, printKubeManifests, targetArgs } from "./_target.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { authArgs, authFlagsOf } from "./_auth.ts";
@@ -44,21 +44,22 @@ export default (ctx: CliContext) =>
       };
       if (target !== "local") {
         if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
-        if (target === "docker") {
+        if (target === "docker" || (target === "kubernetes" && !args["dry-run"])) {
           const { planContainerRun, runInContainer } = await import("../../targets/container-sessions.ts");
-          const containerOptions = { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory };
+          const kubernetes = target === "kubernetes" ? { kind: "kubernetes" as const, context: args.context, namespace: kube.namespace ?? deps.config.kube.namespace } : undefined;
+          const containerOptions = { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory, kubernetes };
           if (args["dry-run"]) return deps.stdout(json(planContainerRun(deps, containerOptions)));
           if (!args.detach) requireTerminal(deps, undefined);
           const session = await runInContainer(deps, containerOptions);
           if (args.detach) {
             deps.stdout(`${session.id}\n`);
-            deps.stderr(`started ${session.name} in container ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
+            deps.stderr(`started ${session.name} in ${target === "kubernetes" ? "pod" : "container"} ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
             return;
           }
           ctx.setExitCode(exitCodeOf(await attachSession(deps, session.id)));
           return;
         }
-        runOnContainerTarget(deps, target, kube, options, { dryRun: args["dry-run"] === true, json: args.json === true });
+        printKubeManifests(deps, kube, options, args.json === true);
         return;
       }
       if (args["dry-run"]) {
