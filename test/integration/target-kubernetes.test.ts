@@ -58,7 +58,7 @@ describe.if(hasKubectl)("kubernetes target against the fake API server (process 
     expect((await kube.list()).map((s) => s.sessionId)).toEqual(["k8sone1"]);
 
     // The bridge waits for the session host's socket; the framed protocol goes through unchanged.
-    const deps = { connector: createHostConnector(createUnixConnector({ socketDirs: [] }), () => kube), random: { random: Math.random, id: () => "kt" } };
+    const deps = { connector: createHostConnector(createUnixConnector({ socketDirs: [] }), () => kube), random: { random: () => 0.5, id: () => "kt" } };
     const address = { target: handle, socketPath: podSocketFor(home, "k8sone1") };
     const info = await requestHost<{ pid?: number }>(deps, address, { op: "info" }, 30_000);
     expect(typeof info.pid).toBe("number");
