@@ -1,5 +1,6 @@
 import { errorMessage } from "../../domain/errors.ts";
 import { BRIDGE_READY } from "../../domain/target.ts";
+import { createWriteQueue } from "./write-queue.ts";
 
 /** Between two connection attempts while the session host inside the container is still starting. */
 const RETRY_MS = 25;
@@ -12,20 +13,9 @@ const RETRY_MS = 25;
  */
 export async function runBridge(socketPath: string, waitMs: number): Promise<number> {
   const stdout = Bun.stdout.writer();
-  const queue: Uint8Array[] = [];
+  const writes = createWriteQueue();
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-  const flush = (socket: { write: (d: Uint8Array) => number }) => {
-    while (queue.length > 0) {
-      const head = queue[0] as Uint8Array;
-      const n = socket.write(head);
-      if (n < head.length) {
-        queue[0] = head.subarray(Math.max(0, n));
-        return;
-      }
-      queue.shift();
-    }
-  };
   const connect = () =>
     Bun.connect({
       unix: socketPath,
@@ -39,7 +29,7 @@ export async function runBridge(socketPath: string, waitMs: number): Promise<num
             void flushed.then(() => socket.resume());
           }
         },
-        drain: (socket) => flush(socket),
+        drain: (socket) => writes.flush(socket),
         close: () => done(),
         error: () => done(),
       },
@@ -64,8 +54,7 @@ export async function runBridge(socketPath: string, waitMs: number): Promise<num
     for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      queue.push(value);
-      if (queue.length === 1) flush(socket);
+      writes.push(socket, value);
     }
     // Our client hung up: so do we.
     socket.end();

@@ -4,6 +4,7 @@ import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
 import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
+import { createWriteQueue } from "./write-queue.ts";
 
 export type UnixSocketOptions = {
   /**
@@ -73,19 +74,8 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
       checkPrivateDirs(dirsOf(options, socketPath));
       let resolveClosed!: () => void;
       const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
-      const queue: Uint8Array[] = [];
+      const writes = createWriteQueue();
       const decode = createFrameDecoder(onFrame);
-      const flush = (socket: { write: (d: Uint8Array) => number }) => {
-        while (queue.length > 0) {
-          const head = queue[0] as Uint8Array;
-          const n = socket.write(head);
-          if (n < head.length) {
-            queue[0] = head.subarray(Math.max(0, n));
-            return;
-          }
-          queue.shift();
-        }
-      };
       let socket: Awaited<ReturnType<typeof Bun.connect>>;
       try {
         socket = await Bun.connect({
@@ -98,7 +88,7 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
                 _s.end();
               }
             },
-            drain: (s) => flush(s),
+            drain: (s) => writes.flush(s),
             close: () => resolveClosed(),
             error: () => resolveClosed(),
           },
@@ -108,8 +98,7 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
       }
       return {
         send: (frame: Frame) => {
-          queue.push(encodeFrame(frame));
-          if (queue.length === 1) flush(socket);
+          writes.push(socket, encodeFrame(frame));
         },
         close: () => socket.end(),
         closed,
