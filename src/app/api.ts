@@ -180,11 +180,11 @@ export async function refreshSessions(options: { readonly ref?: string; readonly
   return m.refreshRemote(deps, { ...target, token: options.token ?? target.token }, options);
 }
 /** Start a session of `profile` on the control plane, wait for its terminal, stop it. */
-export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number } & RemoteCallOptions) {
+export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number; readonly target?: "local" | "docker" } & RemoteCallOptions) {
   const deps = await realDeps(options.deps);
   const [{ requireRemote }, { smokeRemote }] = await Promise.all([import("./remote/route.ts"), import("./remote/sessions.ts")]);
   const target = requireRemote(deps, { remote: options.baseUrl, insecure: options.insecure });
-  return smokeRemote(deps, { ...target, token: options.token ?? target.token }, options.profile, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs });
+  return smokeRemote(deps, { ...target, token: options.token ?? target.token }, options.profile, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), target: options.target });
 }
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
 

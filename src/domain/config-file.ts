@@ -1,5 +1,6 @@
 /** The config.toml schema, apart from the rest of config.ts: zod is loaded only when a config file exists. */
 import { z } from "zod";
+import { TARGET_NAMES } from "./target-name.ts";
 
 /** config.toml in REMOTE_HOME. Unknown keys are kept for later features, never rejected. */
 export const ConfigFileSchema = z
@@ -31,6 +32,8 @@ export const ConfigFileSchema = z
     container_network: z.enum(["host", "none"]).optional(),
     /** Container targets (docker, kubernetes): the session image when --image is not given. */
     container_image: z.string().min(1).optional(),
+    /** `remote serve`: the target of a POST /sessions that names none (default local). */
+    default_target: z.enum(TARGET_NAMES).optional(),
     /** Targets: the Kubernetes namespace when --namespace is not given. */
     kube_namespace: z.string().min(1).optional(),
     /** Client: control planes reached over plain http although not on loopback (a trusted network). */

@@ -1,6 +1,7 @@
 import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 import type { ContainerNetwork, EngineChoice } from "./target.ts";
+import type { TargetName } from "./target-name.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -42,6 +43,8 @@ export type RemoteConfig = {
   readonly containers: { readonly image: string; readonly engine: EngineChoice; readonly network: ContainerNetwork };
   /** The kubernetes target: config.toml kube_namespace. */
   readonly kube: { readonly namespace: string };
+  /** `remote serve`: where a POST /sessions without `target` runs (config.toml default_target, default local). */
+  readonly defaultTarget: TargetName;
 };
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
@@ -152,5 +155,6 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     controlPlane: { insecureRemotes: file.insecure_remotes ?? [], allowedHosts: file.allowed_hosts ?? [], maxWebSockets: file.max_websockets ?? DEFAULT_MAX_WEBSOCKETS },
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
+    defaultTarget: file.default_target ?? "local",
   };
 }

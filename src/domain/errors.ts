@@ -3,7 +3,7 @@
  * layer key on it), `message` reads "Cannot <action> <value>: <state>", `hint` says
  * what to do next. `usage` errors exit 2, everything else 1.
  */
-export type ErrorKind = "usage" | "not-found" | "conflict" | "unavailable" | "corrupt" | "internal" | "unauthorized" | "invalid" | "too-large";
+export type ErrorKind = "usage" | "not-found" | "conflict" | "unavailable" | "corrupt" | "internal" | "unauthorized" | "invalid" | "too-large" | "not-implemented";
 
 export class RemoteError extends Error {
   override readonly name = "RemoteError";

@@ -38,7 +38,10 @@ const ErrorBodySchema = z.object({ code: z.string(), message: z.string(), hint: 
 
 export type CreateSessionRequest = {
   readonly profile: string;
-  readonly target?: "local";
+  readonly target?: "local" | "docker" | "kubernetes";
+  readonly image?: string;
+  readonly cpu?: string;
+  readonly memory?: string;
   readonly displayName?: string;
   readonly cwd?: string;
   readonly resume?: true | string;

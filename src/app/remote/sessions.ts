@@ -95,13 +95,13 @@ export async function smokeRemote(
   deps: Pick<AppDeps, "random" | "clock">,
   target: RemoteTarget,
   profile: string,
-  options: { readonly timeoutMs?: number; readonly openSocket?: OpenSocket } = {},
+  options: { readonly timeoutMs?: number; readonly openSocket?: OpenSocket; readonly target?: "local" | "docker" | undefined } = {},
 ): Promise<SmokeResult> {
   const client = createRemoteClient(target);
   const location = remoteLocation(client.url);
   const timeoutMs = options.timeoutMs ?? 30_000;
   const started = deps.clock.now().getTime();
-  const session = await client.create({ profile, cols: 80, rows: 24 });
+  const session = await client.create({ profile, cols: 80, rows: 24, ...(options.target === undefined ? {} : { target: options.target }) });
   try {
     let opened!: () => void;
     const firstFrame = new Promise<void>((resolve) => (opened = resolve));

@@ -9,6 +9,7 @@ const STATUS: Readonly<Record<ErrorKind, number>> = {
   conflict: 409,
   "too-large": 413,
   unavailable: 503,
+  "not-implemented": 501,
   corrupt: 500,
   internal: 500,
 };

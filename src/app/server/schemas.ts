@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TARGET_NAMES } from "../../domain/target-name.ts";
 
 /** Error body of every 4xx/5xx. */
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
@@ -32,7 +33,13 @@ const Size = z.number().int().min(1).max(1000);
 export const CreateSessionBody = z
   .object({
     profile: z.string().min(1).describe("shell, claude, codex, gemini, opencode, agy, mistral (or an alias)"),
-    target: z.literal("local").optional().describe("Where the session runs; only local for now"),
+    target: z
+      .enum(TARGET_NAMES)
+      .optional()
+      .describe("Where the session runs: local (the server's host server) or docker (a container); kubernetes answers 501 for now. Default: the server's config default_target, else local"),
+    image: z.string().trim().min(1).optional().describe("target docker: the session image (default: the server's config container_image)"),
+    cpu: z.string().min(1).optional().describe('target docker: CPU limit, cores or millicores ("2", "500m")'),
+    memory: z.string().min(1).optional().describe('target docker: memory limit ("512Mi", "4Gi")'),
     displayName: z.string().optional().describe("Session name (default <profile>-<id>)"),
     cwd: z.string().optional().describe("Working directory on the server (default: where serve runs)"),
     resume: z.union([z.literal(true), z.string().min(1)]).optional().describe("true: the latest conversation; a string: that conversation id"),

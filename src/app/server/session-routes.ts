@@ -1,6 +1,6 @@
 import { RemoteError } from "../../domain/errors.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession, listSessions, liveSocket } from "../sessions/find.ts";
+import { findSession, liveSocket } from "../sessions/find.ts";
 import { renameSession, sendToSession, sessionText, stopSession } from "../sessions/manage.ts";
 import { runSession } from "../sessions/run.ts";
 import type { AttachData } from "./attach-relay.ts";
@@ -9,14 +9,17 @@ import { decodeCredentialBundle } from "./credentials.ts";
 import { prepareSessionHome, refreshCredentials } from "../credentials/session-home.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
-import { CreateSessionBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";
+import { CreateSessionBody, ErrorBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";
 import { toSessionJson } from "./session-json.ts";
+import { bodyTarget } from "./body-target.ts";
+import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
-/** /sessions: thin wrappers over the same use cases the CLI runs (target `local`). */
+/** /sessions: thin wrappers over the same use cases the CLI runs (target `local` or `docker`). */
 export function sessionRoutes(app: AppDeps): Route[] {
-  const sessionJson = (ref: string) => toSessionJson(findSession(app, ref));
+  // A container session's record is refreshed from its engine first, as `remote ls` does.
+  const sessionJson = async (ref: string) => toSessionJson(await findFreshSession(app, ref));
   const session = { description: "The session, as `remote ls --json` prints it", schema: SessionJson };
 
   return [
@@ -26,21 +29,27 @@ export function sessionRoutes(app: AppDeps): Route[] {
       operationId: "listSessions",
       summary: "List sessions (running, and exited ones until pruned)",
       responses: { 200: { description: "Every session", schema: SessionList } },
-      handle: () => jsonResponse(200, { sessions: listSessions(app).map(toSessionJson) }),
+      handle: async () => jsonResponse(200, { sessions: (await listFreshSessions(app)).map(toSessionJson) }),
     }),
     defineRoute({
       method: "POST",
       path: "/sessions",
       operationId: "createSession",
-      summary: "Start a session, detached, on target local (like `remote run --detach`)",
+      summary: "Start a session, detached, on target local or docker (like `remote run --detach [--target docker]`)",
       body: CreateSessionBody,
-      responses: { 201: session },
+      responses: { 201: session, 501: { description: "A target not built yet (kubernetes)", schema: ErrorBody } },
       handle: async ({ body }) => {
+        // Target fields first: one the target cannot honour is refused before anything starts.
+        const where = bodyTarget(body, app.config.defaultTarget);
         // Bad credential paths fail here, before a session is started for nothing.
         const credentials = body.credentials ? decodeCredentialBundle(body.credentials) : undefined;
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
+        if (where.target === "docker") {
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory });
+          return jsonResponse(201, await sessionJson(started.id));
+        }
         const { session: started } = await runSession(deps, {
           profile: body.profile,
           name: body.displayName,
@@ -55,7 +64,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
           // Its own HOME with the files in place before the agent starts, so it never runs without them.
           prepareHome: credentials ? (id) => prepareSessionHome(app, id, credentials) : undefined,
         });
-        return jsonResponse(201, sessionJson(started.id));
+        return jsonResponse(201, await sessionJson(started.id));
       },
     }),
     defineRoute({
@@ -64,7 +73,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
       operationId: "getSession",
       summary: "One session by id, name, or unique id prefix",
       responses: { 200: session },
-      handle: ({ params }) => jsonResponse(200, sessionJson(params.ref as string)),
+      handle: async ({ params }) => jsonResponse(200, await sessionJson(params.ref as string)),
     }),
     defineRoute({
       method: "PATCH",
@@ -73,7 +82,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
       summary: "Rename a session",
       body: RenameBody,
       responses: { 200: session },
-      handle: ({ params, body }) => jsonResponse(200, sessionJson(renameSession(app, params.ref as string, body.displayName).id)),
+      handle: async ({ params, body }) => jsonResponse(200, await sessionJson(renameSession(app, params.ref as string, body.displayName).id)),
     }),
     defineRoute({
       method: "POST",
