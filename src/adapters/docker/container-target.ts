@@ -1,7 +1,7 @@
 import { RemoteError } from "../../domain/errors.ts";
 import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
+import { bridgeStderr, bridgeStream, eachChunk, type BridgeExec } from "../socket/bridge-stream.ts";
 import {
-  BRIDGE_READY,
   CONTAINER_BINARY,
   CONTAINER_WORKSPACE,
   MANAGED_BY_LABEL,
@@ -135,65 +135,17 @@ function statusOf(state: EngineState): ContainerStatus {
 
 /** The exec'd bridge's stdin/stdout as a byte stream; its stderr says when it is connected, or why it failed. */
 function pipeStream(proc: Bun.Subprocess<"pipe", "pipe", "pipe">): ByteStream {
-  let handler: ((data: Uint8Array) => void) | undefined;
-  const pending: Uint8Array[] = [];
-  const reading = (async () => {
-    await eachChunk(proc.stdout, (chunk) => {
-      if (handler) handler(chunk);
-      else pending.push(chunk);
-    });
-  })().catch(() => {});
-  let said = "";
-  let connected!: () => void;
-  const ready = new Promise<void>((resolve) => (connected = resolve));
-  const complaints = (async () => {
-    const decoder = new TextDecoder();
-    await eachChunk(proc.stderr, (chunk) => {
-      said += decoder.decode(chunk, { stream: true });
-      if (said.includes(`${BRIDGE_READY}\n`)) connected();
-    });
-  })().catch(() => {});
-  let ended = false;
-  const closed = (async () => {
-    const code = await proc.exited;
-    await Promise.all([reading, complaints]);
-    const complaint = said.replace(`${BRIDGE_READY}\n`, "").trim();
-    return code === 0 ? {} : { error: complaint || `the bridge exited with code ${code}` };
-  })();
-  const opened = Promise.race([
-    ready,
-    closed.then((end) => {
-      if (said.includes(`${BRIDGE_READY}\n`)) return;
-      throw new Error(end.error ?? "the bridge ended before it connected");
-    }),
-  ]);
-  opened.catch(() => {});
-  return {
+  const stderr = bridgeStderr();
+  const decoder = new TextDecoder();
+  const stderrDone = eachChunk(proc.stderr, (chunk) => stderr.hear(decoder.decode(chunk, { stream: true }))).catch(() => {});
+  const exec: BridgeExec = {
+    stdout: proc.stdout,
+    exited: proc.exited,
     write: (data) => {
-      if (ended) return;
       proc.stdin.write(data);
       void proc.stdin.flush();
     },
-    onData: (h) => {
-      handler = h;
-      for (const chunk of pending.splice(0)) h(chunk);
-    },
-    // End of our input: the bridge closes its socket and exits (no process is left behind).
-    close: () => {
-      if (ended) return;
-      ended = true;
-      void Promise.resolve(proc.stdin.end()).catch(() => {});
-    },
-    opened,
-    closed,
+    end: () => void Promise.resolve(proc.stdin.end()).catch(() => {}),
   };
-}
-
-async function eachChunk(stream: ReadableStream<Uint8Array>, onChunk: (chunk: Uint8Array) => void): Promise<void> {
-  const reader = stream.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    onChunk(value);
-  }
+  return bridgeStream(exec, stderr, stderrDone);
 }

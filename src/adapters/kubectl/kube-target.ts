@@ -6,12 +6,12 @@
  * unchanged. `remove` deletes the Pod and its Secret and keeps the claim (the workspace
  * and HOME outlive a stop).
  */
-import { errorMessage } from "../../domain/errors.ts";
 import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
 import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
-import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
-import { BRIDGE_READY, CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
+import type { TargetPort } from "../../domain/target-port.ts";
+import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
+import { CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
 export type KubeTargetOptions = {
   readonly kubectl: KubectlPort;
@@ -69,16 +69,9 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       return pod ? statusOf(pod) : { state: "missing" };
     },
     openStream: (handle, socketPath) => {
-      let said = "";
-      let connected!: () => void;
-      const ready = new Promise<void>((resolve) => (connected = resolve));
-      const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), {
-        onStderr: (text) => {
-          said += text;
-          if (said.includes(`${BRIDGE_READY}\n`)) connected();
-        },
-      });
-      return execStream(exec, ready, () => said);
+      const stderr = bridgeStderr();
+      const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), { onStderr: stderr.hear });
+      return bridgeStream(exec, stderr);
     },
     remove: async (handle) => {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
@@ -106,53 +99,3 @@ function statusOf(pod: PodState): ContainerStatus {
   return { state: "created" };
 }
 
-/** The exec'd bridge as a byte stream: opened once it said it is connected, closed with its complaint when it failed. */
-function execStream(exec: ReturnType<KubectlPort["exec"]>, ready: Promise<void>, said: () => string): ByteStream {
-  let handler: ((data: Uint8Array) => void) | undefined;
-  const pending: Uint8Array[] = [];
-  const reading = (async () => {
-    const reader = exec.stdout.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) {
-      if (handler) handler(r.value);
-      else pending.push(r.value);
-    }
-  })().catch(() => {});
-  const closed = (async () => {
-    let code: number;
-    try {
-      code = await exec.exited;
-    } catch (error) {
-      await reading;
-      return { error: errorMessage(error) };
-    }
-    await reading;
-    const complaint = said().replace(`${BRIDGE_READY}\n`, "").trim();
-    return code === 0 ? {} : { error: complaint || `the bridge exited with code ${code}` };
-  })();
-  const opened = Promise.race([
-    ready,
-    closed.then((end) => {
-      if (said().includes(`${BRIDGE_READY}\n`)) return;
-      throw new Error(end.error ?? "the bridge ended before it connected");
-    }),
-  ]);
-  opened.catch(() => {});
-  let ended = false;
-  return {
-    write: (data) => {
-      if (!ended) exec.write(data);
-    },
-    onData: (h) => {
-      handler = h;
-      for (const chunk of pending.splice(0)) h(chunk);
-    },
-    // End of our input: the bridge closes its socket and exits.
-    close: () => {
-      if (ended) return;
-      ended = true;
-      exec.end();
-    },
-    opened,
-    closed,
-  };
-}
