@@ -39,6 +39,20 @@ export type SessionRecord = {
   readonly target?: TargetHandle | undefined;
 };
 
+/** What every `remote run` names, wherever the session runs (this machine, a container, a Pod). */
+export type SessionRunBasics = {
+  readonly profile: string;
+  readonly name?: string | undefined;
+  /** Where the agent starts (inside the container or Pod for those targets). */
+  readonly cwd?: string | undefined;
+  readonly resume?: string | true | undefined;
+  readonly model?: string | undefined;
+  readonly effort?: string | undefined;
+  readonly args?: readonly string[] | undefined;
+  /** Stored with the session from its first write (a delegated job marks its sessions with its claim). */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+};
+
 export type SessionPatch = Partial<Omit<SessionRecord, "id" | "createdAt" | "source">>;
 
 /**

@@ -4,22 +4,13 @@ import { socketPathFor } from "../../domain/config.ts";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { envWithOwnHome } from "../../domain/session-home.ts";
 import { cliNotFound, interactiveCommand, type CliProfile } from "../../domain/profiles.ts";
-import { defaultSessionName, validateSessionName, type SessionRecord } from "../../domain/session.ts";
+import { defaultSessionName, validateSessionName, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { SessionStartError, isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachSession, type AttachOutcome } from "./attach.ts";
 
-export type RunOptions = {
-  readonly profile: string;
-  readonly name?: string | undefined;
-  readonly cwd?: string | undefined;
+export type RunOptions = SessionRunBasics & {
   readonly detach?: boolean | undefined;
-  readonly resume?: string | true | undefined;
-  readonly model?: string | undefined;
-  readonly effort?: string | undefined;
-  readonly args?: readonly string[] | undefined;
-  /** Stored with the session from its first write (a delegated job marks its sessions with its claim). */
-  readonly meta?: Readonly<Record<string, unknown>> | undefined;
   /**
    * Gives the session a HOME of its own: runs once the session is recorded and before its
    * agent starts (e.g. puts credential files there) and returns that directory, which

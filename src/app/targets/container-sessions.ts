@@ -4,7 +4,7 @@ import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
 import { interactiveCommand } from "../../domain/profiles.ts";
-import { defaultSessionName, validateSessionName, type SessionPatch, type SessionRecord } from "../../domain/session.ts";
+import { defaultSessionName, validateSessionName, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
 import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
@@ -16,16 +16,8 @@ import { requestHost } from "../sessions/host-request.ts";
 /** How long a new container may take to have its session host answer (an image's first start can be slow). */
 const READY_TIMEOUT_MS = 30_000;
 
-export type ContainerRunOptions = {
-  readonly profile: string;
-  readonly name?: string | undefined;
-  /** A directory inside the container (default its workspace). */
-  readonly cwd?: string | undefined;
-  readonly resume?: string | true | undefined;
-  readonly model?: string | undefined;
-  readonly effort?: string | undefined;
-  readonly args?: readonly string[] | undefined;
-  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+/** `cwd` is a directory inside the container (default its workspace). */
+export type ContainerRunOptions = SessionRunBasics & {
   readonly image?: string | undefined;
   /** Kubernetes quantities, already checked ("500m", "512Mi"). */
   readonly cpu?: string | undefined;
