@@ -110,3 +110,38 @@ export function validateSessionName(name: string): string {
 }
 
 export const defaultSessionName = (profile: string, id: string) => `${profile}-${id.slice(0, 4)}`;
+
+/**
+ * A record as `remote run` first writes it, on any target: starting, under the name asked
+ * for (checked) or a default one, with its launcher answering for it until a host claims
+ * it (if the launcher dies first, readers see it lost, not starting forever).
+ */
+export function startingRecord(fields: {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly profile: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly socketPath: string;
+  readonly createdAt: string;
+  readonly launcher: ProcessIdentity | undefined;
+  readonly meta?: Readonly<Record<string, unknown>> | undefined;
+}): SessionRecord {
+  const { id, profile } = fields;
+  return {
+    id,
+    name: fields.name === undefined ? defaultSessionName(profile, id) : validateSessionName(fields.name),
+    profile,
+    command: fields.command,
+    args: fields.args,
+    cwd: fields.cwd,
+    source: "run",
+    state: "starting",
+    socketPath: fields.socketPath,
+    clients: 0,
+    createdAt: fields.createdAt,
+    launcher: fields.launcher,
+    meta: fields.meta ?? {},
+  };
+}

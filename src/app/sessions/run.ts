@@ -4,7 +4,7 @@ import { socketPathFor } from "../../domain/config.ts";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { envWithOwnHome } from "../../domain/session-home.ts";
 import { cliNotFound, interactiveCommand, type CliProfile } from "../../domain/profiles.ts";
-import { defaultSessionName, validateSessionName, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
+import { startingRecord, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { SessionStartError, isFinal } from "../../domain/session-lifecycle.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachSession, type AttachOutcome } from "./attach.ts";
@@ -44,23 +44,18 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   // Say so now, not as a session that died before it was ready.
   if (deps.process.which(plan.command, deps.env.PATH) === undefined) throw cliNotFound(plan.profile, plan.command);
   const id = deps.random.id(8);
-  const name = options.name === undefined ? defaultSessionName(plan.profile, id) : validateSessionName(options.name);
-  const record: SessionRecord = {
+  const record = startingRecord({
     id,
-    name,
+    name: options.name,
     profile: plan.profile,
     command: plan.command,
     args: plan.args,
     cwd: plan.cwd,
-    source: "run",
-    state: "starting",
     socketPath: socketPathFor(deps.config.paths, id),
-    clients: 0,
     createdAt: deps.clock.now().toISOString(),
-    // Until its host is up, this process answers for the record: if we die, readers see it lost, not starting forever.
     launcher: deps.process.identify(process.pid),
-    meta: options.meta ?? {},
-  };
+    meta: options.meta,
+  });
   const store = deps.store();
   store.insert(record);
   let host;

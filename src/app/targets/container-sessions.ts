@@ -4,7 +4,7 @@ import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
 import { interactiveCommand } from "../../domain/profiles.ts";
-import { defaultSessionName, validateSessionName, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
+import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
 import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
@@ -48,24 +48,21 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   // Before anything is recorded: no engine (or no kubectl), no session.
   const target = deps.target(kube ?? "docker");
   const id = deps.random.id(8);
-  const name = options.name === undefined ? defaultSessionName(spec.profile, id) : validateSessionName(options.name);
-  const size = deps.terminal.size();
-  const record: SessionRecord = {
+  const record = startingRecord({
     id,
-    name,
+    name: options.name,
     profile: spec.profile,
     command: spec.command,
     args: spec.args,
     cwd,
-    source: "run",
-    state: "starting",
     socketPath: kube ? podSocketFor(home as string, id) : containerSocketFor(id),
-    clients: 0,
     createdAt: deps.clock.now().toISOString(),
     // Until its container answers, this process answers for the record (lost if we die first).
     launcher: deps.process.identify(process.pid),
-    meta: options.meta ?? {},
-  };
+    meta: options.meta,
+  });
+  const { name } = record;
+  const size = deps.terminal.size();
   const store = deps.store();
   store.insert(record);
   const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
