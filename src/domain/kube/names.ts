@@ -14,9 +14,6 @@ export const COMPONENT_LABEL = "app.kubernetes.io/component";
 /** The session's name is free text for people: an annotation, not a label (labels have a strict grammar). */
 export const SESSION_NAME_ANNOTATION = `${LABEL_PREFIX}/session-name`;
 
-/** Selects every session object of ours: `kubectl get pods -l app.kubernetes.io/managed-by=remote,remote.dev/session-id`. */
-export const SESSIONS_SELECTOR = `${MANAGED_BY}=remote,${SESSION_ID_LABEL}`;
-
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 /** "remote-" + id + "-credentials" must stay a DNS-1123 label (63 characters). */
