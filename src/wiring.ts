@@ -137,6 +137,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stderr,
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async (use) => {
+      const notifiers = async () => {
+        const [{ createDesktopNotifier }, { createHttpPost }] = await Promise.all([import("./adapters/notify/desktop-notifier.ts"), import("./adapters/http/http-post.ts")]);
+        return { desktop: (sessionEnv: Readonly<Record<string, string>>) => createDesktopNotifier({ env: sessionEnv }), http: createHttpPost(), wait: (ms: number) => Bun.sleep(ms) };
+      };
       // Fault injection: a session slow to get ready in its host (after the host claimed its record).
       if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
       const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
@@ -145,7 +149,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
         import("./adapters/log/file-log.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

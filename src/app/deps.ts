@@ -20,6 +20,8 @@ import type {
   SelfLauncherPort,
   HomeFilesPort,
   StatusProbePort,
+  DesktopNotifierPort,
+  HttpPostPort,
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
@@ -53,6 +55,13 @@ export type AppDeps = {
     readonly collectGarbage?: () => void;
     /** A log appending to a file: each hosted session's own `host.log`. */
     readonly fileLog: (path: string) => LogPort;
+    /** The notifiers' ports (issue 13), loaded only when config.toml turns a notifier on. */
+    readonly notifiers?: () => Promise<{
+      /** The desktop notifier found on `env`'s PATH, run with `env` (the person's DISPLAY, D-Bus); undefined when none. */
+      readonly desktop: (env: Readonly<Record<string, string>>) => DesktopNotifierPort | undefined;
+      readonly http: HttpPostPort;
+      readonly wait: (ms: number) => Promise<void>;
+    }>;
   }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
