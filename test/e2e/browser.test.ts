@@ -156,7 +156,8 @@ test.skipIf(!hasChromium)(
 
       // A shell started from the page, then back to the first session: this tab's clientId
       // already had inputs applied there, and its new keys must not be taken for repeats.
-      await page.locator("#new-shell").click();
+      await page.locator("#new-profile").selectOption("shell");
+      await page.locator("#new-session").click();
       await page.waitForFunction((first) => {
         const attached = (window as unknown as { remoteView: RemoteView }).remoteView.attachedSessionId();
         return attached !== undefined && attached !== first && /Attached to/.test(document.getElementById("status")?.textContent ?? "");

@@ -1,0 +1,150 @@
+/**
+ * The browser view as a phone sees it (issue 13 item 5), in Debian's chromium with a
+ * 390 px wide touch viewport: nothing wider than the screen, the key bar's bytes reach a
+ * real session (Esc, Tab, the arrows, a sticky Ctrl, Ctrl+C), paste and copy through the
+ * clipboard, and a session of another profile started from the page.
+ */
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { tempHome } from "../support/cli.ts";
+import { startServe, type ServeProcess } from "../support/serve.ts";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE, horizontalOverflow } from "../support/phone-browser.ts";
+
+const hasChromium = existsSync(CHROMIUM);
+const skipReason = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; apt-get install -y chromium)`;
+
+type RemoteView = { screenText: () => string; attachedSessionId: () => string | undefined };
+
+let browser: Browser;
+const scratch = mkdtempSync(join(tmpdir(), "remote-phone-"));
+
+beforeAll(async () => {
+  if (!hasChromium) return;
+  // launch() gives the browser a fresh, empty user data dir of its own.
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const screen = (page: Page) => page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.screenText());
+
+async function waitForScreen(page: Page, pattern: RegExp) {
+  try {
+    await page.waitForFunction((source) => new RegExp(source, "m").test((window as unknown as { remoteView: RemoteView }).remoteView.screenText()), pattern.source, { timeout: 20_000 });
+  } catch (error) {
+    throw new Error(`the terminal never showed ${pattern}; it shows:\n${await screen(page)}\nstatus: ${await page.locator("#status").textContent()}`, { cause: error });
+  }
+}
+
+async function openPhone(serve: ServeProcess): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ ...PHONE });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: serve.url });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  await page.goto(`${serve.url}/`);
+  await page.locator("#token-input").fill(serve.token);
+  await page.locator("#token-input").press("Enter");
+  await page.locator("#token-gate").waitFor({ state: "hidden" });
+  return { context, page, errors };
+}
+
+test.skipIf(!hasChromium)(
+  `at 390 px on a touch screen: no horizontal overflow, and the key bar's bytes reach a real shell${skipReason}`,
+  async () => {
+    using home = tempHome("remote-phone-");
+    const serve = await startServe(home);
+    try {
+      const created = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "shell", displayName: "phone-shell", startupArgs: ["--norc", "--noprofile", "-i"] }) });
+      expect(created.status).toBe(201);
+      const id = ((await created.json()) as { id: string }).id;
+      const { context, page, errors } = await openPhone(serve);
+
+      // Before attaching: the list, the start form and the key bar all fit in 390 px.
+      const row = page.locator(`#session-list button[data-session-id="${id}"]`);
+      await row.waitFor();
+      expect(await page.locator("#key-bar").isVisible()).toBe(true);
+      expect(await horizontalOverflow(page)).toEqual([]);
+
+      await row.tap();
+      await page.locator("#status", { hasText: "Attached to phone-shell" }).waitFor();
+      expect(await horizontalOverflow(page)).toEqual([]);
+      // The terminal fits the screen: xterm sized itself to the pane, not to 80 columns.
+      const cols = await page.evaluate(() => document.querySelector(".xterm-screen")?.getBoundingClientRect().right ?? 9999);
+      expect(cols).toBeLessThanOrEqual(PHONE.viewport.width);
+
+      // `cat -vT` shows every byte it reads (the tty's own echo is off, so only cat's line shows):
+      // each key of the bar, then a sticky Ctrl + g (BEL).
+      await page.locator("#terminal").tap();
+      await page.keyboard.type("stty -echo; cat -vT");
+      await page.keyboard.press("Enter");
+      await waitForScreen(page, /cat -vT\s*$/m);
+      for (const key of ["esc", "tab", "up", "down", "right", "left"]) await page.locator(`#key-bar [data-key="${key}"]`).tap();
+      await page.locator('#key-bar [data-key="ctrl"]').tap();
+      expect(await page.locator('#key-bar [data-key="ctrl"]').getAttribute("aria-pressed")).toBe("true");
+      await page.keyboard.type("g");
+      expect(await page.locator('#key-bar [data-key="ctrl"]').getAttribute("aria-pressed")).toBe("false");
+      await page.keyboard.type("x");
+      await page.keyboard.press("Enter");
+      await waitForScreen(page, /^\^\[\^I\^\[\[A\^\[\[B\^\[\[C\^\[\[D\^Gx\s*$/m);
+      // Ctrl+C ends cat: the shell answers again.
+      await page.locator('#key-bar [data-key="ctrl-c"]').tap();
+      await page.keyboard.type("stty echo; echo back-$((6*7))");
+      await page.keyboard.press("Enter");
+      await waitForScreen(page, /^back-42\s*$/m);
+      // The keys kept the focus on the terminal (a phone's keyboard stays up).
+      expect(await page.evaluate(() => document.activeElement?.classList.contains("xterm-helper-textarea"))).toBe(true);
+
+      // Paste from the clipboard, then copy the screen back into it.
+      await page.evaluate(() => navigator.clipboard.writeText("echo pasted-$((2+3))"));
+      await page.locator("#paste").tap();
+      await waitForScreen(page, /echo pasted-\$\(\(2\+3\)\)\s*$/m);
+      await page.keyboard.press("Enter");
+      await waitForScreen(page, /^pasted-5\s*$/m);
+      await page.locator("#copy").tap();
+      await page.locator("#status", { hasText: "Copied" }).waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/^pasted-5$/m);
+
+      // The host's own screen (not the page's) has what the keys sent.
+      const logs = (await (await serve.api(`/sessions/${id}/logs?lines=50`)).json()) as { text: string };
+      expect(logs.text).toMatch(/^\^\[\^I\^\[\[A\^\[\[B\^\[\[C\^\[\[D\^Gx\s*$/m);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await serve.stop();
+    }
+  },
+  90_000,
+);
+
+test.skipIf(!hasChromium)(
+  `a session of another profile is started from the page (here a fake claude CLI), and attached${skipReason}`,
+  async () => {
+    using home = tempHome("remote-phone-profile-");
+    home.env.PATH = `${join(import.meta.dir, "..", "fixtures", "bin")}:${home.env.PATH}`;
+    const serve = await startServe(home);
+    try {
+      const { context, page, errors } = await openPhone(serve);
+      expect(await page.locator("#new-profile option").allTextContents()).toEqual(["shell", "claude", "codex", "gemini", "opencode", "agy", "mistral"]);
+      await page.locator("#new-profile").selectOption("claude");
+      await page.locator("#new-session").tap();
+      await page.locator("#status", { hasText: /Attached to claude-/ }).waitFor({ timeout: 20_000 });
+      const sessions = (await (await serve.api("/sessions")).json()) as { sessions: { id: string; profile: string }[] };
+      expect(sessions.sessions.map((s) => s.profile)).toEqual(["claude"]);
+      expect(await page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.attachedSessionId())).toBe(sessions.sessions[0]?.id);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await serve.stop();
+    }
+  },
+  60_000,
+);
