@@ -26,6 +26,7 @@ import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps } from "./app/deps.ts";
+import type { EventLogPort } from "./domain/agent-state/state-event.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
@@ -74,6 +75,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   let jobStore: JobStorePort | undefined;
   let accounts: AccountStorePort | undefined;
+  let eventLog: EventLogPort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
   const unixConnector = createUnixConnector({ socketDirs: config.paths.socketDirs });
@@ -162,6 +164,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     },
     jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
     accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
+    eventLog: () => (eventLog ??= (require("./adapters/store/sqlite-event-log.ts") as typeof import("./adapters/store/sqlite-event-log.ts")).createSqliteEventLog({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     secrets: createSecretFiles(join(config.paths.home, "accounts")),
     git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),

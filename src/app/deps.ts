@@ -25,6 +25,7 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { EventLogPort } from "../domain/agent-state/state-event.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {
@@ -72,6 +73,8 @@ export type AppDeps = {
   /** Delegation (issue 4): jobs and accounts live in the session store's file, opened on first use. */
   readonly jobStore: () => JobStorePort;
   readonly accounts: () => AccountStorePort;
+  /** State changes of sessions and jobs (issue 13) for `GET /events` and `remote wait`, in the store's file. */
+  readonly eventLog: () => EventLogPort;
   /** Account tokens, one 0600 file each in REMOTE_HOME/accounts. */
   readonly secrets: SecretStorePort;
   readonly git: GitPort;

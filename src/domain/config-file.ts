@@ -7,6 +7,8 @@ import { AGENT_STATES } from "./agent-state/agent-state.ts";
 export const ConfigFileSchema = z
   .object({
     retain_bytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).optional(),
+    /** How long a session's output must stop before its agent counts as quiet (idle), issue 13. */
+    agent_quiet_ms: z.number().int().min(50).max(600_000).optional(),
     scrollback: z.number().int().min(0).max(1_000_000).optional(),
     /** Largest HTTP request body `remote serve` accepts. */
     max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),

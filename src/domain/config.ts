@@ -28,6 +28,8 @@ export type RemoteConfig = {
   readonly paths: RemotePaths;
   readonly retainBytes: number;
   readonly scrollback: number;
+  /** Output quiet this long makes an output-only agent idle (config.toml agent_quiet_ms, default 2000). */
+  readonly agentQuietMs: number;
   /** Absolute plugin module paths, config.toml's list first, then REMOTE_HOME/plugins. */
   readonly plugins: readonly string[];
   readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -150,6 +152,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     retainBytes: file.retain_bytes ?? DEFAULT_RETAIN_BYTES,
     // tmux keeps 2000 lines; a line costs ~1.2 KB in the terminal model of every session host.
     scrollback: file.scrollback ?? 5000,
+    agentQuietMs: file.agent_quiet_ms ?? 2000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
     jobs: {

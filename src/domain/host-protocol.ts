@@ -54,8 +54,21 @@ export type HostRequest =
   | { readonly op: "send"; readonly data: string }
   /** Retained output since `from`, as readable lines (see outputReply). */
   | { readonly op: "output"; readonly from: number }
+  /** From an agent CLI's hook (`remote __signal`): its session's token, and what the CLI passed it. */
+  | SignalRequest
   /** To the host server's control socket: start hosting this (recorded) session. */
   | HostSessionRequest;
+
+export type SignalRequest = {
+  readonly op: "signal";
+  readonly token: string;
+  /** claude, gemini or codex: how to read `payload`. */
+  readonly source: string;
+  /** The hook's input as the CLI gave it (JSON text). */
+  readonly payload: string;
+  /** When the hook ran (ISO 8601): hooks run in parallel processes, arrival order is not event order. */
+  readonly at: string;
+};
 
 export type HostSessionRequest = {
   readonly op: "host";

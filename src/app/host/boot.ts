@@ -8,9 +8,11 @@ import type { AppDeps } from "../deps.ts";
 import { installNotifiers } from "../notify/notifiers.ts";
 import { createEventBus, loadPlugins } from "../plugins.ts";
 import { startSessionHost, type SessionHost } from "./session-host.ts";
+import { signalModeFor } from "../../domain/agent-state/fold.ts";
+import { SIGNAL_SOCKET_ENV, SIGNAL_TOKEN_ENV, signalWiring } from "../../domain/agent-state/hook-wiring.ts";
 
 /** Variables of ours that must not leak into the agent's environment. */
-const INTERNAL_ENV = ["REMOTE_HOST_BOOT"];
+const INTERNAL_ENV = ["REMOTE_HOST_BOOT", SIGNAL_TOKEN_ENV];
 
 /**
  * One session inside the host server: its own log file, plugins, environment, size and
@@ -21,7 +23,7 @@ const INTERNAL_ENV = ["REMOTE_HOST_BOOT"];
  */
 export async function hostSession(
   server: Pick<AppDeps, "store" | "clock" | "process" | "importModule"> & { readonly self: ProcessIdentity },
-  session: Pick<AppDeps, "config" | "hostPorts">,
+  session: Pick<AppDeps, "config" | "hostPorts" | "selfCommand" | "random" | "eventLog">,
   request: HostSessionRequest,
   collectGarbage: (() => void) | undefined,
 ): Promise<SessionHost> {
@@ -55,10 +57,21 @@ export async function hostSession(
   const env: Record<string, string> = { ...request.env, REMOTE_SESSION_ID: sessionId, REMOTE_HOME: paths.home };
   for (const key of INTERNAL_ENV) delete env[key];
   if (!env.TERM) env.TERM = "xterm-256color";
+  // The agent's hooks prove their session with this secret, which only this agent's environment holds.
+  const token = session.random.id(32);
+  const wiring = signalWiring(claimed.profile, session.selfCommand, `${dir}/agent-settings.json`);
+  if (wiring.file) writeFileSync(wiring.file.path, wiring.file.text, { mode: 0o600 });
+  Object.assign(env, wiring.env, { [SIGNAL_TOKEN_ENV]: token, [SIGNAL_SOCKET_ENV]: socketPathFor(paths, sessionId) });
+  let events: ReturnType<AppDeps["eventLog"]> | undefined;
+  try {
+    events = session.eventLog();
+  } catch (error) {
+    log.warn(`state changes of ${sessionId} are not logged: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   try {
     host = startSessionHost(
-      { store: server.store(), clock: server.clock, log, bus, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },
+      { store: server.store(), clock: server.clock, log, bus, events, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },
       {
         sessionId,
         socketPath: socketPathFor(paths, sessionId),
@@ -71,6 +84,8 @@ export async function hostSession(
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
         identify: server.process.identify,
+        agentSignals: { token, mode: signalModeFor(claimed.profile), throttleProfile: claimed.profile === "shell" ? undefined : claimed.profile, quietMs: session.config.agentQuietMs, timeZone: session.config.jobs.timeZone },
+        wrapArgs: { prepend: wiring.prependArgs, append: wiring.appendArgs },
       },
     );
   } catch (error) {

@@ -4,7 +4,7 @@ import { parsePodSpec, podExitCode } from "../../domain/target.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "../host/boot.ts";
 
-type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log">;
+type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log" | "selfCommand" | "random" | "eventLog">;
 
 /**
  * `remote __pod`: the entrypoint of a session container. It records its one session in the

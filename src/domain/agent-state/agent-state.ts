@@ -48,6 +48,7 @@ export type AgentStatus = {
   /** The (at, seq) of the last signal folded in, so a late or repeated one changes nothing. */
   readonly lastAt: string;
   readonly lastSeq?: number | undefined;
+  readonly lastKind?: SignalKind | undefined;
   readonly source: SignalSource;
   /** Only for throttled: when the limit resets, when known. */
   readonly resetAt?: string | undefined;
