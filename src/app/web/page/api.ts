@@ -15,7 +15,7 @@ export type ApiSession = {
   readonly createdAt: string;
   readonly cwd: string;
   /** What its agent is doing (issue 13); absent from an older server or before a first signal. */
-  readonly agentStatus?: { readonly state: string; readonly since: string; readonly resetAt?: string | null; readonly detail?: string | null } | null;
+  readonly agent?: { readonly state: string; readonly since: string; readonly resetAt?: string | null; readonly detail?: string | null } | null;
 };
 
 export class ApiError extends Error {

@@ -19,6 +19,7 @@ import { BAR_KEYS, barKeyBytes, withCtrl, type BarKey } from "./key-bar.ts";
 import { sessionRows } from "./session-list.ts";
 import { newlyNeedingYou, seenStates } from "./session-order.ts";
 import { forgetToken, loadToken, saveToken, tabClientId } from "./tab-storage.ts";
+import { watchEvents } from "./event-stream.ts";
 import { createWebNotifier } from "./web-notify.ts";
 
 /** How often the list refreshes while the tab is visible (clients and states change elsewhere). */
@@ -152,7 +153,7 @@ function announceWaiting() {
   const waiting = newlyNeedingYou(lastSeen, sessions);
   lastSeen = seenStates(sessions);
   for (const session of waiting) {
-    const what = session.agentStatus?.state === "needs-approval" ? "needs your approval" : "is waiting for you";
+    const what = session.agent?.state === "needs-approval" ? "needs your approval" : "is waiting for you";
     const shown = notifier.show(`${session.name} ${what}`, `${session.profile} session ${session.id}`, session.id, () => attach(session));
     if (!shown && attached?.session.id !== session.id) setStatus(`${session.name} ${what}`, "warn");
   }
@@ -333,6 +334,21 @@ showNotifyToggle();
 setInterval(() => {
   if (token && document.visibilityState === "visible") void refreshList();
 }, LIST_REFRESH_MS);
+
+// State changes as they happen (a session starts waiting): look again at once, a burst of them costing one look.
+let pokeQueued = false;
+watchEvents({
+  token: () => token,
+  onConnected: () => void refreshList(),
+  onEvent: () => {
+    if (pokeQueued) return;
+    pokeQueued = true;
+    setTimeout(() => {
+      pokeQueued = false;
+      void refreshList();
+    }, 100);
+  },
+});
 
 // Ask the API straight away, token or not: a 401 is what opens the token prompt.
 void refreshList();

@@ -13,7 +13,7 @@ const session = (id: string, agent?: string, minutesAgo = 0, over: Partial<ApiSe
   clients: 0,
   createdAt: at(100),
   cwd: "/w",
-  ...(agent ? { agentStatus: { state: agent, since: at(minutesAgo) } } : {}),
+  ...(agent ? { agent: { state: agent, since: at(minutesAgo) } } : {}),
   ...over,
 });
 

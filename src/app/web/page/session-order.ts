@@ -14,7 +14,7 @@ const isAgentState = (value: unknown): value is AgentState => typeof value === "
 
 /** The agent state of a session, or undefined when none is known (no signal yet, an older server). */
 export function agentStateOf(session: ApiSession): { readonly state: AgentState; readonly since: string } | undefined {
-  const status = session.agentStatus;
+  const status = session.agent;
   return status && isAgentState(status.state) ? { state: status.state, since: status.since } : undefined;
 }
 
