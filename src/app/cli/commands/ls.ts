@@ -7,6 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
+import { describeAgent } from "../../../domain/agent-state/view.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
@@ -41,7 +42,9 @@ export default (ctx: CliContext) =>
       const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
-      const state = (s: (typeof sessions)[number]) => describeState(s);
+      const now = deps.clock.now().getTime();
+      // A live session says what its agent does and for how long (`waiting 3m`); an ended one how it ended.
+      const state = (s: (typeof sessions)[number]) => (s.state === "running" && s.agent ? describeAgent(s.agent, now) : describeState(s));
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
