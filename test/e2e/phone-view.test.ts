@@ -148,3 +148,60 @@ test.skipIf(!hasChromium)(
   },
   60_000,
 );
+
+test.skipIf(!hasChromium)(
+  `who needs you comes first, with badges, and a Web Notification (once allowed) when a session starts to need you${skipReason}`,
+  async () => {
+    using home = tempHome("remote-phone-notify-");
+    home.env.PATH = `${join(import.meta.dir, "..", "fixtures", "bin")}:${home.env.PATH}`;
+    const serve = await startServe(home);
+    try {
+      const start = async (name: string) => {
+        const response = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "claude", displayName: name, cwd: home.dir }) });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { id: string }).id;
+      };
+      const first = await start("first");
+      const second = await start("second");
+      const context = await browser.newContext({ ...PHONE });
+      await context.grantPermissions(["notifications"], { origin: serve.url });
+      // What the page asks the browser to show, written down (a headless browser shows nothing to look at).
+      await context.addInitScript(() => {
+        const shown: { title: string; body: string | undefined; tag: string | undefined }[] = [];
+        (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+        const Real = window.Notification;
+        const Recording = function (title: string, options?: NotificationOptions) {
+          shown.push({ title, body: options?.body, tag: options?.tag });
+          return new Real(title, options);
+        } as unknown as typeof Notification;
+        Object.defineProperty(Recording, "permission", { get: () => Real.permission });
+        Recording.requestPermission = Real.requestPermission.bind(Real);
+        window.Notification = Recording;
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(`${serve.url}/`);
+      await page.locator("#token-input").fill(serve.token);
+      await page.locator("#token-input").press("Enter");
+      // Both claude sessions announced themselves through their SessionStart hook: waiting.
+      for (const id of [first, second]) await page.locator(`#session-list button[data-session-id="${id}"] .badge`, { hasText: /^waiting \d+s$/ }).waitFor({ timeout: 20_000 });
+
+      await page.locator("#notify-toggle").tap();
+      await page.locator('#notify-toggle[aria-pressed="true"]').waitFor();
+      // The second asks for a permission (its Notification hook): it moves to the top, and the person is told.
+      expect((await serve.api(`/sessions/${second}/send`, { method: "POST", body: JSON.stringify({ text: "/tool", enter: true }) })).status).toBe(204);
+      await page.locator(`#session-list li:first-child button[data-session-id="${second}"] .badge[data-state="needs-approval"]`).waitFor({ timeout: 20_000 });
+      await page.waitForFunction(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications.length > 0);
+      const shown = await page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
+      expect(shown).toEqual([{ title: "second needs your approval", body: `claude session ${second}`, tag: second }]);
+      expect(await page.locator("#session-list .session-name").allTextContents()).toEqual(["second", "first"]);
+      expect(await horizontalOverflow(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await serve.stop();
+    }
+  },
+  60_000,
+);
