@@ -5,21 +5,18 @@
  * clipboard, and a session of another profile started from the page.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
-import { CHROMIUM, CHROMIUM_ARGS, PHONE, horizontalOverflow } from "../support/phone-browser.ts";
+import { CHROMIUM, CHROMIUM_ARGS, PHONE, horizontalOverflow, waitForScreen, type RemoteView } from "../support/phone-browser.ts";
 
 const hasChromium = existsSync(CHROMIUM);
 const skipReason = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; apt-get install -y chromium)`;
 
-type RemoteView = { screenText: () => string; attachedSessionId: () => string | undefined };
 
 let browser: Browser;
-const scratch = mkdtempSync(join(tmpdir(), "remote-phone-"));
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -29,22 +26,24 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
-const screen = (page: Page) => page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.screenText());
-
-async function waitForScreen(page: Page, pattern: RegExp) {
+/** A served REMOTE_HOME with the fake agent CLIs on PATH, for one test; the server stops at the end. */
+async function served(prefix: string, run: (serve: ServeProcess, home: ReturnType<typeof tempHome>) => Promise<void>) {
+  using home = tempHome(prefix);
+  home.env.PATH = `${join(import.meta.dir, "..", "fixtures", "bin")}:${home.env.PATH}`;
+  const serve = await startServe(home);
   try {
-    await page.waitForFunction((source) => new RegExp(source, "m").test((window as unknown as { remoteView: RemoteView }).remoteView.screenText()), pattern.source, { timeout: 20_000 });
-  } catch (error) {
-    throw new Error(`the terminal never showed ${pattern}; it shows:\n${await screen(page)}\nstatus: ${await page.locator("#status").textContent()}`, { cause: error });
+    await run(serve, home);
+  } finally {
+    await serve.stop();
   }
 }
 
-async function openPhone(serve: ServeProcess): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+/** The page on a phone, unlocked with the token. `prepare` runs on the context before the page opens. */
+async function openPhone(serve: ServeProcess, prepare: (context: BrowserContext) => Promise<void> = async () => {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const context = await browser.newContext({ ...PHONE });
-  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: serve.url });
+  await prepare(context);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
@@ -55,16 +54,22 @@ async function openPhone(serve: ServeProcess): Promise<{ context: BrowserContext
   return { context, page, errors };
 }
 
+/** Nothing sticks out of the 390 px, the page threw nothing; then the context closes. */
+async function expectTidy(opened: { context: BrowserContext; page: Page; errors: string[] }) {
+  expect(await horizontalOverflow(opened.page)).toEqual([]);
+  expect(opened.errors).toEqual([]);
+  await opened.context.close();
+}
+
 test.skipIf(!hasChromium)(
   `at 390 px on a touch screen: no horizontal overflow, and the key bar's bytes reach a real shell${skipReason}`,
-  async () => {
-    using home = tempHome("remote-phone-");
-    const serve = await startServe(home);
-    try {
+  () =>
+    served("remote-phone-", async (serve) => {
       const created = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "shell", displayName: "phone-shell", startupArgs: ["--norc", "--noprofile", "-i"] }) });
       expect(created.status).toBe(201);
       const id = ((await created.json()) as { id: string }).id;
-      const { context, page, errors } = await openPhone(serve);
+      const opened = await openPhone(serve, (context) => context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: serve.url }));
+      const { page } = opened;
 
       // Before attaching: the list, the start form and the key bar all fit in 390 px.
       const row = page.locator(`#session-list button[data-session-id="${id}"]`);
@@ -114,24 +119,17 @@ test.skipIf(!hasChromium)(
       // The host's own screen (not the page's) has what the keys sent.
       const logs = (await (await serve.api(`/sessions/${id}/logs?lines=50`)).json()) as { text: string };
       expect(logs.text).toMatch(/^\^\[\^I\^\[\[A\^\[\[B\^\[\[C\^\[\[D\^Gx\s*$/m);
-      expect(await horizontalOverflow(page)).toEqual([]);
-      expect(errors).toEqual([]);
-      await context.close();
-    } finally {
-      await serve.stop();
-    }
-  },
+      await expectTidy(opened);
+    }),
   90_000,
 );
 
 test.skipIf(!hasChromium)(
   `a session of another profile is started from the page (here a fake claude CLI), and attached${skipReason}`,
-  async () => {
-    using home = tempHome("remote-phone-profile-");
-    home.env.PATH = `${join(import.meta.dir, "..", "fixtures", "bin")}:${home.env.PATH}`;
-    const serve = await startServe(home);
-    try {
-      const { context, page, errors } = await openPhone(serve);
+  () =>
+    served("remote-phone-profile-", async (serve) => {
+      const opened = await openPhone(serve);
+      const { page } = opened;
       expect(await page.locator("#new-profile option").allTextContents()).toEqual(["shell", "claude", "codex", "gemini", "opencode", "agy", "mistral"]);
       await page.locator("#new-profile").selectOption("claude");
       await page.locator("#new-session").tap();
@@ -139,23 +137,15 @@ test.skipIf(!hasChromium)(
       const sessions = (await (await serve.api("/sessions")).json()) as { sessions: { id: string; profile: string }[] };
       expect(sessions.sessions.map((s) => s.profile)).toEqual(["claude"]);
       expect(await page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.attachedSessionId())).toBe(sessions.sessions[0]?.id);
-      expect(await horizontalOverflow(page)).toEqual([]);
-      expect(errors).toEqual([]);
-      await context.close();
-    } finally {
-      await serve.stop();
-    }
-  },
+      await expectTidy(opened);
+    }),
   60_000,
 );
 
 test.skipIf(!hasChromium)(
   `who needs you comes first, with badges, and a Web Notification (once allowed) when a session starts to need you${skipReason}`,
-  async () => {
-    using home = tempHome("remote-phone-notify-");
-    home.env.PATH = `${join(import.meta.dir, "..", "fixtures", "bin")}:${home.env.PATH}`;
-    const serve = await startServe(home);
-    try {
+  () =>
+    served("remote-phone-notify-", async (serve, home) => {
       const start = async (name: string) => {
         const response = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "claude", displayName: name, cwd: home.dir }) });
         expect(response.status).toBe(201);
@@ -163,27 +153,23 @@ test.skipIf(!hasChromium)(
       };
       const first = await start("first");
       const second = await start("second");
-      const context = await browser.newContext({ ...PHONE });
-      await context.grantPermissions(["notifications"], { origin: serve.url });
-      // What the page asks the browser to show, written down (a headless browser shows nothing to look at).
-      await context.addInitScript(() => {
-        const shown: { title: string; body: string | undefined; tag: string | undefined }[] = [];
-        (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
-        const Real = window.Notification;
-        const Recording = function (title: string, options?: NotificationOptions) {
-          shown.push({ title, body: options?.body, tag: options?.tag });
-          return new Real(title, options);
-        } as unknown as typeof Notification;
-        Object.defineProperty(Recording, "permission", { get: () => Real.permission });
-        Recording.requestPermission = Real.requestPermission.bind(Real);
-        window.Notification = Recording;
+      const opened = await openPhone(serve, async (context) => {
+        await context.grantPermissions(["notifications"], { origin: serve.url });
+        // What the page asks the browser to show, written down (a headless browser shows nothing to look at).
+        await context.addInitScript(() => {
+          const shown: { title: string; body: string | undefined; tag: string | undefined }[] = [];
+          (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+          const Real = window.Notification;
+          const Recording = function (title: string, options?: NotificationOptions) {
+            shown.push({ title, body: options?.body, tag: options?.tag });
+            return new Real(title, options);
+          } as unknown as typeof Notification;
+          Object.defineProperty(Recording, "permission", { get: () => Real.permission });
+          Recording.requestPermission = Real.requestPermission.bind(Real);
+          window.Notification = Recording;
+        });
       });
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on("pageerror", (error) => errors.push(error.message));
-      await page.goto(`${serve.url}/`);
-      await page.locator("#token-input").fill(serve.token);
-      await page.locator("#token-input").press("Enter");
+      const { page } = opened;
       // Both claude sessions announced themselves through their SessionStart hook: waiting.
       for (const id of [first, second]) await page.locator(`#session-list button[data-session-id="${id}"] .badge`, { hasText: /^waiting \d+s$/ }).waitFor({ timeout: 20_000 });
 
@@ -196,12 +182,7 @@ test.skipIf(!hasChromium)(
       const shown = await page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
       expect(shown).toEqual([{ title: "second needs your approval", body: `claude session ${second}`, tag: second }]);
       expect(await page.locator("#session-list .session-name").allTextContents()).toEqual(["second", "first"]);
-      expect(await horizontalOverflow(page)).toEqual([]);
-      expect(errors).toEqual([]);
-      await context.close();
-    } finally {
-      await serve.stop();
-    }
-  },
+      await expectTidy(opened);
+    }),
   60_000,
 );

@@ -1,7 +1,7 @@
 /**
- * Debian's chromium as a phone, for the browser view's tests and its screenshot script:
- * the flags this machine needs (no background networking: its connections are refused
- * here), and a 390 px wide touch viewport (an iPhone 12-15 held upright).
+ * Debian's chromium for the browser view's tests and its screenshot script: the flags this
+ * machine needs (no background networking: its connections are refused here), a 390 px
+ * wide touch viewport (a phone held upright), and the page's terminal read as text.
  */
 import type { Page } from "playwright-core";
 
@@ -32,4 +32,18 @@ export function horizontalOverflow(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+export type RemoteView = { screenText: () => string; attachedSessionId: () => string | undefined };
+
+/** The page's terminal buffer as text (window.remoteView, which main.ts exposes). */
+export const screenText = (page: Page) => page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.screenText());
+
+/** Resolves once the page's terminal shows `pattern`; else fails with what it shows. */
+export async function waitForScreen(page: Page, pattern: RegExp): Promise<void> {
+  try {
+    await page.waitForFunction((source) => new RegExp(source, "m").test((window as unknown as { remoteView: RemoteView }).remoteView.screenText()), pattern.source, { timeout: 20_000 });
+  } catch (error) {
+    throw new Error(`the terminal never showed ${pattern}; it shows:\n${await screenText(page)}\nstatus: ${await page.locator("#status").textContent()}`, { cause: error });
+  }
 }
