@@ -1,6 +1,6 @@
 import { RemoteError } from "./errors.ts";
 import type { TargetHandle } from "./target.ts";
-import type { AgentStatus } from "./agent-state/agent-state.ts";
+import type { AgentStatus } from "./agent-state/vocabulary.ts";
 import { isFinal, lostReason, type SessionState, type SessionView } from "./session-lifecycle.ts";
 
 export type { SessionState, SessionView } from "./session-lifecycle.ts";

@@ -51,8 +51,9 @@ function wanted(current: AgentStatus | undefined, signal: AgentSignal, mode: Sig
       return signal.kind === "output" && Date.parse(signal.at) >= lifts ? "working" : undefined;
     }
     if (signal.kind === "output") return state === "needs-approval" ? undefined : "working";
-    // Quiet: an output-only agent is idle; codex at start-up shows its prompt and waits.
-    if (mode === "turn-end") return state === "starting" ? "waiting" : undefined;
+    // Quiet: an output-only agent is idle. Codex: before its first turn-end (start-up: it
+    // draws its prompt and waits) quiet means waiting; after, only its notify ends a turn.
+    if (mode === "turn-end") return current?.hooked === true || state === "waiting" ? undefined : "waiting";
     return "idle";
   }
   // Idle reminders (Notification idle_prompt) must not hide a pending approval.
