@@ -153,7 +153,12 @@ test.skipIf(!hasChromium)(
       };
       const first = await start("first");
       const second = await start("second");
+      const eventStatuses: number[] = [];
       const opened = await openPhone(serve, async (context) => {
+        // The page follows GET /events (with the token in a header), not only its 5 s poll.
+        context.on("response", (response) => {
+          if (new URL(response.url()).pathname === "/events") eventStatuses.push(response.status());
+        });
         await context.grantPermissions(["notifications"], { origin: serve.url });
         // What the page asks the browser to show, written down (a headless browser shows nothing to look at).
         await context.addInitScript(() => {
@@ -182,6 +187,7 @@ test.skipIf(!hasChromium)(
       const shown = await page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications);
       expect(shown).toEqual([{ title: "second needs your approval", body: `claude session ${second}`, tag: second }]);
       expect(await page.locator("#session-list .session-name").allTextContents()).toEqual(["second", "first"]);
+      expect(eventStatuses).toContain(200);
       await expectTidy(opened);
     }),
   60_000,
