@@ -4,7 +4,7 @@
  * real session (Esc, Tab, the arrows, a sticky Ctrl, Ctrl+C), paste and copy through the
  * clipboard, and a session of another profile started from the page.
  */
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -16,13 +16,15 @@ const hasChromium = existsSync(CHROMIUM);
 const skipReason = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; apt-get install -y chromium)`;
 
 
-let browser: Browser;
+let browser: Browser | undefined;
 
-beforeAll(async () => {
-  if (!hasChromium) return;
+/** One browser for the file, launched again if it went away (seen once on a machine loaded 15x over). */
+async function liveBrowser(): Promise<Browser> {
+  if (browser?.isConnected()) return browser;
   // launch() gives the browser a fresh, empty user data dir of its own.
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS] });
-}, 60_000);
+  return browser;
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -42,7 +44,7 @@ async function served(prefix: string, run: (serve: ServeProcess, home: ReturnTyp
 
 /** The page on a phone, unlocked with the token. `prepare` runs on the context before the page opens. */
 async function openPhone(serve: ServeProcess, prepare: (context: BrowserContext) => Promise<void> = async () => {}): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ ...PHONE });
+  const context = await (await liveBrowser()).newContext({ ...PHONE });
   await prepare(context);
   const page = await context.newPage();
   const errors: string[] = [];

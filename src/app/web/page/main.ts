@@ -13,9 +13,9 @@ import type { SessionProbe } from "../../../domain/reconnect.ts";
 import { CLI_PROFILES } from "../../../domain/profiles.ts";
 import { ApiError, createApi, type ApiSession } from "./api.ts";
 import { openAttachLink, type AttachLink, type LinkEvent } from "./attach-link.ts";
-import { clipSheet, copyText, pasteText } from "./clipboard.ts";
+import { clipSheet } from "./clipboard.ts";
 import { mirrorInlineStyles } from "./csp-styles.ts";
-import { BAR_KEYS, barKeyBytes, withCtrl, type BarKey } from "./key-bar.ts";
+import { wireKeyBar } from "./key-bar-controls.ts";
 import { sessionRows } from "./session-list.ts";
 import { newlyNeedingYou, seenStates } from "./session-order.ts";
 import { forgetToken, loadToken, saveToken, tabClientId } from "./tab-storage.ts";
@@ -59,8 +59,6 @@ const clientId = tabClientId();
 let sessions: ApiSession[] = [];
 /** Each session's state at the last look, to notice one that starts to wait (undefined before the first look). */
 let lastSeen: ReadonlyMap<string, string> | undefined;
-/** The key bar's sticky Ctrl: the next key (typed or tapped) goes as its control form. */
-let ctrlArmed = false;
 const notifier = createWebNotifier();
 const sheet = clipSheet({
   dialog: byId<HTMLDialogElement>("clip-sheet"),
@@ -86,11 +84,8 @@ term.loadAddon(fit);
 term.open(ui.terminal);
 const encoder = new TextEncoder();
 const send = (data: string) => attached?.link.sendInput(encoder.encode(data));
-term.onData((data) => {
-  if (!ctrlArmed) return send(data);
-  setCtrl(false);
-  send(withCtrl(data) ?? data);
-});
+const typed = wireKeyBar({ bar: ui.keyBar, copy: ui.copy, paste: ui.paste, term, sheet, send, onCopied: () => setStatus("Copied") });
+term.onData((data) => send(typed(data)));
 // Some mouse reports are raw bytes, not UTF-8 text.
 term.onBinary((data) => attached?.link.sendInput(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
 term.onResize(({ cols, rows }) => attached?.link.resize(cols, rows));
@@ -255,27 +250,6 @@ async function startSession(profile: string) {
   }
 }
 
-function setCtrl(armed: boolean) {
-  ctrlArmed = armed;
-  ui.keyBar.querySelector('[data-key="ctrl"]')?.setAttribute("aria-pressed", String(armed));
-}
-
-function pressBarKey(key: BarKey) {
-  if (key === "ctrl") return setCtrl(!ctrlArmed);
-  const bytes = barKeyBytes(key, { applicationCursor: term.modes.applicationCursorKeysMode, ctrl: ctrlArmed });
-  setCtrl(false);
-  send(bytes);
-}
-
-/** The selection when there is one, else the screen as it shows now. */
-function copySource(): string {
-  if (term.hasSelection()) return term.getSelection();
-  const buffer = term.buffer.active;
-  const lines: string[] = [];
-  for (let i = buffer.viewportY; i < buffer.viewportY + term.rows; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");
-  return lines.join("\n").replace(/\s+$/, "");
-}
-
 ui.tokenForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const entered = ui.tokenInput.value.trim();
@@ -301,25 +275,6 @@ ui.newProfile.replaceChildren(...CLI_PROFILES.map((profile) => new Option(profil
 ui.newForm.addEventListener("submit", (event) => {
   event.preventDefault();
   void startSession(ui.newProfile.value);
-});
-
-for (const button of Array.from(ui.keyBar.querySelectorAll<HTMLButtonElement>("button"))) {
-  // Keep the focus (and a phone's keyboard) on the terminal: a tapped button must not take it.
-  button.addEventListener("pointerdown", (event) => event.preventDefault());
-  button.addEventListener("mousedown", (event) => event.preventDefault());
-}
-ui.keyBar.addEventListener("click", (event) => {
-  const key = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-key]")?.dataset.key;
-  if (key && (BAR_KEYS as readonly string[]).includes(key)) pressBarKey(key as BarKey);
-});
-ui.copy.addEventListener("click", () => {
-  void copyText(copySource(), sheet).then((how) => how === "copied" && setStatus("Copied"));
-});
-ui.paste.addEventListener("click", () => {
-  void pasteText(sheet).then((text) => {
-    if (text) term.paste(text); // bracketed when the program asked for it
-    term.focus();
-  });
 });
 
 const showNotifyToggle = () => ui.notifyToggle.setAttribute("aria-pressed", String(notifier.enabled()));
