@@ -5,25 +5,44 @@
  * `remote wait`; GET /events resumed with Last-Event-ID.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteEventLog } from "../../src/adapters/store/sqlite-event-log.ts";
 import { requestOnce } from "../../src/adapters/socket/one-request.ts";
 import { socketPathFor } from "../../src/domain/config.ts";
 import type { StateEvent } from "../../src/domain/agent-state/state-event.ts";
-import { cli, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
+import { cli, killHosts, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
 import { startServe } from "../support/serve.ts";
 import { eventually } from "../support/wait.ts";
 
 const fakeBin = join(repoRoot, "test", "fixtures", "bin");
 type Home = ReturnType<typeof tempHome>;
 
-function agentHome(quietMs = 300): Home {
-  const home = tempHome("remote-agent-state-");
+/**
+ * Gemini CLI reads its settings file only when no directory above it is writable by others
+ * (/tmp is): `secure` puts the home under the repository instead, removed at the end.
+ */
+function agentHome(quietMs = 300, secure = false): Home {
+  const home = secure ? secureHome() : tempHome("remote-agent-state-");
   home.env.PATH = `${fakeBin}:${home.env.PATH}`;
   mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
   writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), `agent_quiet_ms = ${quietMs}\n`);
   return home;
+}
+
+function secureHome(): Home {
+  const parent = join(repoRoot, "node_modules", ".cache");
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, "remote-agent-state-"));
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, REMOTE_HOME: join(dir, "remote"), SHELL: "/bin/bash", TERM: "xterm-256color", LANG: "C.UTF-8" };
+  return {
+    dir,
+    env,
+    [Symbol.dispose]: () => {
+      killHosts(join(env.REMOTE_HOME as string, "remote.db"));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 const store = (home: Home) => join(home.env.REMOTE_HOME as string, "remote.db");
@@ -78,7 +97,7 @@ describe("agent state from the CLIs' own hooks", () => {
   });
 
   test("gemini (hooks in its settings file): BeforeAgent/AfterAgent and a ToolPermission notification", async () => {
-    using home = agentHome();
+    using home = agentHome(300, true);
     const id = await run(home, "gemini", "g1");
     await waitFor(home, id, "waiting");
     await send(home, id, "/tool");
@@ -89,6 +108,15 @@ describe("agent state from the CLIs' own hooks", () => {
     // The settings file is the session's own, private: the person's ~/.gemini is untouched.
     const settings = join(home.env.REMOTE_HOME as string, "sessions", id, "agent-settings.json");
     expect((Bun.file(settings).size > 0) && (await import("node:fs")).statSync(settings).mode & 0o777).toBe(0o600);
+  });
+
+  test("gemini under a directory others may write: no settings file (gemini would skip it), its output decides, the host log says why", async () => {
+    using home = agentHome();
+    const id = await run(home, "gemini", "g2");
+    await waitFor(home, id, "idle");
+    const log = readFileSync(join(home.env.REMOTE_HOME as string, "sessions", id, "host.log"), "utf8");
+    expect(log).toContain("gemini hooks not installed");
+    expect(log).toContain("'/tmp' is writable by others");
   });
 
   test("codex (-c notify): output makes it working, agent-turn-complete makes it waiting", async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { sessionDirFor, socketPathFor } from "../../domain/config.ts";
 import { isRemoteError, RemoteError } from "../../domain/errors.ts";
 import type { HostSessionRequest } from "../../domain/host-protocol.ts";
@@ -9,7 +9,7 @@ import { installNotifiers } from "../notify/notifiers.ts";
 import { createEventBus, loadPlugins } from "../plugins.ts";
 import { startSessionHost, type SessionHost } from "./session-host.ts";
 import { signalModeFor } from "../../domain/agent-state/fold.ts";
-import { SIGNAL_SOCKET_ENV, SIGNAL_TOKEN_ENV, signalWiring } from "../../domain/agent-state/hook-wiring.ts";
+import { insecureAncestor, SIGNAL_SOCKET_ENV, SIGNAL_TOKEN_ENV, signalWiring } from "../../domain/agent-state/hook-wiring.ts";
 
 /** Variables of ours that must not leak into the agent's environment. */
 const INTERNAL_ENV = ["REMOTE_HOST_BOOT", SIGNAL_TOKEN_ENV];
@@ -59,7 +59,15 @@ export async function hostSession(
   if (!env.TERM) env.TERM = "xterm-256color";
   // The agent's hooks prove their session with this secret, which only this agent's environment holds.
   const token = session.random.id(32);
-  const wiring = signalWiring(claimed.profile, session.selfCommand, `${dir}/agent-settings.json`);
+  let wiring = signalWiring(claimed.profile, session.selfCommand, `${dir}/agent-settings.json`);
+  let mode = signalModeFor(claimed.profile);
+  const unread = wiring.file ? insecureAncestor(wiring.file.path, modeOf) : undefined;
+  if (unread !== undefined) {
+    // Gemini would skip the file and say so on the person's screen: follow its output instead.
+    log.warn(`${claimed.profile} hooks not installed for ${sessionId}: '${unread}' is writable by others, so ${claimed.profile} would not read ${wiring.file?.path}; its state follows its output`);
+    wiring = { prependArgs: [], appendArgs: [], env: {} };
+    mode = "activity";
+  }
   if (wiring.file) writeFileSync(wiring.file.path, wiring.file.text, { mode: 0o600 });
   Object.assign(env, wiring.env, { [SIGNAL_TOKEN_ENV]: token, [SIGNAL_SOCKET_ENV]: socketPathFor(paths, sessionId) });
   let events: ReturnType<AppDeps["eventLog"]> | undefined;
@@ -84,7 +92,7 @@ export async function hostSession(
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
         identify: server.process.identify,
-        agentSignals: { token, mode: signalModeFor(claimed.profile), throttleProfile: claimed.profile === "shell" ? undefined : claimed.profile, quietMs: session.config.agentQuietMs, timeZone: session.config.jobs.timeZone },
+        agentSignals: { token, mode, throttleProfile: claimed.profile === "shell" ? undefined : claimed.profile, quietMs: session.config.agentQuietMs, timeZone: session.config.jobs.timeZone },
         wrapArgs: { prepend: wiring.prependArgs, append: wiring.appendArgs },
       },
     );
@@ -97,6 +105,8 @@ export async function hostSession(
   void host.done.then((exit) => log.info(`session ${sessionId} ended: code ${exit.exitCode} signal ${exit.signal}`));
   return host;
 }
+
+const modeOf = (dir: string) => (existsSync(dir) ? statSync(dir).mode : undefined);
 
 function refused(sessionId: string, record: SessionRecord | undefined): RemoteError {
   const why = record ? `it is ${describeState({ ...record, signal: record.exitSignal })}` : "it is not in the store";

@@ -60,3 +60,19 @@ export function signalWiring(profile: string, self: readonly string[], settingsP
       return none;
   }
 }
+
+/**
+ * Gemini CLI skips a system settings file (with a warning on the person's screen) when any
+ * directory above it is writable by group or others, sticky /tmp included. Returns the
+ * first such directory of `path`'s ancestors, or undefined when the file would be read.
+ * `modeOf` gives a directory's mode (undefined: it does not exist, which says nothing).
+ */
+export function insecureAncestor(path: string, modeOf: (dir: string) => number | undefined): string | undefined {
+  const parts = path.split("/").filter(Boolean);
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const dir = `/${parts.slice(0, i).join("/")}`;
+    const mode = modeOf(dir);
+    if (mode !== undefined && (mode & 0o022) !== 0) return dir;
+  }
+  return undefined;
+}
