@@ -127,7 +127,7 @@ test.skipIf(!hasChromium)(
 );
 
 test.skipIf(!hasChromium)(
-  `a session of another profile is started from the page (here a fake claude CLI), and attached${skipReason}`,
+  `a session of another profile is started from the page (here a fake claude CLI), attached, and pasted into through the sheet${skipReason}`,
   () =>
     served("remote-phone-profile-", async (serve) => {
       const opened = await openPhone(serve);
@@ -139,6 +139,16 @@ test.skipIf(!hasChromium)(
       const sessions = (await (await serve.api("/sessions")).json()) as { sessions: { id: string; profile: string }[] };
       expect(sessions.sessions.map((s) => s.profile)).toEqual(["claude"]);
       expect(await page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.attachedSessionId())).toBe(sessions.sessions[0]?.id);
+      // No clipboard permission here (as on a plain-http LAN address): Paste opens a sheet to paste into by hand.
+      await waitForScreen(page, /^> $/m);
+      await page.locator("#paste").tap();
+      await page.locator("#clip-sheet").waitFor();
+      await page.locator("#clip-text").fill("hello from the sheet");
+      await page.locator("#clip-send").tap();
+      await page.locator("#clip-sheet").waitFor({ state: "hidden" });
+      await waitForScreen(page, /^> hello from the sheet$/m);
+      await page.keyboard.press("Enter");
+      await waitForScreen(page, /^> hello from the sheet\s*\n.+/m);
       await expectTidy(opened);
     }),
   60_000,
