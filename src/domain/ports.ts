@@ -254,8 +254,8 @@ export type StatusProbePort = {
 export type DesktopNotifierPort = {
   /** The program it runs, for logs ("notify-send"). */
   readonly program: string;
-  /** Resolves when the notifier accepted it; rejects with what it said otherwise. */
-  readonly notify: (title: string, body: string) => Promise<void>;
+  /** Resolves when the notifier accepted it; rejects with what it said otherwise. `urgent`: stays up until dismissed (where the notifier can). */
+  readonly notify: (title: string, body: string, urgent: boolean) => Promise<void>;
 };
 
 /** One HTTP POST of a text body. `status` 0: nothing answered (refused, reset, timed out), `error` says how. */

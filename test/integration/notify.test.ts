@@ -190,7 +190,10 @@ test("desktop: a notify-send found on PATH is run with the title and body as arg
     expect(await installNotifiers(s.bus, config({ desktop: true }), s.deps())).toEqual(["notify-desktop"]);
     // The handler resolves after notify-send exited.
     await s.bus.emit("session:state", stateEvent(session("d1"), "needs-approval"));
-    expect(readFileSync(out, "utf8").split("\n")).toEqual(["--app-name=remote", "agent-d1 needs your approval", "claude session d1 needs your approval", ""]);
+    expect(readFileSync(out, "utf8").split("\n")).toEqual(["--app-name=remote", "--urgency=critical", "agent-d1 needs your approval", "claude session d1 needs your approval", ""]);
+    // Only what blocks the agent is urgent.
+    await s.bus.emit("session:state", stateEvent(session("d3"), "waiting"));
+    expect(readFileSync(out, "utf8").split("\n")).toEqual(["--app-name=remote", "agent-d3 is waiting for you", "claude session d3 is waiting for you", ""]);
     expect(s.logged).toEqual([]);
 
     expect(createDesktopNotifier({ env: { PATH: join(dir, "nothing-here") }, platform: "linux" })).toBeUndefined();

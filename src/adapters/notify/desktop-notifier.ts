@@ -19,14 +19,14 @@ export function createDesktopNotifier(options: DesktopNotifierOptions): DesktopN
   const program = platform === "darwin" ? "osascript" : "notify-send";
   const path = Bun.which(program, { PATH: options.env.PATH ?? "" });
   if (path === null) return undefined;
-  const argv = (title: string, body: string): string[] =>
+  const argv = (title: string, body: string, urgent: boolean): string[] =>
     platform === "darwin"
       ? [path, "-e", "on run argv", "-e", "display notification (item 2 of argv) with title (item 1 of argv)", "-e", "end run", title, body]
-      : [path, "--app-name=remote", title, body];
+      : [path, "--app-name=remote", ...(urgent ? ["--urgency=critical"] : []), title, body];
   return {
     program,
-    notify: async (title, body) => {
-      const child = Bun.spawn(argv(title, body), { env: { ...options.env }, stdin: "ignore", stdout: "ignore", stderr: "pipe", timeout: options.timeoutMs ?? 5000 });
+    notify: async (title, body, urgent) => {
+      const child = Bun.spawn(argv(title, body, urgent), { env: { ...options.env }, stdin: "ignore", stdout: "ignore", stderr: "pipe", timeout: options.timeoutMs ?? 5000 });
       const [code, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
       if (code !== 0) throw new Error(`${program} exited ${code}${child.signalCode ? ` (${child.signalCode})` : ""}: ${stderr.trim().slice(0, 200) || "no message"}`);
     },

@@ -11,7 +11,8 @@ export const notifyDesktop = (config: NotifyConfig, deps: { readonly clock: Cloc
       const gate = notifyGate(config, deps.clock);
       hooks.hook("session:state", async (event) => {
         const notification = gate(event);
-        if (notification) await deps.desktop.notify(notification.title, notification.body);
+        // A permission prompt blocks the agent until answered: it stays on screen (ntfy priority 4+).
+        if (notification) await deps.desktop.notify(notification.title, notification.body, notification.priority >= 4);
       });
     },
   });
