@@ -5,13 +5,14 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
 import { parseManifest, renderManifest, type PluginEntry, type PluginManifest } from "../../domain/plugins/manifest.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import { sha256Hex } from "../../shared/sha256.ts";
 import type { AppDeps } from "../deps.ts";
 
 export const pluginsDirOf = (deps: Pick<AppDeps, "config">) => join(deps.config.paths.home, "plugins");
-const manifestPath = (deps: Pick<AppDeps, "config">) => join(pluginsDirOf(deps), "manifest.json");
+const manifestPath = (deps: Pick<AppDeps, "config">) => join(deps.config.paths.home, DESIRED_MANIFEST);
 
 export type Desired = { readonly manifest: PluginManifest; readonly text: string; readonly sha256: string };
 

@@ -24,3 +24,6 @@ export function scriptInPackage(binPath: string): string | undefined {
 
 /** npm package names: scoped or not, no path tricks (they become directory names in a HOME). */
 export const isPackageName = (name: string) => /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i.test(name) && !name.includes("..");
+
+/** $REMOTE_HOME-relative: the desired manifest (a session start looks for it first, with one stat). */
+export const DESIRED_MANIFEST = "plugins/manifest.json";
