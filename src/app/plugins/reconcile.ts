@@ -104,14 +104,24 @@ export async function convergeHome(
   }
   const wanted = wantedServers(desired.manifest, await scriptsIn(home, desired.manifest));
   const stale = staleMcpNames(desired.manifest, observed.applied);
+  // A corrupt file is left untouched and reported; the other CLIs' files are still brought up to date.
+  let refused: unknown;
   for (const file of MCP_CONFIG_FILES) {
     const current = await home.read(file.path);
-    const next = nextConfigText(file, current?.text, wanted, stale);
+    let next: string | undefined;
+    try {
+      next = nextConfigText(file, current?.text, wanted, stale);
+    } catch (error) {
+      refused ??= error;
+      continue;
+    }
     if (next === undefined || next === current?.text) continue;
     if (current !== undefined) await home.backupOnce(file.path, `${file.path}${BACKUP_SUFFIX}`);
     await home.write(file.path, next, current?.mode ?? 0o600);
     changes.push(`updated ~/${file.path}`);
   }
+  // Not marked as applied: the next sync (or check) sees what is still missing.
+  if (refused !== undefined) throw refused;
   const applied = await home.read(APPLIED_SHA256);
   if (applied?.text.trim() !== desired.sha256 || changes.length > 0) {
     await home.write(APPLIED_MANIFEST, desired.text, 0o644);
