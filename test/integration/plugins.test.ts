@@ -129,8 +129,21 @@ describe("plugin add / sync / rm on this machine", () => {
     succeeded(await cli(home.env, ["stop", "later"]));
   });
 
-  test("an installer plugin is shown, then run with sh -c in each HOME; a bad one fails now", async () => {
+  test("an installer plugin is shown, then run with sh -c in each HOME; a bad one fails now; user plugins hear plugin events", async () => {
     using home = tempHome();
+    // A user plugin that writes down the plugin events it hears.
+    const heard = join(home.dir, "heard.log");
+    const listener = join(home.dir, "listener.ts");
+    writeFileSync(
+      listener,
+      `import { appendFileSync } from "node:fs";
+export default { name: "listener", setup: (hooks) => {
+  for (const name of ["plugin:add", "plugin:remove", "plugin:sync", "plugin:drift"]) hooks.hook(name, (e) => appendFileSync(${JSON.stringify(heard)}, name + " " + (e.plugin?.pkg ?? e.session ?? e.rows?.map((r) => r.status).join(",")) + "\\n"));
+} };
+`,
+    );
+    mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
+    writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), `plugins = [${JSON.stringify(listener)}]\n`);
     const r = await cli(home.env, ["plugin", "add", "marker", "--install", "echo installed > installed-by-plugin"]);
     succeeded(r);
     expect(r.stderr).toContain('each session will run: sh -c "echo installed > installed-by-plugin"');
@@ -146,6 +159,9 @@ describe("plugin add / sync / rm on this machine", () => {
     const failing = await cli(home.env, ["plugin", "add", "broken", "--install", "echo nope >&2; exit 3"]);
     expect(failing.code).toBe(1);
     expect(failing.stderr).toContain("its installer exited with code 3 (nope)");
+    expect((await check(home.env)).code).toBe(1);
+    succeeded(await cli(home.env, ["plugin", "rm", "broken"]));
+    expect(readFileSync(heard, "utf8")).toBe(["plugin:add marker", "plugin:sync ~", "plugin:add broken", "plugin:drift missing", "plugin:remove broken", ""].join("\n"));
   });
 
   test("--mcp names a server by bin; a bin the package lacks is a usage error listing its bins", async () => {

@@ -1,7 +1,7 @@
 /**
  * `remote plugin add|rm`: changes the desired manifest. An npm plugin is packed once
  * (`npm pack <spec>`: a registry name, a directory or a .tgz), kept by its sha256, and
- * installed once into $REMOTE_HOME/plugins/store, whose copy every session's HOME gets;
+ * installed once into $REMOTE_HOME/plugin-sync/store, whose copy every session's HOME gets;
  * its MCP servers are its `*-mcp` bins or the `--mcp name=bin` given. An installer
  * plugin (--curl/--install) only records its command: it runs in each HOME on sync.
  */

@@ -1,17 +1,17 @@
 /**
- * The desired plugin state in $REMOTE_HOME/plugins: manifest.json (canonical JSON),
+ * The desired plugin state in $REMOTE_HOME/plugin-sync: manifest.json (canonical JSON),
  * manifest.sha256 beside it, the packed tarballs (cache/) and one installed copy of each
  * npm plugin (store/<pkg>@<version>-<sha>), which syncs copy into each session's HOME.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
+import { DESIRED_MANIFEST, DESIRED_SHA256, PLUGIN_STATE_DIR } from "../../domain/plugins/home-layout.ts";
 import { parseManifest, renderManifest, type PluginEntry, type PluginManifest } from "../../domain/plugins/manifest.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import { sha256Hex } from "../../shared/sha256.ts";
 import type { AppDeps } from "../deps.ts";
 
-export const pluginsDirOf = (deps: Pick<AppDeps, "config">) => join(deps.config.paths.home, "plugins");
+export const pluginsDirOf = (deps: Pick<AppDeps, "config">) => join(deps.config.paths.home, PLUGIN_STATE_DIR);
 const manifestPath = (deps: Pick<AppDeps, "config">) => join(deps.config.paths.home, DESIRED_MANIFEST);
 
 export type Desired = { readonly manifest: PluginManifest; readonly text: string; readonly sha256: string };
@@ -34,7 +34,7 @@ export function writeDesired(deps: Pick<AppDeps, "config">, manifest: PluginMani
   const text = renderManifest(manifest);
   const sha256 = sha256OfText(text);
   writeFileAtomically(manifestPath(deps), text, 0o644);
-  writeFileAtomically(join(dir, "manifest.sha256"), `${sha256}\n`, 0o644);
+  writeFileAtomically(join(deps.config.paths.home, DESIRED_SHA256), `${sha256}\n`, 0o644);
   return { manifest, text, sha256 };
 }
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { DESIRED_SHA256 } from "../../domain/plugins/home-layout.ts";
 import type { SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 
@@ -14,7 +15,7 @@ export function pluginDriftMarker(deps: Pick<AppDeps, "config">): (session: Sess
   let desired: string | undefined | null = null;
   const desiredSha = () => {
     if (desired !== null) return desired;
-    const path = join(deps.config.paths.home, "plugins", "manifest.sha256");
+    const path = join(deps.config.paths.home, DESIRED_SHA256);
     return (desired = existsSync(path) ? readFileSync(path, "utf8").trim() : undefined);
   };
   return (session) => {

@@ -25,5 +25,10 @@ export function scriptInPackage(binPath: string): string | undefined {
 /** npm package names: scoped or not, no path tricks (they become directory names in a HOME). */
 export const isPackageName = (name: string) => /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/i.test(name) && !name.includes("..");
 
-/** $REMOTE_HOME-relative: the desired manifest (a session start looks for it first, with one stat). */
-export const DESIRED_MANIFEST = "plugins/manifest.json";
+/**
+ * $REMOTE_HOME-relative: the desired state's folder (not `plugins/`, which holds the user's
+ * hook plugins) and its manifest (a session start looks for it first, with one stat).
+ */
+export const PLUGIN_STATE_DIR = "plugin-sync";
+export const DESIRED_MANIFEST = `${PLUGIN_STATE_DIR}/manifest.json`;
+export const DESIRED_SHA256 = `${PLUGIN_STATE_DIR}/manifest.sha256`;

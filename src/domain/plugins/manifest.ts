@@ -26,7 +26,7 @@ export type PluginEntry = {
   readonly install?: PluginInstall | undefined;
   /** npm: the package's bins (name -> script inside the package). */
   readonly bins?: Readonly<Record<string, string>> | undefined;
-  /** npm: sha256 of the packed tarball kept in $REMOTE_HOME/plugins/cache. */
+  /** npm: sha256 of the packed tarball kept in $REMOTE_HOME/plugin-sync/cache. */
   readonly sha256?: string | undefined;
 };
 
