@@ -40,6 +40,10 @@ function contract(name: string, open: () => PluginHomePort) {
       expect(await home.read("a/b.json")).toEqual({ text: '{"x":1}\n', mode: 0o640 });
       await home.write("a/b.json", "second\n", 0o600);
       expect(await home.read("a/b.json")).toEqual({ text: "second\n", mode: 0o600 });
+      // Several at once, in order, bytes counted right (a multi-byte character, no final newline).
+      await home.write("u.txt", "é→x", 0o644);
+      expect(await home.readAll(["u.txt", "none", "a/b.json"])).toEqual([{ text: "é→x", mode: 0o644 }, undefined, { text: "second\n", mode: 0o600 }]);
+      expect(await home.readAll([])).toEqual([]);
     }, 60_000);
 
     test("one backup: made once, never overwritten; none of a file that is not there", async () => {

@@ -71,5 +71,5 @@ describe.skipIf(engineMissingReason !== undefined)("plugins in a docker session 
     const after = await podmanOut(conf, ["exec", container, "cat", "/home/remote/.claude.json"]);
     expect(JSON.parse(after.stdout)).toEqual({ mcpServers: {} });
     succeeded(await cli(env, ["stop", "boxed"]));
-  });
+  }, 240_000);
 });

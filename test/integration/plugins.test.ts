@@ -79,7 +79,7 @@ describe("plugin add / sync / rm on this machine", () => {
     expect(existsSync(join(home.dir, ".remote-plugins/lib/node_modules/demo-plugin"))).toBe(false);
     expect(readFileSync(`${claude}.remote-backup`, "utf8")).toBe(mine);
     expect((await cli(home.env, ["plugin", "rm", "demo-plugin"])).code).toBe(1);
-  });
+  }, 120_000);
 
   test("a corrupt settings file: a clear error, the file byte for byte untouched, the other CLIs still registered", async () => {
     using home = tempHome();
@@ -94,7 +94,7 @@ describe("plugin add / sync / rm on this machine", () => {
     const { code, rows } = await check(home.env);
     expect(code).toBe(1);
     expect(rows.find((row) => row.item === "mcp:demo")).toEqual({ session: "~", item: "mcp:demo", status: "mcp-unregistered", detail: "not registered for claude" });
-  });
+  }, 120_000);
 
   test("a session started after add has it at start; a hand-changed version drifts until sync", async () => {
     using home = tempHome();
@@ -127,7 +127,7 @@ describe("plugin add / sync / rm on this machine", () => {
     expect(await check(home.env)).toMatchObject({ code: 0 });
     expect((await cli(home.env, ["ls"])).stdout).not.toContain("plugin drift");
     succeeded(await cli(home.env, ["stop", "later"]));
-  });
+  }, 120_000);
 
   test("an installer plugin is shown, then run with sh -c in each HOME; a bad one fails now; user plugins hear plugin events", async () => {
     using home = tempHome();
@@ -162,7 +162,7 @@ export default { name: "listener", setup: (hooks) => {
     expect((await check(home.env)).code).toBe(1);
     succeeded(await cli(home.env, ["plugin", "rm", "broken"]));
     expect(readFileSync(heard, "utf8")).toBe(["plugin:add marker", "plugin:sync ~", "plugin:add broken", "plugin:drift missing", "plugin:remove broken", ""].join("\n"));
-  });
+  }, 120_000);
 
   test("--mcp names a server by bin; a bin the package lacks is a usage error listing its bins", async () => {
     using home = tempHome();
@@ -174,5 +174,5 @@ export default { name: "listener", setup: (hooks) => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("has no bin 'nope'");
     expect(missing.stderr).toContain("Its bins: demo, demo-mcp");
-  });
+  }, 120_000);
 });

@@ -10,6 +10,8 @@ import type { ExecResult } from "../../domain/target-port.ts";
 export type TargetExec = (argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
 
 const READ = 'test -f "$0" || exit 3; stat -c %a "$0" && cat "$0"';
+/** Per file: "<mode> <bytes>" then its bytes, or "- 0" for none. */
+const READ_ALL = 'for f; do if [ -f "$f" ]; then printf "%s %s\\n" "$(stat -c %a "$f")" "$(wc -c < "$f")"; cat "$f"; else echo "- 0"; fi; done';
 const WRITE = 'mkdir -p "${0%/*}" && t="$0.remote-$$.tmp" && cat > "$t" && chmod "$1" "$t" && mv -f "$t" "$0"';
 const BACKUP = 'test -e "$1" || test ! -e "$0" || cp -p "$0" "$1"';
 const UNTAR = 'mkdir -p "$0" && tar -x -C "$0"';
@@ -32,6 +34,11 @@ export function createExecPluginHome(options: { readonly exec: TargetExec; reado
       const newline = out.stdout.indexOf("\n");
       return { mode: Number.parseInt(out.stdout.slice(0, newline), 8), text: out.stdout.slice(newline + 1) };
     },
+    readAll: async (paths) => {
+      if (paths.length === 0) return [];
+      const out = await must("read its files", ["sh", "-c", READ_ALL, "sh", ...paths.map(at)]);
+      return splitFiles(Buffer.from(out.stdout, "utf8"), paths.length);
+    },
     write: async (path, text, mode) => void (await must(`write '~/${path}'`, ["sh", "-c", WRITE, at(path), mode.toString(8)], new TextEncoder().encode(text))),
     backupOnce: async (path, to) => void (await must(`back up '~/${path}'`, ["sh", "-c", BACKUP, at(path), at(to)])),
     copyIn: async (localDir, path) => {
@@ -47,4 +54,24 @@ export function createExecPluginHome(options: { readonly exec: TargetExec; reado
     },
     run: (argv) => options.exec(["sh", "-c", IN_HOME, options.home, ...argv]),
   };
+}
+
+/** READ_ALL's output back into files (lengths are bytes: the text is cut as bytes, then decoded). */
+function splitFiles(bytes: Buffer, count: number): ({ text: string; mode: number } | undefined)[] {
+  const files: ({ text: string; mode: number } | undefined)[] = [];
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const newline = bytes.indexOf(10, at);
+    if (newline < 0) throw new Error("unexpected end of the files read");
+    const [mode, size] = bytes.subarray(at, newline).toString("utf8").trim().split(/\s+/);
+    at = newline + 1;
+    if (mode === "-") {
+      files.push(undefined);
+      continue;
+    }
+    const length = Number(size);
+    files.push({ mode: Number.parseInt(mode ?? "", 8), text: bytes.subarray(at, at + length).toString("utf8") });
+    at += length;
+  }
+  return files;
 }

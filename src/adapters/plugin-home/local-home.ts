@@ -6,13 +6,12 @@ import { writeFileAtomically } from "../../shared/atomic-file.ts";
 /** A HOME on this machine: a session's own (`$REMOTE_HOME/sessions/<id>/home`) or the person's. */
 export function createLocalPluginHome(options: { readonly home: string; readonly env: Readonly<Record<string, string>>; readonly label?: string }): PluginHomePort {
   const at = (path: string) => join(options.home, path);
+  const read = (path: string) => (existsSync(at(path)) ? { text: readFileSync(at(path), "utf8"), mode: statSync(at(path)).mode & 0o7777 } : undefined);
   return {
     label: options.label ?? "~",
     home: options.home,
-    read: async (path) => {
-      if (!existsSync(at(path))) return undefined;
-      return { text: readFileSync(at(path), "utf8"), mode: statSync(at(path)).mode & 0o7777 };
-    },
+    read: async (path) => read(path),
+    readAll: async (paths) => paths.map(read),
     write: async (path, text, mode) => {
       mkdirSync(dirname(at(path)), { recursive: true, mode: 0o700 });
       writeFileAtomically(at(path), text, mode);

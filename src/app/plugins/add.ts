@@ -26,6 +26,8 @@ export async function pluginAdd(deps: AddDeps, npmSpec: string, mcpSpecs: readon
   let entry: PluginEntry;
   try {
     const packed = await deps.npm().pack(npmSpec, staging);
+    // The name becomes a directory in every HOME: nothing but an npm name.
+    if (!isPackageName(packed.name)) throw new RemoteError("BAD_PLUGIN_NAME", `Cannot add '${npmSpec}': its package name '${packed.name}' is not a valid npm name`, "Fix the package's name in its package.json.", "usage");
     const sha256 = sha256Hex([readFileSync(packed.file)]);
     const tarball = cachedTarballOf(deps, sha256);
     if (!existsSync(tarball)) renameSync(packed.file, tarball);

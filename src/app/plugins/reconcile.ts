@@ -18,27 +18,37 @@ import { cachedTarballOf, storePrefixOf, type Desired } from "./desired.ts";
 
 const isNpm = (p: PluginEntry) => (p.install?.method ?? "npm") === "npm";
 
+type FileRead = { readonly text: string; readonly mode: number } | undefined;
+/** A probe's findings, with the config files as read (a sync edits those very texts). */
+type Probe = { readonly observed: ObservedHome; readonly configs: readonly FileRead[]; readonly appliedSha256: string | undefined };
+
 export async function probeHome(home: PluginHomePort, desired: PluginManifest): Promise<ObservedHome> {
-  const applied = parseManifest((await home.read(APPLIED_MANIFEST))?.text, `${home.label}/${APPLIED_MANIFEST}`);
+  return (await probe(home, desired)).observed;
+}
+
+/** Everything in one read: the applied manifest, each package's package.json, each CLI's config. */
+async function probe(home: PluginHomePort, desired: PluginManifest): Promise<Probe> {
+  const [appliedFile, appliedSha] = await home.readAll([APPLIED_MANIFEST, APPLIED_SHA256]);
+  const applied = parseManifest(appliedFile?.text, `${home.label}/${APPLIED_MANIFEST}`);
   const npmNames = [...new Set([...desired.plugins, ...applied.plugins].filter(isNpm).map((p) => p.pkg))];
+  const files = await home.readAll([...npmNames.map((pkg) => `${packageDirOf(pkg)}/package.json`), ...MCP_CONFIG_FILES.map((f) => f.path)]);
   const packages: Record<string, string> = {};
-  for (const pkg of npmNames) {
-    const found = await home.read(`${packageDirOf(pkg)}/package.json`);
+  npmNames.forEach((pkg, i) => {
+    const found = files[i];
     const version = found && versionOf(found.text);
     if (version) packages[pkg] = version;
-  }
+  });
+  const configs = files.slice(npmNames.length);
   const registered: ObservedHome["registered"] = Object.fromEntries(
-    await Promise.all(
-      MCP_CONFIG_FILES.map(async (file) => {
-        try {
-          return [file.client, registeredMcp(file, (await home.read(file.path))?.text)] as const;
-        } catch (error) {
-          return [file.client, errorMessage(error)] as const;
-        }
-      }),
-    ),
+    MCP_CONFIG_FILES.map((file, i) => {
+      try {
+        return [file.client, registeredMcp(file, configs[i]?.text)] as const;
+      } catch (error) {
+        return [file.client, errorMessage(error)] as const;
+      }
+    }),
   );
-  return { packages, applied, registered, scripts: await scriptsIn(home, desired) };
+  return { observed: { packages, applied, registered, scripts: await scriptsIn(home, desired) }, configs, appliedSha256: appliedSha?.text.trim() };
 }
 
 function versionOf(text: string): string | undefined {
@@ -77,7 +87,7 @@ export async function convergeHome(
   desired: Desired,
   announce: (line: string) => void,
 ): Promise<ConvergeOutcome> {
-  const observed = await probeHome(home, desired.manifest);
+  const { observed, configs, appliedSha256 } = await probe(home, desired.manifest);
   const before = diffHome(session, desired.manifest, observed);
   const changes: string[] = [];
   for (const p of desired.manifest.plugins) {
@@ -102,12 +112,13 @@ export async function convergeHome(
     for (const bin of Object.keys(a.bins ?? {})) await home.remove(`${PLUGIN_BIN_DIR}/${bin}`);
     changes.push(`removed ${a.pkg}`);
   }
-  const wanted = wantedServers(desired.manifest, await scriptsIn(home, desired.manifest));
+  // Scripts again only when a package changed (their paths are where they were otherwise).
+  const wanted = wantedServers(desired.manifest, changes.length > 0 ? await scriptsIn(home, desired.manifest) : observed.scripts);
   const stale = staleMcpNames(desired.manifest, observed.applied);
   // A corrupt file is left untouched and reported; the other CLIs' files are still brought up to date.
   let refused: unknown;
-  for (const file of MCP_CONFIG_FILES) {
-    const current = await home.read(file.path);
+  for (const [i, file] of MCP_CONFIG_FILES.entries()) {
+    const current = configs[i];
     let next: string | undefined;
     try {
       next = nextConfigText(file, current?.text, wanted, stale);
@@ -122,8 +133,9 @@ export async function convergeHome(
   }
   // Not marked as applied: the next sync (or check) sees what is still missing.
   if (refused !== undefined) throw refused;
-  const applied = await home.read(APPLIED_SHA256);
-  if (applied?.text.trim() !== desired.sha256 || changes.length > 0) {
+  // A HOME that never had plugins gets no record of none.
+  const untouched = appliedSha256 === undefined && desired.manifest.plugins.length === 0;
+  if (!untouched && (appliedSha256 !== desired.sha256 || changes.length > 0)) {
     await home.write(APPLIED_MANIFEST, desired.text, 0o644);
     await home.write(APPLIED_SHA256, `${desired.sha256}\n`, 0o644);
   }

@@ -10,6 +10,8 @@ export type PluginHomePort = {
   readonly home: string;
   /** A file's text and mode, or undefined when there is none. */
   readonly read: (path: string) => Promise<{ readonly text: string; readonly mode: number } | undefined>;
+  /** `read` of several files at once (one exec for a container: a probe reads seven). */
+  readonly readAll: (paths: readonly string[]) => Promise<({ readonly text: string; readonly mode: number } | undefined)[]>;
   /** Replaces the file whole (temp file beside it, then renamed), with `mode`; makes its directories. */
   readonly write: (path: string, text: string, mode: number) => Promise<void>;
   /** Copies `path` to `to` (keeping its mode) unless `to` exists: the one backup before a first change. */
