@@ -52,6 +52,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         args: session.args,
         cols: session.cols,
         rows: session.rows,
+        plugins: session.plugins,
         credentials: options.credentials ?? new Map(),
       });
       try {
