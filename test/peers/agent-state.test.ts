@@ -3,7 +3,7 @@
  * against a loopback fake of its API (SPEC §9; no network, no account). Its own hooks,
  * given by `--settings`, move the session: a prompt -> working -> waiting as the turn
  * ends; a tool call -> needs-approval until the person answers; a 429 -> throttled.
- * REMOTE_PEERS_DIR is where the real CLIs are installed (scripts/peers.ts sets it).
+ * REMOTE_PEERS_BIN is where the real CLIs are (scripts/peers.ts installs them and sets it).
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,11 +14,10 @@ import { eventually } from "../support/wait.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
 import { startFakeGemini } from "./fake-gemini.ts";
 
-const peers = process.env.REMOTE_PEERS_DIR;
-const bin = peers === undefined ? "" : join(peers, "node_modules", ".bin");
+const bin = process.env.REMOTE_PEERS_BIN;
 const KEY = "sk-ant-api03-fakefakefakefakefakefake";
 
-describe.skipIf(peers === undefined || !existsSync(join(bin, "claude")))("the real Claude Code", () => {
+describe.skipIf(bin === undefined || !existsSync(join(bin, "claude")))("the real Claude Code", () => {
   test("prompt -> working -> waiting; a tool call -> needs-approval -> working -> waiting; a 429 -> throttled", async () => {
     using home = tempHome("remote-peers-claude-");
     const api = startFakeAnthropic();
@@ -84,7 +83,7 @@ function secureHome() {
   };
 }
 
-describe.skipIf(peers === undefined || !existsSync(join(bin, "gemini")))("the real Gemini CLI", () => {
+describe.skipIf(bin === undefined || !existsSync(join(bin, "gemini")))("the real Gemini CLI", () => {
   test("prompt -> working -> waiting; a shell command -> needs-approval -> working -> waiting", async () => {
     using home = secureHome();
     const api = startFakeGemini();
