@@ -29,8 +29,8 @@ const CLAUDE_EVENTS = ["SessionStart", "UserPromptSubmit", "Stop", "Notification
 const GEMINI_EVENTS = ["SessionStart", "BeforeAgent", "AfterAgent", "Notification", "AfterTool", "SessionEnd"];
 
 /** `{hooks: {Event: [{matcher: "", hooks: [{type: "command", command}]}]}}`: the shape both Claude Code and Gemini CLI read. */
-export function hookSettings(events: readonly string[], command: string): { hooks: Record<string, unknown[]> } {
-  const entry = [{ matcher: "", hooks: [{ type: "command", command, timeout: 5 }] }];
+export function hookSettings(events: readonly string[], command: string, timeout: number): { hooks: Record<string, unknown[]> } {
+  const entry = [{ matcher: "", hooks: [{ type: "command", command, timeout }] }];
   return { hooks: Object.fromEntries(events.map((event) => [event, entry])) };
 }
 
@@ -46,12 +46,13 @@ export function signalWiring(profile: string, self: readonly string[], settingsP
   const none = { prependArgs: [], appendArgs: [], env: {} };
   switch (profile) {
     case "claude":
-      return { ...none, prependArgs: ["--settings", JSON.stringify(hookSettings(CLAUDE_EVENTS, signalCommand(self, "claude")))] };
+      return { ...none, prependArgs: ["--settings", JSON.stringify(hookSettings(CLAUDE_EVENTS, signalCommand(self, "claude"), 5))] };
     case "gemini":
       return {
         ...none,
         env: { GEMINI_CLI_SYSTEM_SETTINGS_PATH: settingsPath },
-        file: { path: settingsPath, text: `${JSON.stringify(hookSettings(GEMINI_EVENTS, signalCommand(self, "gemini")), null, 2)}\n` },
+        // Gemini's hook timeout is in milliseconds (Claude's in seconds); its "running hook" banner would flash on every turn.
+        file: { path: settingsPath, text: `${JSON.stringify({ ...hookSettings(GEMINI_EVENTS, signalCommand(self, "gemini"), 5000), hooksConfig: { notifications: false } }, null, 2)}\n` },
       };
     case "codex":
       // TOML inline array of strings; JSON string quoting is valid TOML basic-string quoting.
