@@ -6,6 +6,7 @@
  */
 import { terminalText } from "./ansi.ts";
 import type { OutputWindow } from "./output-window.ts";
+import type { SessionRecord } from "./session.ts";
 
 export const FrameType = {
   // client -> host
@@ -53,7 +54,12 @@ export type HostRequest =
   /** Retained output since `from`, as readable lines (see outputReply). */
   | { readonly op: "output"; readonly from: number }
   /** To the host server's control socket: start hosting this (recorded) session. */
-  | HostSessionRequest;
+  | HostSessionRequest
+  /** To the host server's control socket: every session record, as its open store reads them now (see RecordsReply). */
+  | { readonly op: "records" };
+
+/** The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself. */
+export type RecordsReply = { readonly records: readonly SessionRecord[] } | { readonly error: string };
 
 export type HostSessionRequest = {
   readonly op: "host";
