@@ -100,6 +100,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
+  let hostRead: Promise<void> | undefined;
   const openStore = () => createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
@@ -123,11 +124,13 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     cwd: process.cwd(),
     selfCommand: self,
     store: () => (store ??= openStore()),
-    readStoreFromHost: async () => {
-      if (store) return;
-      const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
-      if (records && !store) store = createSnapshotStore(records, openStore);
-    },
+    // One round trip however often asked: main.ts starts it early for a reader command, the command awaits it.
+    readStoreFromHost: () =>
+      (hostRead ??= (async () => {
+        if (store) return;
+        const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
+        if (records && !store) store = createSnapshotStore(records, openStore);
+      })().catch(() => {})),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
     connector,
