@@ -17,7 +17,9 @@ export function agentView(record: Pick<SessionRecord, "agentStatus" | "createdAt
   const status = record.agentStatus;
   if (view === "exited" || view === "failed") return { state: "exited", since: status?.state === "exited" ? status.since : (record.endedAt ?? record.createdAt) };
   if (view === "lost") return undefined;
-  if (view === "starting" || status === undefined) return { state: "starting", since: record.createdAt };
+  if (view === "starting") return { state: "starting", since: record.createdAt };
+  // Running with no state recorded here: a container's or Pod's host keeps it on its side, so say nothing rather than "starting" forever.
+  if (status === undefined) return undefined;
   return { state: status.state, since: status.since, resetAt: status.resetAt, detail: status.detail };
 }
 
