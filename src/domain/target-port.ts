@@ -13,6 +13,12 @@ export type ByteStream = {
   readonly closed: Promise<{ readonly error?: string | undefined }>;
 };
 
+/** A credential file as a target carries it: HOME-relative path (checked) and bytes. */
+export type CredentialFile = { readonly path: string; readonly content: Uint8Array };
+
+/** What a refresh pushes into a live session: whose files (a Secret is re-rendered with the session's labels) and the files. */
+export type CredentialPush = { readonly sessionId: string; readonly profile: string; readonly files: readonly CredentialFile[] };
+
 /** What a target is asked to start: one session host for one session. */
 export type TargetSpec = {
   readonly sessionId: string;
@@ -25,6 +31,8 @@ export type TargetSpec = {
   /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
   readonly cpu?: string | undefined;
   readonly memory?: string | undefined;
+  /** The credential bundle, in the session's HOME before its agent starts (never in env or args). */
+  readonly credentials?: readonly CredentialFile[] | undefined;
 };
 
 /**
@@ -42,6 +50,17 @@ export type TargetPort = {
   readonly openStream: (handle: TargetHandle, socketPath: string) => ByteStream;
   /** Stops (if running) and removes the container; a missing one is not an error. */
   readonly remove: (handle: TargetHandle) => Promise<void>;
+  /**
+   * Writes fresh credential files into a live session's HOME through the exec port (the
+   * bundle on `remote __credentials`' stdin); kubernetes first updates the session's Secret.
+   */
+  readonly pushCredentials: (handle: TargetHandle, push: CredentialPush) => Promise<void>;
+  /**
+   * A hard refresh: the session's host and agent start again on the same volume and
+   * Secret (so HOME and the fresh credentials are there), same session id and handle.
+   * Absent where a session cannot be restarted in place (a container's HOME is its own layer).
+   */
+  readonly recreate?: (handle: TargetHandle) => Promise<void>;
   /** Session ids of every container of ours (by label), with their status. */
   readonly list: () => Promise<{ readonly sessionId: string; readonly handle: TargetHandle; readonly status: ContainerStatus }[]>;
 };

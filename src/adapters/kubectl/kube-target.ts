@@ -8,8 +8,11 @@
  */
 import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
-import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
-import type { TargetPort } from "../../domain/target-port.ts";
+import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
+import type { CredentialFile, TargetPort } from "../../domain/target-port.ts";
+import { credentialsInput } from "../../domain/credentials/wire.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
 import { CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
@@ -20,8 +23,6 @@ export type KubeTargetOptions = {
   readonly namespace: string;
   /** The person's HOME: mounted at the same path in the Pod (path parity). */
   readonly home: string;
-  /** HOME-relative path -> bytes: the Secret's files. */
-  readonly credentials?: ReadonlyMap<string, Uint8Array> | undefined;
 };
 
 /** How long a bridge waits for the session host's socket inside a running Pod. */
@@ -52,7 +53,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         args: session.args,
         cols: session.cols,
         rows: session.rows,
-        credentials: options.credentials ?? new Map(),
+        credentials: new Map((spec.credentials ?? []).map((f) => [f.path, f.content])),
       });
       try {
         await options.kubectl.apply(sessionManifestList(manifests), scope);
@@ -77,6 +78,21 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
       await options.kubectl.deleteByLabel(["pod", "secret"], mine(handle), scopeOf(handle));
     },
+    pushCredentials: async (handle, push) => {
+      // The Secret first: a Pod created again later (a hard refresh) copies what it holds.
+      const kube = scopeOf(handle);
+      const secret = renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) });
+      await options.kubectl.apply([secret], kube);
+      await pushIntoPod(options.kubectl, handle.container, kube, push.files);
+    },
+    recreate: async (handle) => {
+      const kube = scopeOf(handle);
+      const pod = await options.kubectl.get("pod", handle.container, kube);
+      if (!pod) throw new RemoteError("KUBE_NOT_FOUND", `Cannot restart pod '${handle.container}': it is gone`, "List what exists with `remote ls`; start a new session.", "not-found");
+      // Gone for good before the same name is created again; the claim and the Secret stay.
+      await options.kubectl.deleteByLabel(["pod"], mine(handle), kube, { wait: true });
+      await options.kubectl.create([podAgain(pod)], kube);
+    },
     list: async () => {
       const pods = await options.kubectl.pods({ [MANAGED_BY]: "remote" }, scope);
       return pods.flatMap((pod) => {
@@ -87,6 +103,24 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
+}
+
+/** `remote __credentials` in the Pod, the bundle on its stdin (kubectl's argv carries no value). */
+async function pushIntoPod(kubectl: KubectlPort, pod: string, scope: KubeScope, files: readonly CredentialFile[]): Promise<void> {
+  const exec = kubectl.exec(pod, [CONTAINER_BINARY, "__credentials"], scope);
+  exec.write(credentialsInput(files));
+  exec.end();
+  const [, code] = await Promise.all([new Response(exec.stdout).arrayBuffer(), exec.exited]);
+  if (code !== 0) {
+    throw new RemoteError("CREDENTIALS_PUSH_FAILED", `Cannot write credential files into pod '${pod}': ${exec.stderr().trim() || `exec exited with code ${code}`}`, "Check that the session is running (`remote ls`), then refresh again.", "unavailable");
+  }
+}
+
+/** The same Pod as a new object: what the server added (uid, status, the node it ran on) left out, so the scheduler places it again. */
+function podAgain(pod: KubeObjectData): KubeObjectData {
+  const { name, namespace, labels, annotations } = pod.metadata as KubeObjectData["metadata"] & { annotations?: Record<string, string> };
+  const { nodeName: _node, ...spec } = pod.spec as Record<string, unknown>;
+  return { apiVersion: pod.apiVersion, kind: pod.kind, metadata: { name, ...(namespace && { namespace }), ...(labels && { labels }), ...(annotations && { annotations }) }, spec };
 }
 
 /** A Pod's phase as a container status: Pending is `created` (scheduling, pulling), an ended one says its code. */

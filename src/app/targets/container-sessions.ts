@@ -9,12 +9,14 @@ import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
 import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import type { CredentialFile } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
+import { credentialBundleHash } from "../credentials/session-home.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
 /** How long a new container may take to have its session host answer (an image's first start can be slow). */
-const READY_TIMEOUT_MS = 30_000;
+export const READY_TIMEOUT_MS = 30_000;
 
 /** `cwd` is a directory inside the container (default its workspace). */
 export type ContainerRunOptions = SessionRunBasics & {
@@ -24,6 +26,8 @@ export type ContainerRunOptions = SessionRunBasics & {
   readonly memory?: string | undefined;
   /** --target kubernetes: a Pod there instead of a container here. */
   readonly kubernetes?: KubernetesPlacement | undefined;
+  /** The credential bundle (in the session's HOME before its agent starts) and the --with tools a refresh collects again. */
+  readonly credentials?: { readonly files: readonly CredentialFile[]; readonly tools: readonly string[] } | undefined;
 };
 
 /** What would run in the container, without an engine: `remote run --target docker --dry-run`. */
@@ -41,6 +45,7 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
 export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd">, options: ContainerRunOptions): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
+  const credentials = options.credentials !== undefined && options.credentials.files.length > 0 ? options.credentials : undefined;
   const home = deps.env.HOME;
   if (kube && !home) throw new RemoteError("HOME_UNSET", "Cannot mount HOME in a Pod: HOME is not set", "Set HOME to your home directory.", "usage");
   // A Pod mounts the person's HOME and working directory at their own paths (path parity).
@@ -59,16 +64,18 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     createdAt: deps.clock.now().toISOString(),
     // Until its container answers, this process answers for the record (lost if we die first).
     launcher: deps.process.identify(process.pid),
-    meta: options.meta,
+    // The bundle's hash (never its content) and tools: `remote refresh` compares and collects again.
+    meta: credentials ? { ...options.meta, credentialsHash: credentialBundleHash(credentials.files), credentialTools: credentials.tools } : options.meta,
   });
   const { name } = record;
   const size = deps.terminal.size();
   const store = deps.store();
   store.insert(record);
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
+  // A container's `__pod` waits for the bundle pushed in after its start (a Pod's renderer says where its Secret is).
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, ...(credentials && !kube && { credentials: "exec" as const }) };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: credentials?.files });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);

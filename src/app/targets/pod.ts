@@ -3,6 +3,7 @@ import { socketPathFor } from "../../domain/config.ts";
 import { parsePodSpec, podExitCode } from "../../domain/target.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "../host/boot.ts";
+import { credentialsBeforeStart } from "./pod-credentials.ts";
 
 type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log">;
 
@@ -16,6 +17,10 @@ export async function runPod(deps: Deps): Promise<number> {
   const spec = parsePodSpec(deps.env.REMOTE_POD_SESSION);
   const self = deps.process.identify(process.pid);
   if (!self) throw new Error("cannot identify the container's session host");
+  // The credential files are in HOME before the agent can look for them.
+  await credentialsBeforeStart(deps, spec);
+  // A Pod created again on the same volume (a hard refresh) hosts the same session: the record of its previous run goes.
+  deps.store().remove(spec.sessionId);
   deps.store().insert({
     id: spec.sessionId,
     name: spec.name,
