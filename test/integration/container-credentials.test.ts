@@ -19,6 +19,7 @@ import { TEST_IMAGE, engineMissingReason, enginePodman, podmanOut, prepareEngine
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { podmanRuntime } from "../support/fake-kube-pods.ts";
 import { seededRandom } from "../support/seed.ts";
+import { startServe } from "../support/serve.ts";
 import { eventually } from "../support/wait.ts";
 
 const IMAGE = "localhost/remote-session:fake-claude";
@@ -137,6 +138,37 @@ describe.skipIf(engineMissingReason !== undefined)("credentials in docker contai
     }
     expect(shims.seen()).toContain(`podman exec --interactive ${box} /usr/local/bin/remote __credentials`);
     succeeded(await cli(env, ["stop", "boxed"]));
+  }, 120_000);
+
+  test("serve: POST /sessions with target docker takes the bundle; POST /sessions/:id/credentials pushes fresh files, then skips", async () => {
+    using home = tempHome("remote-serve-creds-");
+    const serve = await startServe({ env: withEngine(home.env, conf) });
+    try {
+      const call = async (path: string, body: unknown) => {
+        const r = await serve.api(path, { method: "POST", body: JSON.stringify(body) });
+        return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+      };
+      const hosts = (token: string) => Buffer.from(`github.com:\n    oauth_token: ${token}\n`).toString("base64");
+      const first = secretValue("gh");
+      const created = await call("/sessions", { profile: "shell", target: "docker", image: TEST_IMAGE, startupArgs: ["--norc", "--noprofile", "-i"], credentials: { ".config/gh/hosts.yml": hosts(first) } });
+      expect(created).toMatchObject({ status: 201, body: { state: "running", target: "docker" } });
+      const id = created.body.id as string;
+      made.push(id);
+      const file = "/home/remote/.config/gh/hosts.yml";
+      const inBox = async (args: string[]) => (await podmanOut(conf, ["exec", `remote-${id}`, ...args])).stdout;
+      expect(await inBox(["cat", file])).toBe(`github.com:\n    oauth_token: ${first}`);
+      expect(await inBox(["ls", "-ln", file])).toMatch(/^-rw------- 1 1000 1000 /);
+      expect(await inBox(["ls", "-lnd", "/home/remote/.config"])).toMatch(/^drwx------ /);
+
+      const fresh = secretValue("gh-fresh");
+      expect(await call(`/sessions/${id}/credentials`, { credentials: { ".config/gh/hosts.yml": hosts(fresh) } })).toMatchObject({ status: 200, body: { updated: 1, skipped: false } });
+      expect(await inBox(["cat", file])).toBe(`github.com:\n    oauth_token: ${fresh}`);
+      expect(await call(`/sessions/${id}/credentials`, { credentials: { ".config/gh/hosts.yml": hosts(fresh) } })).toMatchObject({ status: 200, body: { updated: 0, skipped: true } });
+      expect((await call(`/sessions/${id}/stop`, {})).status).toBe(200);
+      for (const t of [first, fresh]) expectNowhere(textUnder(home.env.REMOTE_HOME as string), t);
+    } finally {
+      await serve.stop();
+    }
   }, 120_000);
 
   describe.if(hasKubectl)("kubernetes (fake API server, podman Pods)", () => {
