@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderCredentialsSecret } from "../../src/domain/kube/secret.ts";
 import { stripClaudeHooks } from "../../src/domain/credentials/strip-hooks.ts";
-import { cli, tempHome } from "../support/cli.ts";
+import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, enginePodman, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { podmanRuntime } from "../support/fake-kube-pods.ts";
@@ -230,11 +230,15 @@ describe.skipIf(engineMissingReason !== undefined)("credentials in docker contai
 
       // Hard: the Pod starts again on its claim: what the session wrote in HOME stays, the fresh files are there, same session.
       await inPod(["sh", "-c", `echo kept > ${join(home.dir, "note")}`]);
+      // A client attached meanwhile hears the old host end; that does not end the session.
+      const attached = ptyClient(env, [...remoteCommand(), "attach", "podded"]);
+      await attached.waitFor((s) => /[$#] ?$/m.test(s), "the Pod shell's prompt");
       const hard = secretValue("kube-hard");
       writeFileSync(credentialsFile, `{"claudeAiOauth":{"accessToken":"${hard}"}}\n`);
       const hardly = await cli(env, ["refresh", "podded", "--no-preflight", "--json"]);
       succeeded(hardly);
       expect(JSON.parse(hardly.stdout) as Row[]).toMatchObject([{ id, outcome: "updated", restarted: true }]);
+      await attached.proc.exited;
       expect(uid()).not.toBe(firstUid);
       expect(await inPod(["cat", join(home.dir, "note")])).toBe("kept");
       expect(await inPod(["cat", credentialsFile])).toBe(`{"claudeAiOauth":{"accessToken":"${hard}"}}`);

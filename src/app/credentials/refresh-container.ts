@@ -8,6 +8,7 @@
  */
 import { RemoteError } from "../../domain/errors.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
+import { RESTARTING_META, restartingMeta } from "../../domain/session-restart.ts";
 import type { TargetHandle } from "../../domain/target.ts";
 import type { AppDeps } from "../deps.ts";
 import { liveSocket, type SessionListing } from "../sessions/find.ts";
@@ -29,7 +30,7 @@ export const startedWithoutCredentials = (session: SessionListing) =>
 export const hasContainerCredentials = (session: SessionListing): boolean => session.target !== undefined && typeof session.meta.credentialsHash === "string";
 
 export async function refreshContainerSession(
-  deps: Pick<AppDeps, "store" | "target" | "connector" | "random">,
+  deps: Pick<AppDeps, "store" | "target" | "connector" | "random" | "clock">,
   session: SessionListing,
   files: CredentialFiles,
   options: { readonly soft?: boolean | undefined } = {},
@@ -43,9 +44,18 @@ export async function refreshContainerSession(
   const store = deps.store();
   store.mutate(session.id, (record) => ({ meta: { ...record.meta, credentialsHash: hash } }));
   if (options.soft || target.recreate === undefined) return { updated: files.length, skipped: false, hash, restarted: false };
-  await target.recreate(handle);
-  // Its new session host answers on the same socket path before the refresh says it is done.
-  const info = await requestHost<{ pid?: number }>(deps, liveSocket(session), { op: "info" }, READY_TIMEOUT_MS);
-  store.mutate(session.id, (current) => (isFinal(current.state) ? undefined : { pid: info.pid }));
+  // Meanwhile a client attached to the old host hears it end, and `ls` may find no Pod: neither ends the session.
+  store.mutate(session.id, (record) => ({ meta: { ...record.meta, ...restartingMeta(deps.clock.now()) } }));
+  try {
+    await target.recreate(handle);
+    // Its new session host answers on the same socket path before the refresh says it is done.
+    const info = await requestHost<{ pid?: number }>(deps, liveSocket(session), { op: "info" }, READY_TIMEOUT_MS);
+    store.mutate(session.id, (current) => (isFinal(current.state) ? undefined : { pid: info.pid }));
+  } finally {
+    store.mutate(session.id, (record) => {
+      const { [RESTARTING_META]: _done, ...meta } = record.meta;
+      return { meta };
+    });
+  }
   return { updated: files.length, skipped: false, hash, restarted: true };
 }

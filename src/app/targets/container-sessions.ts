@@ -9,6 +9,7 @@ import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
 import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import { isRestarting } from "../../domain/session-restart.ts";
 import type { CredentialFile } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
 import { credentialBundleHash } from "../credentials/session-home.ts";
@@ -104,7 +105,8 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
   const records = deps
     .store()
     .list()
-    .filter((r) => r.target !== undefined && r.state === "running" && (only === undefined || r.id === only));
+    // A Pod that a hard refresh is creating again is neither gone nor ended meanwhile.
+    .filter((r) => r.target !== undefined && r.state === "running" && (only === undefined || r.id === only) && !isRestarting(r.meta, deps.clock.now()));
   await Promise.all(
     records.map(async (r) => {
       const handle = r.target as TargetHandle;
@@ -121,7 +123,7 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
 
 /** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
 export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
-  deps.store().mutate(id, (current) => (current.state !== "running" ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+  deps.store().mutate(id, (current) => (current.state !== "running" || isRestarting(current.meta, deps.clock.now()) ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */
