@@ -113,8 +113,8 @@ export async function refreshRemote(deps: Deps, target: RemoteTarget, options: R
       rows.push({ ...base, outcome: outcome.skipped ? "unchanged" : "updated", files: outcome.updated, hash: outcome.hash });
     } catch (error) {
       if (options.ref !== undefined) throw error;
-      // Sessions started without credentials run with the control plane's HOME: not ours to write, and not a failure.
-      if (isRemoteError(error) && error.code === "NO_SESSION_HOME") continue;
+      // Sessions started without credentials (the control plane's HOME, a container given none): not ours to write, and not a failure.
+      if (isRemoteError(error) && (error.code === "NO_SESSION_HOME" || error.code === "NO_SESSION_CREDENTIALS")) continue;
       rows.push({ ...base, outcome: "failed", detail: errorMessage(error) });
     }
   }
