@@ -13,10 +13,13 @@ export type ByteStream = {
   readonly closed: Promise<{ readonly error?: string | undefined }>;
 };
 
+/** What a command run inside a target ended with. */
+export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
+
 /** A credential file as a target carries it: HOME-relative path (checked) and bytes. */
 export type CredentialFile = { readonly path: string; readonly content: Uint8Array };
 
-/** What a refresh pushes into a live session: whose files (a Secret is re-rendered with the session's labels) and the files. */
+/** What a refresh keeps for a session: whose files (a Secret is re-rendered with the session's labels) and the files. */
 export type CredentialPush = { readonly sessionId: string; readonly profile: string; readonly files: readonly CredentialFile[] };
 
 /** What a target is asked to start: one session host for one session. */
@@ -31,7 +34,7 @@ export type TargetSpec = {
   /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
   readonly cpu?: string | undefined;
   readonly memory?: string | undefined;
-  /** The credential bundle, in the session's HOME before its agent starts (never in env or args). */
+  /** The credential bundle for a Pod's Secret (never env or args); a container gets its bundle through `exec` once started. */
   readonly credentials?: readonly CredentialFile[] | undefined;
 };
 
@@ -48,13 +51,20 @@ export type TargetPort = {
   readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
   /** A byte stream to `socketPath` inside the target (waiting a while for it to appear: a session still starting). */
   readonly openStream: (handle: TargetHandle, socketPath: string) => ByteStream;
+  /**
+   * Runs `argv` inside the session's container or Pod (argv as is: no shell unless argv
+   * names one), `stdin` fed then closed; resolves with the command's exit code and output.
+   * Plugin sync reaches a session's HOME through it.
+   */
+  readonly exec: (handle: TargetHandle, argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
   /** Stops (if running) and removes the container; a missing one is not an error. */
   readonly remove: (handle: TargetHandle) => Promise<void>;
   /**
-   * Writes fresh credential files into a live session's HOME through the exec port (the
-   * bundle on `remote __credentials`' stdin); kubernetes first updates the session's Secret.
+   * Kubernetes: the session's Secret updated with these files, so a Pod created again copies
+   * them (a refresh pushes them into the live HOME through `exec` either way). Absent where
+   * nothing outside the session keeps them.
    */
-  readonly pushCredentials: (handle: TargetHandle, push: CredentialPush) => Promise<void>;
+  readonly storeCredentials?: (handle: TargetHandle, push: CredentialPush) => Promise<void>;
   /**
    * A hard refresh: the session's host and agent start again on the same volume and
    * Secret (so HOME and the fresh credentials are there), same session id and handle.

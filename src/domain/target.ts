@@ -113,6 +113,8 @@ export type PodSpec = {
    * `exec remote __credentials`, waited for). Absent: none.
    */
   readonly credentials?: "mount" | "exec";
+  /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
+  readonly plugins?: string | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {

@@ -1,6 +1,5 @@
-import { credentialsInput } from "../../domain/credentials/wire.ts";
 import { RemoteError } from "../../domain/errors.ts";
-import type { ByteStream, CredentialFile, TargetPort } from "../../domain/target-port.ts";
+import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
 import { bridgeStderr, bridgeStream, eachChunk, type BridgeExec } from "../socket/bridge-stream.ts";
 import {
   CONTAINER_BINARY,
@@ -38,14 +37,6 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
     return { code, stdout, stderr: stderr.trim() };
   };
   const handleFor = (container: string, image: string): TargetHandle => ({ kind: "docker", engine: options.engine, container, image });
-  /** `remote __credentials` in the container, the bundle on its stdin: values never reach argv (`ps`) or the engine's env. */
-  const pushCredentials = async (container: string, files: readonly CredentialFile[]) => {
-    const proc = Bun.spawn([options.binary, "exec", "--interactive", container, CONTAINER_BINARY, "__credentials"], { env: { ...options.env }, stdin: credentialsInput(files), stdout: "ignore", stderr: "pipe" });
-    const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
-    if (code !== 0) {
-      throw new RemoteError("CREDENTIALS_PUSH_FAILED", `Cannot write credential files into container '${container}': ${stderr.trim() || `${options.engine} exec exited with code ${code}`}`, "Check that the session is running (`remote ls`), then refresh again.", "unavailable");
-    }
-  };
 
   return {
     kind: "docker",
@@ -92,18 +83,8 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         }
         throw new RemoteError("CONTAINER_START_FAILED", `Cannot start container '${name}' from '${spec.image}': ${created.stderr || `${options.engine} exited with code ${created.code}`}`, `Check \`${options.engine} info\`; the image must contain ${CONTAINER_BINARY}.`, "unavailable");
       }
-      if (spec.credentials !== undefined && spec.credentials.length > 0) {
-        // Its `remote __pod` waits for them before the agent starts (PodSpec credentials: "exec").
-        try {
-          await pushCredentials(name, spec.credentials);
-        } catch (error) {
-          await run(["rm", "--force", name]);
-          throw error;
-        }
-      }
       return handleFor(name, spec.image);
     },
-    pushCredentials: (handle, push) => pushCredentials(handle.container, push.files),
     status: async (handle) => {
       const out = await run(["inspect", "--format", "{{json .State}}", handle.container]);
       if (out.code !== 0) return { state: "missing" };
@@ -119,6 +100,11 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         stderr: "pipe",
       });
       return pipeStream(proc);
+    },
+    exec: async (handle, argv, stdin) => {
+      const proc = Bun.spawn([options.binary, "exec", "--interactive", handle.container, ...argv], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      return { code, stdout, stderr: stderr.trim() };
     },
     remove: async (handle) => {
       const out = await run(["rm", "--force", handle.container]);

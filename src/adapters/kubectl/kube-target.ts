@@ -9,8 +9,7 @@
 import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
 import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
-import type { CredentialFile, TargetPort } from "../../domain/target-port.ts";
-import { credentialsInput } from "../../domain/credentials/wire.ts";
+import type { TargetPort } from "../../domain/target-port.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
@@ -53,6 +52,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         args: session.args,
         cols: session.cols,
         rows: session.rows,
+        plugins: session.plugins,
         credentials: new Map((spec.credentials ?? []).map((f) => [f.path, f.content])),
       });
       try {
@@ -74,16 +74,20 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), { onStderr: stderr.hear });
       return bridgeStream(exec, stderr);
     },
+    exec: async (handle, argv, stdin) => {
+      const exec = options.kubectl.exec(handle.container, argv, scopeOf(handle));
+      if (stdin) exec.write(stdin);
+      exec.end();
+      const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
+      return { code, stdout, stderr: exec.stderr().trim() };
+    },
     remove: async (handle) => {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
       await options.kubectl.deleteByLabel(["pod", "secret"], mine(handle), scopeOf(handle));
     },
-    pushCredentials: async (handle, push) => {
-      // The Secret first: a Pod created again later (a hard refresh) copies what it holds.
+    storeCredentials: async (handle, push) => {
       const kube = scopeOf(handle);
-      const secret = renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) });
-      await options.kubectl.apply([secret], kube);
-      await pushIntoPod(options.kubectl, handle.container, kube, push.files);
+      await options.kubectl.apply([renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) })], kube);
     },
     recreate: async (handle) => {
       const kube = scopeOf(handle);
@@ -103,17 +107,6 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
-}
-
-/** `remote __credentials` in the Pod, the bundle on its stdin (kubectl's argv carries no value). */
-async function pushIntoPod(kubectl: KubectlPort, pod: string, scope: KubeScope, files: readonly CredentialFile[]): Promise<void> {
-  const exec = kubectl.exec(pod, [CONTAINER_BINARY, "__credentials"], scope);
-  exec.write(credentialsInput(files));
-  exec.end();
-  const [, code] = await Promise.all([new Response(exec.stdout).arrayBuffer(), exec.exited]);
-  if (code !== 0) {
-    throw new RemoteError("CREDENTIALS_PUSH_FAILED", `Cannot write credential files into pod '${pod}': ${exec.stderr().trim() || `exec exited with code ${code}`}`, "Check that the session is running (`remote ls`), then refresh again.", "unavailable");
-  }
 }
 
 /** The same Pod as a new object: what the server added (uid, status, the node it ran on) left out, so the scheduler places it again. */

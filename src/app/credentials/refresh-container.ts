@@ -1,6 +1,6 @@
 /**
  * A refresh of a docker or kubernetes session (issue 9 item 6): fresh files pushed into its
- * live HOME through the target's exec port (kubernetes updates the session's Secret first).
+ * live HOME through the target's exec port (push.ts; kubernetes updates the session's Secret first).
  * A hard refresh (the default; `--soft` skips it) on a target that can, kubernetes, also
  * starts the Pod again on the same volume and the updated Secret: same session id and
  * handle, HOME as it was plus the fresh files, so its agent starts with them. Docker
@@ -14,6 +14,7 @@ import type { AppDeps } from "../deps.ts";
 import { liveSocket, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 import { READY_TIMEOUT_MS } from "../targets/container-sessions.ts";
+import { pushIntoSession } from "./push.ts";
 import { credentialBundleHash, type CredentialFiles, type CredentialsOutcome } from "./session-home.ts";
 
 export type ContainerRefreshOutcome = CredentialsOutcome & { readonly restarted: boolean };
@@ -40,7 +41,9 @@ export async function refreshContainerSession(
   if (session.meta.credentialsHash === hash) return { updated: 0, skipped: true, hash, restarted: false };
   const handle = session.target as TargetHandle;
   const target = deps.target(handle);
-  await target.pushCredentials(handle, { sessionId: session.id, profile: session.profile, files });
+  // Kept outside first (a Pod's Secret), so a Pod created again has them; then into the live HOME.
+  await target.storeCredentials?.(handle, { sessionId: session.id, profile: session.profile, files });
+  await pushIntoSession(target, handle, files);
   const store = deps.store();
   store.mutate(session.id, (record) => ({ meta: { ...record.meta, credentialsHash: hash } }));
   if (options.soft || target.recreate === undefined) return { updated: files.length, skipped: false, hash, restarted: false };

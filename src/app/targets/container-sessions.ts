@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
@@ -7,12 +8,13 @@ import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
-import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
 import { isRestarting } from "../../domain/session-restart.ts";
 import type { CredentialFile } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
 import { credentialBundleHash } from "../credentials/session-home.ts";
+import { pushIntoSession } from "../credentials/push.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
@@ -43,7 +45,10 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
  * logs and stop reach its session host through the target's byte stream (liveSocket).
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
-export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd">, options: ContainerRunOptions): Promise<SessionRecord> {
+export async function runInContainer(
+  deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd" | "npm" | "pluginHome" | "log">,
+  options: ContainerRunOptions,
+): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
   const credentials = options.credentials !== undefined && options.credentials.files.length > 0 ? options.credentials : undefined;
@@ -72,17 +77,30 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   const size = deps.terminal.size();
   const store = deps.store();
   store.insert(record);
-  // A container's `__pod` waits for the bundle pushed in after its start (a Pod's renderer says where its Secret is).
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, ...(credentials && !kube && { credentials: "exec" as const }) };
+  // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
+  const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
+  // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, ...(credentials && !kube && { credentials: "exec" as const }) };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: credentials?.files });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);
     throw error;
   }
   store.update(id, { target: handle });
+  if (credentials && !kube) {
+    try {
+      await pushIntoSession(target, handle, credentials.files);
+    } catch (error) {
+      // Nothing half-made: no container without its credentials, and no record of one.
+      await target.remove(handle).catch(() => {});
+      store.remove(id);
+      throw error;
+    }
+  }
+  if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home: kube ? (home as string) : CONTAINER_HOME }, name);
   try {
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
