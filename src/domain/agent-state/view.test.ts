@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { agentView, describeAgent, formatAge } from "./view.ts";
 
 const createdAt = "2026-12-01T10:00:00.000Z";
-const waiting = { state: "waiting", since: "2026-12-01T10:01:00.000Z", lastAt: "2026-12-01T10:01:00.000Z", source: "hook" } as const;
+const waiting = { state: "waiting", since: "2026-12-01T10:01:00.000Z", lastAt: "2026-12-01T10:01:00.000Z", source: "claude" } as const;
 
 describe("agentView", () => {
   test("a starting session is starting since it was created", () => {
