@@ -2,6 +2,8 @@ import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 import type { ContainerNetwork, EngineChoice } from "./target.ts";
 import type { TargetName } from "./target-name.ts";
+import type { AgentState } from "./agent-state/agent-state.ts";
+import { DEFAULT_NOTIFY_STATES } from "./notify/notification.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -47,6 +49,16 @@ export type RemoteConfig = {
   readonly kube: { readonly namespace: string };
   /** `remote serve`: where a POST /sessions without `target` runs (config.toml default_target, default local). */
   readonly defaultTarget: TargetName;
+  /** Notifications on agent state changes (issue 13): each notifier off unless config.toml turns it on. */
+  readonly notify: NotifyConfig;
+};
+
+export type NotifyConfig = {
+  readonly states: readonly AgentState[];
+  readonly minIntervalMs: number;
+  readonly desktop: boolean;
+  readonly terminal: boolean;
+  readonly webhook?: { readonly url: string; readonly retries: number; readonly backoffMs: number; readonly timeoutMs: number } | undefined;
 };
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
@@ -131,7 +143,13 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
 /** The per-user host server's control socket (session ids never contain '-'). */
-export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/${HOST_SERVER_SOCKET}`;
+/**
+ * Named with the control protocol's version: a client never waits on a server too old to answer
+ * it (v2 answers {op: "records"}). An older server keeps hosting its sessions on its own socket
+ * (each record names its session's socket) and exits when they have ended.
+ */
+export const HOST_SERVER_SOCKET = "host-server-v2.sock";
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {
@@ -159,5 +177,15 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
     defaultTarget: file.default_target ?? "local",
+    notify: {
+      states: file.notify_states ?? DEFAULT_NOTIFY_STATES,
+      minIntervalMs: file.notify_min_interval_ms ?? 60_000,
+      desktop: file.notify_desktop ?? false,
+      terminal: file.notify_terminal ?? false,
+      webhook:
+        file.notify_webhook_url === undefined
+          ? undefined
+          : { url: file.notify_webhook_url, retries: file.notify_webhook_retries ?? 3, backoffMs: file.notify_webhook_backoff_ms ?? 1000, timeoutMs: file.notify_webhook_timeout_ms ?? 5000 },
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { HostSessionRequest } from "../../domain/host-protocol.ts";
 import { describeState } from "../../domain/session-lifecycle.ts";
 import type { ProcessIdentity, SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { installNotifiers } from "../notify/notifiers.ts";
 import { createEventBus, loadPlugins } from "../plugins.ts";
 import { startSessionHost, type SessionHost } from "./session-host.ts";
 import { signalModeFor } from "../../domain/agent-state/fold.ts";
@@ -39,6 +40,19 @@ export async function hostSession(
   const log = ports.fileLog(`${dir}/host.log`);
   const bus = createEventBus(log);
   await loadPlugins(session.config.plugins, bus, { home: paths.home, optionsByName: session.config.pluginOptions }, log, server.importModule);
+  // Set before the host exists: the terminal notifier reaches this session's clients once it does.
+  let host: SessionHost | undefined;
+  const notifierPorts = ports.notifiers;
+  await installNotifiers(bus, session.config.notify, {
+    clock: server.clock,
+    log,
+    home: paths.home,
+    tellAttached: (id, data) => (id === sessionId && host ? host.notice(data) : 0),
+    ports: notifierPorts && (async () => {
+      const loaded = await notifierPorts();
+      return { desktop: () => loaded.desktop(request.env), http: loaded.http, wait: loaded.wait };
+    }),
+  });
 
   const env: Record<string, string> = { ...request.env, REMOTE_SESSION_ID: sessionId, REMOTE_HOME: paths.home };
   for (const key of INTERNAL_ENV) delete env[key];
@@ -63,7 +77,6 @@ export async function hostSession(
     log.warn(`state changes of ${sessionId} are not logged: ${error instanceof Error ? error.message : String(error)}`);
   }
 
-  let host: SessionHost;
   try {
     host = startSessionHost(
       { store: server.store(), clock: server.clock, log, bus, events, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },

@@ -52,6 +52,8 @@ export type SessionHostOptions = {
 export type SessionHost = {
   readonly record: () => SessionRecord;
   readonly stop: (reason?: string) => void;
+  /** Writes bytes to every attached terminal outside the session's output (a notification's OSC); returns how many got them. */
+  readonly notice: (data: Uint8Array) => number;
   /** Resolves after the child exited, every client was told, and the socket is closed. */
   readonly done: Promise<PtyExit>;
 };
@@ -315,7 +317,14 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     return exit;
   });
 
-  return { record: () => record, stop, done };
+  const notice = (data: Uint8Array) => {
+    if (exited) return 0;
+    const terminals = [...clients].filter((c) => c.hello()?.mode === "attach");
+    for (const c of terminals) c.send({ type: FrameType.notice, data });
+    return terminals.length;
+  };
+
+  return { record: () => record, stop, notice, done };
 }
 
 /**
