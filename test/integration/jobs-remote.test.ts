@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cli, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
-import { fakeBin, jobsHome, readArgvLog, until } from "./jobs-support.ts";
+import { fakeBin, jobsHome, readArgvLog, readJsonLines, until } from "./jobs-support.ts";
 
 const server = tempHome("remote-jobs-srv-");
 let serve: ServeProcess;
@@ -42,7 +42,7 @@ describe("remote jobs", () => {
     const logs = await cli(env, ["jobs", "logs", id]);
     expect(logs.stdout).toContain("I read the code and made the change.");
     // Nothing ran here and no worktree was made.
-    expect(readArgvLog(me.argvLog)).toEqual([]);
+    expect(readJsonLines<string[]>(me.argvLog)).toEqual([]);
     expect(me.git(["worktree", "list"]).trim().split("\n")).toHaveLength(1);
   }, 60_000);
 
