@@ -91,7 +91,7 @@ export async function pullWorkspace(deps: PullDeps, options: PullOptions = {}): 
     const paths = [...conflicts.map((c) => c.path), ...blocked];
     await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths });
     const shown = [...conflicts.map((c) => `${c.path} (${c.reason})`), ...blocked].slice(0, 10).join(", ");
-    throw new RemoteError("WORKSPACE_CONFLICT", `Cannot pull workspace '${id}' into '${root}': ${paths.length} path(s) changed on both sides: ${shown}`, "Nothing was written and the base is unchanged. Push or move your changes first, or pull into an empty folder and compare.", "conflict");
+    throw new RemoteError("WORKSPACE_CONFLICT", `Cannot pull workspace '${id}' into '${root}': ${paths.length} path(s) would lose local work: ${shown}`, "Nothing was written and the base is unchanged. Push or move your changes first, or pull into an empty folder and compare.", "conflict");
   }
 
   // Everything is fetched and checked before the first write.
