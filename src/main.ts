@@ -14,6 +14,10 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   const { runBridge } = await import("./adapters/socket/bridge.ts");
   // Exit at once when the session's side ends: a pending read of stdin would keep us (and the exec) alive.
   process.exit(await runBridge(args[1], args[2] === "--wait-ms" ? Number(args[3]) || 0 : 0));
+} else if (args[0] === "__signal") {
+  // An agent CLI's hook, on every turn of every session: no CLI table, no deps (see app/agent-state/signal-hook.ts).
+  const [{ runSignalHook }, { requestOnce }] = await Promise.all([import("./app/agent-state/signal-hook.ts"), import("./adapters/socket/one-request.ts")]);
+  process.exit(await runSignalHook(args.slice(1), process.env, { now: () => new Date(), send: requestOnce, warn: (text) => Bun.write(Bun.stderr, text) }));
 } else {
   const [{ runCli }, { createRealDeps, createCliIo }] = await Promise.all([import("./app/cli/run-cli.ts"), import("./wiring.ts")]);
   process.exitCode = await runCli(args, pkg.version, (overrides) => createRealDeps(overrides ? { ...process.env, ...overrides } : process.env), createCliIo(process.env));

@@ -24,9 +24,11 @@ import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
+import { RemoteError } from "./domain/errors.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps, WorkspacePorts } from "./app/deps.ts";
 import type { RemotePaths } from "./domain/config.ts";
+import type { EventLogPort } from "./domain/agent-state/state-event.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
@@ -94,6 +96,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   let jobStore: JobStorePort | undefined;
   let accounts: AccountStorePort | undefined;
+  let eventLog: EventLogPort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
   const unixConnector = createUnixConnector({ socketDirs: config.paths.socketDirs });
@@ -158,6 +161,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stderr,
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async (use) => {
+      const notifiers = async () => {
+        const [{ createDesktopNotifier }, { createHttpPost }] = await Promise.all([import("./adapters/notify/desktop-notifier.ts"), import("./adapters/http/http-post.ts")]);
+        return { desktop: (sessionEnv: Readonly<Record<string, string>>) => createDesktopNotifier({ env: sessionEnv }), http: createHttpPost(), wait: (ms: number) => Bun.sleep(ms) };
+      };
       // Fault injection: a session slow to get ready in its host (after the host claimed its record).
       if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
       const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
@@ -166,7 +173,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
         import("./adapters/log/file-log.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {
@@ -179,6 +186,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     },
     jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
     accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
+    eventLog: () => (eventLog ??= (require("./adapters/store/sqlite-event-log.ts") as typeof import("./adapters/store/sqlite-event-log.ts")).createSqliteEventLog({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     secrets: createSecretFiles(join(config.paths.home, "accounts")),
     git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),
@@ -187,5 +195,18 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     homeFiles: createHomeFiles(),
     statusProbe: createStatusProbe(),
     workspace: () => (workspace ??= createWorkspacePorts(config.paths, storeBusyTimeoutMs)),
+    // Plugin sync (issue 11): loaded only by the commands that use it.
+    npm: () => {
+      const binary = proc.which("npm", env.PATH);
+      if (binary === undefined) throw new RemoteError("NPM_MISSING", "Cannot add an npm plugin: npm is not on PATH", "Install Node.js with npm, or add a plugin with --curl/--install instead.", "unavailable");
+      const { createNpmAdapter } = require("./adapters/npm/npm-adapter.ts") as typeof import("./adapters/npm/npm-adapter.ts");
+      return createNpmAdapter({ binary, env, cwd: process.cwd() });
+    },
+    pluginHome: (place) => {
+      if (place.kind === "local") return (require("./adapters/plugin-home/local-home.ts") as typeof import("./adapters/plugin-home/local-home.ts")).createLocalPluginHome({ home: place.home, env });
+      const { createExecPluginHome } = require("./adapters/plugin-home/exec-home.ts") as typeof import("./adapters/plugin-home/exec-home.ts");
+      const port = target(place.handle);
+      return createExecPluginHome({ exec: (argv, stdin) => port.exec(place.handle, argv, stdin), home: place.home, label: `${place.handle.container}:~` });
+    },
   };
 }

@@ -1,5 +1,8 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
+import type { SessionStateEvent } from "./agent-state/agent-state.ts";
+import type { DriftRow } from "./plugins/drift.ts";
+import type { PluginEntry } from "./plugins/manifest.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
@@ -7,6 +10,8 @@ export type RemoteHooks = {
   "session:exit": (event: { readonly session: SessionRecord; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
   "session:attach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
   "session:detach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+  /** The agent's state changed (issue 13): working, waiting, needs-approval, throttled, ... */
+  "session:state": (event: SessionStateEvent) => void | Promise<void>;
   /** Delegated jobs (issue 4): the payload is the job as stored after the move. */
   "job:queued": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:start": (event: { readonly job: JobRecord }) => void | Promise<void>;
@@ -18,6 +23,11 @@ export type RemoteHooks = {
   "workspace:push": (event: WorkspaceEvent & { readonly filesSent: number; readonly bytesSent: number; readonly filesUnchanged: number; readonly filesDeleted: number }) => void | Promise<void>;
   "workspace:pull": (event: WorkspaceEvent & { readonly written: number; readonly deleted: number }) => void | Promise<void>;
   "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[] }) => void | Promise<void>;
+  /** Plugins (issue 11): one added to (or removed from) the desired manifest, one session's HOME changed by a sync, drift found. */
+  "plugin:add": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:remove": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:sync": (event: { readonly session: string; readonly changes: readonly string[] }) => void | Promise<void>;
+  "plugin:drift": (event: { readonly rows: readonly DriftRow[] }) => void | Promise<void>;
 };
 /** What every workspace event carries: which workspace, on which control plane, which folder here, at which version. */
 export type WorkspaceEvent = { readonly workspaceId: string; readonly remote: string; readonly path: string; readonly version: number };

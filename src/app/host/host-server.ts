@@ -25,7 +25,7 @@ type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModu
  * says "ready" on stdout once its control socket listens, and exits when it hosts nothing.
  * Records carry this process's identity as their host: if it dies, they read "lost".
  */
-export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts">): Promise<number> {
+export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts" | "selfCommand" | "random" | "eventLog">): Promise<number> {
   const controlPath = hostServerSocketFor(deps.config.paths);
   const ports = await deps.hostPorts();
   const self = deps.process.identify(process.pid);
