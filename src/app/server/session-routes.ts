@@ -13,7 +13,7 @@ import { CreateSessionBody, ErrorBody, CredentialsBody, CredentialsResult, LogsQ
 import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
-import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
+import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -30,7 +30,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
       operationId: "listSessions",
       summary: "List sessions (running, and exited ones until pruned)",
       responses: { 200: { description: "Every session", schema: SessionList } },
-      handle: async () => jsonResponse(200, { sessions: (await listFreshSessions(app)).map(toSessionJson) }),
+      handle: async () => jsonResponse(200, { sessions: (await listFreshSessionsWithAgents(app)).map(toSessionJson) }),
     }),
     defineRoute({
       method: "POST",

@@ -17,6 +17,7 @@ import { credentialBundleHash } from "../credentials/session-home.ts";
 import { pushIntoSession } from "../credentials/push.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
+import { refreshContainerAgents } from "./container-agents.ts";
 
 /** How long a new container may take to have its session host answer (an image's first start can be slow). */
 export const READY_TIMEOUT_MS = 30_000;
@@ -155,6 +156,12 @@ export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" |
 /** `listSessions` after every container session's status was folded in. */
 export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
   await reconcileContainers(deps);
+  return listSessions(deps);
+}
+
+/** `listFreshSessions`, and each running container session's agent state asked of its host meanwhile (`ls`, GET /sessions). */
+export async function listFreshSessionsWithAgents(deps: Pick<AppDeps, "store" | "process" | "clock" | "target" | "connector" | "random" | "eventLog" | "log"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
+  await Promise.all([reconcileContainers(deps), refreshContainerAgents(deps)]);
   return listSessions(deps);
 }
 

@@ -33,7 +33,7 @@ export default (ctx: CliContext) =>
       await deps.readStoreFromHost?.();
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
-      const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
+      const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessionsWithAgents(deps) : listSessions(deps);
       // Plugins (issue 11): a session whose last sync or check found drift is marked.
       const drifted = fresh.some((s) => s.meta.plugins !== undefined) ? (await import("../../plugins/drift-mark.ts")).pluginDriftMarker(deps) : () => false;
       const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local", ...(drifted(s) ? { pluginDrift: true } : {}) }));
