@@ -13,7 +13,7 @@ import { eventually } from "../support/wait.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
 
-type Listed = { id: string; name: string; state: string; exitCode: number | null; target: string; container: string | null };
+type Listed = { id: string; name: string; state: string; exitCode: number | null; target: string; container: string | null; agent: { state: string } | null };
 const ls = async (env: Record<string, string>) => {
   const r = await cli(env, ["ls", "--json"]);
   expect(r.code).toBe(0);
@@ -120,6 +120,23 @@ describe.skipIf(engineMissingReason !== undefined)("docker target (real podman, 
     expect(stopped.stderr).toContain("had already ended: exited(137)");
     expect((await podmanOut(conf, ["container", "exists", `remote-${id}`])).code).not.toBe(0);
   }, 60_000);
+
+  test("the agent state recorded inside the container shows here: ls --json, the STATE column, wait", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const id = await start(env, "stated");
+    // A shell's state follows its output: idle once quiet (before issue 13's follow-up: agent null, `running`).
+    await eventually(async () => (await ls(env))[0]?.agent?.state === "idle", "the container session's agent state (idle) in ls --json");
+    expect((await cli(env, ["ls"])).stdout).toMatch(/stated\s+shell\s+docker\s+idle \d+s/);
+    // Output that keeps flowing: `wait` hears the far host's change (exit 0 when reached).
+    const waited = cli(env, ["wait", "stated", "--until", "working", "--timeout", "30s", "--json"]);
+    succeeded(await cli(env, ["send", "stated", "while :; do echo tick; sleep 0.3; done", "--enter"]));
+    const result = await waited;
+    succeeded(result);
+    expect(JSON.parse(result.stdout)).toMatchObject({ id, outcome: "reached", state: "working" });
+    expect((await ls(env))[0]?.agent?.state).toBe("working");
+    succeeded(await cli(env, ["stop", "stated"]));
+  }, 90_000);
 
   test.skipIf(Bun.which("docker") === null)("the docker CLI drives the same sessions through podman's API socket", async () => {
     using home = tempHome();
