@@ -19,7 +19,7 @@ import { CONTAINER_BINARY, type PodSpec } from "../../src/domain/target.ts";
 import type { TargetSpec } from "../../src/domain/target-port.ts";
 import { startFakeKubeApi } from "../support/fake-kube-api.ts";
 import { processRuntime } from "../support/fake-kube-pods.ts";
-import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
+import { cli, ptyClient, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
 
 const hasKubectl = Bun.which("kubectl") !== null;
@@ -128,4 +128,31 @@ describe.if(hasKubectl)("kubernetes target against the fake API server (process 
     expect(await listed(env)).toEqual([]);
     for (const plural of ["pods", "secrets", "persistentvolumeclaims"]) expect(api.objects(plural, "locked")).toEqual([]);
   }, 60_000);
+});
+
+describe.if(hasKubectl)("a Pod session's agent state, shown here (the fake claude in a process Pod)", () => {
+  // The "image" has the fake agent CLIs: first on the Pod's PATH.
+  const api = startFakeKubeApi({ runtime: processRuntime({ programs: { [CONTAINER_BINARY]: remoteCommand() }, env: { PATH: `${join(repoRoot, "test", "fixtures", "bin")}:${process.env.PATH}` } }) });
+  afterAll(async () => {
+    await api.close();
+  });
+  type Listed = { id: string; state: string; agent: { state: string; detail: string | null } | null };
+  const listed = async (env: Record<string, string>) => JSON.parse((await cli(env, ["ls", "--json"])).stdout) as Listed[];
+  const ok = (r: { code: number; stdout: string; stderr: string }) => expect({ code: r.code, stderr: r.code === 0 ? "" : r.stderr }).toEqual({ code: 0, stderr: "" });
+
+  test("its hooks report inside the Pod; ls --json, the STATE column and wait here show waiting, then needs-approval", async () => {
+    using home = tempHome();
+    const env = { ...home.env, ...api.env } as Record<string, string>;
+    const r = await cli(env, ["run", "claude", "--target", "kubernetes", "--no-auth", "--name", "asker", "--detach"]);
+    ok(r);
+    const id = r.stdout.trim();
+    // SessionStart: its turn is the person's. Recorded in the Pod's store; asked for by `ls` here.
+    await eventually(async () => (await listed(env))[0]?.agent?.state === "waiting", "waiting in ls --json");
+    ok(await cli(env, ["send", "asker", "/tool", "--enter"]));
+    const waited = await cli(env, ["wait", "asker", "--until", "needs-approval", "--timeout", "30s"]);
+    expect({ code: waited.code, stdout: waited.stdout }).toEqual({ code: 0, stdout: "needs-approval\n" });
+    expect((await listed(env))[0]).toMatchObject({ id, state: "running", agent: { state: "needs-approval", detail: "Claude needs your permission to use Bash" } });
+    expect((await cli(env, ["ls"])).stdout).toMatch(/asker\s+claude\s+kubernetes\s+needs-approval \d+s/);
+    ok(await cli(env, ["stop", "asker"]));
+  }, 90_000);
 });

@@ -52,9 +52,10 @@ const waiting = (reason: string, message: string): ContainerView => ({ phase: "P
 /**
  * `programs` maps an in-image program to a local argv (the session image's
  * /usr/local/bin/remote -> `bun src/main.ts`), for the Pod's command and for exec alike.
- * The container's env is laid over this process's (PATH and the like stay).
+ * The container's env is laid over this process's (PATH and the like stay), `env` between
+ * them (a PATH with the fake agent CLIs first: the "image" has them).
  */
-export function processRuntime(options: { readonly programs?: Readonly<Record<string, readonly string[]>> } = {}): PodRuntime {
+export function processRuntime(options: { readonly programs?: Readonly<Record<string, readonly string[]>>; readonly env?: Readonly<Record<string, string>> } = {}): PodRuntime {
   const local = (argv: readonly string[]) => {
     const [program, ...rest] = argv;
     const mapped = program === undefined ? undefined : options.programs?.[program];
@@ -70,7 +71,7 @@ export function processRuntime(options: { readonly programs?: Readonly<Record<st
       const argv = local([...(container.command ?? []), ...(container.args ?? [])]);
       if (argv.length === 0) return; // the image's default: here, a container that just runs
       try {
-        const env = { ...process.env, ...Object.fromEntries((container.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]]))) };
+        const env = { ...process.env, ...options.env, ...Object.fromEntries((container.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]]))) };
         const proc = Bun.spawn(argv, { cwd: dir, env, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
         pod.proc = proc;
         const collect = (stream: ReadableStream<Uint8Array>) => eachChunk(stream, (chunk) => (pod.log += new TextDecoder().decode(chunk)));
