@@ -6,6 +6,7 @@
  * Pure rules only: names, labels, the in-container layout, engine choice, status words.
  */
 import { RemoteError } from "./errors.ts";
+import { SESSION_NAME_ANNOTATION, sessionLabels } from "./session-labels.ts";
 
 export const CONTAINER_ENGINES = ["docker", "podman"] as const;
 export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
@@ -23,12 +24,11 @@ export type KubernetesPlacement = { readonly kind: "kubernetes"; readonly contex
 /** A Pod: `container` is its name. */
 export type KubernetesHandle = KubernetesPlacement & { readonly container: string; readonly image: string };
 
-/** The labels every container of ours carries: `list` finds them again after a restart. */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const SESSION_LABEL = "remote.session-id";
-export const PROFILE_LABEL = "remote.profile";
-export const containerLabels = (sessionId: string, profile: string): Record<string, string> => ({ [MANAGED_BY_LABEL]: "remote", [SESSION_LABEL]: sessionId, [PROFILE_LABEL]: profile });
+/** A container's labels: the one vocabulary of session-labels.ts, plus its name (docker has no annotations). */
+export const containerLabels = (sessionId: string, profile: string, name: string): Record<string, string> => ({ ...sessionLabels(sessionId, profile), [SESSION_NAME_ANNOTATION]: name });
 export const containerNameFor = (sessionId: string) => `remote-${sessionId}`;
+/** The named volume holding a container session's HOME and workspace (a Pod's claim is `remote-<id>-data` too). */
+export const containerVolumeFor = (sessionId: string) => `remote-${sessionId}-data`;
 
 /** The layout inside the session image: a non-root user, its HOME, the workspace, our binary. */
 export const CONTAINER_HOME = "/home/remote";
@@ -59,10 +59,15 @@ export function engineMissing(choice: EngineChoice): RemoteError {
   );
 }
 
-/** A container as its engine reports it. */
+/**
+ * A container or Pod as its engine reports it. `waiting` is one that is not running and has
+ * not ended: Pending on an image (ImagePullBackOff, ErrImagePull), backing off between crashes
+ * (CrashLoopBackOff, with why it last ended), or still being created (ContainerCreating).
+ */
 export type ContainerStatus =
   | { readonly state: "running" }
   | { readonly state: "created" }
+  | { readonly state: "waiting"; readonly reason: string; readonly message?: string | undefined; readonly restarts?: number | undefined; readonly lastReason?: string | undefined; readonly lastExitCode?: number | undefined }
   | { readonly state: "exited"; readonly exitCode: number; readonly oomKilled: boolean; readonly error?: string | undefined }
   | { readonly state: "missing" };
 

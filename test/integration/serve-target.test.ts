@@ -127,7 +127,7 @@ describe.skipIf(engineMissingReason !== undefined)("remote serve on target docke
     const stopped = await call(`/sessions/${id}/stop`, { method: "POST", body: "{}" });
     expect(stopped.status).toBe(200);
     expect(["exited", "failed"]).toContain(stopped.body.state as string);
-    expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.session-id=${id}`])).stdout).toBe("");
+    expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`])).stdout).toBe("");
   }, 120_000);
 
   test("`remote smoke shell --target docker`: one line, exit 0, container gone; a bad target exits 2", async () => {
@@ -139,7 +139,7 @@ describe.skipIf(engineMissingReason !== undefined)("remote serve on target docke
       expect(r.stdout).toMatch(/^smoke ok: shell session [a-z0-9]{8} on 127\.0\.0\.1:\d+ \(target docker\): terminal open after \d+ ms, stopped\n$/);
       const id = /session ([a-z0-9]{8})/.exec(r.stdout)?.[1] as string;
       made.push(id);
-      expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.session-id=${id}`])).stdout).toBe("");
+      expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`])).stdout).toBe("");
       const bad = await cli(env, ["smoke", "shell", "--target", "dokcer", "--remote", serve.url]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("Did you mean --target docker?");

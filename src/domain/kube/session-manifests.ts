@@ -9,7 +9,8 @@
 import { RemoteError } from "../errors.ts";
 import type { PodSpec } from "../target.ts";
 import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV, podRemoteHome } from "./entrypoint.ts";
-import { SESSION_NAME_ANNOTATION, sessionLabels, sessionObjectNames, validateNamespace } from "./names.ts";
+import { SESSION_NAME_ANNOTATION, sessionLabels } from "../session-labels.ts";
+import { sessionObjectNames, validateNamespace } from "./names.ts";
 import type { KubeObject, Resources } from "./objects.ts";
 import { parseCpu, parseMemory } from "./quantity.ts";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.ts";
