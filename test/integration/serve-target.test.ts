@@ -43,10 +43,10 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
     for (const known of ["local", "docker", "kubernetes"]) expect(r.body.message).toContain(known);
   });
 
-  test("kubernetes: 501 with a hint, nothing started", async () => {
-    const r = await create({ target: "kubernetes" });
-    expect(r).toMatchObject({ status: 501, body: { code: "NOT_IMPLEMENTED" } });
-    expect(r.body.hint).toContain('"target": "docker"');
+  test("kubernetes: fields it cannot honour and a bad namespace are 400 before kubectl is asked, nothing started", async () => {
+    expect(await create({ target: "kubernetes", credentials: { ".codex/auth.json": "e30=" } })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
+    expect(await create({ target: "kubernetes", namespace: "Not_A_Namespace" })).toMatchObject({ status: 400, body: { code: "INVALID_FLAG" } });
+    expect(await create({ target: "docker", namespace: "team" })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
     expect((await call("/sessions")).body.sessions).toEqual([]);
   });
 
@@ -73,10 +73,10 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
     expect((await call("/sessions")).body.sessions).toEqual([]);
   });
 
-  test("the OpenAPI document lists the targets and the docker fields", async () => {
+  test("the OpenAPI document lists the targets and the container fields", async () => {
     const doc = JSON.stringify((await call("/openapi.json")).body);
     expect(doc).toContain('"enum":["local","docker","kubernetes"]');
-    for (const field of ['"image"', '"cpu"', '"memory"', '"501"']) expect(doc).toContain(field);
+    for (const field of ['"image"', '"cpu"', '"memory"', '"context"', '"namespace"', '"targetState"']) expect(doc).toContain(field);
   });
 });
 

@@ -13,6 +13,7 @@ export function createCli(ctx: CliContext) {
       rename: () => import("./commands/rename.ts").then((m) => m.default(ctx)),
       logs: () => import("./commands/logs.ts").then((m) => m.default(ctx)),
       send: () => import("./commands/send.ts").then((m) => m.default(ctx)),
+      rm: () => import("./commands/rm.ts").then((m) => m.default(ctx)),
       prune: () => import("./commands/prune.ts").then((m) => m.default(ctx)),
       enroll: () => import("./commands/enroll.ts").then((m) => m.default(ctx)),
       serve: () => import("./commands/serve.ts").then((m) => m.default(ctx)),

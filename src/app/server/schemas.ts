@@ -20,8 +20,15 @@ export const SessionJson = z
     endedAt: z.string().nullable(),
     clients: z.number().int(),
     reason: z.string().nullable().optional().describe("Why it failed or is lost"),
-    target: z.enum(["local", "docker"]).optional().describe("Where it runs: local (this machine's host server) or docker (a container)"),
-    container: z.string().nullable().optional().describe("With target docker: the container's name"),
+    target: z.enum(TARGET_NAMES).optional().describe("Where it runs: local (this machine's host server), docker (a container) or kubernetes (a Pod)"),
+    container: z.string().nullable().optional().describe("With target docker or kubernetes: the container's or Pod's name"),
+    targetState: z.string().nullable().optional().describe('A live container session the engine does not report plainly running: "pending", "pending: ImagePullBackOff", "waiting: CrashLoopBackOff (last OOMKilled, exit code 137; 3 restarts)"'),
+    targetStatus: z
+      .object({ state: z.enum(["running", "created", "waiting", "exited", "missing"]), reason: z.string().optional(), message: z.string().optional(), restarts: z.number().int().optional(), lastReason: z.string().optional(), lastExitCode: z.number().int().optional() })
+      .loose()
+      .nullable()
+      .optional()
+      .describe("The container engine's or cluster's status of a live container session, as data"),
   })
   .meta({ id: "Session" });
 
@@ -36,10 +43,12 @@ export const CreateSessionBody = z
     target: z
       .enum(TARGET_NAMES)
       .optional()
-      .describe("Where the session runs: local (the server's host server) or docker (a container); kubernetes answers 501 for now. Default: the server's config default_target, else local"),
-    image: z.string().trim().min(1).optional().describe("target docker: the session image (default: the server's config container_image)"),
-    cpu: z.string().min(1).optional().describe('target docker: CPU limit, cores or millicores ("2", "500m")'),
-    memory: z.string().min(1).optional().describe('target docker: memory limit ("512Mi", "4Gi")'),
+      .describe("Where the session runs: local (the server's host server), docker (a container) or kubernetes (a Pod, through the server's kubectl). Default: the server's config default_target, else local"),
+    image: z.string().trim().min(1).optional().describe("target docker or kubernetes: the session image (default: the server's config container_image)"),
+    cpu: z.string().min(1).optional().describe('target docker or kubernetes: CPU limit, cores or millicores ("2", "500m")'),
+    memory: z.string().min(1).optional().describe('target docker or kubernetes: memory limit ("512Mi", "4Gi")'),
+    context: z.string().min(1).optional().describe("target kubernetes: the kube context (default: the server's kubeconfig current one)"),
+    namespace: z.string().min(1).optional().describe("target kubernetes: the namespace (default: the server's config kube_namespace)"),
     displayName: z.string().optional().describe("Session name (default <profile>-<id>)"),
     cwd: z.string().optional().describe("Working directory on the server (default: where serve runs)"),
     resume: z.union([z.literal(true), z.string().min(1)]).optional().describe("true: the latest conversation; a string: that conversation id"),

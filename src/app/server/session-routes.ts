@@ -16,7 +16,7 @@ import { findFreshSession, listFreshSessions, runInContainer } from "../targets/
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
-/** /sessions: thin wrappers over the same use cases the CLI runs (target `local` or `docker`). */
+/** /sessions: thin wrappers over the same use cases the CLI runs (target `local`, `docker` or `kubernetes`). */
 export function sessionRoutes(app: AppDeps): Route[] {
   // A container session's record is refreshed from its engine first, as `remote ls` does.
   const sessionJson = async (ref: string) => toSessionJson(await findFreshSession(app, ref));
@@ -35,9 +35,9 @@ export function sessionRoutes(app: AppDeps): Route[] {
       method: "POST",
       path: "/sessions",
       operationId: "createSession",
-      summary: "Start a session, detached, on target local or docker (like `remote run --detach [--target docker]`)",
+      summary: "Start a session, detached, on target local, docker or kubernetes (like `remote run --detach [--target docker|kubernetes]`)",
       body: CreateSessionBody,
-      responses: { 201: session, 501: { description: "A target not built yet (kubernetes)", schema: ErrorBody } },
+      responses: { 201: session },
       handle: async ({ body }) => {
         // Target fields first: one the target cannot honour is refused before anything starts.
         const where = bodyTarget(body, app.config.defaultTarget);
@@ -46,8 +46,10 @@ export function sessionRoutes(app: AppDeps): Route[] {
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
-        if (where.target === "docker") {
-          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory });
+        if (where.target !== "local") {
+          // A Pod goes to the server's kube context and namespace unless the body names others.
+          const kubernetes = where.target === "kubernetes" ? { kind: "kubernetes" as const, context: where.context, namespace: where.namespace ?? app.config.kube.namespace } : undefined;
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes });
           return jsonResponse(201, await sessionJson(started.id));
         }
         const { session: started } = await runSession(deps, {

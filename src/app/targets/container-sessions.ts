@@ -7,8 +7,9 @@ import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
-import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
-import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type ContainerStatus, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { HOPELESS_REASONS, sessionPatchForContainer } from "../../domain/target-status.ts";
+import type { TargetPort } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
@@ -75,17 +76,68 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     throw error;
   }
   store.update(id, { target: handle });
+  const watch = watchStart(target, handle, image);
   try {
-    const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
+    const info = await Promise.race([requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS), watch.hopeless]);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {
     const status = await target.status(handle).catch(() => undefined);
     const why = status?.state === "exited" ? `its container exited with code ${status.exitCode} before the session was ready` : errorMessage(error);
+    // Nothing half-created: a session that never got going leaves no container, Pod, Secret or volume.
     await target.remove(handle).catch(() => {});
-    store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+    await target.removeVolumes(handle).catch(() => {});
+    // An image the cluster cannot pull never made a session (as docker's refusal before create): no record either.
+    if (isRemoteError(error) && error.code === "IMAGE_NOT_FOUND") store.remove(id);
+    else store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
     throw isRemoteError(error) ? error : new Error(why);
+  } finally {
+    watch.stop();
   }
   return store.get(id) ?? record;
+}
+
+/** How often a starting container's status is read while its host is awaited (a Pod pulls, schedules, or backs off). */
+const START_POLL_MS = 500;
+
+/**
+ * While a new session's host is awaited: its engine's status, read every START_POLL_MS, so a
+ * Pod that cannot start (ImagePullBackOff, CrashLoopBackOff) fails the run at once with its
+ * reason rather than after the ready timeout. `hopeless` only ever rejects.
+ */
+function watchStart(target: TargetPort, handle: TargetHandle, image: string): { hopeless: Promise<never>; stop: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  const hopeless = new Promise<never>((_, reject) => {
+    const look = async () => {
+      const status = await target.status(handle).catch(() => undefined);
+      if (stopped) return;
+      if (status?.state === "waiting" && HOPELESS_REASONS.has(status.reason)) return reject(startRefusal(handle, image, status));
+      timer = setTimeout(look, START_POLL_MS);
+    };
+    timer = setTimeout(look, START_POLL_MS);
+  });
+  hopeless.catch(() => {});
+  return {
+    hopeless,
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}
+
+function startRefusal(handle: TargetHandle, image: string, status: ContainerStatus & { state: "waiting" }): RemoteError {
+  const where = handle.kind === "kubernetes" ? `pod '${handle.container}'` : `container '${handle.container}'`;
+  const detail = status.message ? `: ${status.message}` : "";
+  if (/Image/.test(status.reason)) {
+    return new RemoteError(
+      "IMAGE_NOT_FOUND",
+      `Cannot start ${where} from image '${image}': ${status.reason}${detail}`,
+      "Check the image name, and that the cluster can pull it (a registry it reaches, an imagePullSecret); `npm run image` builds and pushes the session image. Nothing was left behind.",
+      "not-found",
+    );
+  }
+  return new RemoteError("CONTAINER_START_FAILED", `Cannot start ${where}: ${status.reason}${detail}`, "Its logs may say why: `kubectl logs` / `docker logs` on it before retrying. Nothing was left behind.", "unavailable");
 }
 
 /**
@@ -93,7 +145,8 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
  * container session: one killed from outside ends `exited` with its code, a removed one
  * `failed`). Readers call it before listing or acting; `only` narrows it to one session.
  */
-export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target">, only?: string): Promise<void> {
+export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target">, only?: string): Promise<Map<string, ContainerStatus>> {
+  const statuses = new Map<string, ContainerStatus>();
   const records = deps
     .store()
     .list()
@@ -103,14 +156,20 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
       const handle = r.target as TargetHandle;
       let patch: SessionPatch | undefined;
       try {
-        patch = sessionPatchForContainer(await deps.target(handle).status(handle), deps.clock.now().toISOString());
+        const status = await deps.target(handle).status(handle);
+        statuses.set(r.id, status);
+        patch = sessionPatchForContainer(status, deps.clock.now().toISOString());
       } catch {
         return; // No engine here now: the record stays as it was, not "ended" on a guess.
       }
       if (patch) deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : patch));
     }),
   );
+  return statuses;
 }
+
+/** A listing with what its engine said just now (Pending, CrashLoopBackOff, ...), for a container session still running. */
+export type FreshListing = SessionListing & { readonly targetStatus?: ContainerStatus | undefined };
 
 /** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
 export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
@@ -118,17 +177,22 @@ export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: 
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */
-export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string | SessionListing): Promise<SessionListing> {
+export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string | SessionListing): Promise<FreshListing> {
   const session = sessionFor(deps, ref);
   if (session.target === undefined) return session;
-  await reconcileContainers(deps, session.id);
-  return findSession(deps, session.id);
+  const statuses = await reconcileContainers(deps, session.id);
+  return withStatus(findSession(deps, session.id), statuses);
 }
 
+const withStatus = (s: SessionListing, statuses: ReadonlyMap<string, ContainerStatus>): FreshListing => {
+  const status = statuses.get(s.id);
+  return status && s.view === "running" ? { ...s, targetStatus: status } : s;
+};
+
 /** `listSessions` after every container session's status was folded in. */
-export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
-  await reconcileContainers(deps);
-  return listSessions(deps);
+export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<FreshListing[]> {
+  const statuses = await reconcileContainers(deps);
+  return listSessions(deps).map((s) => withStatus(s, statuses));
 }
 
 /**

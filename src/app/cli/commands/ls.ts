@@ -22,12 +22,35 @@ function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
   }
 }
 
+/** `--target docker|kubernetes` (+ --context/--namespace for kubernetes): where to look for sessions by label. Loaded only when asked (ls is a quick path). */
+async function discoverWhere(args: { target?: string | undefined; context?: string | undefined; namespace?: string | undefined }): Promise<"docker" | { kind: "kubernetes"; context?: string | undefined; namespace?: string | undefined } | undefined> {
+  if (args.target === undefined && args.context === undefined && args.namespace === undefined) return undefined;
+  const { checkTargetFlags, parseTargetName } = await import("../../../domain/target-name.ts");
+  const { validateNamespace } = await import("../../../domain/kube/names.ts");
+  const target = parseTargetName(args.target);
+  checkTargetFlags(target, [...(args.context === undefined ? [] : ["--context"]), ...(args.namespace === undefined ? [] : ["--namespace"])]);
+  if (target === "local") return undefined;
+  if (target === "docker") return "docker";
+  return { kind: "kubernetes", context: args.context, namespace: args.namespace === undefined ? undefined : validateNamespace(args.namespace) };
+}
+
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "ls", description: "List sessions (running, and exited ones until pruned), here and on the configured or given remote." },
-    args: { json: jsonArg, ...remoteArgs },
+    args: {
+      json: jsonArg,
+      ...remoteArgs,
+      target: { type: "string", description: "Also find sessions on docker or kubernetes by their labels (a lost store, another REMOTE_HOME) and record them here", valueHint: "target" },
+      context: { type: "string", description: "With --target kubernetes: the kube context (default: the current one)" },
+      namespace: { type: "string", description: "With --target kubernetes: the namespace (default: config kube_namespace)" },
+    },
     run: async ({ args }) => {
+      const discover = await discoverWhere(args);
       const deps = ctx.deps();
+      if (discover) {
+        const found = await (await import("../../targets/rediscover.ts")).rediscoverSessions(deps, discover === "docker" ? "docker" : { ...discover, namespace: discover.namespace ?? deps.config.kube.namespace });
+        if (found.length > 0) deps.stderr(`found ${found.length} session${found.length === 1 ? "" : "s"} on ${discover === "docker" ? "docker" : "kubernetes"} by their labels: ${found.join(", ")}\n`);
+      }
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
       const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
@@ -41,7 +64,8 @@ export default (ctx: CliContext) =>
       const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
-      const state = (s: (typeof sessions)[number]) => describeState(s);
+      // A live container the engine does not call running says what it is instead (pending: ImagePullBackOff, waiting: CrashLoopBackOff).
+      const state = (s: (typeof sessions)[number]) => (s.state === "running" && (s as { targetState?: string | null }).targetState) || describeState(s);
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
