@@ -14,7 +14,7 @@ import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
-/** How long a new container may take to have its session host answer (an image's first start can be slow). */
+/** How long a new container may take to run, then to have its session host answer (an image's first start can be slow). */
 const READY_TIMEOUT_MS = 30_000;
 
 /** `cwd` is a directory inside the container (default its workspace). */
@@ -76,9 +76,10 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     throw error;
   }
   store.update(id, { target: handle });
-  const watch = watchStart(target, handle, image);
   try {
-    const info = await Promise.race([requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS), watch.hopeless]);
+    // A Pod is scheduled and its image pulled before anything can exec into it: wait for that, failing at once on what will not pass.
+    await untilRunning(target, handle, image, () => deps.clock.now().getTime(), READY_TIMEOUT_MS);
+    const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {
     const status = await target.status(handle).catch(() => undefined);
@@ -90,40 +91,30 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     if (isRemoteError(error) && error.code === "IMAGE_NOT_FOUND") store.remove(id);
     else store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
     throw isRemoteError(error) ? error : new Error(why);
-  } finally {
-    watch.stop();
   }
   return store.get(id) ?? record;
 }
 
-/** How often a starting container's status is read while its host is awaited (a Pod pulls, schedules, or backs off). */
-const START_POLL_MS = 500;
+/** How often a starting container's status is read (a Pod schedules, pulls, or backs off). */
+const START_POLL_MS = 250;
 
 /**
- * While a new session's host is awaited: its engine's status, read every START_POLL_MS, so a
- * Pod that cannot start (ImagePullBackOff, CrashLoopBackOff) fails the run at once with its
- * reason rather than after the ready timeout. `hopeless` only ever rejects.
+ * Resolves once the engine reports the container running (or ended: the host's answer then
+ * says how); rejects at once on a reason that will not pass by waiting (ImagePullBackOff,
+ * CrashLoopBackOff), and after `timeoutMs` on one still pending, naming where it is stuck.
  */
-function watchStart(target: TargetPort, handle: TargetHandle, image: string): { hopeless: Promise<never>; stop: () => void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let stopped = false;
-  const hopeless = new Promise<never>((_, reject) => {
-    const look = async () => {
-      const status = await target.status(handle).catch(() => undefined);
-      if (stopped) return;
-      if (status?.state === "waiting" && HOPELESS_REASONS.has(status.reason)) return reject(startRefusal(handle, image, status));
-      timer = setTimeout(look, START_POLL_MS);
-    };
-    timer = setTimeout(look, START_POLL_MS);
-  });
-  hopeless.catch(() => {});
-  return {
-    hopeless,
-    stop: () => {
-      stopped = true;
-      clearTimeout(timer);
-    },
-  };
+async function untilRunning(target: TargetPort, handle: TargetHandle, image: string, now: () => number, timeoutMs: number): Promise<void> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const status = await target.status(handle);
+    if (status.state === "running" || status.state === "exited" || status.state === "missing") return;
+    if (status.state === "waiting" && HOPELESS_REASONS.has(status.reason)) throw startRefusal(handle, image, status);
+    if (now() > deadline) {
+      const where = status.state === "waiting" ? `${status.reason}${status.message ? `: ${status.message}` : ""}` : "still pending";
+      throw new RemoteError("CONTAINER_START_FAILED", `Cannot start ${handle.kind === "kubernetes" ? "pod" : "container"} '${handle.container}' within ${timeoutMs} ms: ${where}`, "The cluster may lack room or a volume for it: `kubectl describe pod` on it says why. Nothing was left behind.", "unavailable");
+    }
+    await Bun.sleep(START_POLL_MS);
+  }
 }
 
 function startRefusal(handle: TargetHandle, image: string, status: ContainerStatus & { state: "waiting" }): RemoteError {
