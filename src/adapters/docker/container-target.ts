@@ -1,6 +1,7 @@
 import { RemoteError } from "../../domain/errors.ts";
 import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
 import { bridgeStderr, bridgeStream, eachChunk, type BridgeExec } from "../socket/bridge-stream.ts";
+import { statusOf, type EngineState } from "./container-state.ts";
 import { MANAGED_BY, MANAGED_BY_VALUE, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
 import {
   CONTAINER_BINARY,
@@ -14,7 +15,6 @@ import {
   containerNameFor,
   type ContainerEngine,
   type ContainerNetwork,
-  type ContainerStatus,
   type TargetHandle,
 } from "../../domain/target.ts";
 
@@ -149,7 +149,6 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
 /** How long a bridge waits for the session host's socket inside a running container. */
 const BRIDGE_WAIT_MS = 15_000;
 
-type EngineState = { Status?: string; Running?: boolean; Restarting?: boolean; OOMKilled?: boolean; ExitCode?: number; Error?: string };
 type InspectedContainer = { Name: string; Created?: string; Config: { Labels?: Record<string, string>; Image: string; Env?: string[] }; State: EngineState };
 
 /** A found container's session spec; one we cannot read is still listed (by id), just with less to say. */
@@ -159,14 +158,6 @@ function readSpec(raw: string | undefined) {
   } catch {
     return undefined;
   }
-}
-
-function statusOf(state: EngineState): ContainerStatus {
-  // A restart policy set outside remote: between two runs, with why the last one ended.
-  if (state.Restarting || state.Status === "restarting") return { state: "waiting", reason: "Restarting", lastExitCode: state.ExitCode, lastReason: state.OOMKilled ? "OOMKilled" : undefined };
-  if (state.Running) return { state: "running" };
-  if (state.Status === "created" || state.Status === "configured") return { state: "created" };
-  return { state: "exited", exitCode: state.ExitCode ?? -1, oomKilled: state.OOMKilled === true, error: state.Error || undefined };
 }
 
 /** The exec'd bridge's stdin/stdout as a byte stream; its stderr says when it is connected, or why it failed. */
