@@ -29,7 +29,7 @@ export type ContainerView = {
 };
 
 /** The local argv that runs `argv` inside the Pod (and where). */
-export type ExecSpec = { readonly argv: string[]; readonly cwd?: string };
+export type ExecSpec = { readonly argv: string[]; readonly cwd?: string; readonly env?: Record<string, string> };
 
 export type PodRuntime = {
   readonly start: (key: string, container: RuntimeContainer) => Promise<void>;
@@ -141,7 +141,7 @@ export function podmanRuntime(podman: Podman): PodRuntime {
     },
     exec: (key, argv) => {
       const name = names.get(key);
-      return name && !failures.has(key) ? { argv: [...podman.argv(["exec", "-i", name, ...argv])] } : undefined;
+      return name && !failures.has(key) ? { argv: [...podman.argv(["exec", "-i", name, ...argv])], env: podman.env } : undefined;
     },
     logs: async (key) => {
       const name = names.get(key);

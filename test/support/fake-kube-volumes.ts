@@ -61,6 +61,7 @@ export function podVolumes(root: string) {
         if (mount.subPath) {
           hostPath = join(hostPath, mount.subPath);
           mkdirSync(hostPath, { recursive: true }); // the kubelet makes a missing subPath
+          chmodSync(hostPath, 0o777); // writable by runAsUser, as fsGroup makes it on a cluster
         }
         mounts.push({ hostPath, mountPath: mount.mountPath, readOnly: mount.readOnly ?? Boolean(volume.secret) });
       }
