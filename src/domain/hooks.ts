@@ -1,12 +1,14 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
+import type { TargetName } from "./target-name.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
-  "session:start": (event: { readonly session: SessionRecord }) => void | Promise<void>;
-  "session:exit": (event: { readonly session: SessionRecord; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
-  "session:attach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
-  "session:detach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+  /** Session events fire on every target; `target` says where the session runs (its host's own bus, and this machine's for a container or Pod). */
+  "session:start": (event: { readonly session: SessionRecord; readonly target: TargetName }) => void | Promise<void>;
+  "session:exit": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
+  "session:attach": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly clients: number }) => void | Promise<void>;
+  "session:detach": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly clients: number }) => void | Promise<void>;
   /** Delegated jobs (issue 4): the payload is the job as stored after the move. */
   "job:queued": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:start": (event: { readonly job: JobRecord }) => void | Promise<void>;

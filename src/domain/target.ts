@@ -112,6 +112,8 @@ export type PodSpec = {
   readonly cwd: string;
   readonly cols: number;
   readonly rows: number;
+  /** Which target started it (plugins' session events say so); absent in specs from before it was recorded: docker. */
+  readonly target?: "docker" | "kubernetes" | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {
@@ -128,6 +130,7 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   for (const key of strings) if (typeof v[key] !== "string" || v[key] === "") throw bad(`has no ${key}`);
   if (!Array.isArray(v.args) || !v.args.every((a) => typeof a === "string")) throw bad("has no args list");
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
+  if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
   return v as unknown as PodSpec;
 }
 

@@ -58,6 +58,7 @@ export async function hostSession(
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
         identify: server.process.identify,
+        ...(request.target ? { target: request.target } : {}),
       },
     );
   } catch (error) {

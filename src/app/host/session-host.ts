@@ -4,6 +4,7 @@ import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
+import type { TargetName } from "../../domain/target-name.ts";
 import type { EventBus } from "../plugins.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
 
@@ -39,6 +40,8 @@ export type SessionHostOptions = {
   readonly identify?: (pid: number) => ProcessIdentity | undefined;
   /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
   readonly exitRecordBudgetMs?: number;
+  /** Where this host runs, told to plugins with every session event. @default "local" */
+  readonly target?: TargetName;
 };
 
 export type SessionHost = {
@@ -61,6 +64,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const claimed = deps.store.update(options.sessionId, { state: "running" });
   if (!claimed) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
   let record = claimed;
+  const target = options.target ?? "local";
   const cols = options.cols ?? 80;
   const rows = options.rows ?? 24;
   const window = createOutputWindow(options.retainBytes);
@@ -139,7 +143,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   }
   agentPid = child.pid;
   setRecord({ pid: child.pid, agent: options.identify?.(child.pid) });
-  void deps.bus.emit("session:start", { session: record });
+  void deps.bus.emit("session:start", { session: record, target });
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
   const resize = (c: number, r: number) => {
@@ -186,7 +190,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
           if (!clients.has(client) || exited) return;
           announced.add(client);
           noteClients();
-          void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+          void deps.bus.emit("session:attach", { session: record, target, clients: attachedCount() });
         }),
       );
     }
@@ -233,7 +237,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       clients.delete(client);
       if (announced.has(client) && !exited) {
         noteClients();
-        void deps.bus.emit("session:detach", { session: record, clients: attachedCount() });
+        void deps.bus.emit("session:detach", { session: record, target, clients: attachedCount() });
       }
     }),
   });
@@ -285,7 +289,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       screen.dispose();
     }
     try {
-      await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+      await deps.bus.emit("session:exit", { session: record, target, exitCode: exit.exitCode, signal: exit.signal });
     } catch (error) {
       deps.log.warn(`a session:exit handler failed: ${errorMessage(error)}`);
     }

@@ -11,6 +11,7 @@ import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type ContainerSt
 import { HOPELESS_REASONS, sessionPatchForContainer } from "../../domain/target-status.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
+import { tellContainerSession, type EventDeps } from "./session-events.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
@@ -39,7 +40,7 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
  * logs and stop reach its session host through the target's byte stream (liveSocket).
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
-export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd">, options: ContainerRunOptions): Promise<SessionRecord> {
+export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd"> & EventDeps, options: ContainerRunOptions): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
   const home = deps.env.HOME;
@@ -66,7 +67,7 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   const size = deps.terminal.size();
   const store = deps.store();
   store.insert(record);
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, target: kube ? "kubernetes" : "docker" };
   let handle: TargetHandle;
   try {
     handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
@@ -92,7 +93,9 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     else store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
     throw isRemoteError(error) ? error : new Error(why);
   }
-  return store.get(id) ?? record;
+  const started = store.get(id) ?? record;
+  await tellContainerSession(deps, started);
+  return started;
 }
 
 /** How often a starting container's status is read (a Pod schedules, pulls, or backs off). */
@@ -136,7 +139,7 @@ function startRefusal(handle: TargetHandle, image: string, status: ContainerStat
  * container session: one killed from outside ends `exited` with its code, a removed one
  * `failed`). Readers call it before listing or acting; `only` narrows it to one session.
  */
-export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target">, only?: string): Promise<Map<string, ContainerStatus>> {
+export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & EventDeps, only?: string): Promise<Map<string, ContainerStatus>> {
   const statuses = new Map<string, ContainerStatus>();
   const records = deps
     .store()
@@ -153,7 +156,11 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
       } catch {
         return; // No engine here now: the record stays as it was, not "ended" on a guess.
       }
-      if (patch) deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : patch));
+      if (!patch) return;
+      let ours = false;
+      const after = deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : ((ours = true), patch)));
+      // It ended while nobody watched (killed from outside, OOMKilled): the reader that noticed tells the plugins.
+      if (ours && after) await tellContainerSession(deps, after, { exitCode: after.exitCode ?? null, signal: after.exitSignal ?? null });
     }),
   );
   return statuses;
@@ -163,12 +170,14 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
 export type FreshListing = SessionListing & { readonly targetStatus?: ContainerStatus | undefined };
 
 /** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
-export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
-  deps.store().mutate(id, (current) => (current.state !== "running" ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+export async function recordContainerExit(deps: Pick<AppDeps, "store" | "clock"> & EventDeps, id: string, exit: ExitInfo): Promise<void> {
+  let ours = false;
+  const after = deps.store().mutate(id, (current) => (current.state !== "running" ? undefined : ((ours = true), { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 })));
+  if (ours && after) await tellContainerSession(deps, after, { exitCode: exit.exitCode, signal: exit.signal ?? null });
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */
-export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string | SessionListing): Promise<FreshListing> {
+export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, ref: string | SessionListing): Promise<FreshListing> {
   const session = sessionFor(deps, ref);
   if (session.target === undefined) return session;
   const statuses = await reconcileContainers(deps, session.id);
@@ -181,7 +190,7 @@ const withStatus = (s: SessionListing, statuses: ReadonlyMap<string, ContainerSt
 };
 
 /** `listSessions` after every container session's status was folded in. */
-export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<FreshListing[]> {
+export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps): Promise<FreshListing[]> {
   const statuses = await reconcileContainers(deps);
   return listSessions(deps).map((s) => withStatus(s, statuses));
 }
@@ -192,7 +201,7 @@ export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" 
  * that had already ended is removed too, and its record says how it ended.
  */
 export async function stopContainerSession(
-  deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">,
+  deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target"> & EventDeps,
   session: SessionListing,
   reason?: string,
 ): Promise<SessionListing & { alreadyEnded: boolean }> {
@@ -236,5 +245,6 @@ export async function stopContainerSession(
     return sessionPatchForContainer(status, now) ?? { state: "exited", exitCode: null, reason: "stopped", endedAt: now, clients: 0 };
   });
   const record = after ?? session;
+  if (ours && after) await tellContainerSession(deps, after, { exitCode: after.exitCode ?? null, signal: after.exitSignal ?? null });
   return { ...findSession(deps, record.id), alreadyEnded: !ours };
 }

@@ -84,7 +84,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const home = absolutePath("HOME", spec.home);
   const files = credentialEntries(spec.credentials);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24 };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes" };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
