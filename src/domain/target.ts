@@ -134,6 +134,15 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   return v as unknown as PodSpec;
 }
 
+/** A found container's or Pod's session spec, or undefined when unreadable (rediscovery still lists it, by id). */
+export function readPodSpec(raw: string | undefined): PodSpec | undefined {
+  try {
+    return parsePodSpec(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A container's exit code for a session's end: the agent's code, or 128 + its signal's number as a shell reports it. */
 export function podExitCode(exit: { readonly exitCode: number | null; readonly signal: string | null }, signalNumber: (name: string) => number | undefined): number {
   if (exit.exitCode !== null) return exit.exitCode;

@@ -10,7 +10,7 @@ import {
   containerLabels,
   containerSocketFor,
   containerVolumeFor,
-  parsePodSpec,
+  readPodSpec,
   containerLimits,
   containerNameFor,
   type ContainerEngine,
@@ -139,7 +139,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         const sessionId = c.Config.Labels?.[SESSION_ID_LABEL];
         if (!sessionId) return [];
         const raw = c.Config.Env?.find((e) => e.startsWith("REMOTE_POD_SESSION="))?.slice("REMOTE_POD_SESSION=".length);
-        const spec = readSpec(raw);
+        const spec = readPodSpec(raw);
         return [{ sessionId, handle: handleFor(c.Name.replace(/^\//, ""), c.Config.Image), status: statusOf(c.State), spec, createdAt: c.Created, socketPath: containerSocketFor(sessionId) }];
       });
     },
@@ -150,15 +150,6 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
 const BRIDGE_WAIT_MS = 15_000;
 
 type InspectedContainer = { Name: string; Created?: string; Config: { Labels?: Record<string, string>; Image: string; Env?: string[] }; State: EngineState };
-
-/** A found container's session spec; one we cannot read is still listed (by id), just with less to say. */
-function readSpec(raw: string | undefined) {
-  try {
-    return parsePodSpec(raw);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The exec'd bridge's stdin/stdout as a byte stream; its stderr says when it is connected, or why it failed. */
 function pipeStream(proc: Bun.Subprocess<"pipe", "pipe", "pipe">): ByteStream {

@@ -13,7 +13,7 @@ import { renderSessionManifests, sessionManifestList } from "../../domain/kube/s
 import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
-import { CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_BINARY, parsePodSpec, readPodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
 export type KubeTargetOptions = {
   readonly kubectl: KubectlPort;
@@ -87,7 +87,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       return pods.flatMap((pod) => {
         const sessionId = pod.labels[SESSION_ID_LABEL];
         if (!sessionId || pod.name !== sessionObjectNames(sessionId).pod) return [];
-        const spec = readSpec(pod.env[SESSION_ENV.podSession]);
+        const spec = readPodSpec(pod.env[SESSION_ENV.podSession]);
         const handle: KubernetesHandle = { kind: "kubernetes", container: pod.name, image: pod.image ?? "", context: options.context, namespace: options.namespace };
         // The Pod's own REMOTE_HOME says where its host listens (its HOME may not be this machine's).
         const remoteHome = pod.env[SESSION_ENV.remoteHome];
@@ -96,15 +96,6 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
-}
-
-/** A found Pod's session spec; one we cannot read is still listed (by id), just with less to say. */
-function readSpec(raw: string | undefined) {
-  try {
-    return parsePodSpec(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
