@@ -98,8 +98,23 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   return started;
 }
 
-/** How often a starting container's status is read (a Pod schedules, pulls, or backs off). */
-const START_POLL_MS = 250;
+/** How long a stopped session's container may take to end by itself before it is removed anyway. */
+const STOP_GRACE_MS = 10_000;
+/** How often a container's status is read while waiting on it (a Pod schedules, pulls, backs off, or ends). */
+const POLL_MS = 250;
+
+/** Reads the status every POLL_MS until `settled` accepts it or `timeoutMs` passes; the last status read, and whether it settled. */
+async function watchStatus(target: TargetPort, handle: TargetHandle, now: () => number, timeoutMs: number, settled: (status: ContainerStatus) => boolean): Promise<{ status: ContainerStatus; settled: boolean }> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const status = await target.status(handle);
+    if (settled(status)) return { status, settled: true };
+    if (now() > deadline) return { status, settled: false };
+    await Bun.sleep(POLL_MS);
+  }
+}
+
+const hopeless = (status: ContainerStatus) => status.state === "waiting" && HOPELESS_REASONS.has(status.reason);
 
 /**
  * Resolves once the engine reports the container running (or ended: the host's answer then
@@ -107,17 +122,11 @@ const START_POLL_MS = 250;
  * CrashLoopBackOff), and after `timeoutMs` on one still pending, naming where it is stuck.
  */
 async function untilRunning(target: TargetPort, handle: TargetHandle, image: string, now: () => number, timeoutMs: number): Promise<void> {
-  const deadline = now() + timeoutMs;
-  for (;;) {
-    const status = await target.status(handle);
-    if (status.state === "running" || status.state === "exited" || status.state === "missing") return;
-    if (status.state === "waiting" && HOPELESS_REASONS.has(status.reason)) throw startRefusal(handle, image, status);
-    if (now() > deadline) {
-      const where = status.state === "waiting" ? `${status.reason}${status.message ? `: ${status.message}` : ""}` : "still pending";
-      throw new RemoteError("CONTAINER_START_FAILED", `Cannot start ${handle.kind === "kubernetes" ? "pod" : "container"} '${handle.container}' within ${timeoutMs} ms: ${where}`, "The cluster may lack room or a volume for it: `kubectl describe pod` on it says why. Nothing was left behind.", "unavailable");
-    }
-    await Bun.sleep(START_POLL_MS);
-  }
+  const { status, settled } = await watchStatus(target, handle, now, timeoutMs, (s) => s.state === "running" || s.state === "exited" || s.state === "missing" || hopeless(s));
+  if (status.state === "waiting" && hopeless(status)) throw startRefusal(handle, image, status);
+  if (settled) return;
+  const where = status.state === "waiting" ? `${status.reason}${status.message ? `: ${status.message}` : ""}` : "still pending";
+  throw new RemoteError("CONTAINER_START_FAILED", `Cannot start ${handle.kind === "kubernetes" ? "pod" : "container"} '${handle.container}' within ${timeoutMs} ms: ${where}`, "The cluster may lack room or a volume for it: `kubectl describe pod` on it says why. Nothing was left behind.", "unavailable");
 }
 
 function startRefusal(handle: TargetHandle, image: string, status: ContainerStatus & { state: "waiting" }): RemoteError {
@@ -233,6 +242,9 @@ export async function stopContainerSession(
       // Its host did not answer (the container is going or gone): removing it is stopping it.
     }
   }
+  // Its host finishes after telling the clients (the scrollback, the plugins in there): the container
+  // ends by itself then, and is removed only after, or after STOP_GRACE_MS (removing kills it).
+  if (exit) await watchStatus(target, handle, () => deps.clock.now().getTime(), STOP_GRACE_MS, (s) => s.state === "exited" || s.state === "missing").catch(() => undefined);
   const status = await target.status(handle);
   await target.remove(handle);
   let ours = false;
