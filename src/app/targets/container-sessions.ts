@@ -136,7 +136,7 @@ function startRefusal(handle: TargetHandle, image: string, status: ContainerStat
     return new RemoteError(
       "IMAGE_NOT_FOUND",
       `Cannot start ${where} from image '${image}': ${status.reason}${detail}`,
-      "Check the image name, and that the cluster can pull it (a registry it reaches, an imagePullSecret); `npm run image` builds and pushes the session image. Nothing was left behind.",
+      "Check the image name, and that the cluster can pull it (a registry it reaches, an imagePullSecret): `npm run image` builds the session image to push there. Nothing was left behind.",
       "not-found",
     );
   }
