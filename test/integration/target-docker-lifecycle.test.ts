@@ -3,7 +3,7 @@
  * a CLI with another REMOTE_HOME, or whose store is lost, finds a container session again
  * by its labels (the one vocabulary: app.kubernetes.io/managed-by, remote.dev/session-id)
  * and attaches; its HOME volume outlives `stop`; `rm` forgets it, `rm --volumes` deletes
- * the volume; a missing image leaves no container and no volume; smoke with no control plane.
+ * the volume (by its name, remote-<id>-data); a missing image leaves no container and no volume; smoke with no control plane.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync, rmSync } from "node:fs";
@@ -87,7 +87,7 @@ describe.skipIf(engineMissingReason !== undefined)("docker sessions: rediscovery
   test("a missing image leaves no container and no volume; smoke --target docker with no control plane leaves nothing", async () => {
     using home = tempHome();
     const env = withEngine(home.env, conf);
-    const volumes = async () => (await podmanOut(conf, ["volume", "ls", "--quiet", "--filter", "label=app.kubernetes.io/managed-by=remote"])).stdout;
+    const volumes = async () => (await podmanOut(conf, ["volume", "ls", "--quiet"])).stdout;
     const before = await volumes();
     const noImage = await cli(env, ["run", "shell", "--target", "docker", "--image", "localhost/no-such-image:never", "--detach"]);
     expect(noImage.code).toBe(1);

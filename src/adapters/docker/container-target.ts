@@ -47,11 +47,10 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
     create: async (spec) => {
       const name = containerNameFor(spec.sessionId);
       const labels = Object.entries(containerLabels(spec.sessionId, spec.profile, spec.name)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
-      // HOME (and the workspace in it) on a named volume: it outlives `stop`, as a Pod's claim does; `rm --volumes` deletes it.
-      // The engine copies the image's HOME into it on first use (owner included).
+      // HOME (and the workspace in it) on a named volume, made by `run` itself (a separate create costs an
+      // engine call per start): it outlives `stop`, as a Pod's claim does; `rm --volumes` deletes it by its
+      // name. The engine copies the image's HOME into it on first use (owner included).
       const volume = containerVolumeFor(spec.sessionId);
-      const made = await run(["volume", "create", ...labels, volume]);
-      if (made.code !== 0) throw new RemoteError("CONTAINER_START_FAILED", `Cannot create volume '${volume}': ${made.stderr}`, `Check \`${options.engine} info\`.`, "unavailable");
       const env = Object.entries({ ...spec.env, REMOTE_POD_SESSION: spec.podSpec }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
       const created = await run([
         "run",

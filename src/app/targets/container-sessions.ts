@@ -78,8 +78,9 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   }
   store.update(id, { target: handle });
   try {
-    // A Pod is scheduled and its image pulled before anything can exec into it: wait for that, failing at once on what will not pass.
-    await untilRunning(target, handle, image, () => deps.clock.now().getTime(), READY_TIMEOUT_MS);
+    // A Pod is scheduled and its image pulled before anything can exec into it: wait for that, failing at once on
+    // what will not pass. (`docker run --detach` returns with the container started: nothing to wait for.)
+    if (handle.kind === "kubernetes") await untilRunning(target, handle, image, () => deps.clock.now().getTime(), READY_TIMEOUT_MS);
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {
