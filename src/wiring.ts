@@ -24,6 +24,7 @@ import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
+import { RemoteError } from "./domain/errors.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps } from "./app/deps.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
@@ -165,5 +166,18 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     target,
     homeFiles: createHomeFiles(),
     statusProbe: createStatusProbe(),
+    // Plugin sync (issue 11): loaded only by the commands that use it.
+    npm: () => {
+      const binary = proc.which("npm", env.PATH);
+      if (binary === undefined) throw new RemoteError("NPM_MISSING", "Cannot add an npm plugin: npm is not on PATH", "Install Node.js with npm, or add a plugin with --curl/--install instead.", "unavailable");
+      const { createNpmAdapter } = require("./adapters/npm/npm-adapter.ts") as typeof import("./adapters/npm/npm-adapter.ts");
+      return createNpmAdapter({ binary, env, cwd: process.cwd() });
+    },
+    pluginHome: (place) => {
+      if (place.kind === "local") return (require("./adapters/plugin-home/local-home.ts") as typeof import("./adapters/plugin-home/local-home.ts")).createLocalPluginHome({ home: place.home, env });
+      const { createExecPluginHome } = require("./adapters/plugin-home/exec-home.ts") as typeof import("./adapters/plugin-home/exec-home.ts");
+      const port = target(place.handle);
+      return createExecPluginHome({ exec: (argv, stdin) => port.exec(place.handle, argv, stdin), home: place.home, label: `${place.handle.container}:~` });
+    },
   };
 }

@@ -23,6 +23,8 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { NpmPort } from "../domain/plugins/npm-port.ts";
+import type { PluginHomePort, PluginPlace } from "../domain/plugins/home-port.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {
@@ -80,4 +82,8 @@ export type AppDeps = {
   readonly homeFiles: HomeFilesPort;
   /** Runs a CLI's own login status command (credential preflight). */
   readonly statusProbe: StatusProbePort;
+  /** npm, for `remote plugin add` (issue 11); throws NPM_MISSING when there is none. */
+  readonly npm: () => NpmPort;
+  /** A session's HOME for plugin sync: a directory here, or one inside a container/Pod through its target's exec. */
+  readonly pluginHome: (place: PluginPlace) => PluginHomePort;
 };

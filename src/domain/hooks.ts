@@ -1,6 +1,8 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
 import type { TargetName } from "./target-name.ts";
+import type { DriftRow } from "./plugins/drift.ts";
+import type { PluginEntry } from "./plugins/manifest.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
@@ -16,6 +18,11 @@ export type RemoteHooks = {
   "job:resume": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:done": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:fail": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  /** Plugins (issue 11): one added to (or removed from) the desired manifest, one session's HOME changed by a sync, drift found. */
+  "plugin:add": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:remove": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:sync": (event: { readonly session: string; readonly changes: readonly string[] }) => void | Promise<void>;
+  "plugin:drift": (event: { readonly rows: readonly DriftRow[] }) => void | Promise<void>;
 };
 export type RemoteHookName = keyof RemoteHooks;
 

@@ -114,6 +114,8 @@ export type PodSpec = {
   readonly rows: number;
   /** Which target started it (plugins' session events say so); absent in specs from before it was recorded: docker. */
   readonly target?: "docker" | "kubernetes" | undefined;
+  /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
+  readonly plugins?: string | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {

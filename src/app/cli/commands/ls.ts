@@ -54,7 +54,9 @@ export default (ctx: CliContext) =>
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
       const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
-      const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
+      // Plugins (issue 11): a session whose last sync or check found drift is marked.
+      const drifted = fresh.some((s) => s.meta.plugins !== undefined) ? (await import("../../plugins/drift-mark.ts")).pluginDriftMarker(deps) : () => false;
+      const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local", ...(drifted(s) ? { pluginDrift: true } : {}) }));
       const target = configuredOrGiven(deps, args);
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
@@ -65,7 +67,7 @@ export default (ctx: CliContext) =>
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       // A live container the engine does not call running says what it is instead (pending: ImagePullBackOff, waiting: CrashLoopBackOff).
-      const state = (s: (typeof sessions)[number]) => (s.state === "running" && (s as { targetState?: string | null }).targetState) || describeState(s);
+      const state = (s: (typeof sessions)[number]) => ((s.state === "running" && (s as { targetState?: string | null }).targetState) || describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
