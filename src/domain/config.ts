@@ -2,6 +2,8 @@ import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 import type { ContainerNetwork, EngineChoice } from "./target.ts";
 import type { TargetName } from "./target-name.ts";
+import type { AgentState } from "./agent-state/agent-state.ts";
+import { DEFAULT_NOTIFY_STATES } from "./notify/notification.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -26,6 +28,8 @@ export type RemoteConfig = {
   readonly paths: RemotePaths;
   readonly retainBytes: number;
   readonly scrollback: number;
+  /** Output quiet this long makes an output-only agent idle (config.toml agent_quiet_ms, default 2000). */
+  readonly agentQuietMs: number;
   /** Absolute plugin module paths, config.toml's list first, then REMOTE_HOME/plugins. */
   readonly plugins: readonly string[];
   readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -45,6 +49,16 @@ export type RemoteConfig = {
   readonly kube: { readonly namespace: string };
   /** `remote serve`: where a POST /sessions without `target` runs (config.toml default_target, default local). */
   readonly defaultTarget: TargetName;
+  /** Notifications on agent state changes (issue 13): each notifier off unless config.toml turns it on. */
+  readonly notify: NotifyConfig;
+};
+
+export type NotifyConfig = {
+  readonly states: readonly AgentState[];
+  readonly minIntervalMs: number;
+  readonly desktop: boolean;
+  readonly terminal: boolean;
+  readonly webhook?: { readonly url: string; readonly retries: number; readonly backoffMs: number; readonly timeoutMs: number } | undefined;
 };
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
@@ -129,7 +143,13 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
 /** The per-user host server's control socket (session ids never contain '-'). */
-export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/${HOST_SERVER_SOCKET}`;
+/**
+ * Named with the control protocol's version: a client never waits on a server too old to answer
+ * it (v2 answers {op: "records"}). An older server keeps hosting its sessions on its own socket
+ * (each record names its session's socket) and exits when they have ended.
+ */
+export const HOST_SERVER_SOCKET = "host-server-v2.sock";
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {
@@ -138,6 +158,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     retainBytes: file.retain_bytes ?? DEFAULT_RETAIN_BYTES,
     // tmux keeps 2000 lines; a line costs ~1.2 KB in the terminal model of every session host.
     scrollback: file.scrollback ?? 5000,
+    agentQuietMs: file.agent_quiet_ms ?? 2000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
     jobs: {
@@ -156,5 +177,15 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
     defaultTarget: file.default_target ?? "local",
+    notify: {
+      states: file.notify_states ?? DEFAULT_NOTIFY_STATES,
+      minIntervalMs: file.notify_min_interval_ms ?? 60_000,
+      desktop: file.notify_desktop ?? false,
+      terminal: file.notify_terminal ?? false,
+      webhook:
+        file.notify_webhook_url === undefined
+          ? undefined
+          : { url: file.notify_webhook_url, retries: file.notify_webhook_retries ?? 3, backoffMs: file.notify_webhook_backoff_ms ?? 1000, timeoutMs: file.notify_webhook_timeout_ms ?? 5000 },
+    },
   };
 }

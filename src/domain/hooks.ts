@@ -1,6 +1,7 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
 import type { TargetName } from "./target-name.ts";
+import type { SessionStateEvent } from "./agent-state/agent-state.ts";
 import type { DriftRow } from "./plugins/drift.ts";
 import type { PluginEntry } from "./plugins/manifest.ts";
 
@@ -11,6 +12,8 @@ export type RemoteHooks = {
   "session:exit": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
   "session:attach": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly clients: number }) => void | Promise<void>;
   "session:detach": (event: { readonly session: SessionRecord; readonly target: TargetName; readonly clients: number }) => void | Promise<void>;
+  /** The agent's state changed (issue 13): working, waiting, needs-approval, throttled, ... */
+  "session:state": (event: SessionStateEvent) => void | Promise<void>;
   /** Delegated jobs (issue 4): the payload is the job as stored after the move. */
   "job:queued": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:start": (event: { readonly job: JobRecord }) => void | Promise<void>;

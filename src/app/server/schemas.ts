@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TARGET_NAMES } from "../../domain/target-name.ts";
+import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
 
 /** Error body of every 4xx/5xx. */
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
@@ -29,6 +30,16 @@ export const SessionJson = z
       .nullable()
       .optional()
       .describe("The container engine's or cluster's status of a live container session, as data"),
+    agent: z
+      .object({
+        state: z.enum(AGENT_STATES),
+        since: z.string().describe("When it entered this state (ISO 8601)"),
+        resetAt: z.string().nullable().describe("throttled: when the rate limit resets, when known"),
+        detail: z.string().nullable().describe("A short note: the permission asked for, the rate-limit line"),
+      })
+      .nullable()
+      .optional()
+      .describe("What its agent is doing: starting, working, waiting (for you), needs-approval, throttled, idle (quiet output), exited; null when its host is lost"),
   })
   .meta({ id: "Session" });
 

@@ -2,6 +2,7 @@ import { viewReason } from "../../domain/session.ts";
 import type { ContainerStatus } from "../../domain/target.ts";
 import { containerCondition } from "../../domain/target-status.ts";
 import type { SessionListing } from "../sessions/find.ts";
+import { agentView } from "../../domain/agent-state/view.ts";
 
 /** The wire shape of a session: the very object `remote ls --json` prints for it. */
 export function toSessionJson(s: SessionListing & { readonly targetStatus?: ContainerStatus | undefined }) {
@@ -26,5 +27,12 @@ export function toSessionJson(s: SessionListing & { readonly targetStatus?: Cont
     targetState: s.targetStatus === undefined ? null : (containerCondition(s.targetStatus) ?? null),
     /** The engine's status as data (state, reason, restarts, last exit), for a container session still running. */
     targetStatus: s.targetStatus ?? null,
+    /** What its agent is doing (issue 13); null when its host is lost. */
+    agent: agentJson(s),
   };
+}
+
+function agentJson(s: SessionListing) {
+  const agent = agentView(s, s.view);
+  return agent === undefined ? null : { state: agent.state, since: agent.since, resetAt: agent.resetAt ?? null, detail: agent.detail ?? null };
 }

@@ -6,7 +6,7 @@ import { APPLIED_SHA256 } from "../../domain/plugins/home-layout.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { hostSession } from "../host/boot.ts";
 
-type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log">;
+type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log" | "selfCommand" | "random" | "eventLog">;
 
 /**
  * `remote __pod`: the entrypoint of a session container. It records its one session in the

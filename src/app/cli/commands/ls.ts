@@ -7,6 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
+import { describeAgent } from "../../../domain/agent-state/view.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
@@ -50,6 +51,9 @@ export default (ctx: CliContext) =>
       if (discover) {
         const found = await (await import("../../targets/rediscover.ts")).rediscoverSessions(deps, discover === "docker" ? "docker" : { ...discover, namespace: discover.namespace ?? deps.config.kube.namespace });
         if (found.length > 0) deps.stderr(`found ${found.length} session${found.length === 1 ? "" : "s"} on ${discover === "docker" ? "docker" : "kubernetes"} by their labels: ${found.join(", ")}\n`);
+      } else {
+        // Reads only (until a write): the records come from the running host server, no SQLite open here.
+        await deps.readStoreFromHost?.();
       }
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
@@ -66,8 +70,11 @@ export default (ctx: CliContext) =>
       const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
-      // A live container the engine does not call running says what it is instead (pending: ImagePullBackOff, waiting: CrashLoopBackOff).
-      const state = (s: (typeof sessions)[number]) => ((s.state === "running" && (s as { targetState?: string | null }).targetState) || describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
+      const now = deps.clock.now().getTime();
+      // A live session says what its agent does and for how long (`waiting 3m`), or what its engine says of a container
+      // that is not plainly running (pending: ImagePullBackOff, waiting: CrashLoopBackOff); an ended one how it ended.
+      const live = (s: (typeof sessions)[number]) => (s as { targetState?: string | null }).targetState || (s.agent ? describeAgent(s.agent, now) : undefined);
+      const state = (s: (typeof sessions)[number]) => ((s.state === "running" && live(s)) || describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
