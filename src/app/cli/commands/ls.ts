@@ -73,7 +73,10 @@ export default (ctx: CliContext) =>
       const now = deps.clock.now().getTime();
       // A live session says what its agent does and for how long (`waiting 3m`), or what its engine says of a container
       // that is not plainly running (pending: ImagePullBackOff, waiting: CrashLoopBackOff); an ended one how it ended.
-      const live = (s: (typeof sessions)[number]) => (s as { targetState?: string | null }).targetState || (s.agent ? describeAgent(s.agent, now) : undefined);
+      // (A container's agent signals stay in the container: "starting" there only means none reached us, so it reads "running".)
+      const inContainer = (s: (typeof sessions)[number]) => ((s as { target?: string }).target ?? "local") !== "local";
+      const agentWord = (s: (typeof sessions)[number]) => (s.agent && !(inContainer(s) && s.agent.state === "starting") ? describeAgent(s.agent, now) : undefined);
+      const live = (s: (typeof sessions)[number]) => (s as { targetState?: string | null }).targetState || agentWord(s);
       const state = (s: (typeof sessions)[number]) => ((s.state === "running" && live(s)) || describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
