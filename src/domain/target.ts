@@ -114,6 +114,12 @@ export type PodSpec = {
   readonly rows: number;
   /** Which target started it (plugins' session events say so); absent in specs from before it was recorded: docker. */
   readonly target?: "docker" | "kubernetes" | undefined;
+  /**
+   * Where its credential files come from before the agent starts: `mount` (a Pod: copied
+   * from the Secret mounted at CREDENTIALS_MOUNT), `exec` (a container: pushed in through
+   * `exec remote __credentials`, waited for). Absent: none.
+   */
+  readonly credentials?: "mount" | "exec";
   /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
   readonly plugins?: string | undefined;
 };
@@ -133,6 +139,7 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   if (!Array.isArray(v.args) || !v.args.every((a) => typeof a === "string")) throw bad("has no args list");
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
   if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
+  if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
   return v as unknown as PodSpec;
 }
 

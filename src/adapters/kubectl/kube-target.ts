@@ -10,8 +10,10 @@ import { sessionObjectNames } from "../../domain/kube/names.ts";
 import { managedLabels, sessionLabels, sessionSelector, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
 import { podSocketFor, SESSION_ENV } from "../../domain/kube/entrypoint.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
-import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
+import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
 import { CONTAINER_BINARY, parsePodSpec, readPodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
@@ -22,8 +24,6 @@ export type KubeTargetOptions = {
   readonly namespace: string;
   /** The person's HOME: mounted at the same path in the Pod (path parity). */
   readonly home: string;
-  /** HOME-relative path -> bytes: the Secret's files. */
-  readonly credentials?: ReadonlyMap<string, Uint8Array> | undefined;
 };
 
 /** How long a bridge waits for the session host's socket inside a running Pod. */
@@ -55,7 +55,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         cols: session.cols,
         rows: session.rows,
         plugins: session.plugins,
-        credentials: options.credentials ?? new Map(),
+        credentials: new Map((spec.credentials ?? []).map((f) => [f.path, f.content])),
       });
       try {
         await options.kubectl.apply(sessionManifestList(manifests), scope);
@@ -90,6 +90,18 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
     removeVolumes: async (handle) => {
       await options.kubectl.deleteByLabel(["persistentvolumeclaim"], mine(handle), scopeOf(handle));
     },
+    storeCredentials: async (handle, push) => {
+      const kube = scopeOf(handle);
+      await options.kubectl.apply([renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) })], kube);
+    },
+    recreate: async (handle) => {
+      const kube = scopeOf(handle);
+      const pod = await options.kubectl.get("pod", handle.container, kube);
+      if (!pod) throw new RemoteError("KUBE_NOT_FOUND", `Cannot restart pod '${handle.container}': it is gone`, "List what exists with `remote ls`; start a new session.", "not-found");
+      // Gone for good before the same name is created again; the claim and the Secret stay.
+      await options.kubectl.deleteByLabel(["pod"], mine(handle), kube, { wait: true });
+      await options.kubectl.create([podAgain(pod)], kube);
+    },
     list: async () => {
       const pods = await options.kubectl.pods(managedLabels, scope);
       return pods.flatMap((pod) => {
@@ -104,6 +116,13 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
+}
+
+/** The same Pod as a new object: what the server added (uid, status, the node it ran on) left out, so the scheduler places it again. */
+function podAgain(pod: KubeObjectData): KubeObjectData {
+  const { name, namespace, labels, annotations } = pod.metadata as KubeObjectData["metadata"] & { annotations?: Record<string, string> };
+  const { nodeName: _node, ...spec } = pod.spec as Record<string, unknown>;
+  return { apiVersion: pod.apiVersion, kind: pod.kind, metadata: { name, ...(namespace && { namespace }), ...(labels && { labels }), ...(annotations && { annotations }) }, spec };
 }
 
 /**

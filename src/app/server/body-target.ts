@@ -15,9 +15,9 @@ type Body = z.infer<typeof CreateSessionBody>;
 /** Body fields each target accepts beyond the common ones. */
 const TARGET_FIELDS: Readonly<Record<TargetName, readonly (keyof Body)[]>> = {
   local: ["credentials", "env"],
-  // A container gets no credential bundle or job env yet (issue 9 item 5 for containers).
-  docker: ["image", "cpu", "memory"],
-  kubernetes: ["image", "cpu", "memory", "context", "namespace"],
+  // A container or Pod gets the credential bundle in its HOME (a Pod's Secret; pushed in through exec), no job env.
+  docker: ["image", "cpu", "memory", "credentials"],
+  kubernetes: ["image", "cpu", "memory", "context", "namespace", "credentials"],
 };
 const SPECIFIC: readonly (keyof Body)[] = ["image", "cpu", "memory", "context", "namespace", "credentials", "env"];
 
