@@ -44,7 +44,7 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
   });
 
   test("kubernetes: fields it cannot honour and a bad namespace are 400 before kubectl is asked, nothing started", async () => {
-    expect(await create({ target: "kubernetes", credentials: { ".codex/auth.json": "e30=" } })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
+    expect(await create({ target: "kubernetes", env: { REMOTE_JOB_ID: "j1" } })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
     expect(await create({ target: "kubernetes", namespace: "Not_A_Namespace" })).toMatchObject({ status: 400, body: { code: "INVALID_FLAG" } });
     expect(await create({ target: "docker", namespace: "team" })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
     expect((await call("/sessions")).body.sessions).toEqual([]);
