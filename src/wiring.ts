@@ -4,6 +4,8 @@ import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
 import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
+import { fetchHostRecords } from "./adapters/store/host-records.ts";
+import { createSnapshotStore } from "./adapters/store/snapshot-store.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { createFdOutput } from "./adapters/terminal/fd-output.ts";
@@ -29,6 +31,9 @@ import { engineMissing, type ContainerEngine, type KubernetesPlacement, type Tar
 import type { AppDeps } from "./app/deps.ts";
 import type { EventLogPort } from "./domain/agent-state/state-event.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
+
+/** A host server slower than this to list its records is passed by: the reader opens the store itself. */
+const HOST_RECORDS_TIMEOUT_MS = 1000;
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
@@ -98,6 +103,8 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
+  let hostRead: Promise<void> | undefined;
+  const openStore = () => createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
   const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
@@ -119,7 +126,14 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
+    store: () => (store ??= openStore()),
+    // One round trip however often asked: main.ts starts it early for a reader command, the command awaits it.
+    readStoreFromHost: () =>
+      (hostRead ??= (async () => {
+        if (store) return;
+        const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
+        if (records && !store) store = createSnapshotStore(records, openStore);
+      })().catch(() => {})),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
     connector,

@@ -34,6 +34,12 @@ export type AppDeps = {
   readonly config: RemoteConfig;
   /** Opened on first use, so `--version` and `--dry-run` never touch the store. */
   readonly store: () => SessionStorePort;
+  /**
+   * For commands that mostly read (ls, send, attach): before the first `store()`, take the records
+   * from the running host server instead of opening SQLite here (writes still open it). A no-op
+   * when no server answers or the store is already open.
+   */
+  readonly readStoreFromHost?: () => Promise<void>;
   readonly process: ProcessPort;
   readonly hookInbox: HookInboxPort;
   readonly connector: HostConnectorPort;

@@ -143,7 +143,13 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
 /** The per-user host server's control socket (session ids never contain '-'). */
-export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/${HOST_SERVER_SOCKET}`;
+/**
+ * Named with the control protocol's version: a client never waits on a server too old to answer
+ * it (v2 answers {op: "records"}). An older server keeps hosting its sessions on its own socket
+ * (each record names its session's socket) and exits when they have ended.
+ */
+export const HOST_SERVER_SOCKET = "host-server-v2.sock";
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {

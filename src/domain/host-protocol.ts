@@ -6,6 +6,7 @@
  */
 import { terminalText } from "./ansi.ts";
 import type { OutputWindow } from "./output-window.ts";
+import type { SessionRecord } from "./session.ts";
 
 export const FrameType = {
   // client -> host
@@ -57,7 +58,12 @@ export type HostRequest =
   /** From an agent CLI's hook (`remote __signal`): its session's token, and what the CLI passed it. */
   | SignalRequest
   /** To the host server's control socket: start hosting this (recorded) session. */
-  | HostSessionRequest;
+  | HostSessionRequest
+  /** To the host server's control socket: every session record, as its open store reads them now (see RecordsReply). */
+  | { readonly op: "records" };
+
+/** The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself. */
+export type RecordsReply = { readonly records: readonly SessionRecord[] } | { readonly error: string };
 
 export type SignalRequest = {
   readonly op: "signal";

@@ -29,6 +29,8 @@ export default (ctx: CliContext) =>
     args: { json: jsonArg, ...remoteArgs },
     run: async ({ args }) => {
       const deps = ctx.deps();
+      // Reads only (until a write): the records come from the running host server, no SQLite open here.
+      await deps.readStoreFromHost?.();
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
       const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
