@@ -28,7 +28,8 @@ import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
 import { RemoteError } from "./domain/errors.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
-import type { AppDeps } from "./app/deps.ts";
+import type { AppDeps, WorkspacePorts } from "./app/deps.ts";
+import type { RemotePaths } from "./domain/config.ts";
 import type { EventLogPort } from "./domain/agent-state/state-event.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
@@ -58,6 +59,25 @@ const envMs = (env: Readonly<Record<string, string>>, name: string): number | un
   const raw = env[name]?.trim();
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 };
+
+/** Workspace adapters, required on first use (tar and ignore stay out of every other command's start-up). */
+function createWorkspacePorts(paths: RemotePaths, busyTimeoutMs: number | undefined): WorkspacePorts {
+  const { createSqliteWorkspaceStore } = require("./adapters/workspace/sqlite-workspace-store.ts") as typeof import("./adapters/workspace/sqlite-workspace-store.ts");
+  const { createBlobStore } = require("./adapters/workspace/blob-store.ts") as typeof import("./adapters/workspace/blob-store.ts");
+  const { createTarArchive } = require("./adapters/workspace/tar-archive.ts") as typeof import("./adapters/workspace/tar-archive.ts");
+  const { createWorkspaceTree } = require("./adapters/workspace/tree.ts") as typeof import("./adapters/workspace/tree.ts");
+  let store: ReturnType<typeof createSqliteWorkspaceStore> | undefined;
+  return {
+    // The store opens only on the control plane (a client's push never creates a database).
+    get store() {
+      return (store ??= createSqliteWorkspaceStore({ path: paths.store, busyTimeoutMs }));
+    },
+    blobs: createBlobStore({ dir: join(paths.home, "blobs") }),
+    archive: createTarArchive(),
+    tree: createWorkspaceTree(),
+    progressTerminal: isTerminal(2),
+  };
+}
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
@@ -103,6 +123,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
+  let workspace: WorkspacePorts | undefined;
   let hostRead: Promise<void> | undefined;
   const openStore = () => createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
@@ -187,6 +208,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     target,
     homeFiles: createHomeFiles(),
     statusProbe: createStatusProbe(),
+    workspace: () => (workspace ??= createWorkspacePorts(config.paths, storeBusyTimeoutMs)),
     // Plugin sync (issue 11): loaded only by the commands that use it.
     npm: () => {
       const binary = proc.which("npm", env.PATH);

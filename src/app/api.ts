@@ -252,6 +252,49 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /*
+ * Workspaces (issue 10): what `remote workspace push|pull|link|status|ls|rm` do, for a folder
+ * (`cwd`, default this process's) and a control plane (`remote`, else the folder's link,
+ * else the configured one). The 3-way merge's planner plugs into pull as `planner`.
+ */
+export type { PushOptions, PushResult } from "./workspace/push.ts";
+export type { PullOptions, PullResult } from "./workspace/pull.ts";
+export type { WorkspaceStatus } from "./workspace/manage.ts";
+export type { Entry, Manifest } from "../domain/workspace/entry.ts";
+export type { PlanPull, PullAction, PullInput } from "../domain/workspace/pull-plan.ts";
+export { createWorkspaceClient, type WorkspaceClient, type WorkspaceInfo } from "./workspace/client.ts";
+type WorkspaceCall = { readonly cwd?: string; readonly deps?: AppDeps };
+const workspaceDeps = async (options: WorkspaceCall) => {
+  const deps = await realDeps(options.deps);
+  return options.cwd === undefined ? deps : { ...deps, cwd: options.cwd };
+};
+/** Push a folder's changes (creating and linking its workspace when it has none). */
+export async function pushWorkspace(options: import("./workspace/push.ts").PushOptions & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/push.ts"), workspaceDeps(options)]);
+  return m.pushWorkspace(deps, options);
+}
+/** Pull a workspace into its linked folder (or, with `id`, into an empty one); a change on both sides throws WORKSPACE_CONFLICT with nothing written. */
+export async function pullWorkspace(options: import("./workspace/pull.ts").PullOptions & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/pull.ts"), workspaceDeps(options)]);
+  return m.pullWorkspace(deps, options);
+}
+export async function linkWorkspace(options: { readonly id?: string; readonly name?: string; readonly remote?: string; readonly insecure?: boolean } & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/manage.ts"), workspaceDeps(options)]);
+  return m.linkWorkspace(deps, options);
+}
+export async function workspaceStatus(options: { readonly insecure?: boolean } & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/manage.ts"), workspaceDeps(options)]);
+  return m.workspaceStatus(deps, options);
+}
+export async function listWorkspaces(options: { readonly remote?: string; readonly insecure?: boolean } & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/manage.ts"), workspaceDeps(options)]);
+  return m.listRemoteWorkspaces(deps, options);
+}
+export async function removeWorkspace(id: string, options: { readonly remote?: string; readonly insecure?: boolean } & WorkspaceCall = {}) {
+  const [m, deps] = await Promise.all([import("./workspace/manage.ts"), workspaceDeps(options)]);
+  return m.removeRemoteWorkspace(deps, id, options);
+}
+
+/*
  * Plugins and MCP servers in every session (issue 11), under the seed API's names.
  */
 export { detectMcpBins, parseMcpSpec, parseMcpSpecs, type McpRequest } from "../domain/plugins/mcp-spec.ts";

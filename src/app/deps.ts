@@ -25,6 +25,17 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { ArchivePort, BlobStorePort, WorkspaceStorePort, WorkspaceTreePort } from "../domain/workspace/ports.ts";
+
+/** What workspaces touch: the control plane's store and blobs, tar, and a local tree. */
+export type WorkspacePorts = {
+  readonly store: WorkspaceStorePort;
+  readonly blobs: BlobStorePort;
+  readonly archive: ArchivePort;
+  readonly tree: WorkspaceTreePort;
+  /** Is stderr a terminal (a push's progress bar shows only there). */
+  readonly progressTerminal: boolean;
+};
 import type { EventLogPort } from "../domain/agent-state/state-event.ts";
 import type { NpmPort } from "../domain/plugins/npm-port.ts";
 import type { PluginHomePort, PluginPlace } from "../domain/plugins/home-port.ts";
@@ -100,6 +111,8 @@ export type AppDeps = {
   readonly homeFiles: HomeFilesPort;
   /** Runs a CLI's own login status command (credential preflight). */
   readonly statusProbe: StatusProbePort;
+  /** Workspaces (issue 10), loaded on first use: tar and ignore cost nothing to commands that never meet one. */
+  readonly workspace: () => WorkspacePorts;
   /** npm, for `remote plugin add` (issue 11); throws NPM_MISSING when there is none. */
   readonly npm: () => NpmPort;
   /** A session's HOME for plugin sync: a directory here, or one inside a container/Pod through its target's exec. */

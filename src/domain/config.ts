@@ -49,6 +49,8 @@ export type RemoteConfig = {
   readonly kube: { readonly namespace: string };
   /** `remote serve`: where a POST /sessions without `target` runs (config.toml default_target, default local). */
   readonly defaultTarget: TargetName;
+  /** Workspaces (issue 10): archive limits on both sides, and the push lock's lease. */
+  readonly workspace: WorkspaceConfig;
   /** Notifications on agent state changes (issue 13): each notifier off unless config.toml turns it on. */
   readonly notify: NotifyConfig;
 };
@@ -60,6 +62,18 @@ export type NotifyConfig = {
   readonly terminal: boolean;
   readonly webhook?: { readonly url: string; readonly retries: number; readonly backoffMs: number; readonly timeoutMs: number } | undefined;
 };
+
+export type WorkspaceConfig = {
+  /** workspace_max_files, default 200,000. */
+  readonly maxFiles: number;
+  /** workspace_max_bytes, default 1 GiB (an archive is read in memory). */
+  readonly maxBytes: number;
+  /** workspace_lock_ttl_ms, default 60 s (a push renews it as it goes). */
+  readonly lockTtlMs: number;
+};
+export const DEFAULT_WORKSPACE_MAX_FILES = 200_000;
+export const DEFAULT_WORKSPACE_MAX_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_WORKSPACE_LOCK_TTL_MS = 60_000;
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
 export const DEFAULT_KUBE_NAMESPACE = "default";
@@ -177,6 +191,11 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
     defaultTarget: file.default_target ?? "local",
+    workspace: {
+      maxFiles: file.workspace_max_files ?? DEFAULT_WORKSPACE_MAX_FILES,
+      maxBytes: file.workspace_max_bytes ?? DEFAULT_WORKSPACE_MAX_BYTES,
+      lockTtlMs: file.workspace_lock_ttl_ms ?? DEFAULT_WORKSPACE_LOCK_TTL_MS,
+    },
     notify: {
       states: file.notify_states ?? DEFAULT_NOTIFY_STATES,
       minIntervalMs: file.notify_min_interval_ms ?? 60_000,

@@ -19,12 +19,18 @@ export type RemoteHooks = {
   "job:resume": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:done": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:fail": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  /** Workspaces (issue 10): after a push committed, after a pull wrote, when a pull met changes on both sides (nothing written). */
+  "workspace:push": (event: WorkspaceEvent & { readonly filesSent: number; readonly bytesSent: number; readonly filesUnchanged: number; readonly filesDeleted: number }) => void | Promise<void>;
+  "workspace:pull": (event: WorkspaceEvent & { readonly written: number; readonly deleted: number }) => void | Promise<void>;
+  "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[] }) => void | Promise<void>;
   /** Plugins (issue 11): one added to (or removed from) the desired manifest, one session's HOME changed by a sync, drift found. */
   "plugin:add": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
   "plugin:remove": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
   "plugin:sync": (event: { readonly session: string; readonly changes: readonly string[] }) => void | Promise<void>;
   "plugin:drift": (event: { readonly rows: readonly DriftRow[] }) => void | Promise<void>;
 };
+/** What every workspace event carries: which workspace, on which control plane, which folder here, at which version. */
+export type WorkspaceEvent = { readonly workspaceId: string; readonly remote: string; readonly path: string; readonly version: number };
 export type RemoteHookName = keyof RemoteHooks;
 
 export type PluginHooks = {

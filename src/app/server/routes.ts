@@ -5,6 +5,7 @@ import { pageRoutes } from "./page-routes.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
+import { workspaceRoutes } from "./workspace-routes.ts";
 import { eventRoutes } from "./event-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
@@ -28,6 +29,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
       handle: () => jsonResponse(200, document),
     }),
     ...sessionRoutes(app),
+    ...workspaceRoutes(app),
     ...eventRoutes(app),
     ...pageRoutes(app, log),
   ];

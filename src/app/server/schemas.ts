@@ -60,7 +60,7 @@ export const CreateSessionBody = z
     cols: Size.optional(),
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
-    credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME"),
+    credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
     env: z
       .object({
         REMOTE_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
