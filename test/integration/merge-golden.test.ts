@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyPullPlan } from "../../src/adapters/workspace/merge-apply.ts";
 import { planPull, textMergePaths, type ConflictPolicy, type MergeTexts, type PullConflict } from "../../src/domain/workspace/merge-plan.ts";
-import type { Tree } from "../../src/domain/workspace/merge-tree.ts";
+import { looksLikeText, type Tree } from "../../src/domain/workspace/merge-tree.ts";
 import { scanTree, treePicture } from "../support/tree-scan.ts";
 
 /**
@@ -18,10 +18,15 @@ type Case = { policy: ConflictPolicy; exitCode: 0 | 1; updateBase: boolean; conf
 
 const blobsOf = (dir: string, tree: Tree) => {
   const blobs = new Map<string, Uint8Array>();
-  for (const [path, entry] of Object.entries(tree)) if (entry.kind === "file") blobs.set(entry.sha256, readFileSync(join(dir, path)));
+  for (const [path, entry] of Object.entries(tree)) if (entry.type === "file") blobs.set(entry.sha256, readFileSync(join(dir, path)));
   return blobs;
 };
-const textOf = (dir: string, path: string) => (existsSync(join(dir, path)) ? readFileSync(join(dir, path), "utf8") : undefined);
+/** A side's text, "" when absent, undefined when binary (then the path merges as binary). */
+const textOf = (dir: string, path: string) => {
+  if (!existsSync(join(dir, path))) return "";
+  const bytes = readFileSync(join(dir, path));
+  return looksLikeText(bytes) ? bytes.toString("utf8") : undefined;
+};
 
 describe("pull merge goldens", () => {
   const cases = readdirSync(casesDir).sort();
@@ -37,8 +42,8 @@ describe("pull merge goldens", () => {
       const [base, local, remote] = [scanTree(baseDir), scanTree(localDir), scanTree(remoteDir)];
       const texts = new Map<string, MergeTexts>();
       for (const path of textMergePaths({ base, local, remote })) {
-        const baseText = textOf(baseDir, path);
-        texts.set(path, { ...(baseText === undefined ? {} : { base: baseText }), local: textOf(localDir, path) ?? "", remote: textOf(remoteDir, path) ?? "" });
+        const [baseText, localText, remoteText] = [textOf(baseDir, path), textOf(localDir, path), textOf(remoteDir, path)];
+        if (baseText !== undefined && localText !== undefined && remoteText !== undefined) texts.set(path, { base: baseText, local: localText, remote: remoteText });
       }
       const plan = planPull({ base, local, remote, texts, policy: spec.policy, stamp: STAMP });
       expect({ exitCode: plan.exitCode, updateBase: plan.updateBase, conflicts: plan.conflicts }).toEqual({ exitCode: spec.exitCode, updateBase: spec.updateBase, conflicts: spec.conflicts });

@@ -18,10 +18,10 @@ export const scanTree = (root: string): Tree =>
   Object.fromEntries(
     walk(root).map(([path, full]): [string, TreeEntry] => {
       const stat = lstatSync(full);
-      if (stat.isSymbolicLink()) return [path, { kind: "link", target: readlinkSync(full) }];
-      if (stat.isDirectory()) return [path, { kind: "dir" }];
+      if (stat.isSymbolicLink()) return [path, { type: "link", target: readlinkSync(full) }];
+      if (stat.isDirectory()) return [path, { type: "dir" }];
       const bytes = readFileSync(full);
-      return [path, { kind: "file", sha256: createHash("sha256").update(bytes).digest("hex"), mode: stat.mode & 0o777, text: looksLikeText(bytes) }];
+      return [path, { type: "file", sha256: createHash("sha256").update(bytes).digest("hex"), mode: stat.mode & 0o777 }];
     }),
   );
 

@@ -42,7 +42,7 @@ export async function applyPullPlan({ root, plan, remoteContent }: ApplyPullPlan
         renameSync(path, inside(root, action.to));
         break;
       case "remove":
-        if (action.kind !== "dir") rmSync(path, { force: true });
+        if (action.type !== "dir") rmSync(path, { force: true });
         else if (exists(path)) {
           // Files the manifest does not list (ignored ones) keep their directory.
           try {
@@ -59,7 +59,7 @@ export async function applyPullPlan({ root, plan, remoteContent }: ApplyPullPlan
         writeFile(path, action.text, action.mode);
         break;
       case "write":
-        if (action.entry.kind === "file") writeFile(path, await remoteContent(action.entry.sha256, action.path), action.entry.mode);
+        if (action.entry.type === "file") writeFile(path, await remoteContent(action.entry.sha256, action.path), action.entry.mode);
         else {
           rmSync(path, { force: true });
           symlinkSync(action.entry.target, path);

@@ -1,11 +1,13 @@
-import { RemoteError } from "../errors.ts";
 import { mergeText } from "./merge-text.ts";
 import { byTreeOrder, isUnder, sameEntry, withDirs, type Tree, type TreeEntry } from "./merge-tree.ts";
 
 /**
- * Pull as a 3-way merge (SPEC §6): base = the tree last pushed or cleanly pulled. Pure:
- * the caller lists the three trees and hands in the texts of the paths both sides
- * changed (`textMergePaths`), and gets back ordered actions for the local directory.
+ * Pull as a 3-way merge (SPEC §6): base = the tree last pushed or cleanly pulled. Pure.
+ * How pull uses it: (1) `textMergePaths({base, local, remote})` names the files both sides
+ * changed; (2) read their three versions and hand in those that are text (`looksLikeText`
+ * on each; a path left out is merged as binary); (3) `planPull` returns ordered actions,
+ * which `applyPullPlan` (src/adapters/workspace/merge-apply.ts) carries out; (4) write the
+ * remote manifest as the new base only when `updateBase`; exit with `exitCode`.
  *
  * Policy on a conflict: `backup` (default) writes text conflicts with markers and keeps a
  * binary/link/type conflict's local copy as `<path>.bak-<stamp>` before taking remote,
@@ -23,16 +25,16 @@ export type PullInput = {
   /** Suffix of backup names, `<path>.bak-<stamp>`: the caller's clock, formatted. */
   readonly stamp: string;
   readonly policy?: ConflictPolicy;
-  /** The three texts of every path `textMergePaths` named. */
+  /** The three texts of the paths `textMergePaths` named that are text on every side. */
   readonly texts?: ReadonlyMap<string, MergeTexts>;
 };
 
 /** `write` takes the remote entry (file content by sha256, or the link); `write-text` a merged text. */
 export type PullAction =
   | { readonly op: "backup"; readonly path: string; readonly to: string }
-  | { readonly op: "remove"; readonly path: string; readonly kind: TreeEntry["kind"] }
+  | { readonly op: "remove"; readonly path: string; readonly type: TreeEntry["type"] }
   | { readonly op: "mkdir"; readonly path: string }
-  | { readonly op: "write"; readonly path: string; readonly entry: Exclude<TreeEntry, { kind: "dir" }> }
+  | { readonly op: "write"; readonly path: string; readonly entry: Exclude<TreeEntry, { type: "dir" }> }
   | { readonly op: "write-text"; readonly path: string; readonly text: string; readonly mode: number };
 
 /** text: both edited the same lines; binary: both changed unmergeable content (files or links); delete-modify; type: file/link/dir shape differs. */
@@ -51,15 +53,15 @@ export type PullPlan = {
 type Final = { readonly entry: TreeEntry; readonly text?: string };
 type Side = "local" | "remote";
 
-const isDir = (entry: TreeEntry | undefined) => entry?.kind === "dir";
-const isTextFile = (entry: TreeEntry | undefined): entry is Extract<TreeEntry, { kind: "file" }> => entry?.kind === "file" && entry.text;
+const isDir = (entry: TreeEntry | undefined) => entry?.type === "dir";
+const isFile = (entry: TreeEntry | undefined): entry is Extract<TreeEntry, { type: "file" }> => entry?.type === "file";
 const allPaths = (...trees: Tree[]) => [...new Set(trees.flatMap((tree) => Object.keys(tree)))].sort(byTreeOrder);
 
-/** Paths whose three texts planPull needs: both sides changed a text file the base had as text (or not at all). */
+/** Files both sides changed (the base had a file there, or nothing): a line merge if all are text. */
 export const textMergePaths = (input: Pick<PullInput, "base" | "local" | "remote">): string[] =>
   allPaths(input.local, input.remote).filter((path) => {
     const [b, l, r] = [input.base[path], input.local[path], input.remote[path]];
-    return isTextFile(l) && isTextFile(r) && (b === undefined || isTextFile(b)) && !sameEntry(l, r) && !sameEntry(l, b) && !sameEntry(r, b);
+    return isFile(l) && isFile(r) && (b === undefined || isFile(b)) && !sameEntry(l, r) && !sameEntry(l, b) && !sameEntry(r, b);
   });
 
 const changedUnder = (side: Tree, base: Tree, root: string, paths: readonly string[]) =>
@@ -111,19 +113,18 @@ export const planPull = (input: PullInput): PullPlan => {
     }
     if (sameEntry(l, r) || sameEntry(r, b)) keep(path, "local");
     else if (sameEntry(l, b)) keep(path, "remote");
-    else if (isTextFile(l) && isTextFile(r) && (b === undefined || isTextFile(b))) {
-      const texts = input.texts?.get(path);
-      if (texts === undefined) throw new RemoteError("MERGE_TEXT_MISSING", `Cannot merge '${path}': its texts were not read`, "Pass every path textMergePaths() lists.");
+    else if (isFile(l) && isFile(r) && input.texts?.has(path)) {
+      const texts = input.texts.get(path) as MergeTexts;
       const merged = mergeText(texts.base ?? "", texts.local, texts.remote);
-      const mode = b?.kind === "file" && l.mode === b.mode ? r.mode : l.mode;
-      const entry = { kind: "file", sha256: "", mode, text: true } as const;
+      const mode = b?.type === "file" && l.mode === b.mode ? r.mode : l.mode;
+      const entry = { type: "file", sha256: "", mode } as const;
       if (!merged.conflict) final.set(path, { entry, text: merged.text });
       else if (policy === "backup") {
         conflicts.push({ path, reason: "text", resolution: "markers" });
         final.set(path, { entry, text: merged.text });
       } else keep(path, settle(path, "text"));
     } else if (l === undefined || r === undefined) keep(path, settle(path, "delete-modify", l === undefined ? "remote" : "local"));
-    else keep(path, settle(path, l.kind === r.kind ? "binary" : "type"));
+    else keep(path, settle(path, l.type === r.type ? "binary" : "type"));
   }
 
   const blocked = policy === "block" && conflicts.length > 0;
@@ -144,16 +145,16 @@ const actionsFor = (local: Tree, final: ReadonlyMap<string, Final>, backups: rea
   const removals = Object.keys(local)
     .filter((path) => {
       const [was, next] = [before(path), final.get(path)];
-      return was !== undefined && (next === undefined || was.kind !== next.entry.kind);
+      return was !== undefined && (next === undefined || was.type !== next.entry.type);
     })
     .sort((a, b) => byTreeOrder(b, a))
-    .map((path): PullAction => ({ op: "remove", path, kind: (local[path] as TreeEntry).kind }));
+    .map((path): PullAction => ({ op: "remove", path, type: (local[path] as TreeEntry).type }));
   const creations = [...final.keys()].sort(byTreeOrder).flatMap((path): PullAction[] => {
     const next = final.get(path) as Final;
     const was = before(path);
-    if (next.text !== undefined) return [{ op: "write-text", path, text: next.text, mode: next.entry.kind === "file" ? next.entry.mode : 0o644 }];
+    if (next.text !== undefined) return [{ op: "write-text", path, text: next.text, mode: next.entry.type === "file" ? next.entry.mode : 0o644 }];
     if (sameEntry(was, next.entry)) return [];
-    return next.entry.kind === "dir" ? [{ op: "mkdir", path }] : [{ op: "write", path, entry: next.entry }];
+    return next.entry.type === "dir" ? [{ op: "mkdir", path }] : [{ op: "write", path, entry: next.entry }];
   });
   return [...backups.map((backup): PullAction => ({ op: "backup", ...backup })), ...removals, ...creations];
 };

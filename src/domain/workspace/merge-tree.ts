@@ -1,20 +1,20 @@
 /**
  * The per-path view a pull merges: one entry per path of a workspace tree (base, local,
- * remote). A file carries its sha256, mode and whether it is text (the adapter decides:
- * valid UTF-8 without NUL); a link carries its target; a directory nothing. Directories
- * a manifest leaves implicit are filled in from the paths under them.
+ * remote), the same shape as the workspace manifest (src/domain/workspace/entry.ts, whose
+ * Manifest is assignable to Tree): a file by sha256 and mode, a link by its target, and
+ * directories, which a manifest leaves implicit and `withDirs` fills in.
  */
 export type TreeEntry =
-  | { readonly kind: "file"; readonly sha256: string; readonly mode: number; readonly text: boolean }
-  | { readonly kind: "link"; readonly target: string }
-  | { readonly kind: "dir" };
+  | { readonly type: "file"; readonly sha256: string; readonly mode: number; readonly size?: number }
+  | { readonly type: "link"; readonly target: string }
+  | { readonly type: "dir" };
 export type Tree = Readonly<Record<string, TreeEntry>>;
 
 export const sameEntry = (a: TreeEntry | undefined, b: TreeEntry | undefined): boolean => {
   if (a === undefined || b === undefined) return a === b;
-  if (a.kind === "file" && b.kind === "file") return a.sha256 === b.sha256 && a.mode === b.mode;
-  if (a.kind === "link" && b.kind === "link") return a.target === b.target;
-  return a.kind === b.kind;
+  if (a.type === "file" && b.type === "file") return a.sha256 === b.sha256 && a.mode === b.mode;
+  if (a.type === "link" && b.type === "link") return a.target === b.target;
+  return a.type === b.type;
 };
 
 export const parentsOf = (path: string): string[] => {
@@ -25,7 +25,7 @@ export const parentsOf = (path: string): string[] => {
 /** Adds the directories a tree implies (every parent of a path). */
 export const withDirs = (tree: Tree): Tree => {
   const out: Record<string, TreeEntry> = { ...tree };
-  for (const path of Object.keys(tree)) for (const parent of parentsOf(path)) out[parent] ??= { kind: "dir" };
+  for (const path of Object.keys(tree)) for (const parent of parentsOf(path)) out[parent] ??= { type: "dir" };
   return out;
 };
 
@@ -41,7 +41,7 @@ export const byTreeOrder = (a: string, b: string): number => {
 
 export const isUnder = (path: string, root: string): boolean => path.startsWith(`${root}/`);
 
-/** Text for merging: valid UTF-8 without a NUL in the first 8 KiB (git's test, plus UTF-8). */
+/** Text a line merge may touch: valid UTF-8 without a NUL in the first 8 KiB (git's test, plus UTF-8). */
 export const looksLikeText = (bytes: Uint8Array): boolean => {
   if (bytes.subarray(0, 8192).includes(0)) return false;
   try {
