@@ -25,7 +25,8 @@ import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
-import type { AppDeps } from "./app/deps.ts";
+import type { AppDeps, WorkspacePorts } from "./app/deps.ts";
+import type { RemotePaths } from "./domain/config.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
@@ -51,6 +52,25 @@ const envMs = (env: Readonly<Record<string, string>>, name: string): number | un
   const raw = env[name]?.trim();
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 };
+
+/** Workspace adapters, required on first use (tar and ignore stay out of every other command's start-up). */
+function createWorkspacePorts(paths: RemotePaths, busyTimeoutMs: number | undefined): WorkspacePorts {
+  const { createSqliteWorkspaceStore } = require("./adapters/workspace/sqlite-workspace-store.ts") as typeof import("./adapters/workspace/sqlite-workspace-store.ts");
+  const { createBlobStore } = require("./adapters/workspace/blob-store.ts") as typeof import("./adapters/workspace/blob-store.ts");
+  const { createTarArchive } = require("./adapters/workspace/tar-archive.ts") as typeof import("./adapters/workspace/tar-archive.ts");
+  const { createWorkspaceTree } = require("./adapters/workspace/tree.ts") as typeof import("./adapters/workspace/tree.ts");
+  let store: ReturnType<typeof createSqliteWorkspaceStore> | undefined;
+  return {
+    // The store opens only on the control plane (a client's push never creates a database).
+    get store() {
+      return (store ??= createSqliteWorkspaceStore({ path: paths.store, busyTimeoutMs }));
+    },
+    blobs: createBlobStore({ dir: join(paths.home, "blobs") }),
+    archive: createTarArchive(),
+    tree: createWorkspaceTree(),
+    progressTerminal: isTerminal(2),
+  };
+}
 
 /** The one place that builds real adapters (with main.ts, the entry). */
 export function createRealDeps(environment: Readonly<Record<string, string | undefined>> = process.env): AppDeps {
@@ -95,6 +115,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
+  let workspace: WorkspacePorts | undefined;
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
   const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
@@ -165,5 +186,6 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     target,
     homeFiles: createHomeFiles(),
     statusProbe: createStatusProbe(),
+    workspace: () => (workspace ??= createWorkspacePorts(config.paths, storeBusyTimeoutMs)),
   };
 }

@@ -23,6 +23,17 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { ArchivePort, BlobStorePort, WorkspaceStorePort, WorkspaceTreePort } from "../domain/workspace/ports.ts";
+
+/** What workspaces touch: the control plane's store and blobs, tar, and a local tree. */
+export type WorkspacePorts = {
+  readonly store: WorkspaceStorePort;
+  readonly blobs: BlobStorePort;
+  readonly archive: ArchivePort;
+  readonly tree: WorkspaceTreePort;
+  /** Is stderr a terminal (a push's progress bar shows only there). */
+  readonly progressTerminal: boolean;
+};
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {
@@ -80,4 +91,6 @@ export type AppDeps = {
   readonly homeFiles: HomeFilesPort;
   /** Runs a CLI's own login status command (credential preflight). */
   readonly statusProbe: StatusProbePort;
+  /** Workspaces (issue 10), loaded on first use: tar and ignore cost nothing to commands that never meet one. */
+  readonly workspace: () => WorkspacePorts;
 };

@@ -42,6 +42,12 @@ export const ConfigFileSchema = z
     allowed_hosts: z.array(z.string().min(1)).optional(),
     /** `remote serve`: most WebSockets open at once (`--max-websockets`). */
     max_websockets: z.number().int().min(1).max(100_000).optional(),
+    /** Workspaces: most files and links an archive or manifest may hold (more is refused before anything is written). */
+    workspace_max_files: z.number().int().min(1).max(10_000_000).optional(),
+    /** Workspaces: most bytes of file contents an archive or manifest may hold. */
+    workspace_max_bytes: z.number().int().min(1).optional(),
+    /** Workspaces: how long a push's lock lives unless renewed. */
+    workspace_lock_ttl_ms: z.number().int().min(1000).max(60 * 60_000).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

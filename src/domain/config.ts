@@ -45,7 +45,21 @@ export type RemoteConfig = {
   readonly kube: { readonly namespace: string };
   /** `remote serve`: where a POST /sessions without `target` runs (config.toml default_target, default local). */
   readonly defaultTarget: TargetName;
+  /** Workspaces (issue 10): archive limits on both sides, and the push lock's lease. */
+  readonly workspace: WorkspaceConfig;
 };
+
+export type WorkspaceConfig = {
+  /** workspace_max_files, default 200,000. */
+  readonly maxFiles: number;
+  /** workspace_max_bytes, default 1 GiB (an archive is read in memory). */
+  readonly maxBytes: number;
+  /** workspace_lock_ttl_ms, default 60 s (a push renews it as it goes). */
+  readonly lockTtlMs: number;
+};
+export const DEFAULT_WORKSPACE_MAX_FILES = 200_000;
+export const DEFAULT_WORKSPACE_MAX_BYTES = 1024 * 1024 * 1024;
+export const DEFAULT_WORKSPACE_LOCK_TTL_MS = 60_000;
 
 export const DEFAULT_SESSION_IMAGE = "localhost/remote-session:local";
 export const DEFAULT_KUBE_NAMESPACE = "default";
@@ -156,5 +170,10 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     containers: { image: file.container_image ?? DEFAULT_SESSION_IMAGE, engine: file.container_engine ?? "auto", network: file.container_network ?? "host" },
     kube: { namespace: file.kube_namespace ?? DEFAULT_KUBE_NAMESPACE },
     defaultTarget: file.default_target ?? "local",
+    workspace: {
+      maxFiles: file.workspace_max_files ?? DEFAULT_WORKSPACE_MAX_FILES,
+      maxBytes: file.workspace_max_bytes ?? DEFAULT_WORKSPACE_MAX_BYTES,
+      lockTtlMs: file.workspace_lock_ttl_ms ?? DEFAULT_WORKSPACE_LOCK_TTL_MS,
+    },
   };
 }
