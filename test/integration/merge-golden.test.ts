@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { applyPullPlan } from "../../src/adapters/workspace/merge-apply.ts";
+import { createWorkspaceTree } from "../../src/adapters/workspace/tree.ts";
+import { applyPullPlan } from "../../src/app/workspace/merge-apply.ts";
 import { planPull, textMergePaths, type ConflictPolicy, type MergeTexts, type PullConflict } from "../../src/domain/workspace/merge-plan.ts";
 import { looksLikeText, type Tree } from "../../src/domain/workspace/merge-tree.ts";
 import { scanTree, treePicture } from "../support/tree-scan.ts";
@@ -54,7 +55,7 @@ describe("pull merge goldens", () => {
         mkdirSync(target);
         if (existsSync(localDir)) cpSync(localDir, target, { recursive: true, verbatimSymlinks: true });
         const blobs = blobsOf(remoteDir, remote);
-        await applyPullPlan({ root: target, plan, remoteContent: async (sha) => blobs.get(sha) as Uint8Array });
+        await applyPullPlan({ tree: createWorkspaceTree() }, { root: target, plan, remoteBytes: (sha) => blobs.get(sha) as Uint8Array });
         expect(treePicture(target)).toEqual(treePicture(join(dir, "expected")));
       } finally {
         rmSync(work, { recursive: true, force: true });
