@@ -23,6 +23,7 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { ConversationPorts } from "../domain/conversation/ports.ts";
 import type { ArchivePort, BlobStorePort, WorkspaceStorePort, WorkspaceTreePort } from "../domain/workspace/ports.ts";
 
 /** What workspaces touch: the control plane's store and blobs, tar, and a local tree. */
@@ -93,4 +94,6 @@ export type AppDeps = {
   readonly statusProbe: StatusProbePort;
   /** Workspaces (issue 10), loaded on first use: tar and ignore cost nothing to commands that never meet one. */
   readonly workspace: () => WorkspacePorts;
+  /** Agent conversations under a HOME and opencode's export/import (migration), loaded on first use. */
+  readonly conversations: () => ConversationPorts;
 };

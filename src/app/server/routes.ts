@@ -5,6 +5,7 @@ import { pageRoutes } from "./page-routes.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
+import { conversationRoutes } from "./conversation-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
 export function allRoutes(app: AppDeps, version: string, log: (line: string) => void): Route[] {
@@ -27,6 +28,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
       handle: () => jsonResponse(200, document),
     }),
     ...sessionRoutes(app),
+    ...conversationRoutes(app),
     ...pageRoutes(app, log),
   ];
   const document = openApiDocument(routes, version);

@@ -13,6 +13,7 @@ import { CreateSessionBody, ErrorBody, CredentialsBody, CredentialsResult, LogsQ
 import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
 import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
+import { conversationRestore } from "./conversation-routes.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -46,6 +47,8 @@ export function sessionRoutes(app: AppDeps): Route[] {
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
+        const restore = conversationRestore(app, body);
+        if (restore && where.target !== "local") throw new RemoteError("NOT_IMPLEMENTED", `Cannot restore a conversation on target '${where.target}': only the local target takes one yet`, "Migrate to a control plane whose target is local.", "not-implemented");
         if (where.target === "docker") {
           const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory });
           return jsonResponse(201, await sessionJson(started.id));
@@ -61,8 +64,16 @@ export function sessionRoutes(app: AppDeps): Route[] {
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
-          // Its own HOME with the files in place before the agent starts, so it never runs without them.
-          prepareHome: credentials ? (id) => prepareSessionHome(app, id, credentials) : undefined,
+          // Its own HOME with the files in place before the agent starts, so it never runs without them;
+          // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.
+          prepareHome:
+            credentials || restore
+              ? async (id) => {
+                  const home = credentials ? prepareSessionHome(app, id, credentials) : undefined;
+                  await restore?.(home ?? app.env.HOME ?? "");
+                  return home;
+                }
+              : undefined,
         });
         return jsonResponse(201, await sessionJson(started.id));
       },

@@ -16,7 +16,7 @@ export type RunOptions = SessionRunBasics & {
    * agent starts (e.g. puts credential files there) and returns that directory, which
    * replaces the person's HOME in the agent's environment.
    */
-  readonly prepareHome?: ((sessionId: string) => string) | undefined;
+  readonly prepareHome?: ((sessionId: string) => string | undefined | Promise<string | undefined>) | undefined;
   /** Added to the environment the agent gets. */
   readonly env?: Readonly<Record<string, string>> | undefined;
 };
@@ -61,7 +61,7 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   let host;
   try {
     const env = { ...deps.env, ...options.env };
-    const home = options.prepareHome?.(id);
+    const home = await options.prepareHome?.(id);
     host = await deps.launcher.launch(id, home === undefined ? env : envWithOwnHome(env, home, deps.config.paths.home), deps.terminal.size());
   } catch (error) {
     settleFailedStart(deps, id, error instanceof SessionStartError ? error.reason : errorMessage(error));
