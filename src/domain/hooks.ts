@@ -14,7 +14,13 @@ export type RemoteHooks = {
   "job:resume": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:done": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:fail": (event: { readonly job: JobRecord }) => void | Promise<void>;
+  /** Workspaces (issue 10): after a push committed, after a pull wrote, when a pull met changes on both sides (nothing written). */
+  "workspace:push": (event: WorkspaceEvent & { readonly filesSent: number; readonly bytesSent: number; readonly filesUnchanged: number; readonly filesDeleted: number }) => void | Promise<void>;
+  "workspace:pull": (event: WorkspaceEvent & { readonly written: number; readonly deleted: number }) => void | Promise<void>;
+  "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[] }) => void | Promise<void>;
 };
+/** What every workspace event carries: which workspace, on which control plane, which folder here, at which version. */
+export type WorkspaceEvent = { readonly workspaceId: string; readonly remote: string; readonly path: string; readonly version: number };
 export type RemoteHookName = keyof RemoteHooks;
 
 export type PluginHooks = {

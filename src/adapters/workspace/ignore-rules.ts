@@ -8,7 +8,7 @@ export type IgnoreStack = readonly Level[];
 
 const rulesFrom = (...files: string[]): Ignore | undefined => {
   const texts = files.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8"));
-  return texts.length === 0 ? undefined : ignore().add(texts);
+  return texts.length === 0 ? undefined : ignore().add(texts.join("\n"));
 };
 
 /** The root's rules: .git/info/exclude first (lower priority), then the root .gitignore. */

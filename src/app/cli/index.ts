@@ -23,6 +23,7 @@ export function createCli(ctx: CliContext) {
       account: () => import("./commands/account.ts").then((m) => m.default(ctx)),
       auth: () => import("./commands/auth.ts").then((m) => m.default(ctx)),
       refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
+      workspace: () => import("./commands/workspace.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),

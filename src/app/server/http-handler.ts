@@ -95,7 +95,7 @@ export function createHttpHandler(app: AppDeps, options: HttpHandlerOptions): Ht
       if (found.kind === "none") throw notFound(request.method, url.pathname);
       if (found.kind === "method") return await masked(methodNotAllowed(request.method, url.pathname, found.allowed));
       const { route, params } = found.match;
-      const body = route.body ? await parseJsonBody(request, limit, route.body) : undefined;
+      const body = route.body ? await parseJsonBody(request, route.bodyLimit ?? limit, route.body) : undefined;
       const query = route.query ? parseQuery(url, route.query) : undefined;
       if (!route.websocket) return await route.handle({ request, url, params, body, query, server });
       if (!relay.admit()) throw tooManySockets(relay.maxSockets);

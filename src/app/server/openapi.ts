@@ -42,7 +42,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
         : { description: spec.description };
     }
     const errors = route.public ? {} : { ...ERROR_RESPONSES };
-    if (!route.body) delete errors[413];
+    if (!route.body && !route.rawBody) delete errors[413];
     for (const [status, description] of Object.entries(errors)) {
       responses[status] ??= { description, content: { "application/json": { schema: errorRef } } };
     }
@@ -54,6 +54,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Reco
       ...(route.public ? { security: [] } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(route.body, `${route.operationId}_body`) } } } } : {}),
+      ...(route.rawBody ? { requestBody: { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema: { type: "string", format: "binary" } } } } } : {}),
       ...(route.websocket
         ? { description: "WebSocket upgrade. Auth: the Authorization header, or subprotocols `remote.v1, bearer.<token>`. Every binary message is one host-protocol frame (src/domain/host-protocol.ts)." }
         : {}),

@@ -34,6 +34,10 @@ export type Route = {
   /** No token needed (health check, the browser page and its assets). */
   readonly public?: boolean;
   readonly body?: z.ZodType;
+  /** The JSON body's size limit when it is not the server's max_body_bytes (a workspace manifest of 100,000 paths). */
+  readonly bodyLimit?: number;
+  /** A body that is not JSON (the handler reads it), for the OpenAPI document: e.g. a tar archive. */
+  readonly rawBody?: { readonly contentType: string; readonly description: string };
   readonly query?: z.ZodObject;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
   /** The route upgrades to a WebSocket (documented as such). */

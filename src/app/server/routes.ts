@@ -6,6 +6,7 @@ import { defineRoute, type Route } from "./route.ts";
 import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
 import { conversationRoutes } from "./conversation-routes.ts";
+import { workspaceRoutes } from "./workspace-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
 export function allRoutes(app: AppDeps, version: string, log: (line: string) => void): Route[] {
@@ -29,6 +30,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
     }),
     ...sessionRoutes(app),
     ...conversationRoutes(app),
+    ...workspaceRoutes(app),
     ...pageRoutes(app, log),
   ];
   const document = openApiDocument(routes, version);
