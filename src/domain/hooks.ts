@@ -1,5 +1,6 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
+import type { PullConflict } from "./workspace/merge-plan.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
@@ -17,7 +18,8 @@ export type RemoteHooks = {
   /** Workspaces (issue 10): after a push committed, after a pull wrote, when a pull met changes on both sides (nothing written). */
   "workspace:push": (event: WorkspaceEvent & { readonly filesSent: number; readonly bytesSent: number; readonly filesUnchanged: number; readonly filesDeleted: number }) => void | Promise<void>;
   "workspace:pull": (event: WorkspaceEvent & { readonly written: number; readonly deleted: number }) => void | Promise<void>;
-  "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[] }) => void | Promise<void>;
+  /** A pull met paths changed on both sides; `conflicts` says what became of each (markers, backup, a side, blocked). */
+  "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[]; readonly conflicts?: readonly PullConflict[] }) => void | Promise<void>;
 };
 /** What every workspace event carries: which workspace, on which control plane, which folder here, at which version. */
 export type WorkspaceEvent = { readonly workspaceId: string; readonly remote: string; readonly path: string; readonly version: number };

@@ -7,6 +7,7 @@ import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
 import { conversationRoutes } from "./conversation-routes.ts";
 import { workspaceRoutes } from "./workspace-routes.ts";
+import { mergeRoutes } from "./merge-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
 export function allRoutes(app: AppDeps, version: string, log: (line: string) => void): Route[] {
@@ -31,6 +32,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
     ...sessionRoutes(app),
     ...conversationRoutes(app),
     ...workspaceRoutes(app),
+    ...mergeRoutes(app),
     ...pageRoutes(app, log),
   ];
   const document = openApiDocument(routes, version);

@@ -1,3 +1,4 @@
+import { RemoteError } from "../errors.ts";
 import { mergeText } from "./merge-text.ts";
 import { byTreeOrder, isUnder, sameEntry, withDirs, type Tree, type TreeEntry } from "./merge-tree.ts";
 
@@ -158,3 +159,10 @@ const actionsFor = (local: Tree, final: ReadonlyMap<string, Final>, backups: rea
   });
   return [...backups.map((backup): PullAction => ({ op: "backup", ...backup })), ...removals, ...creations];
 };
+
+/** `--on-conflict`: one of the policies, or a usage error naming them. */
+export function parseConflictPolicy(value: string | undefined): ConflictPolicy | undefined {
+  if (value === undefined) return undefined;
+  if ((CONFLICT_POLICIES as readonly string[]).includes(value)) return value as ConflictPolicy;
+  throw new RemoteError("INVALID_CONFLICT_POLICY", `Cannot use --on-conflict '${value}': it is not a policy`, `Use one of: ${CONFLICT_POLICIES.join(", ")}.`, "usage");
+}
