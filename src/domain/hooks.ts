@@ -20,7 +20,13 @@ export type RemoteHooks = {
   "workspace:pull": (event: WorkspaceEvent & { readonly written: number; readonly deleted: number }) => void | Promise<void>;
   /** A pull met paths changed on both sides; `conflicts` says what became of each (markers, backup, a side, blocked). */
   "workspace:conflict": (event: WorkspaceEvent & { readonly paths: readonly string[]; readonly conflicts?: readonly PullConflict[] }) => void | Promise<void>;
+  /** `remote migrate forward`: the work now runs in session `sessionId` on `remote`, resuming `conversationId`. */
+  "migrate:forward": (event: MigrateEvent & { readonly sessionId: string; readonly workspaceId: string }) => void | Promise<void>;
+  /** `remote migrate back`: files pulled (`conflicts` left for a person) and the conversation restored here. */
+  "migrate:back": (event: MigrateEvent & { readonly sessionId?: string | undefined; readonly backupId?: string | undefined; readonly conflicts: readonly string[]; readonly resumeCommand: string }) => void | Promise<void>;
 };
+/** What every migration event carries: the folder, the agent and its conversation, the control plane. */
+export type MigrateEvent = { readonly path: string; readonly profile: string; readonly conversationId: string; readonly remote: string };
 /** What every workspace event carries: which workspace, on which control plane, which folder here, at which version. */
 export type WorkspaceEvent = { readonly workspaceId: string; readonly remote: string; readonly path: string; readonly version: number };
 export type RemoteHookName = keyof RemoteHooks;

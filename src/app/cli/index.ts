@@ -24,6 +24,7 @@ export function createCli(ctx: CliContext) {
       auth: () => import("./commands/auth.ts").then((m) => m.default(ctx)),
       refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
       workspace: () => import("./commands/workspace.ts").then((m) => m.default(ctx)),
+      migrate: () => import("./commands/migrate.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),

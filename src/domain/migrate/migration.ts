@@ -36,10 +36,9 @@ export const MIGRATION_STATE = "migration.json";
 
 export const pending = <S extends string>(all: readonly S[], done: readonly S[]): S[] => all.filter((step) => !done.includes(step));
 
-/** A fresh forward migration, or the interrupted one carried on (same profile, else a usage problem the caller reports). */
+/** The migration under way carried on (an interrupted forward, or a reconnect), else a fresh one. */
 export function forwardState(existing: MigrationState | undefined, fresh: Omit<MigrationState, "where" | "forward" | "back">): MigrationState {
-  if (existing !== undefined && existing.where === "away" && pending(FORWARD_STEPS, existing.forward).length > 0) return existing;
-  return { ...fresh, where: "away", forward: [], back: [] };
+  return existing?.where === "away" ? existing : { ...fresh, where: "away", forward: [], back: [] };
 }
 
 export const withStep = <K extends "forward" | "back">(state: MigrationState, kind: K, step: MigrationState[K][number]): MigrationState =>
