@@ -250,3 +250,35 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [{ runCli }, { createRealDepsWith }, pkg] = await Promise.all([import("./cli/run-cli.ts"), import("../wiring.ts"), import("../../package.json", { with: { type: "json" } })]);
   return runCli(argv, pkg.default.version, createRealDepsWith);
 }
+
+/*
+ * Migration (issue 10), under the seed's names: this folder's files and one conversation
+ * to a control plane (`remote migrate forward`) and back (`remote migrate back`).
+ */
+export type { MigrateForwardResult } from "./migrate/forward.ts";
+export type { MigrateBackResult } from "./migrate/back.ts";
+export type MigrateForwardOptions = import("./migrate/forward.ts").MigrateForwardOptions & {
+  /** The control plane (default: the folder's link, REMOTE_URL or config). */
+  readonly remoteUrl?: string;
+  /** The folder (default: this process's cwd). */
+  readonly cwd?: string;
+  /** Where the conversation is read (default: HOME). */
+  readonly home?: string;
+  readonly deps?: AppDeps;
+};
+export type MigrateBackOptions = import("./migrate/back.ts").MigrateBackOptions & { readonly cwd?: string; readonly home?: string; readonly deps?: AppDeps };
+
+const inFolder = async (options: { readonly cwd?: string; readonly home?: string; readonly deps?: AppDeps }): Promise<AppDeps> => {
+  const deps = await realDeps(options.deps);
+  return { ...deps, cwd: options.cwd ?? deps.cwd, env: options.home === undefined ? deps.env : { ...deps.env, HOME: options.home } };
+};
+/** Push, start the profile on the control plane resuming the same conversation, and attach unless `noAttach`. Resumable: call it again to carry on or reconnect. */
+export async function migrateForward(options: MigrateForwardOptions) {
+  const [{ migrateForward: forward }, deps] = await Promise.all([import("./migrate/forward.ts"), inFolder(options)]);
+  return forward(deps, { ...options, remote: options.remote ?? options.remoteUrl });
+}
+/** Stop (or keep) the far session, restore its conversation here, pull the files; `resumeCommand` carries the conversation id. */
+export async function migrateBack(options: MigrateBackOptions = {}) {
+  const [{ migrateBack: back }, deps] = await Promise.all([import("./migrate/back.ts"), inFolder(options)]);
+  return back(deps, options);
+}

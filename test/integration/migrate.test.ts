@@ -22,6 +22,17 @@ beforeAll(async () => {
   far.env.PATH = `${fakeBin}:${far.env.PATH}`;
   serve = await startServe(far);
   env = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
+  // A user plugin on the laptop that writes down every migration event it gets.
+  const plugins = join(laptop.env.REMOTE_HOME as string, "plugins");
+  mkdirSync(plugins, { recursive: true });
+  writeFileSync(
+    join(plugins, "record-migrations.ts"),
+    `import { appendFileSync } from "node:fs";
+export default { name: "record-migrations", setup: (hooks, context) => {
+  for (const name of ["migrate:forward", "migrate:back"]) hooks.hook(name, (event) => appendFileSync(context.home + "/events.jsonl", JSON.stringify({ name, ...event }) + "\\n"));
+} };
+`,
+  );
 });
 afterAll(async () => {
   await serve.stop();
@@ -109,5 +120,21 @@ describe("remote migrate", () => {
     const backup = transcriptIn(laptop.dir, work, result.backupId);
     expect(messages(backup)).toEqual(["first task here", "Done: first task here", "laptop line", "Done: laptop line"]);
     expect(readFileSync(backup, "utf8")).toBe(before.replaceAll(id, result.backupId));
+  }, 90000);
+
+  test("the exported API (migrateForward / migrateBack) does the same and plugins get migrate:forward and migrate:back", async () => {
+    const { work, id } = await conversedProject("api");
+    const api = await import("../../src/app/api.ts");
+    const { createRealDeps } = await import("../../src/wiring.ts");
+    const deps = createRealDeps(env);
+    const forward = await api.migrateForward({ profile: "claude", noAttach: true, auth: { auth: false }, cwd: work, deps });
+    expect(forward).toMatchObject({ conversationId: id, remote: serve.url });
+    const back = await api.migrateBack({ cwd: work, deps });
+    expect(back).toMatchObject({ conversationId: id, resumeCommand: `claude --resume ${id}`, stoppedSessionId: forward.sessionId, hasConflicts: false });
+    const events = readFileSync(join(laptop.env.REMOTE_HOME as string, "events.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>).filter((e) => e.path === work);
+    expect(events).toEqual([
+      { name: "migrate:forward", path: work, profile: "claude", conversationId: id, remote: serve.url, sessionId: forward.sessionId, workspaceId: forward.workspaceId },
+      { name: "migrate:back", path: work, profile: "claude", conversationId: id, remote: serve.url, sessionId: forward.sessionId, conflicts: [], resumeCommand: `claude --resume ${id}` },
+    ]);
   }, 90000);
 });
