@@ -21,11 +21,14 @@ test("the OpenAPI document and the router are the same table: every documented r
     expect(created.status).toBe(201);
     const { id } = (await created.json()) as { id: string };
 
+    const workspace = (await (await serve.api("/workspaces", { method: "POST", body: JSON.stringify({ path: "/walked" }) })).json()) as { id: string };
+
     const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method: method.toUpperCase(), op })));
-    // Stop last: the routes after it would meet an ended session (409), which is fine, but keep the walk honest.
-    operations.sort((a, b) => Number(a.path.endsWith("/stop")) - Number(b.path.endsWith("/stop")));
+    // Stop (and the workspace's delete) last: the routes after them would meet an ended session (409) or no workspace (404).
+    const last = (o: { path: string; method: string }) => Number(o.path.endsWith("/stop") || (o.method === "DELETE" && o.path === "/workspaces/{id}"));
+    operations.sort((a, b) => last(a) - last(b));
     for (const { path, method, op } of operations) {
-      const concrete = path.replace(/\{[^}]+\}/g, id);
+      const concrete = path.replace(/\{[^}]+\}/g, path.startsWith("/workspaces/") ? workspace.id : id);
       const r = await serve.api(concrete, method === "GET" ? { method } : { method, body: "{}" });
       const status = r.status;
       const body = await r.text();

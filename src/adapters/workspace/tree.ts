@@ -16,7 +16,14 @@ const blocked = (path: string, parent: string, what: string) =>
   new RemoteError("PATH_BLOCKED", `Cannot write '${path}': '${parent}' is ${what}, not a folder`, "Move it out of the way (a symlink is never written through), then pull again.", "conflict");
 
 const kindOf = (abs: string): PathKind => {
-  const stat = lstatSync(abs, { throwIfNoEntry: false });
+  let stat: ReturnType<typeof lstatSync>;
+  try {
+    stat = lstatSync(abs, { throwIfNoEntry: false });
+  } catch (error) {
+    // A path under a file does not exist.
+    if ((error as NodeJS.ErrnoException).code === "ENOTDIR") return "missing";
+    throw error;
+  }
   if (!stat) return "missing";
   if (stat.isSymbolicLink()) return "link";
   if (stat.isFile()) return "file";

@@ -52,7 +52,7 @@ async function linkFor(deps: PullDeps, root: string, options: PullOptions) {
   if (link && options.id !== undefined && options.id !== link.workspaceId) {
     throw new RemoteError("WORKSPACE_OTHER_LINK", `Cannot pull workspace '${options.id}' into '${root}': the folder is linked to workspace '${link.workspaceId}'`, "Pull it into another (empty) folder, or drop --id to pull the linked one.", "usage");
   }
-  if (link) return { link, client: workspaceClient(deps, link.remote, options.insecure) };
+  if (link) return { link, client: workspaceClient(deps, link.remote, options.insecure), isNew: false };
   if (options.id === undefined) {
     throw new RemoteError("WORKSPACE_NOT_LINKED", `Cannot pull into '${root}': it is not linked to a workspace`, "Give the workspace: `remote workspace pull --id ID` (into an empty folder); `remote workspace ls` lists them.", "usage");
   }
@@ -61,11 +61,8 @@ async function linkFor(deps: PullDeps, root: string, options: PullOptions) {
   }
   const client = workspaceClient(deps, options.remote, options.insecure);
   await client.get(options.id);
-  const made = { remote: client.url, workspaceId: options.id, path: root, home: deps.env.HOME ?? "" };
-  writeLink(deps, root, made);
-  const repo = deps.git.repoRoot(root);
-  if (repo) deps.git.ensureExcluded(repo, "/.remote/");
-  return { link: made, client };
+  // Linked only once the pull succeeded: a refused one leaves the folder as it was.
+  return { link: { remote: client.url, workspaceId: options.id, path: root, home: deps.env.HOME ?? "" }, client, isNew: true };
 }
 
 /** Paths in the way of a write that the plan does not clear (an ignored file, a folder, a link on the way). */
@@ -113,7 +110,7 @@ const textOf = (bytes: Uint8Array | undefined) => (bytes !== undefined && looksL
 export async function pullWorkspace(deps: PullDeps, options: PullOptions = {}): Promise<PullResult> {
   const root = deps.cwd;
   const { tree } = deps.workspace();
-  const { link, client } = await linkFor(deps, root, options);
+  const { link, client, isNew } = await linkFor(deps, root, options);
   const id = link.workspaceId;
   const events = createWorkspaceEvents(deps);
   const remote = await client.manifest(id);
@@ -151,6 +148,11 @@ export async function pullWorkspace(deps: PullDeps, options: PullOptions = {}): 
 
   const count = (op: PullAction["op"]) => plan.actions.filter((a) => a.op === op && (a.op !== "remove" || a.type !== "dir")).length;
   const [written, deleted, backedUp] = [count("write") + count("write-text"), count("remove"), count("backup")];
+  if (isNew) {
+    writeLink(deps, root, link);
+    const repo = deps.git.repoRoot(root);
+    if (repo) deps.git.ensureExcluded(repo, "/.remote/");
+  }
   if (plan.updateBase) writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
   if (plan.conflicts.length > 0) await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths: plan.conflicts.map((c) => c.path), conflicts: plan.conflicts });
   await events.emit("workspace:pull", { workspaceId: id, remote: link.remote, path: root, version: remote.version, written, deleted });
