@@ -107,8 +107,12 @@ describe("remote workspace push", () => {
     // Piped: no progress bar.
     expect(edit.stderr).not.toContain("\r");
 
-    const pushed = events().filter((e) => e.name === "workspace:push");
-    expect(pushed.map((e) => e.workspaceId)).toEqual([first.workspaceId, first.workspaceId, first.workspaceId]);
+    // Plugins hear of each push that made a version (the one that sent nothing made none).
+    const pushed = events().filter((e) => e.name === "workspace:push") as Array<{ workspaceId: string; version: number; filesSent: number }>;
+    expect(pushed.map((e) => [e.workspaceId, e.version, e.filesSent])).toEqual([
+      [first.workspaceId, 1, 6],
+      [first.workspaceId, 2, 1],
+    ]);
   }, 60_000);
 });
 

@@ -55,6 +55,7 @@ export function createWorkspaceTree(): WorkspaceTreePort {
       const startedAt = Date.now();
       const manifest: Record<string, Entry> = {};
       const rows: Record<string, IndexRow> = {};
+      let hashed = 0;
       const walk = (dir: string, stack: IgnoreStack) => {
         for (const dirent of readdirSync(dir === "" ? root : join(root, dir), { withFileTypes: true })) {
           const name = dirent.name;
@@ -68,7 +69,11 @@ export function createWorkspaceTree(): WorkspaceTreePort {
             const abs = join(root, path);
             const stat = lstatSync(abs);
             const stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, mode: normalMode(stat.mode) };
-            const hash = cachedHash(index, path, stamp) ?? sha256(readFileSync(abs));
+            let hash = cachedHash(index, path, stamp);
+            if (hash === undefined) {
+              hash = sha256(readFileSync(abs));
+              hashed++;
+            }
             rows[path] = { ...stamp, sha256: hash };
             manifest[path] = { type: "file", sha256: hash, size: stat.size, mode: stamp.mode };
           }
@@ -76,7 +81,7 @@ export function createWorkspaceTree(): WorkspaceTreePort {
         }
       };
       walk("", rootRules(root));
-      return { manifest, index: { indexedAtMs: startedAt, rows } };
+      return { manifest, index: { indexedAtMs: startedAt, rows }, hashed };
     },
     read: (root, path) => {
       const abs = join(root, checked(path));

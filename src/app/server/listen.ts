@@ -52,8 +52,8 @@ export function listenControlPlane(app: AppDeps, options: ListenOptions): Contro
       hostname: options.host,
       port: options.port,
       ...(tls && { tls }),
-      // Our own reader enforces the limit with a JSON 413; Bun's cap is only a backstop above it.
-      maxRequestBodySize: limit + 64 * 1024,
+      // Our own reader enforces the limit with a JSON 413; Bun's cap is only a backstop above it (and above a route's own larger limit: workspace archives).
+      maxRequestBodySize: Math.max(limit, ...handler.routes.map((r) => r.bodyLimit ?? 0)) + 64 * 1024,
       // A stop waits for the agent to exit (a few seconds of grace per signal).
       idleTimeout: 60,
       fetch: (request, srv) => handler.fetch(request, srv) as Promise<Response>,

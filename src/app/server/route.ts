@@ -34,7 +34,7 @@ export type Route = {
   /** No token needed (health check, the browser page and its assets). */
   readonly public?: boolean;
   readonly body?: z.ZodType;
-  /** The JSON body's size limit when it is not the server's max_body_bytes (a workspace manifest of 100,000 paths). */
+  /** The body's size limit when it is not the server's max_body_bytes (a workspace manifest of 100,000 paths, an archive). */
   readonly bodyLimit?: number;
   /** A body that is not JSON (the handler reads it), for the OpenAPI document: e.g. a tar archive. */
   readonly rawBody?: { readonly contentType: string; readonly description: string };

@@ -93,7 +93,7 @@ export function workspaceRoutes(app: AppDeps): Route[] {
       body: CommitBody,
       bodyLimit: manifestLimit,
       responses: { 200: workspace },
-      handle: ({ params, body, request }) => jsonResponse(200, toWorkspaceJson(commitManifest(app, params.id as string, holderOf(request), body), now())),
+      handle: ({ params, body, request }) => jsonResponse(200, toWorkspaceJson(commitManifest(app, params.id as string, holderOf(request), { baseVersion: body.baseVersion, set: body.set ?? {}, deleted: body.deleted }), now())),
     }),
     defineRoute({
       method: "PUT",
@@ -101,6 +101,7 @@ export function workspaceRoutes(app: AppDeps): Route[] {
       operationId: "uploadWorkspaceArchive",
       summary: "Upload a tar (gzip optional) of files; needs the lock. Checked as untrusted before anything is stored; contents go to the blob store, the manifest is unchanged until a commit",
       rawBody: { contentType: "application/x-tar", description: "A tar or gzip tar: files, folders and symlinks inside the tree only" },
+      bodyLimit: archiveLimit,
       responses: { 200: { description: "Each member's entry (sha256 of what was stored)", schema: UploadJson } },
       handle: async ({ params, request }) => {
         const id = params.id as string;

@@ -1,6 +1,6 @@
 /** Workspace bodies and answers of the control plane (shapes in src/domain/workspace/schemas.ts). */
 import { z } from "zod";
-import { EntrySchema, ManifestSchema, WorkspacePathSchema } from "../../domain/workspace/schemas.ts";
+import { ManifestSchema, WorkspacePathSchema } from "../../domain/workspace/schemas.ts";
 
 export const WorkspaceJson = z
   .object({
@@ -39,11 +39,11 @@ export const ManifestJson = z.object({ version: z.number().int(), entries: Manif
 export const CommitBody = z
   .object({
     baseVersion: z.number().int().min(0).describe("The version this change was planned against (refused with 409 when it moved)"),
-    set: z.record(WorkspacePathSchema, EntrySchema).default({}),
+    set: ManifestSchema.optional().describe("Paths added or changed, with their entries"),
     deleted: z.array(WorkspacePathSchema).default([]),
   })
   .meta({ id: "ManifestCommit" });
-export const UploadJson = z.object({ entries: z.record(z.string(), EntrySchema) }).meta({ id: "UploadedEntries" });
+export const UploadJson = z.object({ entries: ManifestSchema }).meta({ id: "UploadedEntries" });
 export const ExportBody = z.object({ paths: z.array(WorkspacePathSchema).optional().describe("Only these paths (default: all)") }).meta({ id: "ArchiveRequest" });
 
 /** The writer's lease token: a header, so it never lands in a URL or a log line. */

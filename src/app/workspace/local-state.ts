@@ -57,13 +57,16 @@ export function workspaceClient(deps: Pick<AppDeps, "env" | "config">, remote: s
  * This folder as a workspace sees it: the tree's scan (ignore rules, stat index) without
  * symlinks pointing out of the folder (the far side would refuse them; they are named).
  */
-export function scanLocal(deps: Deps, root: string): { readonly manifest: Manifest; readonly index: StatIndex; readonly outsideLinks: readonly string[] } {
-  const scanned = deps.workspace().tree.scan(root, readIndex(deps, root));
+export function scanLocal(deps: Deps, root: string): { readonly manifest: Manifest; readonly index: StatIndex; readonly outsideLinks: readonly string[]; readonly indexChanged: boolean } {
+  const previous = readIndex(deps, root);
+  const scanned = deps.workspace().tree.scan(root, previous);
   const manifest: Record<string, Entry> = {};
   const outsideLinks: string[] = [];
   for (const [path, entry] of Object.entries(scanned.manifest)) {
     if (entry.type === "link" && resolveLinkTarget(path, entry.target) === undefined) outsideLinks.push(path);
     else manifest[path] = entry;
   }
-  return { manifest, index: scanned.index, outsideLinks };
+  // Rewritten only when it learnt something: a hash, or a path come or gone.
+  const indexChanged = previous === undefined || scanned.hashed > 0 || Object.keys(previous.rows).length !== Object.keys(scanned.index.rows).length;
+  return { manifest, index: scanned.index, outsideLinks, indexChanged };
 }

@@ -9,7 +9,7 @@ import { applyChange, diffManifests, type Entry } from "../../domain/workspace/e
 import type { AppDeps } from "../deps.ts";
 import type { WorkspaceClient } from "./client.ts";
 import { createWorkspaceEvents } from "./events.ts";
-import { readLink, scanLocal, workspaceClient, writeBase, writeIndex, writeLink } from "./local-state.ts";
+import { readBase, readLink, scanLocal, workspaceClient, writeBase, writeIndex, writeLink } from "./local-state.ts";
 
 export type PushDeps = Pick<AppDeps, "workspace" | "env" | "config" | "cwd" | "random" | "clock" | "log" | "importModule" | "git">;
 
@@ -67,15 +67,27 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
   const skipped = scanned.outsideLinks;
   if (skipped.length > 0) deps.log.warn(`left out ${skipped.length} symlink(s) pointing outside the folder: ${skipped.slice(0, 5).join(", ")}${skipped.length > 5 ? ", ..." : ""}`);
 
+  // The base is the remote state at its version: while the workspace is still at that
+  // version, the 20,000-path manifest need not cross the wire (the commit re-checks the version).
+  const base = readBase(deps, root, id);
+  const record = await client.get(id);
+  const remote = record.version === base.version && base.version > 0 ? { version: base.version, entries: base.entries } : await client.manifest(id);
+  const change = diffManifests(remote.entries, local);
+  const toSend = Object.entries(change.set).filter(([, entry]) => entry.type === "file");
+  const summary = { workspaceId: id, created, filesSent: toSend.length, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: change.deleted.length, skippedLinks: skipped };
+  if (scanned.indexChanged) writeIndex(deps, root, scanned.index);
+  if (Object.keys(change.set).length === 0 && change.deleted.length === 0) {
+    // Nothing to send: no lock taken, no version made.
+    if (remote.version !== base.version) writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
+    return { ...summary, version: remote.version, bytesSent: 0, archiveBytes: 0 };
+  }
+
   const holder = deps.random.id(32);
   const ttlMs = deps.config.workspace.lockTtlMs;
   const owner = `${deps.env.USER ?? "someone"} pushing ${root}`;
   await client.lock(id, { holder, owner, ttlMs });
   let lockedAt = deps.clock.now().getTime();
   try {
-    const remote = await client.manifest(id);
-    const change = diffManifests(remote.entries, local);
-    const toSend = Object.entries(change.set).filter(([, entry]) => entry.type === "file");
     const set: Record<string, Entry> = { ...change.set };
     let bytesSent = 0;
     let archiveBytes = 0;
@@ -96,11 +108,9 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
       await client.lock(id, { holder, owner, ttlMs });
       lockedAt = deps.clock.now().getTime();
     }
-    const nothing = Object.keys(set).length === 0 && change.deleted.length === 0;
-    const version = nothing ? remote.version : (await client.commit(id, holder, { baseVersion: remote.version, set, deleted: change.deleted })).version;
+    const { version } = await client.commit(id, holder, { baseVersion: remote.version, set, deleted: change.deleted });
     writeBase(deps, root, { workspaceId: id, version, entries: applyChange(remote.entries, { set, deleted: change.deleted }) });
-    writeIndex(deps, root, scanned.index);
-    const result: PushResult = { workspaceId: id, created, version, filesSent: toSend.length, bytesSent, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: change.deleted.length, archiveBytes, skippedLinks: skipped };
+    const result: PushResult = { ...summary, version, bytesSent, archiveBytes };
     await createWorkspaceEvents(deps).emit("workspace:push", { workspaceId: id, remote: link.remote, path: root, version, filesSent: result.filesSent, bytesSent, filesUnchanged: result.filesUnchanged, filesDeleted: result.filesDeleted });
     return result;
   } finally {

@@ -47,7 +47,7 @@ export type PathKind = "missing" | "file" | "link" | "directory" | "other";
 /** A local directory tree, as a push reads it and a pull writes it. Never follows a symlink. */
 export type WorkspaceTreePort = {
   /** Every file and link not ignored (git's rules: nested .gitignore, .git/info/exclude; .git and .remote always out); hashes only what the index cannot vouch for. */
-  readonly scan: (root: string, index?: StatIndex) => { readonly manifest: Manifest; readonly index: StatIndex };
+  readonly scan: (root: string, index?: StatIndex) => { readonly manifest: Manifest; readonly index: StatIndex; readonly hashed: number };
   /** A regular file's bytes (a link or anything else is refused). */
   readonly read: (root: string, path: string) => Uint8Array;
   readonly kind: (root: string, path: string) => PathKind;

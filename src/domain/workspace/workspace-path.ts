@@ -11,7 +11,9 @@ export const MAX_SEGMENT_BYTES = 255;
 export const RESERVED_DIR = ".remote";
 export const GIT_DIR = ".git";
 
-const byteLength = (text: string) => new TextEncoder().encode(text).length;
+const encoder = new TextEncoder();
+/** At most 3 UTF-8 bytes per UTF-16 unit: short strings are never encoded (20,000 paths per manifest). */
+const longerThan = (text: string, bytes: number) => text.length * 3 > bytes && encoder.encode(text).length > bytes;
 
 /** Why `path` is not a workspace path, or undefined when it is. */
 export function pathProblem(path: string): string | undefined {
@@ -19,12 +21,12 @@ export function pathProblem(path: string): string | undefined {
   if (path.includes("\0")) return "a NUL byte in the path";
   if (path.includes("\\")) return "a backslash in the path";
   if (path.startsWith("/") || /^[A-Za-z]:/.test(path)) return "an absolute path";
-  if (byteLength(path) > MAX_PATH_BYTES) return `a path longer than ${MAX_PATH_BYTES} bytes`;
+  if (longerThan(path, MAX_PATH_BYTES)) return `a path longer than ${MAX_PATH_BYTES} bytes`;
   const segments = path.split("/");
   for (const segment of segments) {
     if (segment === "..") return "a '..' segment";
     if (segment === "." || segment === "") return "an empty or '.' segment";
-    if (byteLength(segment) > MAX_SEGMENT_BYTES) return `a name longer than ${MAX_SEGMENT_BYTES} bytes`;
+    if (longerThan(segment, MAX_SEGMENT_BYTES)) return `a name longer than ${MAX_SEGMENT_BYTES} bytes`;
     if (segment === GIT_DIR) return "a path inside .git";
   }
   if (segments[0] === RESERVED_DIR) return "a path inside .remote (the link and base of this directory)";
