@@ -38,7 +38,7 @@ afterAll(async () => {
   me[Symbol.dispose]();
 });
 
-const events = () => (existsSync(join(me.dir, "events.jsonl")) ? readFileSync(join(me.dir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { name: string; workspaceId: string; paths?: string[] }) : []);
+const events = () => (existsSync(join(me.dir, "events.jsonl")) ? readFileSync(join(me.dir, "events.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { name: string; workspaceId: string; version: number; filesSent?: number; paths?: string[] }) : []);
 
 const put = (root: string, files: Record<string, string>) => {
   for (const [path, text] of Object.entries(files)) {
@@ -108,7 +108,7 @@ describe("remote workspace push", () => {
     expect(edit.stderr).not.toContain("\r");
 
     // Plugins hear of each push that made a version (the one that sent nothing made none).
-    const pushed = events().filter((e) => e.name === "workspace:push") as Array<{ workspaceId: string; version: number; filesSent: number }>;
+    const pushed = events().filter((e) => e.name === "workspace:push");
     expect(pushed.map((e) => [e.workspaceId, e.version, e.filesSent])).toEqual([
       [first.workspaceId, 1, 6],
       [first.workspaceId, 2, 1],
@@ -273,3 +273,18 @@ describe("the workspace lock (holder-checked, with a TTL)", () => {
     expect((await call(`/workspaces/${id}`, { method: "DELETE" })).status).toBe(204);
   });
 });
+
+test("the package API pushes, lists and pulls workspaces like the CLI", async () => {
+  const api = await import("../../src/app/api.ts");
+  const deps = createRealDeps(env);
+  const from = join(me.dir, "api-from");
+  put(from, { "x.txt": "api\n" });
+  const pushed = await api.pushWorkspace({ cwd: from, deps });
+  expect(pushed).toMatchObject({ created: true, filesSent: 1, version: 1 });
+  expect((await api.listWorkspaces({ deps })).map((w) => w.id)).toContain(pushed.workspaceId);
+  const to = join(me.dir, "api-to");
+  mkdirSync(to);
+  await expect(api.pullWorkspace({ cwd: to, id: pushed.workspaceId, deps })).resolves.toMatchObject({ written: 1, version: 1 });
+  expect(read(to, "x.txt")).toBe("api\n");
+  await expect(api.workspaceStatus({ cwd: to, deps })).resolves.toMatchObject({ workspaceId: pushed.workspaceId, remoteChanged: false, local: { added: 0, modified: 0, deleted: 0 } });
+}, 30_000);
