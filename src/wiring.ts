@@ -4,6 +4,8 @@ import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
 import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
+import { fetchHostRecords } from "./adapters/store/host-records.ts";
+import { createSnapshotStore } from "./adapters/store/snapshot-store.ts";
 import { systemClock, systemRandom } from "./adapters/system/clock-random.ts";
 import { createStdioTerminal } from "./adapters/terminal/stdio-terminal.ts";
 import { createFdOutput } from "./adapters/terminal/fd-output.ts";
@@ -24,10 +26,15 @@ import { withJobEnv } from "./domain/config.ts";
 import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
+import { RemoteError } from "./domain/errors.ts";
 import { engineMissing, type ContainerEngine, type KubernetesPlacement, type TargetHandle } from "./domain/target.ts";
 import type { AppDeps, WorkspacePorts } from "./app/deps.ts";
 import type { RemotePaths } from "./domain/config.ts";
+import type { EventLogPort } from "./domain/agent-state/state-event.ts";
 import type { CliIo } from "./app/cli/run-cli.ts";
+
+/** A host server slower than this to list its records is passed by: the reader opens the store itself. */
+const HOST_RECORDS_TIMEOUT_MS = 1000;
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
@@ -94,6 +101,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   };
   let jobStore: JobStorePort | undefined;
   let accounts: AccountStorePort | undefined;
+  let eventLog: EventLogPort | undefined;
   const proc = createProcessAdapter();
   const self = selfCommand();
   const unixConnector = createUnixConnector({ socketDirs: config.paths.socketDirs });
@@ -116,6 +124,8 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   const connector = createHostConnector(unixConnector, target);
   let store: SessionStorePort | undefined;
   let workspace: WorkspacePorts | undefined;
+  let hostRead: Promise<void> | undefined;
+  const openStore = () => createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
   const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
@@ -137,7 +147,14 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     env,
     cwd: process.cwd(),
     selfCommand: self,
-    store: () => (store ??= createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
+    store: () => (store ??= openStore()),
+    // One round trip however often asked: main.ts starts it early for a reader command, the command awaits it.
+    readStoreFromHost: () =>
+      (hostRead ??= (async () => {
+        if (store) return;
+        const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
+        if (records && !store) store = createSnapshotStore(records, openStore);
+      })().catch(() => {})),
     process: proc,
     hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
     connector,
@@ -158,6 +175,10 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     stderr,
     // Only the host needs the terminal model; clients start faster without loading it.
     hostPorts: async (use) => {
+      const notifiers = async () => {
+        const [{ createDesktopNotifier }, { createHttpPost }] = await Promise.all([import("./adapters/notify/desktop-notifier.ts"), import("./adapters/http/http-post.ts")]);
+        return { desktop: (sessionEnv: Readonly<Record<string, string>>) => createDesktopNotifier({ env: sessionEnv }), http: createHttpPost(), wait: (ms: number) => Bun.sleep(ms) };
+      };
       // Fault injection: a session slow to get ready in its host (after the host claimed its record).
       if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
       const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
@@ -166,7 +187,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
         import("./adapters/log/file-log.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path) };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {
@@ -179,6 +200,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     },
     jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
     accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
+    eventLog: () => (eventLog ??= (require("./adapters/store/sqlite-event-log.ts") as typeof import("./adapters/store/sqlite-event-log.ts")).createSqliteEventLog({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     secrets: createSecretFiles(join(config.paths.home, "accounts")),
     git: createGitAdapter({ env }),
     spawner: createCommandSpawn(),
@@ -191,6 +213,19 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       const { createConversationFiles } = require("./adapters/conversation/conversation-files.ts") as typeof import("./adapters/conversation/conversation-files.ts");
       const { createOpencodeSessions } = require("./adapters/conversation/opencode-sessions.ts") as typeof import("./adapters/conversation/opencode-sessions.ts");
       return { files: createConversationFiles(), opencode: createOpencodeSessions() };
+    },
+    // Plugin sync (issue 11): loaded only by the commands that use it.
+    npm: () => {
+      const binary = proc.which("npm", env.PATH);
+      if (binary === undefined) throw new RemoteError("NPM_MISSING", "Cannot add an npm plugin: npm is not on PATH", "Install Node.js with npm, or add a plugin with --curl/--install instead.", "unavailable");
+      const { createNpmAdapter } = require("./adapters/npm/npm-adapter.ts") as typeof import("./adapters/npm/npm-adapter.ts");
+      return createNpmAdapter({ binary, env, cwd: process.cwd() });
+    },
+    pluginHome: (place) => {
+      if (place.kind === "local") return (require("./adapters/plugin-home/local-home.ts") as typeof import("./adapters/plugin-home/local-home.ts")).createLocalPluginHome({ home: place.home, env });
+      const { createExecPluginHome } = require("./adapters/plugin-home/exec-home.ts") as typeof import("./adapters/plugin-home/exec-home.ts");
+      const port = target(place.handle);
+      return createExecPluginHome({ exec: (argv, stdin) => port.exec(place.handle, argv, stdin), home: place.home, label: `${place.handle.container}:~` });
     },
   };
 }

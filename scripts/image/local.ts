@@ -15,7 +15,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 
-const TOOLS = ["bash", "sh", "cat", "ls", "env", "sleep", "id", "mkdir", "rm", "cp", "mv", "stty", "tty", "hostname", "uname", "head", "tail", "wc", "grep", "sed", "tr", "true", "false", "clear", "tput", "whoami", "pwd", "touch", "chmod", "printf", "echo", "date", "seq", "yes", "ps", "kill"];
+const TOOLS = ["bash", "sh", "cat", "ls", "env", "sleep", "id", "mkdir", "rm", "cp", "mv", "stty", "tty", "hostname", "uname", "head", "tail", "wc", "grep", "sed", "tr", "true", "false", "clear", "tput", "whoami", "pwd", "touch", "chmod", "printf", "echo", "date", "seq", "yes", "ps", "kill", "tar", "stat", "realpath"];
 const TERMINFO = ["x/xterm", "x/xterm-256color", "d/dumb", "v/vt100", "s/screen", "s/screen-256color", "t/tmux", "t/tmux-256color"];
 const STAMP_LABEL = "remote.image.stamp";
 

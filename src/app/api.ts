@@ -326,3 +326,48 @@ export async function migrateBack(options: MigrateBackOptions = {}) {
   const [{ migrateBack: back }, deps] = await Promise.all([import("./migrate/back.ts"), inFolder(options)]);
   return back(deps, options);
 }
+
+/*
+ * Plugins and MCP servers in every session (issue 11), under the seed API's names.
+ */
+export { detectMcpBins, parseMcpSpec, parseMcpSpecs, type McpRequest } from "../domain/plugins/mcp-spec.ts";
+export { mergeClaudeMcpServers } from "../domain/plugins/mcp-json.ts";
+export { upsertCodexMcpServer } from "../domain/plugins/codex-toml.ts";
+export type { PluginEntry, PluginInstall, PluginManifest, PluginMcp } from "../domain/plugins/manifest.ts";
+export type { DriftRow, DriftStatus } from "../domain/plugins/drift.ts";
+export type { SyncReport, SessionSync } from "./plugins/sync.ts";
+/** `remote plugin add <npm-spec> [--mcp name=bin]...`: adds it to the desired manifest (the caller syncs: `pluginSync`). */
+export async function pluginAdd(npmSpec: string, mcpSpecs: readonly string[] = [], options: { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/add.ts"), realDeps(options.deps)]);
+  return m.pluginAdd(d, npmSpec, mcpSpecs);
+}
+/** `remote plugin add <name> --curl <https-url>` / `--install "<shell>"`. */
+export async function pluginAddInstaller(name: string, install: import("../domain/plugins/manifest.ts").PluginInstall, options: { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/add.ts"), realDeps(options.deps)]);
+  return m.pluginAddInstaller(d, name, install);
+}
+/** `remote plugin rm <name>`. */
+export async function pluginRemove(name: string, options: { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/add.ts"), realDeps(options.deps)]);
+  return m.pluginRemove(d, name);
+}
+/** `remote plugin ls --json`: the desired plugins. */
+export async function pluginLs(options: { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/add.ts"), realDeps(options.deps)]);
+  return m.pluginLs(d);
+}
+/** `remote plugin sync`: converges every running session's HOME (and the person's); per-session changes or errors. */
+export async function pluginSync(options: { only?: string; announce?: (line: string) => void; deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/sync.ts"), realDeps(options.deps)]);
+  return m.pluginSync(d, { ...(options.only === undefined ? {} : { only: options.only }), ...(options.announce ? { announce: options.announce } : {}) });
+}
+/** `remote plugin sync --check`: the drift rows (converges nothing). */
+export async function pluginSyncCheck(options: { only?: string; deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/sync.ts"), realDeps(options.deps)]);
+  return m.pluginSyncCheck(d, options.only === undefined ? {} : { only: options.only });
+}
+/** Converges one session's HOME; never throws (`{reconciled, changes, error?}`). */
+export async function reconcileSessionPlugins(sessionId: string, options: { deps?: AppDeps } = {}) {
+  const [m, d] = await Promise.all([import("./plugins/sync.ts"), realDeps(options.deps)]);
+  return m.reconcileSessionPlugins(d, sessionId);
+}

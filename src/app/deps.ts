@@ -20,6 +20,8 @@ import type {
   SelfLauncherPort,
   HomeFilesPort,
   StatusProbePort,
+  DesktopNotifierPort,
+  HttpPostPort,
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
@@ -35,12 +37,21 @@ export type WorkspacePorts = {
   /** Is stderr a terminal (a push's progress bar shows only there). */
   readonly progressTerminal: boolean;
 };
+import type { EventLogPort } from "../domain/agent-state/state-event.ts";
+import type { NpmPort } from "../domain/plugins/npm-port.ts";
+import type { PluginHomePort, PluginPlace } from "../domain/plugins/home-port.ts";
 
 /** Everything the client-side use cases may touch; each takes a Pick of what it needs. */
 export type AppDeps = {
   readonly config: RemoteConfig;
   /** Opened on first use, so `--version` and `--dry-run` never touch the store. */
   readonly store: () => SessionStorePort;
+  /**
+   * For commands that mostly read (ls, send, attach): before the first `store()`, take the records
+   * from the running host server instead of opening SQLite here (writes still open it). A no-op
+   * when no server answers or the store is already open.
+   */
+  readonly readStoreFromHost?: () => Promise<void>;
   readonly process: ProcessPort;
   readonly hookInbox: HookInboxPort;
   readonly connector: HostConnectorPort;
@@ -65,6 +76,13 @@ export type AppDeps = {
     readonly collectGarbage?: () => void;
     /** A log appending to a file: each hosted session's own `host.log`. */
     readonly fileLog: (path: string) => LogPort;
+    /** The notifiers' ports (issue 13), loaded only when config.toml turns a notifier on. */
+    readonly notifiers?: () => Promise<{
+      /** The desktop notifier found on `env`'s PATH, run with `env` (the person's DISPLAY, D-Bus); undefined when none. */
+      readonly desktop: (env: Readonly<Record<string, string>>) => DesktopNotifierPort | undefined;
+      readonly http: HttpPostPort;
+      readonly wait: (ms: number) => Promise<void>;
+    }>;
   }>;
   /** Dynamic import of a plugin module by absolute path. */
   readonly importModule: (path: string) => Promise<unknown>;
@@ -75,6 +93,8 @@ export type AppDeps = {
   /** Delegation (issue 4): jobs and accounts live in the session store's file, opened on first use. */
   readonly jobStore: () => JobStorePort;
   readonly accounts: () => AccountStorePort;
+  /** State changes of sessions and jobs (issue 13) for `GET /events` and `remote wait`, in the store's file. */
+  readonly eventLog: () => EventLogPort;
   /** Account tokens, one 0600 file each in REMOTE_HOME/accounts. */
   readonly secrets: SecretStorePort;
   readonly git: GitPort;
@@ -96,4 +116,8 @@ export type AppDeps = {
   readonly workspace: () => WorkspacePorts;
   /** Agent conversations under a HOME and opencode's export/import (migration), loaded on first use. */
   readonly conversations: () => ConversationPorts;
+  /** npm, for `remote plugin add` (issue 11); throws NPM_MISSING when there is none. */
+  readonly npm: () => NpmPort;
+  /** A session's HOME for plugin sync: a directory here, or one inside a container/Pod through its target's exec. */
+  readonly pluginHome: (place: PluginPlace) => PluginHomePort;
 };

@@ -20,6 +20,8 @@ export type ArgShape = {
   readonly description?: string | undefined;
   readonly options?: readonly string[] | undefined;
   readonly numeric?: NumericFlag | undefined;
+  /** A value flag that may be given more than once: the command gets every value, in order, as an array. */
+  readonly multiple?: boolean | undefined;
 };
 
 /**
@@ -123,6 +125,10 @@ export function checkCommandLine(line: CommandLine, tokens: readonly string[], p
     if (flag.arg.type === "boolean") {
       if (value !== "true" && value !== "false") return usage("INVALID_FLAG", `Cannot use ${flag.display} '${value}': it is a switch (true or false)`, `Give it alone: ${flag.display}. ${helpHint(command)}`);
       values[flag.key] = value === "true";
+      continue;
+    }
+    if (flag.arg.multiple) {
+      values[flag.key] = [...((values[flag.key] as string[] | undefined) ?? []), value];
       continue;
     }
     // The last one wins when a value flag is given twice (as citty does).

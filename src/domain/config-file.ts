@@ -1,11 +1,14 @@
 /** The config.toml schema, apart from the rest of config.ts: zod is loaded only when a config file exists. */
 import { z } from "zod";
 import { TARGET_NAMES } from "./target-name.ts";
+import { AGENT_STATES } from "./agent-state/agent-state.ts";
 
 /** config.toml in REMOTE_HOME. Unknown keys are kept for later features, never rejected. */
 export const ConfigFileSchema = z
   .object({
     retain_bytes: z.number().int().min(64 * 1024).max(1024 * 1024 * 1024).optional(),
+    /** How long a session's output must stop before its agent counts as quiet (idle), issue 13. */
+    agent_quiet_ms: z.number().int().min(50).max(600_000).optional(),
     scrollback: z.number().int().min(0).max(1_000_000).optional(),
     /** Largest HTTP request body `remote serve` accepts. */
     max_body_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).optional(),
@@ -48,6 +51,21 @@ export const ConfigFileSchema = z
     workspace_max_bytes: z.number().int().min(1).optional(),
     /** Workspaces: how long a push's lock lives unless renewed. */
     workspace_lock_ttl_ms: z.number().int().min(1000).max(60 * 60_000).optional(),
+    /** Notifications (issue 13): which agent states notify (default waiting, needs-approval, throttled). */
+    notify_states: z.array(z.enum(AGENT_STATES)).optional(),
+    /** Notifications: at most one per session per this many ms, per notifier (default 60 s). */
+    notify_min_interval_ms: z.number().int().min(0).optional(),
+    /** Notifications: a desktop notification (notify-send, osascript) where a notifier exists. */
+    notify_desktop: z.boolean().optional(),
+    /** Notifications: OSC 9 / OSC 777 written to the terminals attached to that session. */
+    notify_terminal: z.boolean().optional(),
+    /** Notifications: POST an ntfy-compatible message here (https://ntfy.sh/<topic>, or any receiver). */
+    notify_webhook_url: z.string().regex(/^https?:\/\//, "must start with http:// or https://").optional(),
+    /** Notifications: retries of a failed webhook POST (default 3), the first after notify_webhook_backoff_ms (default 1 s), doubling. */
+    notify_webhook_retries: z.number().int().min(0).max(10).optional(),
+    notify_webhook_backoff_ms: z.number().int().min(1).optional(),
+    /** Notifications: how long one webhook POST may take (default 5 s). */
+    notify_webhook_timeout_ms: z.number().int().min(1).optional(),
   })
   .passthrough();
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;

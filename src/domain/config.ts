@@ -2,6 +2,8 @@ import type { ConfigFile } from "./config-file.ts";
 import { DEFAULT_RETAIN_BYTES } from "./output-window.ts";
 import type { ContainerNetwork, EngineChoice } from "./target.ts";
 import type { TargetName } from "./target-name.ts";
+import type { AgentState } from "./agent-state/agent-state.ts";
+import { DEFAULT_NOTIFY_STATES } from "./notify/notification.ts";
 
 export type { ConfigFile } from "./config-file.ts";
 
@@ -26,6 +28,8 @@ export type RemoteConfig = {
   readonly paths: RemotePaths;
   readonly retainBytes: number;
   readonly scrollback: number;
+  /** Output quiet this long makes an output-only agent idle (config.toml agent_quiet_ms, default 2000). */
+  readonly agentQuietMs: number;
   /** Absolute plugin module paths, config.toml's list first, then REMOTE_HOME/plugins. */
   readonly plugins: readonly string[];
   readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -47,6 +51,16 @@ export type RemoteConfig = {
   readonly defaultTarget: TargetName;
   /** Workspaces (issue 10): archive limits on both sides, and the push lock's lease. */
   readonly workspace: WorkspaceConfig;
+  /** Notifications on agent state changes (issue 13): each notifier off unless config.toml turns it on. */
+  readonly notify: NotifyConfig;
+};
+
+export type NotifyConfig = {
+  readonly states: readonly AgentState[];
+  readonly minIntervalMs: number;
+  readonly desktop: boolean;
+  readonly terminal: boolean;
+  readonly webhook?: { readonly url: string; readonly retries: number; readonly backoffMs: number; readonly timeoutMs: number } | undefined;
 };
 
 export type WorkspaceConfig = {
@@ -143,7 +157,13 @@ export function pathsFor(home: string, shortSocketDirs: readonly string[]): Remo
 
 export const socketPathFor = (paths: RemotePaths, sessionId: string) => `${paths.socketsDir}/${sessionId}.sock`;
 /** The per-user host server's control socket (session ids never contain '-'). */
-export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/host-server.sock`;
+export const hostServerSocketFor = (paths: RemotePaths) => `${paths.socketsDir}/${HOST_SERVER_SOCKET}`;
+/**
+ * Named with the control protocol's version: a client never waits on a server too old to answer
+ * it (v2 answers {op: "records"}). An older server keeps hosting its sessions on its own socket
+ * (each record names its session's socket) and exits when they have ended.
+ */
+export const HOST_SERVER_SOCKET = "host-server-v2.sock";
 export const sessionDirFor = (paths: RemotePaths, sessionId: string) => `${paths.sessionsDir}/${sessionId}`;
 
 export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPlugins: readonly string[]): RemoteConfig {
@@ -152,6 +172,7 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
     retainBytes: file.retain_bytes ?? DEFAULT_RETAIN_BYTES,
     // tmux keeps 2000 lines; a line costs ~1.2 KB in the terminal model of every session host.
     scrollback: file.scrollback ?? 5000,
+    agentQuietMs: file.agent_quiet_ms ?? 2000,
     plugins: [...(file.plugins ?? []), ...discoveredPlugins],
     pluginOptions: file.plugin ?? {},
     jobs: {
@@ -174,6 +195,16 @@ export function resolveConfig(paths: RemotePaths, file: ConfigFile, discoveredPl
       maxFiles: file.workspace_max_files ?? DEFAULT_WORKSPACE_MAX_FILES,
       maxBytes: file.workspace_max_bytes ?? DEFAULT_WORKSPACE_MAX_BYTES,
       lockTtlMs: file.workspace_lock_ttl_ms ?? DEFAULT_WORKSPACE_LOCK_TTL_MS,
+    },
+    notify: {
+      states: file.notify_states ?? DEFAULT_NOTIFY_STATES,
+      minIntervalMs: file.notify_min_interval_ms ?? 60_000,
+      desktop: file.notify_desktop ?? false,
+      terminal: file.notify_terminal ?? false,
+      webhook:
+        file.notify_webhook_url === undefined
+          ? undefined
+          : { url: file.notify_webhook_url, retries: file.notify_webhook_retries ?? 3, backoffMs: file.notify_webhook_backoff_ms ?? 1000, timeoutMs: file.notify_webhook_timeout_ms ?? 5000 },
     },
   };
 }

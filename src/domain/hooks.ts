@@ -1,6 +1,9 @@
 import type { SessionRecord } from "./session.ts";
 import type { JobRecord } from "./jobs/job.ts";
 import type { PullConflict } from "./workspace/merge-plan.ts";
+import type { SessionStateEvent } from "./agent-state/agent-state.ts";
+import type { DriftRow } from "./plugins/drift.ts";
+import type { PluginEntry } from "./plugins/manifest.ts";
 
 /** Events user plugins can subscribe to, named `namespace:event`. */
 export type RemoteHooks = {
@@ -8,6 +11,8 @@ export type RemoteHooks = {
   "session:exit": (event: { readonly session: SessionRecord; readonly exitCode: number | null; readonly signal: string | null }) => void | Promise<void>;
   "session:attach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
   "session:detach": (event: { readonly session: SessionRecord; readonly clients: number }) => void | Promise<void>;
+  /** The agent's state changed (issue 13): working, waiting, needs-approval, throttled, ... */
+  "session:state": (event: SessionStateEvent) => void | Promise<void>;
   /** Delegated jobs (issue 4): the payload is the job as stored after the move. */
   "job:queued": (event: { readonly job: JobRecord }) => void | Promise<void>;
   "job:start": (event: { readonly job: JobRecord }) => void | Promise<void>;
@@ -24,6 +29,11 @@ export type RemoteHooks = {
   "migrate:forward": (event: MigrateEvent & { readonly sessionId: string; readonly workspaceId: string }) => void | Promise<void>;
   /** `remote migrate back`: files pulled (`conflicts` left for a person) and the conversation restored here. */
   "migrate:back": (event: MigrateEvent & { readonly sessionId?: string | undefined; readonly backupId?: string | undefined; readonly conflicts: readonly string[]; readonly resumeCommand: string }) => void | Promise<void>;
+  /** Plugins (issue 11): one added to (or removed from) the desired manifest, one session's HOME changed by a sync, drift found. */
+  "plugin:add": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:remove": (event: { readonly plugin: PluginEntry }) => void | Promise<void>;
+  "plugin:sync": (event: { readonly session: string; readonly changes: readonly string[] }) => void | Promise<void>;
+  "plugin:drift": (event: { readonly rows: readonly DriftRow[] }) => void | Promise<void>;
 };
 /** What every migration event carries: the folder, the agent and its conversation, the control plane. */
 export type MigrateEvent = { readonly path: string; readonly profile: string; readonly conversationId: string; readonly remote: string };

@@ -6,6 +6,7 @@
  */
 import { terminalText } from "./ansi.ts";
 import type { OutputWindow } from "./output-window.ts";
+import type { SessionRecord } from "./session.ts";
 
 export const FrameType = {
   // client -> host
@@ -19,6 +20,8 @@ export const FrameType = {
   exit: 12,
   welcome: 13,
   reply: 14,
+  /** Bytes for the client's terminal outside the session's output (no offset, not in scrollback): a notification's OSC 9/777. */
+  notice: 15,
 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
@@ -52,8 +55,26 @@ export type HostRequest =
   | { readonly op: "send"; readonly data: string }
   /** Retained output since `from`, as readable lines (see outputReply). */
   | { readonly op: "output"; readonly from: number }
+  /** From an agent CLI's hook (`remote __signal`): its session's token, and what the CLI passed it. */
+  | SignalRequest
   /** To the host server's control socket: start hosting this (recorded) session. */
-  | HostSessionRequest;
+  | HostSessionRequest
+  /** To the host server's control socket: every session record, as its open store reads them now (see RecordsReply). */
+  | { readonly op: "records" };
+
+/** The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself. */
+export type RecordsReply = { readonly records: readonly SessionRecord[] } | { readonly error: string };
+
+export type SignalRequest = {
+  readonly op: "signal";
+  readonly token: string;
+  /** claude, gemini or codex: how to read `payload`. */
+  readonly source: string;
+  /** The hook's input as the CLI gave it (JSON text). */
+  readonly payload: string;
+  /** When the hook ran (ISO 8601): hooks run in parallel processes, arrival order is not event order. */
+  readonly at: string;
+};
 
 export type HostSessionRequest = {
   readonly op: "host";
@@ -102,7 +123,8 @@ export type Frame =
   | { readonly type: typeof FrameType.output; readonly offset: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.exit; readonly exit: ExitInfo }
   | { readonly type: typeof FrameType.welcome; readonly welcome: Welcome }
-  | { readonly type: typeof FrameType.reply; readonly reply: unknown };
+  | { readonly type: typeof FrameType.reply; readonly reply: unknown }
+  | { readonly type: typeof FrameType.notice; readonly data: Uint8Array };
 
 const HEADER = 5;
 /** Larger frames are a protocol violation (a client cannot make the host allocate at will). */
@@ -152,6 +174,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       return frameOf(frame.type, json(frame.welcome));
     case FrameType.reply:
       return frameOf(frame.type, json(frame.reply ?? null));
+    case FrameType.notice:
+      return frameOf(frame.type, frame.data);
   }
 }
 
@@ -196,6 +220,8 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
       return { type, welcome: parse() as Welcome };
     case FrameType.reply:
       return { type, reply: parse() };
+    case FrameType.notice:
+      return { type, data: payload };
     default:
       throw new ProtocolError(`unknown frame type ${type}`);
   }

@@ -247,3 +247,21 @@ export type HomeFilesPort = {
 export type StatusProbePort = {
   readonly run: (argv: readonly string[], options: { readonly env: Readonly<Record<string, string>>; readonly timeoutMs: number }) => Promise<ProbeOutcome>;
 };
+
+// ---- Notifications (issue 13) ----
+
+/** A desktop notification through the system's notifier (notify-send, osascript), argv only. */
+export type DesktopNotifierPort = {
+  /** The program it runs, for logs ("notify-send"). */
+  readonly program: string;
+  /** Resolves when the notifier accepted it; rejects with what it said otherwise. `urgent`: stays up until dismissed (where the notifier can). */
+  readonly notify: (title: string, body: string, urgent: boolean) => Promise<void>;
+};
+
+/** One HTTP POST of a text body. `status` 0: nothing answered (refused, reset, timed out), `error` says how. */
+export type HttpPostPort = {
+  readonly post: (
+    url: string,
+    request: { readonly body: string; readonly headers: Readonly<Record<string, string>>; readonly timeoutMs: number },
+  ) => Promise<{ readonly status: number; readonly error?: string | undefined }>;
+};

@@ -1,5 +1,6 @@
 import { RemoteError } from "./errors.ts";
 import type { TargetHandle } from "./target.ts";
+import type { AgentStatus } from "./agent-state/vocabulary.ts";
 import { isFinal, lostReason, type SessionState, type SessionView } from "./session-lifecycle.ts";
 
 export type { SessionState, SessionView } from "./session-lifecycle.ts";
@@ -37,6 +38,8 @@ export type SessionRecord = {
   readonly meta: Readonly<Record<string, unknown>>;
   /** Where it runs when not on this machine's host server (a container); its socketPath is inside that target. */
   readonly target?: TargetHandle | undefined;
+  /** What its agent is doing (issue 13): working, waiting, needs-approval, ...; absent until a first signal. */
+  readonly agentStatus?: AgentStatus | undefined;
 };
 
 /** What every `remote run` names, wherever the session runs (this machine, a container, a Pod). */

@@ -13,6 +13,9 @@ export type ByteStream = {
   readonly closed: Promise<{ readonly error?: string | undefined }>;
 };
 
+/** What a command run inside a target ended with. */
+export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
+
 /** What a target is asked to start: one session host for one session. */
 export type TargetSpec = {
   readonly sessionId: string;
@@ -40,6 +43,12 @@ export type TargetPort = {
   readonly status: (handle: TargetHandle) => Promise<ContainerStatus>;
   /** A byte stream to `socketPath` inside the target (waiting a while for it to appear: a session still starting). */
   readonly openStream: (handle: TargetHandle, socketPath: string) => ByteStream;
+  /**
+   * Runs `argv` inside the session's container or Pod (argv as is: no shell unless argv
+   * names one), `stdin` fed then closed; resolves with the command's exit code and output.
+   * Plugin sync reaches a session's HOME through it.
+   */
+  readonly exec: (handle: TargetHandle, argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
   /** Stops (if running) and removes the container; a missing one is not an error. */
   readonly remove: (handle: TargetHandle) => Promise<void>;
   /** Session ids of every container of ours (by label), with their status. */

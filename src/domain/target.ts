@@ -107,6 +107,8 @@ export type PodSpec = {
   readonly cwd: string;
   readonly cols: number;
   readonly rows: number;
+  /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
+  readonly plugins?: string | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {

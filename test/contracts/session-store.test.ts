@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemorySessionStore } from "../../src/adapters/store/memory-store.ts";
 import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
+import { createSnapshotStore } from "../../src/adapters/store/snapshot-store.ts";
 import type { SessionStorePort } from "../../src/domain/ports.ts";
 import type { SessionRecord } from "../../src/domain/session.ts";
 
@@ -98,6 +99,29 @@ storeContract("sqlite", () => {
   const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
   const store = createSqliteSessionStore({ path: join(dir, "remote.db") });
   return { store, done: () => (store.close(), rmSync(dir, { recursive: true, force: true })) };
+});
+
+// A snapshot of an empty store: its first write opens the real one, and the contract holds from there.
+storeContract("snapshot over sqlite", () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-"));
+  const store = createSnapshotStore([], () => createSqliteSessionStore({ path: join(dir, "remote.db") }));
+  return { store, done: () => (store.close(), rmSync(dir, { recursive: true, force: true })) };
+});
+
+test("snapshot: reads come from the records given until the first write, then from the store itself", () => {
+  const real = createMemorySessionStore();
+  real.insert(record("a", { name: "stored" }));
+  let opened = 0;
+  const store = createSnapshotStore([record("a", { name: "snapshot" }), record("bb")], () => (opened++, real));
+  expect(store.get("a")?.name).toBe("snapshot");
+  expect(store.list().map((r) => r.id)).toEqual(["a", "bb"]);
+  expect(store.get("zz")).toBeUndefined();
+  expect(opened).toBe(0);
+  // The write is decided on what is stored, and what it wrote is read back.
+  expect(store.update("a", { clients: 3 })).toMatchObject({ name: "stored", clients: 3 });
+  expect(store.get("a")).toMatchObject({ name: "stored", clients: 3 });
+  expect(store.list().map((r) => r.id)).toEqual(["a"]);
+  expect(opened).toBe(1);
 });
 
 test("sqlite: concurrent writer processes lose no update", async () => {

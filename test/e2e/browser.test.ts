@@ -13,6 +13,7 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { compileArgs } from "../../scripts/compile-args.ts";
 import { repoRoot, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
+import { screenText as view, waitForScreen, type RemoteView } from "../support/phone-browser.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -20,7 +21,6 @@ const skipReason = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; apt-get instal
 /** Set it to a .png path to keep a screenshot of the attached page (outside the repo). */
 const screenshotPath = process.env.REMOTE_BROWSER_SCREENSHOT;
 
-type RemoteView = { screenText: () => string; attachedSessionId: () => string | undefined };
 
 let context: BrowserContext;
 const scratch = mkdtempSync(join(tmpdir(), "remote-browser-"));
@@ -47,16 +47,6 @@ afterAll(async () => {
   await context?.close();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-const view = (page: Page) => page.evaluate(() => (window as unknown as { remoteView: RemoteView }).remoteView.screenText());
-
-async function waitForScreen(page: Page, pattern: RegExp) {
-  try {
-    await page.waitForFunction((source) => new RegExp(source, "m").test((window as unknown as { remoteView: RemoteView }).remoteView.screenText()), pattern.source, { timeout: 20_000 });
-  } catch (error) {
-    throw new Error(`the terminal never showed ${pattern}; it shows:\n${await view(page)}\nstatus: ${await page.locator("#status").textContent()}`, { cause: error });
-  }
-}
 
 /** What the page did that it must not: errors, refused scripts, a token in a URL. */
 function watch(page: Page) {
@@ -156,7 +146,8 @@ test.skipIf(!hasChromium)(
 
       // A shell started from the page, then back to the first session: this tab's clientId
       // already had inputs applied there, and its new keys must not be taken for repeats.
-      await page.locator("#new-shell").click();
+      await page.locator("#new-profile").selectOption("shell");
+      await page.locator("#new-session").click();
       await page.waitForFunction((first) => {
         const attached = (window as unknown as { remoteView: RemoteView }).remoteView.attachedSessionId();
         return attached !== undefined && attached !== first && /Attached to/.test(document.getElementById("status")?.textContent ?? "");

@@ -48,7 +48,7 @@ test("a session whose host code throws ends alone, recorded with the reason; the
   // (the temp home's cleanup kills every recorded host, which must not be this test runner).
   const standIn = Bun.spawn(["sleep", "600"]);
   const server = { ...deps, self: deps.process.identify(standIn.pid)! };
-  const crashing = await hostSession(server, { config: deps.config, hostPorts: async () => ({ ...real, screen: throwing }) }, request("crashing"), undefined);
+  const crashing = await hostSession(server, { ...deps, hostPorts: async () => ({ ...real, screen: throwing }) }, request("crashing"), undefined);
   const healthy = await hostSession(server, deps, request("healthy"), undefined);
 
   /** An attached client over the real socket: what it has been sent, and a way to wait for text in it. */

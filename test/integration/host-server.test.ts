@@ -11,6 +11,9 @@ import { runSession } from "../../src/app/sessions/run.ts";
 import { stopSession } from "../../src/app/sessions/manage.ts";
 import { FrameType } from "../../src/domain/host-protocol.ts";
 import { createRealDeps } from "../../src/wiring.ts";
+import { fetchHostRecords } from "../../src/adapters/store/host-records.ts";
+import { createUnixConnector, createUnixSocketServer } from "../../src/adapters/socket/unix-socket.ts";
+import { hostServerSocketFor } from "../../src/domain/config.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 
 type Listed = { id: string; name: string; state: string; pid: number | null };
@@ -109,6 +112,34 @@ describe("host server", () => {
     expect(records.map((r) => r?.state)).toEqual(Array(6).fill("running"));
     expect(new Set(records.map((r) => r?.host?.pid)).size).toBe(1);
     for (const { session } of started) await stopSession(deps, session.id);
+    deps.store().close();
+  }, 60_000);
+
+  test("a reader takes the records from the running host server (no store open of its own); none, or a silent one, and it opens the store", async () => {
+    using home = tempHome();
+    const deps = createRealDeps(home.env);
+    const control = hostServerSocketFor(deps.config.paths);
+    expect(await fetchHostRecords(deps.connector, control, 5000)).toBeUndefined();
+    const { session } = await runSession(deps, { profile: "shell", name: "r1", detach: true, args: ["-c", "exec cat"] });
+    expect((await fetchHostRecords(deps.connector, control, 5000))?.map((r) => [r.name, r.state])).toEqual([["r1", "running"]]);
+
+    const reader = createRealDeps(home.env);
+    await reader.readStoreFromHost?.();
+    // Stored after the reader asked: its reads are the host's records of that moment, not a store of its own.
+    deps.store().insert({ ...session, id: "later1", name: "later", state: "exited" });
+    expect(reader.store().list().map((r) => r.name)).toEqual(["r1"]);
+    // Its first write goes to the store itself, and from then on so do its reads.
+    expect(reader.store().update(session.id, { name: "r2" })?.name).toBe("r2");
+    expect(reader.store().list().map((r) => r.name).sort()).toEqual(["later", "r2"]);
+    expect(deps.store().get(session.id)?.name).toBe("r2");
+
+    // A server that takes the connection but never answers is waited for only up to the bound.
+    const silent = `${home.dir}/silent.sock`;
+    const listener = createUnixSocketServer({ socketDirs: [home.dir] }).listen(silent, { open: () => ({}), data: () => {}, drain: () => {}, close: () => {} });
+    expect(await fetchHostRecords(createUnixConnector({ socketDirs: [home.dir] }), silent, 50)).toBeUndefined();
+    listener.stop();
+    await stopSession(deps, session.id);
+    reader.store().close();
     deps.store().close();
   }, 60_000);
 

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../support/cli.ts";
-import { fakeBin, jobsHome, readJsonLines, until } from "./jobs-support.ts";
+import { fakeBin, jobsHome, until, readArgvLog } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -98,7 +98,7 @@ describe("accounts", () => {
     expect(wrong.stderr).toContain("Cannot run profile 'claude' with account 'c': it is a codex account");
 
     // Keys travel in the environment only.
-    const argv = readJsonLines<string[]>(home.argvLog).flat().join(" ");
+    const argv = readArgvLog(home.argvLog).flat().join(" ");
     expect(argv).not.toContain("key-");
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { createProcessAdapter } from "../../src/adapters/process/process-adapter
 import { conductorLockPath, conductorLogPath } from "../../src/app/jobs/conductor-lock.ts";
 import type { ProcessIdentity } from "../../src/domain/session.ts";
 import { cli, remoteCommand } from "../support/cli.ts";
-import { conductorHolders, conductorProcesses, jobsHome, readJsonLines, until, recordEvents } from "./jobs-support.ts";
+import { conductorHolders, conductorProcesses, jobsHome, until, recordEvents, readArgvLog } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -82,7 +82,7 @@ describe("the automatic conductor", () => {
       return j && (j.state === "done" || j.state === "failed") ? j : undefined;
     }, "the job to come back and finish");
     expect(done).toMatchObject({ state: "done", exitCode: 0, throttle: { attempts: 1, lastSignature: "claude:rate-limit" } });
-    expect(readJsonLines<string[]>(home.argvLog)).toEqual([
+    expect(readArgvLog(home.argvLog)).toEqual([
       ["claude", "-p", "fix the flaky test"],
       ["claude", "-p", "--continue", "fix the flaky test"],
     ]);
@@ -127,7 +127,7 @@ describe("the automatic conductor", () => {
       await sampler;
     }
     expect(home.jobs().filter((j) => j.state !== "done")).toEqual([]);
-    expect(readJsonLines<string[]>(home.argvLog)).toHaveLength(count); // each job ran once
+    expect(readArgvLog(home.argvLog)).toHaveLength(count); // each job ran once
     expect(samples).toBeGreaterThan(10);
     expect(maxAlive).toBe(1);
     const log = conductorLog(home);

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, remoteCommand } from "../support/cli.ts";
 import { seededRandom } from "../support/seed.ts";
-import { jobsHome, maxOverlap, readJsonLines, until, type RunTimes } from "./jobs-support.ts";
+import { jobsHome, maxOverlap, readJsonLines, until, type RunTimes, readArgvLog } from "./jobs-support.ts";
 
 const JOBS = 60;
 const CAP = 4;
@@ -73,7 +73,7 @@ function checkOutcome(home: Home, tasks: readonly string[]) {
   expect(jobs).toHaveLength(tasks.length);
   expect(jobs.filter((j) => j.state !== "done").map((j) => `${j.id} ${j.state} ${j.failReason ?? ""}`)).toEqual([]);
   // Every task ran exactly once: no job lost, none duplicated.
-  const argv = readJsonLines<string[]>(home.argvLog);
+  const argv = readArgvLog(home.argvLog);
   expect(argv.map((a) => a.at(-1)).sort()).toEqual([...tasks].sort());
   const runs = readJsonLines<RunTimes>(home.timesLog);
   expect(runs).toHaveLength(tasks.length);

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
-import { jobsHome, readJsonLines, until, recordEvents } from "./jobs-support.ts";
+import { jobsHome, until, recordEvents, readArgvLog } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -93,7 +93,7 @@ describe("interactive jobs and rate limits", () => {
     const after = job(home, id);
     expect(after).toMatchObject({ state: "running", throttle: { attempts: 1 } });
     expect(after?.watchOffset).toBeGreaterThan(resumed.watchOffset ?? 0);
-    expect(readJsonLines<string[]>(home.argvLog)).toEqual([["claude", "fix it"]]); // one session, no second run
+    expect(readArgvLog(home.argvLog)).toEqual([["claude", "fix it"]]); // one session, no second run
 
     // Its person ends it: done, though the 429 is still on its last screen.
     expect((await cli(home.env, ["send", sessionId, "/exit", "--enter"])).code).toBe(0);

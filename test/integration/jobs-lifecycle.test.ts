@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { join } from "node:path";
 import { createSqliteJobStore } from "../../src/adapters/store/sqlite-job-store.ts";
 import { cli, ptyClient, remoteCommand } from "../support/cli.ts";
-import { jobsHome, readJsonLines, until, type RunTimes, recordEvents } from "./jobs-support.ts";
+import { jobsHome, readJsonLines, until, type RunTimes, recordEvents, readArgvLog } from "./jobs-support.ts";
 
 type Home = ReturnType<typeof jobsHome>;
 
@@ -60,7 +60,7 @@ describe("delegated jobs", () => {
     }, "the resumed job to finish", 30_000, 100);
     expect(done.state).toBe("done");
     expect(done.exitCode).toBe(0);
-    expect(readJsonLines<string[]>(home.argvLog)).toEqual([
+    expect(readArgvLog(home.argvLog)).toEqual([
       ["claude", "-p", "fix the flaky test"],
       ["claude", "-p", "--continue", "fix the flaky test"],
     ]);
@@ -88,12 +88,12 @@ describe("delegated jobs", () => {
     for (const profile of ["claude", "codex", "gemini"]) ids.push(await delegate(home, [profile, task, "--headless"]));
     const interactive = await delegate(home, ["claude", task]);
     for (const id of ids) expect((await until(() => finished(home, id), `job ${id}`)).state).toBe("done");
-    const argv = readJsonLines<string[]>(home.argvLog);
+    const argv = readArgvLog(home.argvLog);
     expect(argv).toContainEqual(["claude", "-p", task]);
     expect(argv).toContainEqual(["codex", "exec", task]);
     expect(argv).toContainEqual(["gemini", "-p", task]);
-    await until(() => readJsonLines<string[]>(home.argvLog).length === 4, "the interactive run");
-    expect(readJsonLines<string[]>(home.argvLog)).toContainEqual(["claude", task]);
+    await until(() => readArgvLog(home.argvLog).length === 4, "the interactive run");
+    expect(readArgvLog(home.argvLog)).toContainEqual(["claude", task]);
     expect(existsSync(marker)).toBe(false);
     expect((await cli(home.env, ["jobs", "cancel", interactive])).code).toBe(0);
   }, 60_000);
@@ -217,7 +217,7 @@ describe("delegated jobs", () => {
     const done = await until(() => finished(home, blocked), "the relaunched job");
     expect(done.state).toBe("done");
     expect(done.launches).toBe(2);
-    expect(readJsonLines<string[]>(home.argvLog).filter((a) => a.at(-1) === "waits its turn")).toHaveLength(1);
+    expect(readArgvLog(home.argvLog).filter((a) => a.at(-1) === "waits its turn")).toHaveLength(1);
   }, 30_000);
 
   test("AIMD: two throttles within ten minutes halve the conductor's cap; each clean pass adds one back", async () => {

@@ -116,6 +116,14 @@ export function jobsHome(extraEnv: Record<string, string> = {}) {
   };
 }
 
+/**
+ * The fake CLIs' argv log, each argv as the person's command line: without the hook wiring a
+ * session adds for the run (claude `--settings <json>`, codex `-c notify=[...]`, issue 13).
+ */
+export const readArgvLog = (path: string): string[][] =>
+  readJsonLines<string[]>(path).map((argv) => argv.filter((arg, i) => !isHookWiring(arg) && !(isHookWiring(argv[i + 1] ?? "") && (arg === "--settings" || arg === "-c"))));
+const isHookWiring = (arg: string) => arg.includes("__signal");
+
 export const readJsonLines = <T>(path: string): T[] =>
   existsSync(path)
     ? readFileSync(path, "utf8")

@@ -8,7 +8,7 @@ import { expect, test } from "bun:test";
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../support/cli.ts";
-import { jobsHome, readJsonLines } from "./jobs-support.ts";
+import { jobsHome, readArgvLog } from "./jobs-support.ts";
 
 test("a Bun script imports the package by name and runs jobs with startJob, resumeThrottledJob, waitJob and conductLoop", async () => {
   using home = jobsHome({ FAKE_CLI_MODE: "throttle-once", REMOTE_BACKOFF_BASE_MS: "3600000" });
@@ -38,7 +38,7 @@ test("a Bun script imports the package by name and runs jobs with startJob, resu
   expect(out.badWatch).toStartWith("usage: Cannot use --watch 'soon': ");
   expect(out.cancelled).toBe("cancelled");
   // The fake claude ran the task headless, then continued the conversation after the throttle.
-  expect(readJsonLines<string[]>(home.argvLog)).toEqual([
+  expect(readArgvLog(home.argvLog)).toEqual([
     ["claude", "-p", "fix the flaky test"],
     ["claude", "-p", "--continue", "fix the flaky test"],
   ]);

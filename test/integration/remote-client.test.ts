@@ -109,7 +109,7 @@ describe("openRemoteAttach", () => {
   test("attaches over the WebSocket: snapshot first, keys in, output out, exit last", async () => {
     const s = await client.create({ profile: "shell", startupArgs: ["--norc", "--noprofile", "-i"] });
     let text = "";
-    let first: "snapshot" | "output" | undefined;
+    let first: "snapshot" | "output" | "notice" | undefined;
     let waiter: (() => void) | undefined;
     const attach = api.openRemoteAttach({
       client,

@@ -31,7 +31,9 @@ test("the OpenAPI document and the router are the same table: every documented r
       const concrete = path.replace(/\{[^}]+\}/g, path.startsWith("/workspaces/") ? workspace.id : id);
       const r = await serve.api(concrete, method === "GET" ? { method } : { method, body: "{}" });
       const status = r.status;
-      const body = await r.text();
+      // An event stream (GET /events) never ends by itself: its status is the answer.
+      const streaming = r.headers.get("content-type")?.startsWith("text/event-stream") === true;
+      const body = streaming ? (await r.body?.cancel(), "") : await r.text();
       expect([op.operationId, status === 404 || status === 405 || status >= 500]).toEqual([op.operationId, false]);
       // A body route given {} answers 400 only because of the body (a required field), never 404/405.
       if (status === 400) expect(op.requestBody).toBeDefined();

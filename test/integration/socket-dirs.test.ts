@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/adapters/config/load-config.ts";
+import { HOST_SERVER_SOCKET } from "../../src/domain/config.ts";
 import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
 import { createUnixConnector, createUnixSocketServer } from "../../src/adapters/socket/unix-socket.ts";
 import { cli, tempHome } from "../support/cli.ts";
@@ -56,7 +57,7 @@ describe("socket dirs under a shared place", () => {
     expect(mode(outer)).toBe(0o700);
     expect(mode(inner)).toBe(0o700);
     // The session's socket and the host server's control socket, both in the private dir.
-    expect(readdirSync(inner).filter((f) => f.endsWith(".sock")).sort()).toEqual([`${started.stdout.trim()}.sock`, "host-server.sock"].sort());
+    expect(readdirSync(inner).filter((f) => f.endsWith(".sock")).sort()).toEqual([`${started.stdout.trim()}.sock`, HOST_SERVER_SOCKET].sort());
     const sent = await cli(home.env, ["send", "s", "echo hi"]);
     expect([sent.code, sent.stderr]).toEqual([0, ""]);
     expect((await cli(home.env, ["stop", "s"])).code).toBe(0);

@@ -101,6 +101,11 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       });
       return pipeStream(proc);
     },
+    exec: async (handle, argv, stdin) => {
+      const proc = Bun.spawn([options.binary, "exec", "--interactive", handle.container, ...argv], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      return { code, stdout, stderr: stderr.trim() };
+    },
     remove: async (handle) => {
       const out = await run(["rm", "--force", handle.container]);
       if (out.code !== 0 && !/no such container|no container with name/i.test(out.stderr)) {

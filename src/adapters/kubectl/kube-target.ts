@@ -52,6 +52,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         args: session.args,
         cols: session.cols,
         rows: session.rows,
+        plugins: session.plugins,
         credentials: options.credentials ?? new Map(),
       });
       try {
@@ -72,6 +73,13 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       const stderr = bridgeStderr();
       const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), { onStderr: stderr.hear });
       return bridgeStream(exec, stderr);
+    },
+    exec: async (handle, argv, stdin) => {
+      const exec = options.kubectl.exec(handle.container, argv, scopeOf(handle));
+      if (stdin) exec.write(stdin);
+      exec.end();
+      const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
+      return { code, stdout, stderr: exec.stderr().trim() };
     },
     remove: async (handle) => {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.

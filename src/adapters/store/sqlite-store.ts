@@ -1,4 +1,4 @@
-import { Database } from "bun:sqlite";
+import type { Database, SQLQueryBindings } from "bun:sqlite";
 import { chmodSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
@@ -52,7 +52,10 @@ export function openSqliteDatabase(path: string, busyTimeoutMs = 15000): Databas
   }
   let db: Database;
   try {
-    db = new Database(path, { create: true, strict: true });
+    // Required here, not imported: commands that never open the store (a hook, --version, a
+    // reader served by the host server) do not pay for loading bun:sqlite.
+    const { Database: SqliteDatabase } = require("bun:sqlite") as typeof import("bun:sqlite");
+    db = new SqliteDatabase(path, { create: true, strict: true });
     db.run(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     db.run("PRAGMA journal_mode = WAL");
     db.run("PRAGMA synchronous = NORMAL");
@@ -87,23 +90,25 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
   };
   const decode = (row: { data: string } | null | undefined): SessionRecord | undefined => (row ? (JSON.parse(row.data) as SessionRecord) : undefined);
 
-  const selectOne = db.query<{ data: string }, [string]>("SELECT data FROM sessions WHERE id = ?");
-  const selectAll = db.query<{ data: string }, []>("SELECT data FROM sessions ORDER BY created_at, id");
-  const selectNamed = db.query<{ data: string }, [string]>("SELECT data FROM sessions WHERE name = ?");
-  const insertRow = db.query("INSERT INTO sessions (id, name, state, created_at, data) VALUES (?, ?, ?, ?, ?)");
+  // Statements and transactions are made on first use: a quick command uses one or two of them.
+  const statement = <Row, Params extends SQLQueryBindings[]>(sql: string) => once(() => db.query<Row, Params>(sql));
+  const selectOne = statement<{ data: string }, [string]>("SELECT data FROM sessions WHERE id = ?");
+  const selectAll = statement<{ data: string }, []>("SELECT data FROM sessions ORDER BY created_at, id");
+  const selectNamed = statement<{ data: string }, [string]>("SELECT data FROM sessions WHERE name = ?");
+  const insertRow = statement<unknown, [string, string, string, string, string]>("INSERT INTO sessions (id, name, state, created_at, data) VALUES (?, ?, ?, ?, ?)");
   // Compare-and-set on the state read: a write never lands on a record whose state moved under it.
-  const updateRow = db.query("UPDATE sessions SET name = ?, state = ?, data = ? WHERE id = ? AND state = ?");
-  const deleteRow = db.query("DELETE FROM sessions WHERE id = ?");
+  const updateRow = statement<unknown, [string, string, string, string, string]>("UPDATE sessions SET name = ?, state = ?, data = ? WHERE id = ? AND state = ?");
+  const deleteRow = statement<unknown, [string]>("DELETE FROM sessions WHERE id = ?");
 
-  const named = (name: string) => selectNamed.all(name).map((r) => JSON.parse(r.data) as SessionRecord);
+  const named = (name: string) => selectNamed().all(name).map((r) => JSON.parse(r.data) as SessionRecord);
   const write = (record: SessionRecord, readState: string) => {
-    if (updateRow.run(record.name, record.state, JSON.stringify(record), record.id, readState).changes === 0) {
+    if (updateRow().run(record.name, record.state, JSON.stringify(record), record.id, readState).changes === 0) {
       throw new RemoteError("STORE_CONFLICT", `Cannot update session '${record.name}': its state changed during the write`, "Try again.", "conflict");
     }
   };
   const add = (record: SessionRecord) => {
     assertNameFree(named(record.name), record);
-    insertRow.run(record.id, record.name, record.state, record.createdAt, JSON.stringify(record));
+    insertRow().run(record.id, record.name, record.state, record.createdAt, JSON.stringify(record));
   };
   const patch = (current: SessionRecord, change: SessionPatch) => {
     const next = applySessionPatch(current, change);
@@ -113,34 +118,40 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
   };
 
   // IMMEDIATE takes the write lock up front, so read-modify-write cycles never interleave.
-  const insert = db.transaction((record: SessionRecord) => add(record));
-  const update = db.transaction((id: string, change: SessionPatch) => {
-    const current = decode(selectOne.get(id));
+  const insert = once(() => db.transaction((record: SessionRecord) => add(record)));
+  const update = once(() => db.transaction((id: string, change: SessionPatch) => {
+    const current = decode(selectOne().get(id));
     return current ? patch(current, change) : undefined;
-  });
-  const mutate = db.transaction((id: string, change: (current: SessionRecord) => SessionPatch | undefined) => {
-    const current = decode(selectOne.get(id));
+  }));
+  const mutate = once(() => db.transaction((id: string, change: (current: SessionRecord) => SessionPatch | undefined) => {
+    const current = decode(selectOne().get(id));
     if (!current) return undefined;
     const delta = change(current);
     return delta === undefined ? current : patch(current, delta);
-  });
-  const upsert = db.transaction((record: SessionRecord, change: SessionPatch) => {
-    const current = decode(selectOne.get(record.id));
+  }));
+  const upsert = once(() => db.transaction((record: SessionRecord, change: SessionPatch) => {
+    const current = decode(selectOne().get(record.id));
     if (!current) {
       add(record);
       return record;
     }
     return patch(current, change);
-  });
+  }));
 
   return {
-    insert: (record) => guard(() => insert.immediate(record)),
-    get: (id) => guard(() => decode(selectOne.get(id))),
-    list: () => guard(() => selectAll.all().map((r) => JSON.parse(r.data) as SessionRecord)),
-    update: (id, change) => guard(() => update.immediate(id, change)),
-    mutate: (id, change) => guard(() => mutate.immediate(id, change)),
-    upsert: (record, change) => guard(() => upsert.immediate(record, change)),
-    remove: (id) => guard(() => deleteRow.run(id).changes > 0),
+    insert: (record) => guard(() => insert().immediate(record)),
+    get: (id) => guard(() => decode(selectOne().get(id))),
+    list: () => guard(() => selectAll().all().map((r) => JSON.parse(r.data) as SessionRecord)),
+    update: (id, change) => guard(() => update().immediate(id, change)),
+    mutate: (id, change) => guard(() => mutate().immediate(id, change)),
+    upsert: (record, change) => guard(() => upsert().immediate(record, change)),
+    remove: (id) => guard(() => deleteRow().run(id).changes > 0),
     close: () => db.close(),
   };
+}
+
+/** The value `make` returns, made on the first call only. */
+function once<T>(make: () => T): () => T {
+  let made: { readonly value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
 }

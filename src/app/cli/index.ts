@@ -25,6 +25,8 @@ export function createCli(ctx: CliContext) {
       refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
       workspace: () => import("./commands/workspace.ts").then((m) => m.default(ctx)),
       migrate: () => import("./commands/migrate.ts").then((m) => m.default(ctx)),
+      wait: () => import("./commands/wait.ts").then((m) => m.default(ctx)),
+      plugin: () => import("./commands/plugin.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),

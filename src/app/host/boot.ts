@@ -1,15 +1,18 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { sessionDirFor, socketPathFor } from "../../domain/config.ts";
 import { isRemoteError, RemoteError } from "../../domain/errors.ts";
 import type { HostSessionRequest } from "../../domain/host-protocol.ts";
 import { describeState } from "../../domain/session-lifecycle.ts";
 import type { ProcessIdentity, SessionRecord } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
+import { installNotifiers } from "../notify/notifiers.ts";
 import { createEventBus, loadPlugins } from "../plugins.ts";
 import { startSessionHost, type SessionHost } from "./session-host.ts";
+import { signalModeFor } from "../../domain/agent-state/fold.ts";
+import { insecureAncestor, SIGNAL_SOCKET_ENV, SIGNAL_TOKEN_ENV, signalWiring } from "../../domain/agent-state/hook-wiring.ts";
 
 /** Variables of ours that must not leak into the agent's environment. */
-const INTERNAL_ENV = ["REMOTE_HOST_BOOT"];
+const INTERNAL_ENV = ["REMOTE_HOST_BOOT", SIGNAL_TOKEN_ENV];
 
 /**
  * One session inside the host server: its own log file, plugins, environment, size and
@@ -20,7 +23,7 @@ const INTERNAL_ENV = ["REMOTE_HOST_BOOT"];
  */
 export async function hostSession(
   server: Pick<AppDeps, "store" | "clock" | "process" | "importModule"> & { readonly self: ProcessIdentity },
-  session: Pick<AppDeps, "config" | "hostPorts">,
+  session: Pick<AppDeps, "config" | "hostPorts" | "selfCommand" | "random" | "eventLog">,
   request: HostSessionRequest,
   collectGarbage: (() => void) | undefined,
 ): Promise<SessionHost> {
@@ -37,15 +40,46 @@ export async function hostSession(
   const log = ports.fileLog(`${dir}/host.log`);
   const bus = createEventBus(log);
   await loadPlugins(session.config.plugins, bus, { home: paths.home, optionsByName: session.config.pluginOptions }, log, server.importModule);
+  // Set before the host exists: the terminal notifier reaches this session's clients once it does.
+  let host: SessionHost | undefined;
+  const notifierPorts = ports.notifiers;
+  await installNotifiers(bus, session.config.notify, {
+    clock: server.clock,
+    log,
+    home: paths.home,
+    tellAttached: (id, data) => (id === sessionId && host ? host.notice(data) : 0),
+    ports: notifierPorts && (async () => {
+      const loaded = await notifierPorts();
+      return { desktop: () => loaded.desktop(request.env), http: loaded.http, wait: loaded.wait };
+    }),
+  });
 
   const env: Record<string, string> = { ...request.env, REMOTE_SESSION_ID: sessionId, REMOTE_HOME: paths.home };
   for (const key of INTERNAL_ENV) delete env[key];
   if (!env.TERM) env.TERM = "xterm-256color";
+  // The agent's hooks prove their session with this secret, which only this agent's environment holds.
+  const token = session.random.id(32);
+  let wiring = signalWiring(claimed.profile, session.selfCommand, `${dir}/agent-settings.json`);
+  let mode = signalModeFor(claimed.profile);
+  const unread = wiring.file ? insecureAncestor(wiring.file.path, modeOf) : undefined;
+  if (unread !== undefined) {
+    // Gemini would skip the file and say so on the person's screen: follow its output instead.
+    log.warn(`${claimed.profile} hooks not installed for ${sessionId}: '${unread}' is writable by others, so ${claimed.profile} would not read ${wiring.file?.path}; its state follows its output`);
+    wiring = { prependArgs: [], appendArgs: [], env: {} };
+    mode = "activity";
+  }
+  if (wiring.file) writeFileSync(wiring.file.path, wiring.file.text, { mode: 0o600 });
+  Object.assign(env, wiring.env, { [SIGNAL_TOKEN_ENV]: token, [SIGNAL_SOCKET_ENV]: socketPathFor(paths, sessionId) });
+  let events: ReturnType<AppDeps["eventLog"]> | undefined;
+  try {
+    events = session.eventLog();
+  } catch (error) {
+    log.warn(`state changes of ${sessionId} are not logged: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
-  let host: SessionHost;
   try {
     host = startSessionHost(
-      { store: server.store(), clock: server.clock, log, bus, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },
+      { store: server.store(), clock: server.clock, log, bus, events, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },
       {
         sessionId,
         socketPath: socketPathFor(paths, sessionId),
@@ -58,6 +92,8 @@ export async function hostSession(
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
         identify: server.process.identify,
+        agentSignals: { token, mode, throttleProfile: claimed.profile === "shell" ? undefined : claimed.profile, quietMs: session.config.agentQuietMs, timeZone: session.config.jobs.timeZone },
+        wrapArgs: { prepend: wiring.prependArgs, append: wiring.appendArgs },
       },
     );
   } catch (error) {
@@ -69,6 +105,8 @@ export async function hostSession(
   void host.done.then((exit) => log.info(`session ${sessionId} ended: code ${exit.exitCode} signal ${exit.signal}`));
   return host;
 }
+
+const modeOf = (dir: string) => (existsSync(dir) ? statSync(dir).mode : undefined);
 
 function refused(sessionId: string, record: SessionRecord | undefined): RemoteError {
   const why = record ? `it is ${describeState({ ...record, signal: record.exitSignal })}` : "it is not in the store";

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { hostServerSocketFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError } from "../../domain/errors.ts";
-import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest } from "../../domain/host-protocol.ts";
+import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest, type RecordsReply } from "../../domain/host-protocol.ts";
 import type { ScreenPort, ServerHandlers, SocketServerPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
@@ -25,7 +25,7 @@ type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModu
  * says "ready" on stdout once its control socket listens, and exits when it hosts nothing.
  * Records carry this process's identity as their host: if it dies, they read "lost".
  */
-export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts">): Promise<number> {
+export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<string, string>>) => Pick<AppDeps, "config" | "hostPorts" | "selfCommand" | "random" | "eventLog">): Promise<number> {
   const controlPath = hostServerSocketFor(deps.config.paths);
   const ports = await deps.hostPorts();
   const self = deps.process.identify(process.pid);
@@ -74,14 +74,25 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     }
   };
 
-  type Control = { gone: boolean; readonly write: (reply: HostReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
+  // What a quick reader (ls, send, attach) would otherwise open SQLite for: this process has it open already.
+  const records = (): RecordsReply => {
+    try {
+      return { records: deps.store().list() };
+    } catch (error) {
+      return { error: errorMessage(error) };
+    }
+  };
+
+  type Control = { gone: boolean; readonly write: (reply: HostReply | RecordsReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
   const handlers: ServerHandlers<Control> = {
     open: (socket) => {
       const state: Control = {
         gone: false,
         write: (reply) => void socket.write(encodeFrame({ type: FrameType.reply, reply })),
         receive: createFrameDecoder((frame) => {
-          if (frame.type === FrameType.request && frame.request.op === "host") void host(frame.request).then((reply) => state.gone || state.write(reply));
+          if (frame.type !== FrameType.request) return;
+          if (frame.request.op === "host") void host(frame.request).then((reply) => state.gone || state.write(reply));
+          else if (frame.request.op === "records") state.write(records());
         }),
         end: () => socket.end(),
       };

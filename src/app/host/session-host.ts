@@ -3,8 +3,10 @@ import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
+import type { EventLogPort } from "../../domain/agent-state/state-event.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
 import type { EventBus } from "../plugins.ts";
+import { createAgentTracker, type AgentSignalOptions } from "./agent-tracker.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
 
 export type SessionHostDeps = {
@@ -15,6 +17,8 @@ export type SessionHostDeps = {
   readonly clock: ClockPort;
   readonly log: LogPort;
   readonly bus: EventBus;
+  /** Where agent state changes are recorded for `GET /events` and `remote wait` (absent: not recorded). */
+  readonly events?: EventLogPort | undefined;
   /** Returns memory a burst of output left behind to the system; run once output has gone quiet. */
   readonly collectGarbage?: () => void;
 };
@@ -39,11 +43,17 @@ export type SessionHostOptions = {
   readonly identify?: (pid: number) => ProcessIdentity | undefined;
   /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
   readonly exitRecordBudgetMs?: number;
+  /** How the agent's state is followed (issue 13): its hooks' token, the signal mode, quiet time. */
+  readonly agentSignals?: AgentSignalOptions | undefined;
+  /** Arguments added around the record's argv for this run only (the agent's hook settings). */
+  readonly wrapArgs?: { readonly prepend: readonly string[]; readonly append: readonly string[] } | undefined;
 };
 
 export type SessionHost = {
   readonly record: () => SessionRecord;
   readonly stop: (reason?: string) => void;
+  /** Writes bytes to every attached terminal outside the session's output (a notification's OSC); returns how many got them. */
+  readonly notice: (data: Uint8Array) => number;
   /** Resolves after the child exited, every client was told, and the socket is closed. */
   readonly done: Promise<PtyExit>;
 };
@@ -97,7 +107,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
 
   const spawn = () => deps.pty.spawn({
     command: record.command,
-    args: record.args,
+    // The hook wiring (agent-state) goes around the person's argv, never into the record.
+    args: [...(options.wrapArgs?.prepend ?? []), ...record.args, ...(options.wrapArgs?.append ?? [])],
     cwd: record.cwd,
     env: options.env,
     cols,
@@ -107,6 +118,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       // Clients first: a keystroke's echo should not wait behind the terminal model.
       for (const c of clients) c.pump();
       screen.write(data);
+      tracker.output();
       if (deps.collectGarbage) {
         // One timer pushed back on every chunk (no new timer per chunk on the output path).
         if (tidy === undefined) {
@@ -128,6 +140,14 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       deps.log.warn(`could not record the client count of ${record.id}: ${errorMessage(error)}`);
     }
   };
+  const tracker = createAgentTracker(
+    { clock: deps.clock, log: deps.log, bus: deps.bus, events: deps.events, window },
+    {
+      record: () => record,
+      setStatus: (agentStatus) => setRecord({ agentStatus }),
+      options: options.agentSignals,
+    },
+  );
   let child: ReturnType<PtyPort["spawn"]>;
   try {
     child = spawn();
@@ -140,6 +160,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   agentPid = child.pid;
   setRecord({ pid: child.pid, agent: options.identify?.(child.pid) });
   void deps.bus.emit("session:start", { session: record });
+  tracker.begin();
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
   const resize = (c: number, r: number) => {
@@ -165,6 +186,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         return reply(client, { ok: true });
       case "output":
         return reply(client, outputReply(window, request.from));
+      case "signal":
+        return reply(client, tracker.hook(request));
       default:
         return reply(client, { error: `unknown op` });
     }
@@ -266,13 +289,15 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const done = child.exited.then(async (exit) => {
     exited = exit;
     clearTimeout(tidy);
+    const ended = tracker.end();
     // Killed because its own host code threw: that is a failure of ours, not the agent's exit.
     const ending: SessionPatch =
       failure === undefined
         ? { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined }
         : { state: "failed", reason: `host error: ${failure}`, exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined };
     try {
-      await recordExit(deps, options, () => setRecord({ ...ending, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+      await recordExit(deps, options, () => setRecord({ ...ending, endedAt: deps.clock.now().toISOString(), clients: 0, ...(ended ? { agentStatus: ended.current } : {}) }));
+      if (ended) tracker.announce(ended);
       try {
         options.saveScrollback((await screen.text()).text);
       } catch (error) {
@@ -292,7 +317,14 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     return exit;
   });
 
-  return { record: () => record, stop, done };
+  const notice = (data: Uint8Array) => {
+    if (exited) return 0;
+    const terminals = [...clients].filter((c) => c.hello()?.mode === "attach");
+    for (const c of terminals) c.send({ type: FrameType.notice, data });
+    return terminals.length;
+  };
+
+  return { record: () => record, stop, notice, done };
 }
 
 /**

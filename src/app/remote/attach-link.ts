@@ -72,7 +72,8 @@ export type AttachLinkOptions = {
   readonly maxPendingBytes?: number | undefined;
   /** A connect with no welcome after this long is abandoned (a failed try); undefined waits for the socket to close. */
   readonly connectTimeoutMs?: number | undefined;
-  readonly onData: (data: Uint8Array, kind: "snapshot" | "output") => void;
+  /** `notice`: bytes outside the output stream (a notification's OSC 9/777), for a terminal only. */
+  readonly onData: (data: Uint8Array, kind: "snapshot" | "output" | "notice") => void;
   readonly onEvent: (event: AttachLinkEvent) => void;
 };
 
@@ -166,6 +167,8 @@ export function openAttachLink(options: AttachLinkOptions): AttachLink {
       }
       case FrameType.exit:
         return end({ kind: "exited", exit: frame.exit });
+      case FrameType.notice:
+        return options.onData(frame.data, "notice");
       default:
         return;
     }

@@ -28,6 +28,8 @@ export const RemoteSessionSchema = z
     endedAt: z.string().nullable().optional(),
     clients: z.number(),
     reason: z.string().nullable().optional(),
+    /** Absent from a control plane older than issue 13. */
+    agent: z.object({ state: z.string(), since: z.string(), resetAt: z.string().nullable().optional(), detail: z.string().nullable().optional() }).nullable().optional(),
   })
   .passthrough();
 export type RemoteSession = z.infer<typeof RemoteSessionSchema>;

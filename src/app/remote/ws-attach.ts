@@ -24,7 +24,7 @@ export type RemoteAttachOptions = Pick<AttachLinkOptions, "clientId" | "size" | 
   readonly token: string | undefined;
   /** Session id (preferred: names can change while we are away) or name. */
   readonly ref: string;
-  readonly onOutput: (data: Uint8Array, kind: "snapshot" | "output") => void;
+  readonly onOutput: (data: Uint8Array, kind: "snapshot" | "output" | "notice") => void;
   readonly onStatus?: ((status: "reconnecting" | "reconnected") => void) | undefined;
   readonly onWelcome?: ((welcome: Welcome) => void) | undefined;
   readonly openSocket?: OpenSocket | undefined;

@@ -8,6 +8,7 @@ import { sessionRoutes } from "./session-routes.ts";
 import { conversationRoutes } from "./conversation-routes.ts";
 import { workspaceRoutes } from "./workspace-routes.ts";
 import { mergeRoutes } from "./merge-routes.ts";
+import { eventRoutes } from "./event-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
 export function allRoutes(app: AppDeps, version: string, log: (line: string) => void): Route[] {
@@ -33,6 +34,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
     ...conversationRoutes(app),
     ...workspaceRoutes(app),
     ...mergeRoutes(app),
+    ...eventRoutes(app),
     ...pageRoutes(app, log),
   ];
   const document = openApiDocument(routes, version);

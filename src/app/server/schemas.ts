@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TARGET_NAMES } from "../../domain/target-name.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { CONVERSATION_POLICIES } from "../../domain/conversation/restore-rules.ts";
+import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
 
 /** Error body of every 4xx/5xx. */
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
@@ -24,6 +25,16 @@ export const SessionJson = z
     reason: z.string().nullable().optional().describe("Why it failed or is lost"),
     target: z.enum(["local", "docker"]).optional().describe("Where it runs: local (this machine's host server) or docker (a container)"),
     container: z.string().nullable().optional().describe("With target docker: the container's name"),
+    agent: z
+      .object({
+        state: z.enum(AGENT_STATES),
+        since: z.string().describe("When it entered this state (ISO 8601)"),
+        resetAt: z.string().nullable().describe("throttled: when the rate limit resets, when known"),
+        detail: z.string().nullable().describe("A short note: the permission asked for, the rate-limit line"),
+      })
+      .nullable()
+      .optional()
+      .describe("What its agent is doing: starting, working, waiting (for you), needs-approval, throttled, idle (quiet output), exited; null when its host is lost"),
   })
   .meta({ id: "Session" });
 

@@ -1,5 +1,6 @@
 import { viewReason } from "../../domain/session.ts";
 import type { SessionListing } from "../sessions/find.ts";
+import { agentView } from "../../domain/agent-state/view.ts";
 
 /** The wire shape of a session: the very object `remote ls --json` prints for it. */
 export function toSessionJson(s: SessionListing) {
@@ -20,5 +21,12 @@ export function toSessionJson(s: SessionListing) {
     /** Where it runs: "local", or "docker" (then `container` names it). */
     target: s.target?.kind ?? "local",
     container: s.target?.container ?? null,
+    /** What its agent is doing (issue 13); null when its host is lost. */
+    agent: agentJson(s),
   };
+}
+
+function agentJson(s: SessionListing) {
+  const agent = agentView(s, s.view);
+  return agent === undefined ? null : { state: agent.state, since: agent.since, resetAt: agent.resetAt ?? null, detail: agent.detail ?? null };
 }

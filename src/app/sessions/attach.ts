@@ -33,7 +33,7 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
   let exit: ExitInfo | undefined;
 
   const onFrame = (frame: Frame) => {
-    if (frame.type === FrameType.snapshot || frame.type === FrameType.output) term.write(frame.data);
+    if (frame.type === FrameType.snapshot || frame.type === FrameType.output || frame.type === FrameType.notice) term.write(frame.data);
     else if (frame.type === FrameType.exit) exit = frame.exit;
   };
   const conn = await deps.connector.connect(socketPath, onFrame);

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
 import { socketPathFor } from "../../domain/config.ts";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
 import { envWithOwnHome } from "../../domain/session-home.ts";
@@ -62,6 +63,13 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   try {
     const env = { ...deps.env, ...options.env };
     const home = await options.prepareHome?.(id);
+    const sessionHome = home ?? deps.env.HOME;
+    // Plugins (issue 11) before the agent starts; one stat when there are none.
+    if (sessionHome !== undefined && existsSync(join(deps.config.paths.home, DESIRED_MANIFEST))) {
+      const { convergeAtStart, pathWithPluginBins } = await import("../plugins/start.ts");
+      await convergeAtStart(deps, { kind: "local", home: sessionHome }, record.name);
+      env.PATH = pathWithPluginBins(sessionHome, env.PATH);
+    }
     host = await deps.launcher.launch(id, home === undefined ? env : envWithOwnHome(env, home, deps.config.paths.home), deps.terminal.size());
   } catch (error) {
     settleFailedStart(deps, id, error instanceof SessionStartError ? error.reason : errorMessage(error));

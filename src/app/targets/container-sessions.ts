@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
@@ -7,7 +8,7 @@ import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
-import { CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
 import type { AppDeps } from "../deps.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
@@ -38,7 +39,10 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
  * logs and stop reach its session host through the target's byte stream (liveSocket).
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
-export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd">, options: ContainerRunOptions): Promise<SessionRecord> {
+export async function runInContainer(
+  deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd" | "npm" | "pluginHome" | "log">,
+  options: ContainerRunOptions,
+): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
   const home = deps.env.HOME;
@@ -65,7 +69,9 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
   const size = deps.terminal.size();
   const store = deps.store();
   store.insert(record);
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows };
+  // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
+  const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins };
   let handle: TargetHandle;
   try {
     handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
@@ -75,6 +81,7 @@ export async function runInContainer(deps: Pick<AppDeps, "target" | "random" | "
     throw error;
   }
   store.update(id, { target: handle });
+  if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home: kube ? (home as string) : CONTAINER_HOME }, name);
   try {
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));

@@ -2,9 +2,11 @@ import { constants } from "node:os";
 import { socketPathFor } from "../../domain/config.ts";
 import { parsePodSpec, podExitCode } from "../../domain/target.ts";
 import type { AppDeps } from "../deps.ts";
+import { APPLIED_SHA256 } from "../../domain/plugins/home-layout.ts";
+import { existsSync, readFileSync } from "node:fs";
 import { hostSession } from "../host/boot.ts";
 
-type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log">;
+type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log" | "selfCommand" | "random" | "eventLog">;
 
 /**
  * `remote __pod`: the entrypoint of a session container. It records its one session in the
@@ -31,6 +33,7 @@ export async function runPod(deps: Deps): Promise<number> {
     launcher: self,
     meta: {},
   });
+  if (spec.plugins !== undefined && deps.env.HOME) await waitForPlugins(deps, `${deps.env.HOME}/${APPLIED_SHA256}`, spec.plugins);
   const { REMOTE_POD_SESSION: _spec, ...env } = deps.env;
   const session = await hostSession({ ...deps, self }, deps, { op: "host", sessionId: spec.sessionId, env, cols: spec.cols, rows: spec.rows }, undefined);
   // `docker stop` sends TERM to pid 1 (us): the agent is hung up as by `remote stop`.
@@ -39,4 +42,22 @@ export async function runPod(deps: Deps): Promise<number> {
   deps.onSignal("SIGINT", () => {});
   const exit = await session.done;
   return podExitCode(exit, (name) => (constants.signals as Record<string, number>)[name]);
+}
+
+/** How long a container waits for its plugins before starting the agent without them. */
+const PLUGINS_WAIT_MS = 120_000;
+
+/**
+ * Waits until the client that created this container has synced its plugins (it writes
+ * `sha256` into HOME last, through exec). Polled, not watched: the file arrives from
+ * another process through the engine, and inotify on overlay or volume mounts is not
+ * to be relied on. Past the deadline the agent starts anyway, and the log says so.
+ */
+async function waitForPlugins(deps: Pick<AppDeps, "log">, path: string, sha256: string): Promise<void> {
+  const deadline = Date.now() + PLUGINS_WAIT_MS;
+  while (Date.now() < deadline) {
+    if (existsSync(path) && readFileSync(path, "utf8").trim() === sha256) return;
+    await Bun.sleep(100);
+  }
+  deps.log.warn(`plugins not synced after ${PLUGINS_WAIT_MS / 1000} s: starting the agent without them`);
 }

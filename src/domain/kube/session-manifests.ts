@@ -38,6 +38,8 @@ export type SessionManifestSpec = {
   /** The terminal size the session host starts with (default 80x24; an attach resizes it). */
   readonly cols?: number | undefined;
   readonly rows?: number | undefined;
+  /** The desired plugin manifest's sha256: `remote __pod` waits for it in HOME before starting the agent (issue 11). */
+  readonly plugins?: string | undefined;
 };
 
 export type SessionManifests = { readonly pod: KubeObject; readonly volume: KubeObject; readonly credentials: KubeObject };
@@ -83,7 +85,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const home = absolutePath("HOME", spec.home);
   const files = credentialEntries(spec.credentials);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24 };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }) };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);

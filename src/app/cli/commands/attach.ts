@@ -21,6 +21,7 @@ export default (ctx: CliContext) =>
         throw new RemoteError("USAGE", "Cannot attach with --pipe and --read-only: a pipe sends its input", `To only watch the output: \`remote logs ${args.ref} --follow --raw\`.`, "usage");
       }
       const deps = ctx.deps();
+      await deps.readStoreFromHost?.();
       const route = routeSessionRef(deps, args, args.ref);
       if (args.pipe) {
         if (route.kind === "remote") throw new RemoteError("UNSUPPORTED", `Cannot attach '${args.ref}' with --pipe on a control plane yet`, "Use `remote send` to type into a remote session and `remote logs --follow` to read it.", "usage");

@@ -7,6 +7,7 @@ import type { AppDeps } from "../../deps.ts";
 import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
+import { describeAgent } from "../../../domain/agent-state/view.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
@@ -28,10 +29,14 @@ export default (ctx: CliContext) =>
     args: { json: jsonArg, ...remoteArgs },
     run: async ({ args }) => {
       const deps = ctx.deps();
+      // Reads only (until a write): the records come from the running host server, no SQLite open here.
+      await deps.readStoreFromHost?.();
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
       const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
-      const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local" }));
+      // Plugins (issue 11): a session whose last sync or check found drift is marked.
+      const drifted = fresh.some((s) => s.meta.plugins !== undefined) ? (await import("../../plugins/drift-mark.ts")).pluginDriftMarker(deps) : () => false;
+      const local = fresh.map((s) => ({ ...toSessionJson(s), state: s.view as string, location: "local", ...(drifted(s) ? { pluginDrift: true } : {}) }));
       const target = configuredOrGiven(deps, args);
       const remote = target ? await (await import("../../remote/sessions.ts")).listRemoteSessions(target) : undefined;
       // An unreachable remote must not hide the local sessions: warn and go on.
@@ -41,7 +46,9 @@ export default (ctx: CliContext) =>
       const sessions = [...local, ...(remote?.sessions ?? []).map((s) => ({ ...s, remote: target?.url, exitCode: s.exitCode ?? null, signal: s.signal ?? null, pid: s.pid ?? null, endedAt: s.endedAt ?? null, reason: s.reason ?? null }))];
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
-      const state = (s: (typeof sessions)[number]) => describeState(s);
+      const now = deps.clock.now().getTime();
+      // A live session says what its agent does and for how long (`waiting 3m`); an ended one how it ended.
+      const state = (s: (typeof sessions)[number]) => (s.state === "running" && s.agent ? describeAgent(s.agent, now) : describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.

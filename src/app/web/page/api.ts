@@ -14,6 +14,8 @@ export type ApiSession = {
   readonly clients: number;
   readonly createdAt: string;
   readonly cwd: string;
+  /** What its agent is doing (issue 13); absent from an older server or before a first signal. */
+  readonly agent?: { readonly state: string; readonly since: string; readonly resetAt?: string | null; readonly detail?: string | null } | null;
 };
 
 export class ApiError extends Error {
@@ -45,7 +47,8 @@ const parse = (text: string): unknown => {
 export type Api = {
   readonly listSessions: () => Promise<ApiSession[]>;
   readonly getSession: (id: string) => Promise<ApiSession>;
-  readonly startShell: (size: { readonly cols: number; readonly rows: number }) => Promise<ApiSession>;
+  /** Starts a session of any profile (shell, claude, codex, ...), detached, at the terminal's size. */
+  readonly startSession: (profile: string, size: { readonly cols: number; readonly rows: number }) => Promise<ApiSession>;
 };
 
 export function createApi(token: () => string | undefined): Api {
@@ -76,6 +79,6 @@ export function createApi(token: () => string | undefined): Api {
   return {
     listSessions: async () => (await call<{ sessions: ApiSession[] }>("GET", "/sessions")).sessions,
     getSession: (id) => call<ApiSession>("GET", `/sessions/${encodeURIComponent(id)}`),
-    startShell: (size) => call<ApiSession>("POST", "/sessions", { profile: "shell", cols: size.cols, rows: size.rows }),
+    startSession: (profile, size) => call<ApiSession>("POST", "/sessions", { profile, cols: size.cols, rows: size.rows }),
   };
 }

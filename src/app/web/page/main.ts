@@ -1,16 +1,26 @@
 /// <reference lib="dom" />
 /**
- * The browser view: asks for the control plane's token once (kept in this tab's
- * sessionStorage), lists the sessions, starts shells, and shows one session's terminal
- * (xterm.js) attached over the same WebSocket `remote attach --remote` uses.
+ * The browser view, made for a phone as much as a desk: asks for the control plane's
+ * token once (kept in this tab's sessionStorage), lists the sessions who-needs-you-first
+ * with their agent state, starts a session of any profile, and shows one session's
+ * terminal (xterm.js) attached over the same WebSocket `remote attach --remote` uses,
+ * with a key bar (Esc, Tab, sticky Ctrl, arrows, Ctrl+C, copy, paste) for touch screens
+ * and Web Notifications when a session starts waiting.
  */
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
 import type { SessionProbe } from "../../../domain/reconnect.ts";
+import { CLI_PROFILES } from "../../../domain/profiles.ts";
 import { ApiError, createApi, type ApiSession } from "./api.ts";
 import { openAttachLink, type AttachLink, type LinkEvent } from "./attach-link.ts";
+import { clipSheet } from "./clipboard.ts";
 import { mirrorInlineStyles } from "./csp-styles.ts";
+import { wireKeyBar } from "./key-bar-controls.ts";
+import { sessionRows } from "./session-list.ts";
+import { newlyNeedingYou, seenStates } from "./session-order.ts";
 import { forgetToken, loadToken, saveToken, tabClientId } from "./tab-storage.ts";
+import { watchEvents } from "./event-stream.ts";
+import { createWebNotifier } from "./web-notify.ts";
 
 /** How often the list refreshes while the tab is visible (clients and states change elsewhere). */
 const LIST_REFRESH_MS = 5000;
@@ -24,7 +34,13 @@ const byId = <T extends HTMLElement>(id: string): T => {
 const ui = {
   status: byId<HTMLParagraphElement>("status"),
   forget: byId<HTMLButtonElement>("forget-token"),
-  newShell: byId<HTMLButtonElement>("new-shell"),
+  notifyToggle: byId<HTMLButtonElement>("notify-toggle"),
+  newForm: byId<HTMLFormElement>("new-session-form"),
+  newProfile: byId<HTMLSelectElement>("new-profile"),
+  newSession: byId<HTMLButtonElement>("new-session"),
+  keyBar: byId<HTMLDivElement>("key-bar"),
+  copy: byId<HTMLButtonElement>("copy"),
+  paste: byId<HTMLButtonElement>("paste"),
   list: byId<HTMLUListElement>("session-list"),
   listEmpty: byId<HTMLParagraphElement>("list-empty"),
   terminal: byId<HTMLDivElement>("terminal"),
@@ -41,6 +57,16 @@ let token = loadToken();
 const api = createApi(() => token);
 const clientId = tabClientId();
 let sessions: ApiSession[] = [];
+/** Each session's state at the last look, to notice one that starts to wait (undefined before the first look). */
+let lastSeen: ReadonlyMap<string, string> | undefined;
+const notifier = createWebNotifier();
+const sheet = clipSheet({
+  dialog: byId<HTMLDialogElement>("clip-sheet"),
+  area: byId<HTMLTextAreaElement>("clip-text"),
+  title: byId<HTMLElement>("clip-title"),
+  close: byId<HTMLButtonElement>("clip-close"),
+  send: byId<HTMLButtonElement>("clip-send"),
+});
 let attached: { readonly session: ApiSession; readonly link: AttachLink } | undefined;
 /** The status line tells how the last attach ended: list refreshes leave it alone. */
 let statusTellsOutcome = false;
@@ -48,7 +74,8 @@ let statusTellsOutcome = false;
 const term = new Terminal({
   cursorBlink: true,
   fontFamily: '"DejaVu Sans Mono", "Liberation Mono", ui-monospace, Menlo, Consolas, monospace',
-  fontSize: 14,
+  // A phone held upright gets ~50 columns instead of ~45: agent TUIs need every one.
+  fontSize: window.matchMedia("(max-width: 500px)").matches ? 12 : 14,
   scrollback: 5000,
   theme: { background: "#0d0f14", foreground: "#d7dae0", cursor: "#7ee787" },
 });
@@ -56,7 +83,9 @@ const fit = new FitAddon();
 term.loadAddon(fit);
 term.open(ui.terminal);
 const encoder = new TextEncoder();
-term.onData((data) => attached?.link.sendInput(encoder.encode(data)));
+const send = (data: string) => attached?.link.sendInput(encoder.encode(data));
+const typed = wireKeyBar({ bar: ui.keyBar, copy: ui.copy, paste: ui.paste, term, sheet, send, onCopied: () => setStatus("Copied") });
+term.onData((data) => send(typed(data)));
 // Some mouse reports are raw bytes, not UTF-8 text.
 term.onBinary((data) => attached?.link.sendInput(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
 term.onResize(({ cols, rows }) => attached?.link.resize(cols, rows));
@@ -109,34 +138,20 @@ function showFailure(error: unknown, doing: string) {
   setStatus(`Cannot ${doing}: ${message}`, "bad");
 }
 
-function describe(session: ApiSession): string {
-  const state = session.state === "exited" && session.exitCode !== null ? `exited ${session.exitCode}` : session.state;
-  const clients = session.state === "running" ? ` · ${session.clients} client${session.clients === 1 ? "" : "s"}` : "";
-  return `${session.profile} · ${state}${clients}`;
+function renderList() {
+  ui.list.replaceChildren(...sessionRows(sessions, { attachedId: attached?.session.id, nowMs: Date.now(), onPick: attach }));
+  ui.listEmpty.hidden = sessions.length > 0;
 }
 
-function renderList() {
-  const rows = sessions.map((session) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.dataset.sessionId = session.id;
-    button.title = `${session.id}\n${session.cwd}`;
-    button.disabled = session.state !== "running";
-    if (attached?.session.id === session.id) button.setAttribute("aria-current", "true");
-    const name = document.createElement("span");
-    name.className = "session-name";
-    name.textContent = session.name;
-    const meta = document.createElement("span");
-    meta.className = "session-meta";
-    meta.textContent = describe(session);
-    button.append(name, meta);
-    button.addEventListener("click", () => attach(session));
-    const item = document.createElement("li");
-    item.append(button);
-    return item;
-  });
-  ui.list.replaceChildren(...rows);
-  ui.listEmpty.hidden = sessions.length > 0;
+/** Tells the person about sessions that just started to wait for them: a Web Notification when allowed, else the status line. */
+function announceWaiting() {
+  const waiting = newlyNeedingYou(lastSeen, sessions);
+  lastSeen = seenStates(sessions);
+  for (const session of waiting) {
+    const what = session.agent?.state === "needs-approval" ? "needs your approval" : "is waiting for you";
+    const shown = notifier.show(`${session.name} ${what}`, `${session.profile} session ${session.id}`, session.id, () => attach(session));
+    if (!shown && attached?.session.id !== session.id) setStatus(`${session.name} ${what}`, "warn");
+  }
 }
 
 async function refreshList(): Promise<boolean> {
@@ -148,7 +163,9 @@ async function refreshList(): Promise<boolean> {
     return false;
   }
   renderList();
+  announceWaiting();
   ui.forget.hidden = false;
+  ui.notifyToggle.hidden = !notifier.supported;
   if (!attached && !statusTellsOutcome) setStatus(`${sessions.length} session${sessions.length === 1 ? "" : "s"}`);
   return true;
 }
@@ -220,16 +237,16 @@ function attach(session: ApiSession) {
   renderList();
 }
 
-async function startShell() {
-  ui.newShell.disabled = true;
+async function startSession(profile: string) {
+  ui.newSession.disabled = true;
   try {
-    const session = await api.startShell({ cols: term.cols, rows: term.rows });
+    const session = await api.startSession(profile, { cols: term.cols, rows: term.rows });
     await refreshList();
     attach(sessions.find((s) => s.id === session.id) ?? session);
   } catch (error) {
-    showFailure(error, "start a shell");
+    showFailure(error, `start a ${profile} session`);
   } finally {
-    ui.newShell.disabled = false;
+    ui.newSession.disabled = false;
   }
 }
 
@@ -254,11 +271,39 @@ ui.forget.addEventListener("click", () => {
   askForToken("");
 });
 
-ui.newShell.addEventListener("click", () => void startShell());
+ui.newProfile.replaceChildren(...CLI_PROFILES.map((profile) => new Option(profile, profile)));
+ui.newForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  void startSession(ui.newProfile.value);
+});
+
+const showNotifyToggle = () => ui.notifyToggle.setAttribute("aria-pressed", String(notifier.enabled()));
+ui.notifyToggle.addEventListener("click", () => {
+  void notifier.enable().then((on) => {
+    showNotifyToggle();
+    setStatus(on ? "You will be notified when a session waits for you" : "Notifications are blocked for this page", on ? "ok" : "warn");
+  });
+});
+showNotifyToggle();
 
 setInterval(() => {
   if (token && document.visibilityState === "visible") void refreshList();
 }, LIST_REFRESH_MS);
+
+// State changes as they happen (a session starts waiting): look again at once, a burst of them costing one look.
+let pokeQueued = false;
+watchEvents({
+  token: () => token,
+  onConnected: () => void refreshList(),
+  onEvent: () => {
+    if (pokeQueued) return;
+    pokeQueued = true;
+    setTimeout(() => {
+      pokeQueued = false;
+      void refreshList();
+    }, 100);
+  },
+});
 
 // Ask the API straight away, token or not: a 401 is what opens the token prompt.
 void refreshList();

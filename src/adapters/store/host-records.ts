@@ -1,0 +1,34 @@
+import { existsSync } from "node:fs";
+import { FrameType, type RecordsReply } from "../../domain/host-protocol.ts";
+import type { HostConnectorPort } from "../../domain/ports.ts";
+import type { SessionRecord } from "../../domain/session.ts";
+
+/**
+ * Every session record, as the running host server reads them from its open store; undefined
+ * when no server answers (none runs: nothing is hosted here), it fails, or it is slower than
+ * `timeoutMs` (the caller then opens the store itself, as it would have anyway).
+ */
+export async function fetchHostRecords(connector: HostConnectorPort, controlSocket: string, timeoutMs: number): Promise<readonly SessionRecord[] | undefined> {
+  let answered!: (reply: RecordsReply | undefined) => void;
+  const reply = new Promise<RecordsReply | undefined>((resolve) => (answered = resolve));
+  // Looked for first: no server is the common case when nothing runs, and a refused connect costs a stack trace.
+  if (!existsSync(controlSocket)) return undefined;
+  let conn;
+  try {
+    conn = await connector.connect(controlSocket, (frame) => {
+      if (frame.type === FrameType.reply) answered(frame.reply as RecordsReply);
+    });
+  } catch {
+    return undefined;
+  }
+  void conn.closed.then(() => answered(undefined));
+  const timer = setTimeout(() => answered(undefined), timeoutMs);
+  conn.send({ type: FrameType.request, request: { op: "records" } });
+  try {
+    const got = await reply;
+    return got && "records" in got && Array.isArray(got.records) ? got.records : undefined;
+  } finally {
+    clearTimeout(timer);
+    conn.close();
+  }
+}
