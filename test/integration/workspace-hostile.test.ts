@@ -6,7 +6,7 @@
  * same archives uploaded to the real server are refused with no blob stored.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Server } from "bun";
 import { isRemoteError } from "../../src/domain/errors.ts";
@@ -128,6 +128,20 @@ describe("pull refuses hostile archives before writing anything", () => {
     expect(isRemoteError(link) && link.code).toBe("ARCHIVE_REFUSED");
     expect(readdirSync(dest)).toEqual([]);
   });
+});
+
+test("a pull never writes through a symlink already in the folder (one pointing out of it is not even scanned)", async () => {
+  const dest = join(sandbox, "dest-with-link");
+  mkdirSync(join(dest, ".remote"), { recursive: true });
+  writeFileSync(join(dest, ".remote", "workspace.json"), JSON.stringify({ remote: server.url.href, workspaceId: "fuzz1", path: dest, home: home.dir }));
+  symlinkSync(victim, join(dest, "lib"));
+  served.manifest = { "lib/owned.txt": { type: "file", sha256: sha256("x"), size: 1, mode: 0o644 } };
+  served.archive = rawTar([{ path: "lib/owned.txt", type: "File", data: "x" }]);
+  const before = snapshot(victim);
+  const error = await pullWorkspace({ ...createRealDeps(home.env), cwd: dest }, {}).catch((e: unknown) => e);
+  expect(isRemoteError(error) && error.code).toBe("WORKSPACE_CONFLICT");
+  expect(String((error as Error).message)).toContain("its folder 'lib' is a link");
+  expect(snapshot(victim)).toEqual(before);
 });
 
 test("the control plane refuses the same archives on upload and stores no blob", async () => {

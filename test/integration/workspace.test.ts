@@ -95,6 +95,14 @@ describe("remote workspace push", () => {
     expect(Object.keys(manifest.entries).sort()).toEqual([".gitignore", "bin/run.sh", "docs/readme.md", "keep.log", "main-link", "src/.gitignore", "src/main.ts"]);
     expect(manifest.entries["bin/run.sh"]).toMatchObject({ type: "file", mode: 0o755 });
     expect(manifest.entries["main-link"]).toEqual({ type: "link", target: "src/main.ts" });
+    // The whole workspace downloads as a gzip tar any tar reads (the link kept as a link).
+    const archive = await serve.api(`/workspaces/${first.workspaceId}/archive`);
+    expect(archive.headers.get("x-remote-workspace-version")).toBe("1");
+    const tgz = join(me.dir, "download.tgz");
+    writeFileSync(tgz, new Uint8Array(await archive.arrayBuffer()));
+    const listing = Bun.spawnSync(["tar", "tzvf", tgz]).stdout.toString();
+    expect(listing).toContain("main-link -> src/main.ts");
+    expect(listing).toMatch(/-rwxr-xr-x .* bin\/run\.sh/);
 
     const again = jsonOf<PushJson>(await ws(root, ["push", "--json"]));
     expect(again).toMatchObject({ created: false, filesSent: 0, bytesSent: 0, filesUnchanged: 7, version: 1 });
