@@ -6,20 +6,19 @@ import { cli, tempHome } from "../support/cli.ts";
 import { startFakeAnthropic, typedTexts } from "../support/fake-anthropic.ts";
 import { startFakeResponses, typedInputs } from "../support/fake-openai-responses.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
-import { realCliBin } from "./install.ts";
 
 /**
  * The real Claude Code and Codex CLIs against loopback fakes of their providers' APIs
  * (SPEC §9): converse here, migrate forward into a control plane whose HOME is another
  * directory, take a turn there on the same conversation, migrate back, and the CLI's own
- * resume sends every message of both sides. Opt-in: `npm run test:peers` (REMOTE_PEERS=1;
- * the CLIs install once, outside the repo); the default `npm test` skips it.
+ * resume sends every message of both sides. Opt-in: `npm run test:peers` (scripts/peers.ts
+ * installs the CLIs once and sets REMOTE_PEERS_BIN); without it the default `npm test` skips this.
  */
-const peers = process.env.REMOTE_PEERS === "1";
+const peersBin = process.env.REMOTE_PEERS_BIN;
+const peers = peersBin !== undefined;
 type Home = ReturnType<typeof tempHome>;
 type Peer = {
   readonly profile: "claude" | "codex";
-  readonly pkg: string;
   /** Starts the fake API; returns the env both sides need and what the last request's typed texts were. */
   readonly provider: () => { env: Record<string, string>; lastTyped: () => string[]; stop: () => void; prepare: (home: string) => void };
   readonly ask: (text: string) => string[];
@@ -35,7 +34,6 @@ const walk = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { re
 const PEERS: readonly Peer[] = [
   {
     profile: "claude",
-    pkg: "@anthropic-ai/claude-code",
     provider: () => {
       const api = startFakeAnthropic();
       return { env: { ANTHROPIC_BASE_URL: api.url, ANTHROPIC_API_KEY: "sk-ant-fake", CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1" }, lastTyped: () => typedTexts(api.requests.at(-1) ?? { messages: [] }), stop: api.stop, prepare: () => {} };
@@ -47,7 +45,6 @@ const PEERS: readonly Peer[] = [
   },
   {
     profile: "codex",
-    pkg: "@openai/codex",
     provider: () => {
       const api = startFakeResponses();
       const config = `model_provider = "fake"\nmodel = "gpt-fake"\n[model_providers.fake]\nname = "fake"\nbase_url = "${api.url}/v1"\nwire_api = "responses"\nenv_key = "FAKE_KEY"\n`;
@@ -75,7 +72,7 @@ for (const peer of PEERS) {
     beforeAll(async () => {
       laptop = tempHome(`remote-peers-${peer.profile}-laptop-`);
       far = tempHome(`remote-peers-${peer.profile}-far-`);
-      bin = await realCliBin(peer.pkg, peer.profile);
+      bin = peersBin as string;
       provider = peer.provider();
       for (const side of [laptop, far]) {
         Object.assign(side.env, provider.env, { PATH: `${bin}:${side.env.PATH}` });
