@@ -37,8 +37,10 @@ export type KubectlPort = {
   /** Create; an existing object is a KUBE_ALREADY_EXISTS error. */
   readonly create: (objects: readonly KubeObjectData[], scope: KubeScope) => Promise<void>;
   readonly pods: (labels: Readonly<Record<string, string>>, scope: KubeScope) => Promise<PodState[]>;
-  /** Deletes every object of these kinds carrying these labels; none is not an error. */
-  readonly deleteByLabel: (kinds: readonly KubeKind[], labels: Readonly<Record<string, string>>, scope: KubeScope) => Promise<void>;
+  /** One object as the server has it (status included); undefined when there is none. */
+  readonly get: (kind: KubeKind, name: string, scope: KubeScope) => Promise<KubeObjectData | undefined>;
+  /** Deletes every object of these kinds carrying these labels; none is not an error. `wait`: return once they are gone, not just accepted. */
+  readonly deleteByLabel: (kinds: readonly KubeKind[], labels: Readonly<Record<string, string>>, scope: KubeScope, options?: { readonly wait?: boolean }) => Promise<void>;
   /** `onStderr` hears each piece of stderr as it arrives (a bridge says there when it is connected). */
   readonly exec: (pod: string, argv: readonly string[], scope: KubeScope, options?: { readonly container?: string; readonly onStderr?: (text: string) => void }) => KubeExec;
   readonly logs: (pod: string, scope: KubeScope, options?: { readonly container?: string; readonly tailLines?: number }) => Promise<string>;

@@ -16,6 +16,12 @@ export type ByteStream = {
 /** What a command run inside a target ended with. */
 export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
 
+/** A credential file as a target carries it: HOME-relative path (checked) and bytes. */
+export type CredentialFile = { readonly path: string; readonly content: Uint8Array };
+
+/** What a refresh keeps for a session: whose files (a Secret is re-rendered with the session's labels) and the files. */
+export type CredentialPush = { readonly sessionId: string; readonly profile: string; readonly files: readonly CredentialFile[] };
+
 /** What a target is asked to start: one session host for one session. */
 export type TargetSpec = {
   readonly sessionId: string;
@@ -28,6 +34,8 @@ export type TargetSpec = {
   /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
   readonly cpu?: string | undefined;
   readonly memory?: string | undefined;
+  /** The credential bundle for a Pod's Secret (never env or args); a container gets its bundle through `exec` once started. */
+  readonly credentials?: readonly CredentialFile[] | undefined;
 };
 
 /**
@@ -51,6 +59,18 @@ export type TargetPort = {
   readonly exec: (handle: TargetHandle, argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
   /** Stops (if running) and removes the container; a missing one is not an error. */
   readonly remove: (handle: TargetHandle) => Promise<void>;
+  /**
+   * Kubernetes: the session's Secret updated with these files, so a Pod created again copies
+   * them (a refresh pushes them into the live HOME through `exec` either way). Absent where
+   * nothing outside the session keeps them.
+   */
+  readonly storeCredentials?: (handle: TargetHandle, push: CredentialPush) => Promise<void>;
+  /**
+   * A hard refresh: the session's host and agent start again on the same volume and
+   * Secret (so HOME and the fresh credentials are there), same session id and handle.
+   * Absent where a session cannot be restarted in place (a container's HOME is its own layer).
+   */
+  readonly recreate?: (handle: TargetHandle) => Promise<void>;
   /** Session ids of every container of ours (by label), with their status. */
   readonly list: () => Promise<{ readonly sessionId: string; readonly handle: TargetHandle; readonly status: ContainerStatus }[]>;
 };

@@ -107,6 +107,12 @@ export type PodSpec = {
   readonly cwd: string;
   readonly cols: number;
   readonly rows: number;
+  /**
+   * Where its credential files come from before the agent starts: `mount` (a Pod: copied
+   * from the Secret mounted at CREDENTIALS_MOUNT), `exec` (a container: pushed in through
+   * `exec remote __credentials`, waited for). Absent: none.
+   */
+  readonly credentials?: "mount" | "exec";
   /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
   readonly plugins?: string | undefined;
 };
@@ -125,6 +131,7 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   for (const key of strings) if (typeof v[key] !== "string" || v[key] === "") throw bad(`has no ${key}`);
   if (!Array.isArray(v.args) || !v.args.every((a) => typeof a === "string")) throw bad("has no args list");
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
+  if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
   return v as unknown as PodSpec;
 }
 

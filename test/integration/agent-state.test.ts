@@ -5,13 +5,13 @@
  * `remote wait`; GET /events resumed with Last-Event-ID.
  */
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteEventLog } from "../../src/adapters/store/sqlite-event-log.ts";
 import { requestOnce } from "../../src/adapters/socket/one-request.ts";
 import { socketPathFor } from "../../src/domain/config.ts";
 import type { StateEvent } from "../../src/domain/agent-state/state-event.ts";
-import { cli, killHosts, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
+import { cli, remoteCommand, repoRoot, secureParent, tempHome } from "../support/cli.ts";
 import { startServe } from "../support/serve.ts";
 import { eventually } from "../support/wait.ts";
 
@@ -23,26 +23,11 @@ type Home = ReturnType<typeof tempHome>;
  * (/tmp is): `secure` puts the home under the repository instead, removed at the end.
  */
 function agentHome(quietMs = 300, secure = false): Home {
-  const home = secure ? secureHome() : tempHome("remote-agent-state-");
+  const home = tempHome("remote-agent-state-", secure ? secureParent() : undefined);
   home.env.PATH = `${fakeBin}:${home.env.PATH}`;
   mkdirSync(home.env.REMOTE_HOME as string, { recursive: true });
   writeFileSync(join(home.env.REMOTE_HOME as string, "config.toml"), `agent_quiet_ms = ${quietMs}\n`);
   return home;
-}
-
-function secureHome(): Home {
-  const parent = join(repoRoot, "node_modules", ".cache");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "remote-agent-state-"));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, REMOTE_HOME: join(dir, "remote"), SHELL: "/bin/bash", TERM: "xterm-256color", LANG: "C.UTF-8" };
-  return {
-    dir,
-    env,
-    [Symbol.dispose]: () => {
-      killHosts(join(env.REMOTE_HOME as string, "remote.db"));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 const store = (home: Home) => join(home.env.REMOTE_HOME as string, "remote.db");

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cli, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
-import { fakeBin, jobsHome, readJsonLines, until } from "./jobs-support.ts";
+import { fakeBin, jobsHome, readArgvLog, readJsonLines, until } from "./jobs-support.ts";
 
 const server = tempHome("remote-jobs-srv-");
 let serve: ServeProcess;
@@ -38,7 +38,7 @@ describe("remote jobs", () => {
     // The session is the control plane's, named after the job, and ran the headless argv.
     const session = await (await serve.api(`/sessions/${status.sessionId}`)).json();
     expect(session).toMatchObject({ name: `job-${id}-1`, profile: "claude", state: "exited", exitCode: 0 });
-    expect(readJsonLines<string[]>(argvLog)).toContainEqual(["claude", "-p", task]);
+    expect(readArgvLog(argvLog)).toContainEqual(["claude", "-p", task]);
     const logs = await cli(env, ["jobs", "logs", id]);
     expect(logs.stdout).toContain("I read the code and made the change.");
     // Nothing ran here and no worktree was made.

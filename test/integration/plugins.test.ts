@@ -119,7 +119,8 @@ describe("plugin add / sync / rm on this machine", () => {
     expect(table.stdout.split("\n")[0]).toMatch(/^SESSION\s+ITEM\s+STATUS\s+DETAIL$/);
     expect(table.stdout).toMatch(/later\s+plugin:demo-plugin\s+version-drift\s+want 1.0.0, found 0.9.0/);
     const ls = await cli(home.env, ["ls"]);
-    expect(ls.stdout).toMatch(/later\s+shell\s+local\s+running \(plugin drift\)/);
+    // STATE says what the shell is doing (issue 13: working/idle and for how long), then the mark.
+    expect(ls.stdout).toMatch(/later\s+shell\s+local\s+(working|idle) \d+[smhd] \(plugin drift\)/);
 
     const synced = await cli(home.env, ["plugin", "sync"]);
     succeeded(synced);

@@ -59,11 +59,12 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
     }
   });
 
-  test("credentials or env with target docker: 400 (a container gets neither yet)", async () => {
-    const r = await create({ target: "docker", credentials: { ".codex/auth.json": "e30=" } });
+  test("env with target docker: 400 (a container gets no job env); a bad credential path: 400 before anything starts", async () => {
+    const r = await create({ target: "docker", env: { REMOTE_JOB_ID: "j1" } });
     expect(r).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
-    expect(r.body.message).toContain("credentials");
-    expect((await create({ target: "docker", env: { REMOTE_JOB_ID: "j1" } })).body.code).toBe("FIELD_NEEDS_TARGET");
+    expect(r.body.message).toContain("env");
+    expect((await create({ target: "docker", credentials: { "../.ssh/id_rsa": "e30=" } })).body.code).toBe("INVALID_CREDENTIAL_PATH");
+    expect((await call("/sessions")).body.sessions).toEqual([]);
   });
 
   test("malformed cpu, memory, empty image: 400 before any engine is asked", async () => {

@@ -6,10 +6,10 @@
  * REMOTE_PEERS_BIN is where the real CLIs are (scripts/peers.ts installs them and sets it).
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createSqliteEventLog } from "../../src/adapters/store/sqlite-event-log.ts";
-import { cli, killHosts, repoRoot, tempHome } from "../support/cli.ts";
+import { cli, secureParent, tempHome } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
 import { startFakeAnthropic } from "./fake-anthropic.ts";
 import { startFakeGemini } from "./fake-gemini.ts";
@@ -67,25 +67,10 @@ describe.skipIf(bin === undefined || !existsSync(join(bin, "claude")))("the real
   }, 180_000);
 });
 
-/** Gemini CLI reads our settings file only when no directory above it is writable by others (/tmp is): a home under the repository. */
-function secureHome() {
-  const parent = join(repoRoot, "node_modules", ".cache");
-  mkdirSync(parent, { recursive: true });
-  const dir = mkdtempSync(join(parent, "remote-peers-gemini-"));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, REMOTE_HOME: join(dir, "remote"), SHELL: "/bin/bash", TERM: "xterm-256color", LANG: "C.UTF-8" };
-  return {
-    dir,
-    env,
-    [Symbol.dispose]: () => {
-      killHosts(join(dir, "remote", "remote.db"));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 describe.skipIf(bin === undefined || !existsSync(join(bin, "gemini")))("the real Gemini CLI", () => {
   test("prompt -> working -> waiting; a shell command -> needs-approval -> working -> waiting", async () => {
-    using home = secureHome();
+    // Gemini CLI reads our settings file only when no directory above it is writable by others (/tmp is).
+    using home = tempHome("remote-peers-gemini-", secureParent());
     const api = startFakeGemini();
     try {
       const work = join(home.dir, "work");
@@ -107,7 +92,7 @@ describe.skipIf(bin === undefined || !existsSync(join(bin, "gemini")))("the real
           return states().length > before;
         }, `gemini to take ${JSON.stringify(text)}`, 60_000, 1000);
       };
-      const states = () => createSqliteEventLog({ path: join(home.dir, "remote", "remote.db") }).after(0, 1000).filter((e) => e.subjectId === id).map((e) => e.state);
+      const states = () => createSqliteEventLog({ path: join(home.env.REMOTE_HOME as string, "remote.db") }).after(0, 1000).filter((e) => e.subjectId === id).map((e) => e.state);
 
       await wait("waiting"); // SessionStart
       await type("say hello");

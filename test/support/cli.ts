@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Terminal } from "@xterm/headless";
@@ -29,9 +29,12 @@ export function killHosts(storePath: string) {
   }
 }
 
-/** A private REMOTE_HOME (and HOME) per test, removed at the end of the scope. */
-export function tempHome(prefix = "remote-test-") {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+/**
+ * A private REMOTE_HOME (and HOME) per test, removed at the end of the scope. `parent`
+ * defaults to the system's temp dir; `secureParent()` is one no other user may write.
+ */
+export function tempHome(prefix = "remote-test-", parent = tmpdir()) {
+  const dir = mkdtempSync(join(parent, prefix));
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: dir,
@@ -48,6 +51,16 @@ export function tempHome(prefix = "remote-test-") {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A parent for temp homes whose every ancestor only its owner may write (under the
+ * repository): Gemini CLI ignores a settings file below a directory others may write, as /tmp is.
+ */
+export function secureParent(): string {
+  const parent = join(repoRoot, "node_modules", ".cache");
+  mkdirSync(parent, { recursive: true });
+  return parent;
 }
 
 export type CliResult = { code: number; stdout: string; stderr: string };

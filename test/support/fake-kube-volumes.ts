@@ -5,9 +5,10 @@
  * Secret's data as files (mode `defaultMode`, default 0644) mounted read-only, an emptyDir
  * a fresh directory. A volume whose claim or Secret does not exist keeps the Pod in
  * ContainerCreating, as the kubelet does (the fake does not retry). Test-only: claim
- * directories are 0777 so a non-root `runAsUser` can write them.
+ * directories (and their subPaths) are 0777 so a non-root `runAsUser` can write them.
+ * As the kubelet does for the Pod's `fsGroup`, a Secret's files get that group and group read.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { KubeObject } from "./fake-kube-objects.ts";
 
@@ -27,7 +28,8 @@ export function podVolumes(root: string) {
     podDeleted: (podKey: string) => rmSync(podDir(podKey), { recursive: true, force: true }),
     /** The first container's mounts, or why the kubelet could not mount them. */
     mountsFor: (podKey: string, pod: KubeObject, find: (plural: string, name: string) => KubeObject | undefined): { mounts: Mount[] } | { missing: string } => {
-      const spec = pod.spec as { volumes?: Volume[]; containers?: { volumeMounts?: VolumeMount[] }[] } | undefined;
+      const spec = pod.spec as { volumes?: Volume[]; containers?: { volumeMounts?: VolumeMount[] }[]; securityContext?: { fsGroup?: number } } | undefined;
+      const fsGroup = spec?.securityContext?.fsGroup;
       const mounts: Mount[] = [];
       for (const mount of spec?.containers?.[0]?.volumeMounts ?? []) {
         const volume = spec?.volumes?.find((v) => v.name === mount.name);
@@ -49,7 +51,13 @@ export function podVolumes(root: string) {
             const value = data[item.key];
             if (value === undefined) return { missing: `secret "${volume.secret.secretName}" has no key "${item.key}"` };
             mkdirSync(join(hostPath, item.path, ".."), { recursive: true, mode: 0o755 });
-            writeFileSync(join(hostPath, item.path), Buffer.from(value, "base64"), { mode: item.mode ?? volume.secret.defaultMode ?? 0o644 });
+            const file = join(hostPath, item.path);
+            const mode = item.mode ?? volume.secret.defaultMode ?? 0o644;
+            writeFileSync(file, Buffer.from(value, "base64"), { mode });
+            if (fsGroup !== undefined) {
+              chownSync(file, process.getuid?.() ?? 0, fsGroup);
+              chmodSync(file, mode | 0o440);
+            }
           }
         } else if (volume.emptyDir) {
           hostPath = join(podDir(podKey), volume.name);
@@ -61,6 +69,7 @@ export function podVolumes(root: string) {
         if (mount.subPath) {
           hostPath = join(hostPath, mount.subPath);
           mkdirSync(hostPath, { recursive: true }); // the kubelet makes a missing subPath
+          if (volume.persistentVolumeClaim) chmodSync(hostPath, 0o777);
         }
         mounts.push({ hostPath, mountPath: mount.mountPath, readOnly: mount.readOnly ?? Boolean(volume.secret) });
       }

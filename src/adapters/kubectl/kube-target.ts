@@ -8,8 +8,10 @@
  */
 import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
-import type { KubectlPort, KubeScope, PodState } from "../../domain/kubectl-port.ts";
+import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
 import { CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
@@ -20,8 +22,6 @@ export type KubeTargetOptions = {
   readonly namespace: string;
   /** The person's HOME: mounted at the same path in the Pod (path parity). */
   readonly home: string;
-  /** HOME-relative path -> bytes: the Secret's files. */
-  readonly credentials?: ReadonlyMap<string, Uint8Array> | undefined;
 };
 
 /** How long a bridge waits for the session host's socket inside a running Pod. */
@@ -53,7 +53,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         cols: session.cols,
         rows: session.rows,
         plugins: session.plugins,
-        credentials: options.credentials ?? new Map(),
+        credentials: new Map((spec.credentials ?? []).map((f) => [f.path, f.content])),
       });
       try {
         await options.kubectl.apply(sessionManifestList(manifests), scope);
@@ -85,6 +85,18 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
       await options.kubectl.deleteByLabel(["pod", "secret"], mine(handle), scopeOf(handle));
     },
+    storeCredentials: async (handle, push) => {
+      const kube = scopeOf(handle);
+      await options.kubectl.apply([renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) })], kube);
+    },
+    recreate: async (handle) => {
+      const kube = scopeOf(handle);
+      const pod = await options.kubectl.get("pod", handle.container, kube);
+      if (!pod) throw new RemoteError("KUBE_NOT_FOUND", `Cannot restart pod '${handle.container}': it is gone`, "List what exists with `remote ls`; start a new session.", "not-found");
+      // Gone for good before the same name is created again; the claim and the Secret stay.
+      await options.kubectl.deleteByLabel(["pod"], mine(handle), kube, { wait: true });
+      await options.kubectl.create([podAgain(pod)], kube);
+    },
     list: async () => {
       const pods = await options.kubectl.pods({ [MANAGED_BY]: "remote" }, scope);
       return pods.flatMap((pod) => {
@@ -95,6 +107,13 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
+}
+
+/** The same Pod as a new object: what the server added (uid, status, the node it ran on) left out, so the scheduler places it again. */
+function podAgain(pod: KubeObjectData): KubeObjectData {
+  const { name, namespace, labels, annotations } = pod.metadata as KubeObjectData["metadata"] & { annotations?: Record<string, string> };
+  const { nodeName: _node, ...spec } = pod.spec as Record<string, unknown>;
+  return { apiVersion: pod.apiVersion, kind: pod.kind, metadata: { name, ...(namespace && { namespace }), ...(labels && { labels }), ...(annotations && { annotations }) }, spec };
 }
 
 /** A Pod's phase as a container status: Pending is `created` (scheduling, pulling), an ended one says its code. */

@@ -52,9 +52,14 @@ export function createKubectl(options: KubectlOptions): KubectlPort {
       await run(`create ${names(objects)}${where(scope)}`, scope, ["create", "-f", "-"], list(objects));
     },
     pods: async (labels, scope) => podStates(await run(`list pods labelled ${selector(labels)}${where(scope)}`, scope, ["get", "pods", "--selector", selector(labels), "--output", "json"])),
-    deleteByLabel: async (kinds: readonly KubeKind[], labels, scope) => {
-      // --wait=false: the API server has accepted the deletion; a Pod's grace period is not ours to sit through.
-      await run(`delete ${kinds.join(",")} labelled ${selector(labels)}${where(scope)}`, scope, ["delete", kinds.join(","), "--selector", selector(labels), "--ignore-not-found", "--wait=false"]);
+    get: async (kind, name, scope) => {
+      const out = await run(`read ${kind}/${name}${where(scope)}`, scope, ["get", kind, name, "--ignore-not-found", "--output", "json"]);
+      return out.trim() === "" ? undefined : (JSON.parse(out) as KubeObjectData);
+    },
+    deleteByLabel: async (kinds: readonly KubeKind[], labels, scope, deleteOptions = {}) => {
+      // Without `wait`, --wait=false: the API server has accepted the deletion; a Pod's grace period is not ours to sit through.
+      const wait = deleteOptions.wait ? ["--wait=true", "--timeout=120s"] : ["--wait=false"];
+      await run(`delete ${kinds.join(",")} labelled ${selector(labels)}${where(scope)}`, scope, ["delete", kinds.join(","), "--selector", selector(labels), "--ignore-not-found", ...wait]);
     },
     exec: (pod, command, scope, execOptions = {}) => {
       const args = ["exec", "--stdin", ...(execOptions.container ? ["--container", execOptions.container] : []), pod, "--", ...command];

@@ -6,32 +6,12 @@
  * show up in it: whatever happens it exits 0 within a second; problems go to stderr.
  * Entered straight from main.ts: no CLI table, no deps, no store.
  */
-import { fstatSync } from "node:fs";
+import { readStdin } from "../../shared/read-stdin.ts";
 import { SIGNAL_SOCKET_ENV, SIGNAL_TOKEN_ENV } from "../../domain/agent-state/hook-wiring.ts";
 import type { HostRequest } from "../../domain/host-protocol.ts";
 
 const DEADLINE_MS = 900;
 const STDIN_WAIT_MS = 500;
-
-/** Bun.stdin rather than process.stdin (its Node stream costs ~15 ms); a terminal or /dev/null on stdin has nothing to wait for. */
-async function readStdin(limitMs: number): Promise<string> {
-  if (fstatSync(0).isCharacterDevice()) return "";
-  const reader = Bun.stdin.stream().getReader();
-  const chunks: Uint8Array[] = [];
-  const timer = setTimeout(() => void reader.cancel().catch(() => {}), limitMs);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-    }
-  } catch {
-    // stdin went away: use what arrived.
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 export async function runSignalHook(
   args: readonly string[],

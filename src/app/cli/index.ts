@@ -29,6 +29,7 @@ export function createCli(ctx: CliContext) {
       plugin: () => import("./commands/plugin.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
+      __credentials: () => import("./commands/credentials-in.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),
     },
   });

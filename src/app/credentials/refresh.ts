@@ -1,19 +1,23 @@
 /**
  * `remote refresh` (SPEC §8): fresh credential files from the person's HOME into live
- * sessions that have a HOME of their own, here (written into that HOME) or on a control
- * plane (its refresh route). A session whose bundle hash is unchanged is skipped. Files
- * only: no session is restarted (`--soft` is how every local refresh works).
+ * sessions that have a HOME of their own, here (written into that HOME), in a container or
+ * Pod (pushed through the target's exec, refresh-container.ts) or on a control plane (its
+ * refresh route). A session whose bundle hash is unchanged is skipped. Local and docker
+ * sessions only get files; a kubernetes one is also started again on its volume unless
+ * `--soft`.
  */
 import { parseCredentialTools, type CredentialTool } from "../../domain/credentials/bundle-spec.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
 import { coerceCliProfileName, type CliProfile } from "../../domain/profiles.ts";
 import type { AppDeps } from "../deps.ts";
 import type { RemoteTarget } from "../remote/config.ts";
-import { findSession, listSessions, type SessionListing } from "../sessions/find.ts";
+import type { SessionListing } from "../sessions/find.ts";
+import { findFreshSession, listFreshSessions } from "../targets/container-sessions.ts";
 import { collectBundle, type CollectedBundle } from "./collect.ts";
 import { preflight } from "./preflight.ts";
 import { base64Credentials } from "./run-bundle.ts";
 import { noSessionHome, refreshSessionHome } from "./session-home.ts";
+import { hasContainerCredentials, refreshContainerSession, startedWithoutCredentials } from "./refresh-container.ts";
 
 export type RefreshRow = {
   readonly id: string;
@@ -22,9 +26,11 @@ export type RefreshRow = {
   readonly outcome: "updated" | "unchanged" | "failed";
   readonly files?: number;
   readonly hash?: string;
+  /** A hard refresh started the session again (a Pod recreated on its volume). */
+  readonly restarted?: boolean;
   readonly detail?: string;
 };
-export type RefreshOptions = { readonly ref?: string | undefined; readonly all?: boolean | undefined; readonly preflight?: boolean | undefined };
+export type RefreshOptions = { readonly ref?: string | undefined; readonly all?: boolean | undefined; readonly preflight?: boolean | undefined; readonly soft?: boolean | undefined };
 
 type Deps = Pick<AppDeps, "env" | "homeFiles" | "process" | "statusProbe" | "log">;
 
@@ -61,24 +67,27 @@ const requireTarget = (options: RefreshOptions) => {
 const storedTools = (s: SessionListing): CredentialTool[] => (Array.isArray(s.meta.credentialTools) ? parseCredentialTools(s.meta.credentialTools.filter((t): t is string => typeof t === "string")) : []);
 const isLive = (s: SessionListing) => s.view === "running" || s.view === "starting";
 
-/** One pass over this machine's sessions. */
-export async function refreshLocal(deps: Deps & Pick<AppDeps, "store">, options: RefreshOptions): Promise<RefreshRow[]> {
+/** A session this machine can refresh: one with a HOME of its own here, or a container/Pod started with credentials. */
+const refreshable = (s: SessionListing) => typeof s.meta.home === "string" || hasContainerCredentials(s);
+
+/** One pass over this machine's sessions (container ones asked how they are first). */
+export async function refreshLocal(deps: Deps & Pick<AppDeps, "store" | "target" | "connector" | "random" | "clock">, options: RefreshOptions): Promise<RefreshRow[]> {
   requireTarget(options);
   let sessions: SessionListing[];
   if (options.ref !== undefined) {
-    const session = findSession(deps, options.ref);
-    if (typeof session.meta.home !== "string") throw noSessionHome(session);
+    const session = await findFreshSession(deps, options.ref);
+    if (!refreshable(session)) throw session.target === undefined ? noSessionHome(session) : startedWithoutCredentials(session);
     if (!isLive(session)) throw new RemoteError("SESSION_ENDED", `Cannot refresh the credentials of session '${session.name}': it is ${session.view}`, "Only live sessions are refreshed; start a new one with --with-auth.", "conflict");
     sessions = [session];
-  } else sessions = listSessions(deps).filter((s) => typeof s.meta.home === "string" && isLive(s));
+  } else sessions = (await listFreshSessions(deps)).filter((s) => refreshable(s) && isLive(s));
   const bundleFor = bundleCache(deps, options);
   const rows: RefreshRow[] = [];
   for (const session of sessions) {
     const base = { id: session.id, name: session.name, profile: session.profile };
     try {
       const { bundle } = await bundleFor(profileOf(session.profile), storedTools(session));
-      const outcome = refreshSessionHome(deps, session, bundle.files);
-      rows.push({ ...base, outcome: outcome.skipped ? "unchanged" : "updated", files: outcome.updated, hash: outcome.hash });
+      const outcome = session.target === undefined ? { ...refreshSessionHome(deps, session, bundle.files), restarted: false } : await refreshContainerSession(deps, session, bundle.files, options);
+      rows.push({ ...base, outcome: outcome.skipped ? "unchanged" : "updated", files: outcome.updated, hash: outcome.hash, ...(outcome.restarted && { restarted: true }) });
     } catch (error) {
       // One session's failure (a missing file for its profile) must not stop the others; a single named one is thrown.
       if (options.ref !== undefined) throw error;
@@ -104,8 +113,8 @@ export async function refreshRemote(deps: Deps, target: RemoteTarget, options: R
       rows.push({ ...base, outcome: outcome.skipped ? "unchanged" : "updated", files: outcome.updated, hash: outcome.hash });
     } catch (error) {
       if (options.ref !== undefined) throw error;
-      // Sessions started without credentials run with the control plane's HOME: not ours to write, and not a failure.
-      if (isRemoteError(error) && error.code === "NO_SESSION_HOME") continue;
+      // Sessions started without credentials (the control plane's HOME, a container given none): not ours to write, and not a failure.
+      if (isRemoteError(error) && (error.code === "NO_SESSION_HOME" || error.code === "NO_SESSION_CREDENTIALS")) continue;
       rows.push({ ...base, outcome: "failed", detail: errorMessage(error) });
     }
   }

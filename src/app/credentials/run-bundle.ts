@@ -5,11 +5,14 @@
  * this HOME, so the bundle goes by default; `--no-auth` sends none.
  */
 import { bundleSpecsFor, parseCredentialTools, type CredentialTool } from "../../domain/credentials/bundle-spec.ts";
+import { validateCredentialPath } from "../../domain/credentials/credential-path.ts";
+import { credentialsAsBase64 } from "../../domain/credentials/wire.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { resolveProfile } from "../../domain/profiles.ts";
 import type { AppDeps } from "../deps.ts";
 import { collectBundle, type CollectedBundle } from "./collect.ts";
 import { preflight } from "./preflight.ts";
+import type { CredentialFiles } from "./session-home.ts";
 
 export type AuthFlags = {
   /** `--with-auth`. */
@@ -43,6 +46,18 @@ export async function bundleForRun(deps: Pick<AppDeps, "env" | "homeFiles" | "pr
   return { ...collected, tools };
 }
 
-/** The bundle as POST /sessions and the refresh route take it: path -> base64. */
-export const base64Credentials = (bundle: RunBundle["bundle"]): Record<string, string> =>
-  Object.fromEntries(bundle.files.map((f) => [f.path, Buffer.from(f.content).toString("base64")]));
+/** A container or Pod cannot see this HOME: the profile's bundle (plus --with tools) goes by default, as runInContainer takes it. */
+export async function containerCredentials(deps: Pick<AppDeps, "env" | "homeFiles" | "process" | "statusProbe" | "log">, profileName: string, flags: AuthFlags) {
+  const bundle = await bundleForRun(deps, profileName, flags, "elsewhere");
+  return bundle && { files: bundle.bundle.files, tools: bundle.tools };
+}
+
+/** The bundle as POST /sessions and the refresh route take it: path -> base64 (domain/credentials/wire.ts). */
+export const base64Credentials = (bundle: { readonly files: CredentialFiles }): Record<string, string> => credentialsAsBase64(bundle.files);
+
+/** The inverse, from a body or `remote __credentials`' stdin: checks every path and decodes every file before anything is written (all or nothing for bad input). */
+export function decodeCredentialBundle(bundle: Readonly<Record<string, string>>): CredentialFiles {
+  return Object.entries(bundle)
+    .map(([path, base64]) => ({ path: validateCredentialPath(path), content: new Uint8Array(Buffer.from(base64, "base64")) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -38,7 +38,7 @@ function makeDirsInside(root: string, relative: string): void {
 }
 
 /** Each file 0600 from its first byte (temp file beside it, then renamed over: a running CLI sees old or new), dirs 0700. */
-function writeCredentialFiles(home: string, files: CredentialFiles): void {
+export function writeCredentialFiles(home: string, files: CredentialFiles): void {
   for (const { path } of files) makeDirsInside(home, posix.dirname(path));
   for (const { path, content } of files) writeFileAtomically(join(home, path), content);
 }

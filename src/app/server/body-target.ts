@@ -13,8 +13,8 @@ type Body = z.infer<typeof CreateSessionBody>;
 /** Body fields each target accepts beyond the common ones. */
 const TARGET_FIELDS: Readonly<Record<TargetName, readonly (keyof Body)[]>> = {
   local: ["credentials", "env"],
-  // A container gets no credential bundle or job env yet (issue 9 item 5 for containers).
-  docker: ["image", "cpu", "memory"],
+  // A container gets the credential bundle in its HOME (pushed in through exec), no job env.
+  docker: ["image", "cpu", "memory", "credentials"],
   kubernetes: [],
 };
 const SPECIFIC: readonly (keyof Body)[] = ["image", "cpu", "memory", "credentials", "env"];

@@ -62,7 +62,7 @@ export const CreateSessionBody = z
     cols: Size.optional(),
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
-    credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME"),
+    credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
     conversation: ConversationBundleSchema.optional().describe(
       "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
     ),

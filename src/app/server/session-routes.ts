@@ -5,13 +5,14 @@ import { renameSession, sendToSession, sessionText, stopSession } from "../sessi
 import { runSession } from "../sessions/run.ts";
 import type { AttachData } from "./attach-relay.ts";
 import { offeredProtocols, WS_PROTOCOL } from "./auth.ts";
-import { decodeCredentialBundle } from "./credentials.ts";
+import { decodeCredentialBundle } from "../credentials/run-bundle.ts";
 import { prepareSessionHome, refreshCredentials } from "../credentials/session-home.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { CreateSessionBody, ErrorBody, CredentialsBody, CredentialsResult, LogsQuery, LogsResult, RenameBody, SendBody, SessionJson, SessionList, StopBody } from "./schemas.ts";
 import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
+import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
 import { conversationRestore } from "./conversation-routes.ts";
 
@@ -50,7 +51,8 @@ export function sessionRoutes(app: AppDeps): Route[] {
         const restore = conversationRestore(app, body);
         if (restore && where.target !== "local") throw new RemoteError("NOT_IMPLEMENTED", `Cannot restore a conversation on target '${where.target}': only the local target takes one yet`, "Migrate to a control plane whose target is local.", "not-implemented");
         if (where.target === "docker") {
-          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory });
+          // The bundle is the client's (its own HOME's files): no tools to collect again here.
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, credentials: credentials && { files: credentials, tools: [] } });
           return jsonResponse(201, await sessionJson(started.id));
         }
         const { session: started } = await runSession(deps, {
@@ -135,7 +137,14 @@ export function sessionRoutes(app: AppDeps): Route[] {
       summary: "Write credential files (0600) into the HOME of a session started with credentials, where its CLI reads them; skipped when unchanged",
       body: CredentialsBody,
       responses: { 200: { description: "How many files were written, or skipped=true when the bundle hash is unchanged", schema: CredentialsResult } },
-      handle: ({ params, body }) => jsonResponse(200, refreshCredentials(app, params.ref as string, decodeCredentialBundle(body.credentials))),
+      handle: async ({ params, body }) => {
+        const files = decodeCredentialBundle(body.credentials);
+        const found = await findFreshSession(app, params.ref as string);
+        // A container session gets the files through its exec (files only, as `remote refresh --soft`: a client's request never restarts it).
+        if (found.target === undefined) return jsonResponse(200, refreshCredentials(app, found.id, files));
+        const { restarted: _never, ...outcome } = await refreshContainerSession(app, found, files, { soft: true });
+        return jsonResponse(200, outcome);
+      },
     }),
     defineRoute<undefined, undefined, AttachData>({
       method: "GET",

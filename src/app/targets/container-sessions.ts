@@ -10,12 +10,16 @@ import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
 import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import { isRestarting } from "../../domain/session-restart.ts";
+import type { CredentialFile } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
+import { credentialBundleHash } from "../credentials/session-home.ts";
+import { pushIntoSession } from "../credentials/push.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
 /** How long a new container may take to have its session host answer (an image's first start can be slow). */
-const READY_TIMEOUT_MS = 30_000;
+export const READY_TIMEOUT_MS = 30_000;
 
 /** `cwd` is a directory inside the container (default its workspace). */
 export type ContainerRunOptions = SessionRunBasics & {
@@ -25,6 +29,8 @@ export type ContainerRunOptions = SessionRunBasics & {
   readonly memory?: string | undefined;
   /** --target kubernetes: a Pod there instead of a container here. */
   readonly kubernetes?: KubernetesPlacement | undefined;
+  /** The credential bundle (in the session's HOME before its agent starts) and the --with tools a refresh collects again. */
+  readonly credentials?: { readonly files: readonly CredentialFile[]; readonly tools: readonly string[] } | undefined;
 };
 
 /** What would run in the container, without an engine: `remote run --target docker --dry-run`. */
@@ -45,6 +51,7 @@ export async function runInContainer(
 ): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
+  const credentials = options.credentials !== undefined && options.credentials.files.length > 0 ? options.credentials : undefined;
   const home = deps.env.HOME;
   if (kube && !home) throw new RemoteError("HOME_UNSET", "Cannot mount HOME in a Pod: HOME is not set", "Set HOME to your home directory.", "usage");
   // A Pod mounts the person's HOME and working directory at their own paths (path parity).
@@ -63,7 +70,8 @@ export async function runInContainer(
     createdAt: deps.clock.now().toISOString(),
     // Until its container answers, this process answers for the record (lost if we die first).
     launcher: deps.process.identify(process.pid),
-    meta: options.meta,
+    // The bundle's hash (never its content) and tools: `remote refresh` compares and collects again.
+    meta: credentials ? { ...options.meta, credentialsHash: credentialBundleHash(credentials.files), credentialTools: credentials.tools } : options.meta,
   });
   const { name } = record;
   const size = deps.terminal.size();
@@ -71,16 +79,27 @@ export async function runInContainer(
   store.insert(record);
   // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
   const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins };
+  // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, ...(credentials && !kube && { credentials: "exec" as const }) };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);
     throw error;
   }
   store.update(id, { target: handle });
+  if (credentials && !kube) {
+    try {
+      await pushIntoSession(target, handle, credentials.files);
+    } catch (error) {
+      // Nothing half-made: no container without its credentials, and no record of one.
+      await target.remove(handle).catch(() => {});
+      store.remove(id);
+      throw error;
+    }
+  }
   if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home: kube ? (home as string) : CONTAINER_HOME }, name);
   try {
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
@@ -104,7 +123,8 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
   const records = deps
     .store()
     .list()
-    .filter((r) => r.target !== undefined && r.state === "running" && (only === undefined || r.id === only));
+    // A Pod that a hard refresh is creating again is neither gone nor ended meanwhile.
+    .filter((r) => r.target !== undefined && r.state === "running" && (only === undefined || r.id === only) && !isRestarting(r.meta, deps.clock.now()));
   await Promise.all(
     records.map(async (r) => {
       const handle = r.target as TargetHandle;
@@ -121,7 +141,7 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
 
 /** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
 export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
-  deps.store().mutate(id, (current) => (current.state !== "running" ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+  deps.store().mutate(id, (current) => (current.state !== "running" || isRestarting(current.meta, deps.clock.now()) ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */

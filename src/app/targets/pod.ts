@@ -5,6 +5,7 @@ import type { AppDeps } from "../deps.ts";
 import { APPLIED_SHA256 } from "../../domain/plugins/home-layout.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { hostSession } from "../host/boot.ts";
+import { credentialsBeforeStart } from "./pod-credentials.ts";
 
 type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log" | "selfCommand" | "random" | "eventLog">;
 
@@ -18,6 +19,10 @@ export async function runPod(deps: Deps): Promise<number> {
   const spec = parsePodSpec(deps.env.REMOTE_POD_SESSION);
   const self = deps.process.identify(process.pid);
   if (!self) throw new Error("cannot identify the container's session host");
+  // The credential files are in HOME before the agent can look for them.
+  await credentialsBeforeStart(deps, spec);
+  // A Pod created again on the same volume (a hard refresh) hosts the same session: the record of its previous run goes.
+  deps.store().remove(spec.sessionId);
   deps.store().insert({
     id: spec.sessionId,
     name: spec.name,

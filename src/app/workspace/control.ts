@@ -5,11 +5,10 @@
  */
 import { RemoteError } from "../../domain/errors.ts";
 import { checkArchive, type ArchiveLimits } from "../../domain/workspace/archive-rules.ts";
-import type { Entry } from "../../domain/workspace/entry.ts";
+import { normalMode, type Entry } from "../../domain/workspace/entry.ts";
 import { acquireLock, checkHolder, MAX_LOCK_TTL_MS, publicLock, releaseLock, type WorkspaceLock } from "../../domain/workspace/lock.ts";
 import type { ManifestChangeSet } from "../../domain/workspace/ports.ts";
 import { defaultWorkspaceName, type WorkspaceRecord } from "../../domain/workspace/workspace.ts";
-import { normalMode } from "../../domain/workspace/entry.ts";
 import { resolveLinkTarget, tidyArchivePath } from "../../domain/workspace/workspace-path.ts";
 import type { AppDeps } from "../deps.ts";
 

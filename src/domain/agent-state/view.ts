@@ -17,7 +17,10 @@ export function agentView(record: Pick<SessionRecord, "agentStatus" | "createdAt
   const status = record.agentStatus;
   if (view === "exited" || view === "failed") return { state: "exited", since: status?.state === "exited" ? status.since : (record.endedAt ?? record.createdAt) };
   if (view === "lost") return undefined;
-  if (view === "starting" || status === undefined) return { state: "starting", since: record.createdAt };
+  if (view === "starting") return { state: "starting", since: record.createdAt };
+  // Running without a status: a session this store never hears signals of (one in a container
+  // or Pod records them in its own store; one enrolled through `remote enroll`).
+  if (status === undefined) return undefined;
   return { state: status.state, since: status.since, resetAt: status.resetAt, detail: status.detail };
 }
 

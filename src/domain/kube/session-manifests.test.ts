@@ -116,16 +116,18 @@ describe("session manifests", () => {
     expect(mount).toEqual({ name: "credentials", mountPath: CREDENTIALS_MOUNT, readOnly: true });
     const source = pod.spec.volumes.find((v: Any) => v.name === "credentials").secret;
     expect(source.defaultMode).toBe(0o400);
-    expect(source.items).toEqual([
-      { key: "file-0", path: ".aws/credentials" },
-      { key: "file-1", path: ".claude/.credentials.json" },
-    ]);
-    expect(Object.keys(credentials.data)).toEqual(["file-0", "file-1"]);
+    // No items: every key is a file named by its encoded path, so a Secret updated with other files still lands each at its own path.
+    expect(source.items).toBeUndefined();
+    expect(Object.keys(credentials.data)).toEqual([".aws_2fcredentials", ".claude_2f.credentials.json"]);
+    // The entrypoint is told to copy them from the mount (and is not, without credentials).
+    const session = (p: Any) => JSON.parse(p.spec.containers[0].env.find((e: Any) => e.name === "REMOTE_POD_SESSION").value);
+    expect(session(pod).credentials).toBe("mount");
+    expect(session(renderSessionManifests({ ...spec, credentials: new Map() }).pod as Any).credentials).toBeUndefined();
   });
 
   test("a redacted bundle keeps the Secret's keys and no value", () => {
     const redacted = renderSessionManifests({ ...spec, redactCredentials: true }) as unknown as { credentials: Any; pod: Any };
-    expect(redacted.credentials.data).toEqual({ "file-0": "", "file-1": "" });
+    expect(redacted.credentials.data).toEqual({ ".aws_2fcredentials": "", ".claude_2f.credentials.json": "" });
     expect(() => validateKube(redacted.credentials)).not.toThrow();
     expect(JSON.stringify(redacted)).not.toContain(Buffer.from(AWS).toString("base64"));
   });

@@ -10,6 +10,7 @@ import { RemoteError } from "../errors.ts";
 import type { PodSpec } from "../target.ts";
 import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV, podRemoteHome } from "./entrypoint.ts";
 import { SESSION_NAME_ANNOTATION, sessionLabels, sessionObjectNames, validateNamespace } from "./names.ts";
+import { renderCredentialsSecret } from "./secret.ts";
 import type { KubeObject, Resources } from "./objects.ts";
 import { parseCpu, parseMemory } from "./quantity.ts";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.ts";
@@ -57,15 +58,6 @@ function absolutePath(what: string, path: string): string {
   return path.replace(/\/$/, "");
 }
 
-/** A credential path is HOME-relative and stays below HOME (the Secret volume refuses '..' anyway). */
-function credentialPath(path: string): string {
-  const parts = path.split("/");
-  if (path.startsWith("/") || parts.some((s) => s === "" || s === "." || s === "..")) {
-    throw new RemoteError("INVALID_PATH", `Cannot put credential file '${path}' in a Secret: not a plain path relative to HOME`, undefined, "invalid");
-  }
-  return path;
-}
-
 export function sessionResources(cpu: string | undefined, memory: string | undefined): Resources {
   const limits = { ...(cpu === undefined ? {} : { cpu: parseCpu(cpu) }), ...(memory === undefined ? {} : { memory: parseMemory(memory) }) };
   // A given amount is both requested and the ceiling (the scheduler reserves what the session may use).
@@ -73,19 +65,14 @@ export function sessionResources(cpu: string | undefined, memory: string | undef
   return Object.keys(limits).length === 0 ? { requests } : { requests, limits };
 }
 
-/** Secret keys allow no '/': files get index keys, and the volume's items put each back at its path. */
-const credentialEntries = (credentials: ReadonlyMap<string, Uint8Array>) =>
-  [...credentials.entries()].map(([path, bytes]) => [credentialPath(path), bytes] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([path, bytes], i) => ({ key: `file-${i}`, path, bytes }));
-
 export function renderSessionManifests(spec: SessionManifestSpec): SessionManifests {
   const names = sessionObjectNames(spec.sessionId);
   const namespace = validateNamespace(spec.namespace);
   const labels = sessionLabels(spec.sessionId, spec.profile);
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
-  const files = credentialEntries(spec.credentials);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }) };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const }) };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
@@ -97,13 +84,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
     spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: spec.storage ?? DEFAULT_SESSION_STORAGE } } },
   };
 
-  const credentials: KubeObject = {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: names.credentials, namespace, labels },
-    type: "Opaque",
-    data: Object.fromEntries(files.map((f) => [f.key, spec.redactCredentials ? "" : Buffer.from(f.bytes).toString("base64")])),
-  };
+  const credentials = renderCredentialsSecret({ sessionId: spec.sessionId, profile: spec.profile, namespace, credentials: spec.credentials, redact: spec.redactCredentials });
 
   const pod: KubeObject = {
     apiVersion: "v1",
@@ -140,8 +121,9 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
       ],
       volumes: [
         { name: "data", persistentVolumeClaim: { claimName: names.volume } },
-        // Read-only, owner-readable files; the entrypoint copies them into HOME with 0600.
-        { name: "credentials", secret: { secretName: names.credentials, defaultMode: 0o400, items: files.map((f) => ({ key: f.key, path: f.path })) } },
+        // Read-only files (0400; the kubelet adds group read for fsGroup), every key a file named
+        // by its encoded path (secret-keys.ts): the entrypoint copies them into HOME with 0600.
+        { name: "credentials", secret: { secretName: names.credentials, defaultMode: 0o400 } },
         tmpVolume,
       ],
     },

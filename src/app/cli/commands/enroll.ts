@@ -1,4 +1,4 @@
-import { fstatSync } from "node:fs";
+import { readStdin } from "../../../shared/read-stdin.ts";
 import { defineCommand } from "../define-command.ts";
 import { HOOK_KINDS, type HookKind } from "../../../domain/claude-settings.ts";
 import { RemoteError, errorMessage } from "../../../domain/errors.ts";
@@ -9,31 +9,6 @@ import { jsonArg } from "./_shared.ts";
 /** A hook must never hold Claude up: whatever happens, we are gone well within a second of starting. */
 const HOOK_DEADLINE_MS = 900;
 const STDIN_WAIT_MS = 500;
-
-/**
- * Reads the hook input; Bun.stdin, not process.stdin, whose stream costs a hook ~15 ms to create.
- * A terminal (or /dev/null) on stdin is a character device: nothing to wait for. fstat, not
- * node:tty's isatty, whose module costs a hook ~2 ms to load.
- */
-async function readStdin(limitMs: number): Promise<string> {
-  if (fstatSync(0).isCharacterDevice()) return "";
-  const reader = Bun.stdin.stream().getReader();
-  const chunks: Uint8Array[] = [];
-  // A stdin that never closes must not keep us alive.
-  const timer = setTimeout(() => void reader.cancel().catch(() => {}), limitMs);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-    }
-  } catch {
-    // stdin went away: use what arrived.
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
 
 export default (ctx: CliContext) =>
   defineCommand({

@@ -13,11 +13,11 @@ const WATCH_MINUTES: NumericFlag = { kind: "number", above: 0, max: 7 * 24 * 60,
 
 export default (ctx: CliContext) =>
   defineCommand({
-    meta: { name: "refresh", description: "Push fresh credential files from your HOME into live sessions that have a HOME of their own; unchanged bundles are skipped." },
+    meta: { name: "refresh", description: "Push fresh credential files from your HOME into live sessions that have a HOME of their own (local, docker, kubernetes); unchanged bundles are skipped." },
     args: {
       ref: { type: "positional", required: false, description: "Session id or name (or --all)" },
       all: { type: "boolean", description: "Every live session with a HOME of its own" },
-      soft: { type: "boolean", description: "Only write the files, never restart a session (what a local refresh always does)" },
+      soft: { type: "boolean", description: "Only write the files, never restart a session (local and docker sessions never are; a kubernetes one is otherwise started again on its volume)" },
       watch: numberArg("Repeat every MIN minutes, one line per pass on stderr, until Ctrl-C (exit 0)", WATCH_MINUTES),
       preflight: authArgs.preflight,
       ...remoteArgs,
@@ -26,7 +26,7 @@ export default (ctx: CliContext) =>
     run: async ({ args }) => {
       const watchMinutes = parseOptionalNumericFlag("--watch", args.watch, WATCH_MINUTES);
       const deps = ctx.deps();
-      const options = { ref: args.ref, all: args.all, preflight: args.preflight };
+      const options = { ref: args.ref, all: args.all, preflight: args.preflight, soft: args.soft };
       const target = args.remote === undefined ? undefined : requireRemote(deps, args);
       const pass = () => (target === undefined ? refreshLocal(deps, options) : refreshRemote(deps, target, options));
       if (watchMinutes !== undefined) {
@@ -37,6 +37,6 @@ export default (ctx: CliContext) =>
       if (rows.some((r) => r.outcome === "failed")) ctx.setExitCode(1);
       if (args.json) return deps.stdout(json(rows));
       if (rows.length === 0) return deps.stderr("no live session has a HOME of its own: start one with `remote run <profile> --with-auth`\n");
-      deps.stdout(table(["ID", "NAME", "PROFILE", "OUTCOME", "DETAIL"], rows.map((r) => [r.id, r.name, r.profile, r.outcome, r.detail ?? (r.outcome === "updated" ? `${r.files} file${r.files === 1 ? "" : "s"} written` : "")])));
+      deps.stdout(table(["ID", "NAME", "PROFILE", "OUTCOME", "DETAIL"], rows.map((r) => [r.id, r.name, r.profile, r.outcome, r.detail ?? (r.outcome === "updated" ? `${r.files} file${r.files === 1 ? "" : "s"} written${r.restarted ? ", restarted" : ""}` : "")])));
     },
   });

@@ -50,7 +50,8 @@ export default (ctx: CliContext) =>
           const containerOptions = { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory, kubernetes };
           if (args["dry-run"]) return deps.stdout(json(planContainerRun(deps, containerOptions)));
           if (!args.detach) requireTerminal(deps, undefined);
-          const session = await runInContainer(deps, containerOptions);
+          const credentials = await (await import("../../credentials/run-bundle.ts")).containerCredentials(deps, args.profile, authFlagsOf(args));
+          const session = await runInContainer(deps, { ...containerOptions, credentials });
           if (args.detach) {
             deps.stdout(`${session.id}\n`);
             deps.stderr(`started ${session.name} in ${target === "kubernetes" ? "pod" : "container"} ${session.target?.container}: attach with \`remote attach ${session.name}\`\n`);
