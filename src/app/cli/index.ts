@@ -25,6 +25,7 @@ export function createCli(ctx: CliContext) {
       auth: () => import("./commands/auth.ts").then((m) => m.default(ctx)),
       refresh: () => import("./commands/refresh.ts").then((m) => m.default(ctx)),
       workspace: () => import("./commands/workspace.ts").then((m) => m.default(ctx)),
+      migrate: () => import("./commands/migrate.ts").then((m) => m.default(ctx)),
       wait: () => import("./commands/wait.ts").then((m) => m.default(ctx)),
       plugin: () => import("./commands/plugin.ts").then((m) => m.default(ctx)),
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),

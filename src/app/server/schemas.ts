@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { TARGET_NAMES } from "../../domain/target-name.ts";
+import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
+import { CONVERSATION_POLICIES } from "../../domain/conversation/restore-rules.ts";
 import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
 
 /** Error body of every 4xx/5xx. */
@@ -70,6 +72,10 @@ export const CreateSessionBody = z
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
     credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
+    conversation: ConversationBundleSchema.optional().describe(
+      "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
+    ),
+    conversationPolicy: z.enum(CONVERSATION_POLICIES).optional().describe("When the session's HOME holds a diverged copy of the conversation: block (default, 409), backup, keep-local"),
     env: z
       .object({
         REMOTE_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
@@ -95,4 +101,6 @@ export const CredentialsResult = z.object({ updated: z.number().int(), skipped: 
 export const Health = z.object({ ok: z.literal(true), version: z.string() });
 
 /** Schemas with an id that others nest: registered up front so /openapi.json refs them under components. */
-export const NAMED_SCHEMAS: readonly z.ZodType[] = [ErrorBody, SessionJson, CredentialBundle];
+export const NAMED_SCHEMAS: readonly z.ZodType[] = [ErrorBody, SessionJson, CredentialBundle, ConversationBundleSchema];
+
+export const ConversationQuery = z.object({ id: z.string().min(1).max(200).optional() });

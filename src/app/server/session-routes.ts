@@ -14,6 +14,7 @@ import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
+import { conversationRestore } from "./conversation-routes.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -47,6 +48,8 @@ export function sessionRoutes(app: AppDeps): Route[] {
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
+        const restore = conversationRestore(app, body);
+        if (restore && where.target !== "local") throw new RemoteError("NOT_IMPLEMENTED", `Cannot restore a conversation on target '${where.target}': only the local target takes one yet`, "Migrate to a control plane whose target is local.", "not-implemented");
         if (where.target !== "local") {
           // A Pod goes to the server's kube context and namespace unless the body names others; the credential
           // bundle is the client's (its own HOME's files): no tools to collect again here.
@@ -65,8 +68,16 @@ export function sessionRoutes(app: AppDeps): Route[] {
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
-          // Its own HOME with the files in place before the agent starts, so it never runs without them.
-          prepareHome: credentials ? (id) => prepareSessionHome(app, id, credentials) : undefined,
+          // Its own HOME with the files in place before the agent starts, so it never runs without them;
+          // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.
+          prepareHome:
+            credentials || restore
+              ? async (id) => {
+                  const home = credentials ? prepareSessionHome(app, id, credentials) : undefined;
+                  await restore?.(home ?? app.env.HOME ?? "");
+                  return home;
+                }
+              : undefined,
         });
         return jsonResponse(201, await sessionJson(started.id));
       },
