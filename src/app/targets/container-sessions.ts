@@ -233,9 +233,11 @@ export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" 
 }
 
 /** `listFreshSessions`, and each running container session's agent state asked of its host meanwhile (`ls`, GET /sessions). */
-export async function listFreshSessionsWithAgents(deps: Pick<AppDeps, "store" | "process" | "clock" | "target" | "connector" | "random" | "eventLog" | "log"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
-  await Promise.all([reconcileContainers(deps), refreshContainerAgents(deps)]);
-  return listSessions(deps);
+export async function listFreshSessionsWithAgents(
+  deps: Pick<AppDeps, "store" | "process" | "clock" | "target" | "connector" | "random" | "eventLog" | "log"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps,
+): Promise<FreshListing[]> {
+  const [statuses] = await Promise.all([reconcileContainers(deps), refreshContainerAgents(deps)]);
+  return listSessions(deps).map((s) => withStatus(s, statuses));
 }
 
 /**
