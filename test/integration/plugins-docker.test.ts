@@ -59,7 +59,7 @@ describe.skipIf(engineMissingReason !== undefined)("plugins in a docker session 
     const drifted = await check();
     expect(drifted.code).toBe(1);
     expect(drifted.rows[0]).toEqual({ session: "boxed", item: "plugin:demo-plugin", status: "version-drift", detail: "want 1.0.0, found 0.9.0" });
-    expect((await cli(env, ["ls"])).stdout).toMatch(/boxed\s+shell\s+docker\s+running \(plugin drift\)/);
+    expect((await cli(env, ["ls"])).stdout).toMatch(/boxed\s+shell\s+docker\s+(starting|working|idle) \d+s \(plugin drift\)/);
 
     const synced = await cli(env, ["plugin", "sync"]);
     succeeded(synced);
