@@ -5,7 +5,7 @@
  * what was committed. Without a link, the workspace is created and linked first.
  */
 import { RemoteError } from "../../domain/errors.ts";
-import { applyChange, diffManifests, type Entry } from "../../domain/workspace/entry.ts";
+import { applyChangeInPlace, diffManifests, type Entry } from "../../domain/workspace/entry.ts";
 import type { AppDeps } from "../deps.ts";
 import type { WorkspaceClient } from "./client.ts";
 import { createWorkspaceEvents } from "./events.ts";
@@ -109,7 +109,8 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
       lockedAt = deps.clock.now().getTime();
     }
     const { version } = await client.commit(id, holder, { baseVersion: remote.version, set, deleted: change.deleted });
-    writeBase(deps, root, { workspaceId: id, version, entries: applyChange(remote.entries, { set, deleted: change.deleted }) });
+    // remote.entries was parsed for this push alone (the base file or the server's answer): updated in place.
+    writeBase(deps, root, { workspaceId: id, version, entries: applyChangeInPlace(remote.entries as Record<string, Entry>, { set, deleted: change.deleted }) });
     const result: PushResult = { ...summary, version, bytesSent, archiveBytes };
     await createWorkspaceEvents(deps).emit("workspace:push", { workspaceId: id, remote: link.remote, path: root, version, filesSent: result.filesSent, bytesSent, filesUnchanged: result.filesUnchanged, filesDeleted: result.filesDeleted });
     return result;
