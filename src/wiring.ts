@@ -209,6 +209,11 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     homeFiles: createHomeFiles(),
     statusProbe: createStatusProbe(),
     workspace: () => (workspace ??= createWorkspacePorts(config.paths, storeBusyTimeoutMs)),
+    conversations: () => {
+      const { createConversationFiles } = require("./adapters/conversation/conversation-files.ts") as typeof import("./adapters/conversation/conversation-files.ts");
+      const { createOpencodeSessions } = require("./adapters/conversation/opencode-sessions.ts") as typeof import("./adapters/conversation/opencode-sessions.ts");
+      return { files: createConversationFiles(), opencode: createOpencodeSessions() };
+    },
     // Plugin sync (issue 11): loaded only by the commands that use it.
     npm: () => {
       const binary = proc.which("npm", env.PATH);

@@ -12,12 +12,13 @@ const imports = (path: string) => [...readFileSync(join(root, path), "utf8").mat
 const resolved = (file: string, spec: string) => (spec.startsWith(".") ? relative(root, join(root, file, "..", spec)) : spec);
 
 describe("arrows point inward", () => {
-  // smol-toml too: a pure text <-> data library (no I/O), for codex's config.toml edits (domain/plugins/codex-toml.ts).
-  test("src/domain imports nothing outside itself but zod and smol-toml", () => {
+  // smol-toml too: a pure text <-> data library (no I/O), for codex's config.toml edits (domain/plugins/codex-toml.ts);
+  // node-diff3: the pure diff3 the merge rules are built on (STYLE 5).
+  test("src/domain imports nothing outside itself but zod, smol-toml and node-diff3", () => {
     const bad = files("src/domain").flatMap((f) =>
       imports(f)
         .map((s) => resolved(f, s))
-        .filter((s) => !(s.startsWith("src/domain/") || s === "zod" || s === "smol-toml"))
+        .filter((s) => !(s.startsWith("src/domain/") || s === "zod" || s === "smol-toml" || s === "node-diff3"))
         .map((s) => `${f} -> ${s}`),
     );
     expect(bad).toEqual([]);

@@ -1,13 +1,19 @@
 /**
- * Docker target benchmark, next to local sessions in the same run (real podman with a
+ * Container targets benchmark, next to local sessions in the same run (real podman with a
  * private CONTAINERS_CONF, --network none, the image from `npm run image:local`):
- *  - time from `remote run ... --target docker` (attached, in a PTY) to its first screen,
- *  - keystroke echo latency through an attached client (container path: podman exec + bridge).
+ *  - time from `remote run ... --target docker|kubernetes` (attached, in a PTY) to its first screen,
+ *  - keystroke echo latency through an attached client (docker: podman exec + bridge;
+ *    kubernetes: the real kubectl exec over WebSocket to the fake API server of test/support,
+ *    whose Pods are podman containers of the same image: apply, schedule and exec are real
+ *    client-side work, the API server is a local fake).
  * Usage: bun scripts/bench/target-docker.ts [--keys 200] [--runs 5]   (REMOTE_BENCH_BINARY=dist/remote for the binary)
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildLocalImage } from "../image/local.ts";
+import { startFakeKubeApi } from "../../test/support/fake-kube-api.ts";
+import { sharedPodman } from "../../test/support/fake-kube-podman.ts";
+import { podmanRuntime } from "../../test/support/fake-kube-pods.ts";
 import { benchEnv, echoLatency, ms, percentile, remoteCmd, root, spawnClient, type BenchTarget } from "./harness.ts";
 
 const KEYS = Number(process.argv[process.argv.indexOf("--keys") + 1]) || 200;
@@ -30,7 +36,11 @@ const built = Bun.spawnSync([process.execPath, "scripts/build.ts"], { cwd: root,
 if (built.exitCode !== 0) throw new Error(built.stderr.toString());
 await buildLocalImage({ engine: "podman", tag: IMAGE, binary: join(root, "dist/remote"), env: { ...process.env, CONTAINERS_CONF: env.CONTAINERS_CONF } });
 
-const where = { local: [] as string[], docker: ["--target", "docker", "--image", IMAGE] };
+const kube = Bun.which("kubectl") ? startFakeKubeApi({ runtime: podmanRuntime(sharedPodman(env.CONTAINERS_CONF)) }) : undefined;
+if (kube) env.KUBECONFIG = kube.kubeconfig;
+else console.warn("kubectl is not on PATH: the kubernetes row is skipped");
+
+const where = { local: [] as string[], docker: ["--target", "docker", "--image", IMAGE], kubernetes: ["--target", "kubernetes", "--namespace", "bench", "--image", IMAGE] };
 const target = (kind: keyof typeof where): BenchTarget => ({
   name: kind,
   start: (name, command) => run([...remoteCmd(), "run", "shell", ...where[kind], "--detach", "--name", name, "--", "-c", command]),
@@ -51,15 +61,16 @@ async function firstScreen(kind: keyof typeof where, i: number): Promise<number>
 
 try {
   const rows: string[] = [];
-  for (const kind of ["local", "docker"] as const) {
+  for (const kind of ["local", "docker", ...(kube ? (["kubernetes"] as const) : [])] as const) {
     const starts: number[] = [];
     for (let i = 0; i < RUNS; i++) starts.push(await firstScreen(kind, i));
     const echo = await echoLatency(target(kind), KEYS);
-    rows.push(`${kind.padEnd(7)} run->first screen p50 ${ms(percentile(starts, 50))} (min ${ms(Math.min(...starts))}, max ${ms(Math.max(...starts))})   echo p50 ${ms(percentile(echo, 50))} p99 ${ms(percentile(echo, 99))}`);
+    rows.push(`${kind.padEnd(10)} run->first screen p50 ${ms(percentile(starts, 50))} (min ${ms(Math.min(...starts))}, max ${ms(Math.max(...starts))})   echo p50 ${ms(percentile(echo, 50))} p99 ${ms(percentile(echo, 99))}`);
   }
   console.log(`target bench (${RUNS} starts, ${KEYS} keys each; podman, --network none)`);
   for (const row of rows) console.log(row);
 } finally {
   await run([...remoteCmd(), "prune"]).catch(() => {});
+  await kube?.close();
   rmSync(dir, { recursive: true, force: true });
 }

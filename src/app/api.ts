@@ -254,13 +254,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 /*
  * Workspaces (issue 10): what `remote workspace push|pull|link|status|ls|rm` do, for a folder
  * (`cwd`, default this process's) and a control plane (`remote`, else the folder's link,
- * else the configured one). The 3-way merge's planner plugs into pull as `planner`.
+ * else the configured one). Pull is the 3-way merge (`onConflict`); planPull is the pure planner.
  */
 export type { PushOptions, PushResult } from "./workspace/push.ts";
 export type { PullOptions, PullResult } from "./workspace/pull.ts";
 export type { WorkspaceStatus } from "./workspace/manage.ts";
 export type { Entry, Manifest } from "../domain/workspace/entry.ts";
-export type { PlanPull, PullAction, PullInput } from "../domain/workspace/pull-plan.ts";
+export type { ConflictPolicy, PullAction, PullConflict, PullInput, PullPlan } from "../domain/workspace/merge-plan.ts";
+export { planPull, textMergePaths } from "../domain/workspace/merge-plan.ts";
 export { createWorkspaceClient, type WorkspaceClient, type WorkspaceInfo } from "./workspace/client.ts";
 type WorkspaceCall = { readonly cwd?: string; readonly deps?: AppDeps };
 const workspaceDeps = async (options: WorkspaceCall) => {
@@ -272,7 +273,7 @@ export async function pushWorkspace(options: import("./workspace/push.ts").PushO
   const [m, deps] = await Promise.all([import("./workspace/push.ts"), workspaceDeps(options)]);
   return m.pushWorkspace(deps, options);
 }
-/** Pull a workspace into its linked folder (or, with `id`, into an empty one); a change on both sides throws WORKSPACE_CONFLICT with nothing written. */
+/** Pull a workspace into its linked folder (or, with `id`, into an empty one) as a 3-way merge; `exitCode` 1 while a conflict is left (`onConflict: "block"` throws WORKSPACE_CONFLICT with nothing written). */
 export async function pullWorkspace(options: import("./workspace/pull.ts").PullOptions & WorkspaceCall = {}) {
   const [m, deps] = await Promise.all([import("./workspace/pull.ts"), workspaceDeps(options)]);
   return m.pullWorkspace(deps, options);
@@ -292,6 +293,38 @@ export async function listWorkspaces(options: { readonly remote?: string; readon
 export async function removeWorkspace(id: string, options: { readonly remote?: string; readonly insecure?: boolean } & WorkspaceCall = {}) {
   const [m, deps] = await Promise.all([import("./workspace/manage.ts"), workspaceDeps(options)]);
   return m.removeRemoteWorkspace(deps, id, options);
+}
+
+/*
+ * Migration (issue 10), under the seed's names: this folder's files and one conversation
+ * to a control plane (`remote migrate forward`) and back (`remote migrate back`).
+ */
+export type { MigrateForwardResult } from "./migrate/forward.ts";
+export type { MigrateBackResult } from "./migrate/back.ts";
+export type MigrateForwardOptions = import("./migrate/forward.ts").MigrateForwardOptions & {
+  /** The control plane (default: the folder's link, REMOTE_URL or config). */
+  readonly remoteUrl?: string;
+  /** The folder (default: this process's cwd). */
+  readonly cwd?: string;
+  /** Where the conversation is read (default: HOME). */
+  readonly home?: string;
+  readonly deps?: AppDeps;
+};
+export type MigrateBackOptions = import("./migrate/back.ts").MigrateBackOptions & { readonly cwd?: string; readonly home?: string; readonly deps?: AppDeps };
+
+const inFolder = async (options: WorkspaceCall & { readonly home?: string }): Promise<AppDeps> => {
+  const deps = await workspaceDeps(options);
+  return options.home === undefined ? deps : { ...deps, env: { ...deps.env, HOME: options.home } };
+};
+/** Push, start the profile on the control plane resuming the same conversation, and attach unless `noAttach`. Resumable: call it again to carry on or reconnect. */
+export async function migrateForward(options: MigrateForwardOptions) {
+  const [{ migrateForward: forward }, deps] = await Promise.all([import("./migrate/forward.ts"), inFolder(options)]);
+  return forward(deps, { ...options, remote: options.remote ?? options.remoteUrl });
+}
+/** Stop (or keep) the far session, restore its conversation here, pull the files; `resumeCommand` carries the conversation id. */
+export async function migrateBack(options: MigrateBackOptions = {}) {
+  const [{ migrateBack: back }, deps] = await Promise.all([import("./migrate/back.ts"), inFolder(options)]);
+  return back(deps, options);
 }
 
 /*

@@ -25,6 +25,7 @@ import type {
 } from "../domain/ports.ts";
 import type { KubernetesPlacement, TargetHandle } from "../domain/target.ts";
 import type { TargetPort } from "../domain/target-port.ts";
+import type { ConversationPorts } from "../domain/conversation/ports.ts";
 import type { ArchivePort, BlobStorePort, WorkspaceStorePort, WorkspaceTreePort } from "../domain/workspace/ports.ts";
 
 /** What workspaces touch: the control plane's store and blobs, tar, and a local tree. */
@@ -113,6 +114,8 @@ export type AppDeps = {
   readonly statusProbe: StatusProbePort;
   /** Workspaces (issue 10), loaded on first use: tar and ignore cost nothing to commands that never meet one. */
   readonly workspace: () => WorkspacePorts;
+  /** Agent conversations under a HOME and opencode's export/import (migration), loaded on first use. */
+  readonly conversations: () => ConversationPorts;
   /** npm, for `remote plugin add` (issue 11); throws NPM_MISSING when there is none. */
   readonly npm: () => NpmPort;
   /** A session's HOME for plugin sync: a directory here, or one inside a container/Pod through its target's exec. */

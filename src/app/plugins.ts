@@ -54,3 +54,17 @@ export async function loadPlugins(
   }
   return loaded;
 }
+
+/** Emits to user plugins from a short-lived command: plugins load once, on the first event; none configured, nothing loads. */
+export function createLazyEvents(deps: { readonly config: { readonly plugins: readonly string[]; readonly pluginOptions: Readonly<Record<string, Readonly<Record<string, unknown>>>>; readonly paths: { readonly home: string } }; readonly log: LogPort; readonly importModule: (path: string) => Promise<unknown> }) {
+  let ready: Promise<EventBus> | undefined;
+  return async <N extends RemoteHookName>(name: N, ...args: Parameters<RemoteHooks[N]>): Promise<void> => {
+    if (deps.config.plugins.length === 0) return;
+    ready ??= (async () => {
+      const bus = createEventBus(deps.log);
+      await loadPlugins(deps.config.plugins, bus, { home: deps.config.paths.home, optionsByName: deps.config.pluginOptions }, deps.log, deps.importModule);
+      return bus;
+    })();
+    await (await ready).emit(name, ...args);
+  };
+}

@@ -83,6 +83,8 @@ export type HostSessionRequest = {
   readonly env: Readonly<Record<string, string>>;
   readonly cols: number;
   readonly rows: number;
+  /** Where the host runs, for plugins' session events (absent: this machine's host server). */
+  readonly target?: "docker" | "kubernetes" | undefined;
 };
 
 /** The reply to {op: "output"}: the text of the raw output in [from, to). */

@@ -12,6 +12,8 @@ export type PodState = {
   readonly name: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly phase: string;
+  /** The first container's state: a waiting one says why in `reason` (ImagePullBackOff, CrashLoopBackOff). */
+  readonly container: "waiting" | "running" | "terminated" | "none";
   readonly ready: boolean;
   readonly restarts: number;
   readonly reason?: string | undefined;
@@ -19,6 +21,10 @@ export type PodState = {
   readonly exitCode?: number | undefined;
   /** Why the container last ended, for one waiting to restart (CrashLoopBackOff after OOMKilled). */
   readonly lastReason?: string | undefined;
+  readonly createdAt?: string | undefined;
+  readonly image?: string | undefined;
+  /** The first container's plain env values (where rediscovery reads the session it hosts; never a credential: those are in a Secret). */
+  readonly env: Readonly<Record<string, string>>;
 };
 /** `kubectl exec -i`: bytes in, bytes out, binary-safe; `exited` is the remote command's exit code (kubectl's own failures reject). */
 export type KubeExec = {

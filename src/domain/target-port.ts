@@ -1,5 +1,5 @@
 /** The target port (issue 9): where sessions run besides this machine's host server. */
-import type { ContainerStatus, TargetHandle } from "./target.ts";
+import type { ContainerStatus, PodSpec, TargetHandle } from "./target.ts";
 
 /** A raw duplex byte stream to a session host's socket (framing is the connector's job). */
 export type ByteStream = {
@@ -71,6 +71,20 @@ export type TargetPort = {
    * Absent where a session cannot be restarted in place (a container's HOME is its own layer).
    */
   readonly recreate?: (handle: TargetHandle) => Promise<void>;
-  /** Session ids of every container of ours (by label), with their status. */
-  readonly list: () => Promise<{ readonly sessionId: string; readonly handle: TargetHandle; readonly status: ContainerStatus }[]>;
+  /** Deletes what outlives a stop: the workspace + HOME volume (a PVC, a named volume); none is not an error. */
+  readonly removeVolumes: (handle: TargetHandle) => Promise<void>;
+  /** Every session of ours there (by label: session-labels.ts), with its status: how a CLI that lost its store finds them again. */
+  readonly list: () => Promise<FoundSession[]>;
+};
+
+/** A session found by its labels: enough to record it again and reach its host. */
+export type FoundSession = {
+  readonly sessionId: string;
+  readonly handle: TargetHandle;
+  readonly status: ContainerStatus;
+  /** What its host was told to run (the container's REMOTE_POD_SESSION), when readable. */
+  readonly spec?: PodSpec | undefined;
+  readonly createdAt?: string | undefined;
+  /** Where its host listens inside the target. */
+  readonly socketPath: string;
 };

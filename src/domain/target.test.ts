@@ -28,7 +28,7 @@ describe("targets", () => {
   });
 
   test("labels find our containers again; the environment sent in is never the person's whole one", () => {
-    expect(containerLabels("id1", "shell")).toEqual({ "app.kubernetes.io/managed-by": "remote", "remote.session-id": "id1", "remote.profile": "shell" });
+    expect(containerLabels("id1", "shell", "shell-id1")).toEqual({ "app.kubernetes.io/managed-by": "remote", "app.kubernetes.io/component": "session", "remote.dev/session-id": "id1", "remote.dev/profile": "shell", "remote.dev/session-name": "shell-id1" });
     const env = containerEnv({ TERM: "screen", LANG: "C.UTF-8", ANTHROPIC_API_KEY: "secret", PATH: "/x" });
     expect(env).toEqual({ TERM: "screen", HOME: "/home/remote", SHELL: "/bin/bash", REMOTE_HOME: CONTAINER_REMOTE_HOME, LANG: "C.UTF-8" });
   });

@@ -6,6 +6,7 @@
  * Pure rules only: names, labels, the in-container layout, engine choice, status words.
  */
 import { RemoteError } from "./errors.ts";
+import { SESSION_NAME_ANNOTATION, sessionLabels } from "./session-labels.ts";
 
 export const CONTAINER_ENGINES = ["docker", "podman"] as const;
 export type ContainerEngine = (typeof CONTAINER_ENGINES)[number];
@@ -23,12 +24,11 @@ export type KubernetesPlacement = { readonly kind: "kubernetes"; readonly contex
 /** A Pod: `container` is its name. */
 export type KubernetesHandle = KubernetesPlacement & { readonly container: string; readonly image: string };
 
-/** The labels every container of ours carries: `list` finds them again after a restart. */
-export const MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
-export const SESSION_LABEL = "remote.session-id";
-export const PROFILE_LABEL = "remote.profile";
-export const containerLabels = (sessionId: string, profile: string): Record<string, string> => ({ [MANAGED_BY_LABEL]: "remote", [SESSION_LABEL]: sessionId, [PROFILE_LABEL]: profile });
+/** A container's labels: the one vocabulary of session-labels.ts, plus its name (docker has no annotations). */
+export const containerLabels = (sessionId: string, profile: string, name: string): Record<string, string> => ({ ...sessionLabels(sessionId, profile), [SESSION_NAME_ANNOTATION]: name });
 export const containerNameFor = (sessionId: string) => `remote-${sessionId}`;
+/** The named volume holding a container session's HOME and workspace (a Pod's claim is `remote-<id>-data` too). */
+export const containerVolumeFor = (sessionId: string) => `remote-${sessionId}-data`;
 
 /** The layout inside the session image: a non-root user, its HOME, the workspace, our binary. */
 export const CONTAINER_HOME = "/home/remote";
@@ -59,10 +59,15 @@ export function engineMissing(choice: EngineChoice): RemoteError {
   );
 }
 
-/** A container as its engine reports it. */
+/**
+ * A container or Pod as its engine reports it. `waiting` is one that is not running and has
+ * not ended: Pending on an image (ImagePullBackOff, ErrImagePull), backing off between crashes
+ * (CrashLoopBackOff, with why it last ended), or still being created (ContainerCreating).
+ */
 export type ContainerStatus =
   | { readonly state: "running" }
   | { readonly state: "created" }
+  | { readonly state: "waiting"; readonly reason: string; readonly message?: string | undefined; readonly restarts?: number | undefined; readonly lastReason?: string | undefined; readonly lastExitCode?: number | undefined }
   | { readonly state: "exited"; readonly exitCode: number; readonly oomKilled: boolean; readonly error?: string | undefined }
   | { readonly state: "missing" };
 
@@ -107,6 +112,8 @@ export type PodSpec = {
   readonly cwd: string;
   readonly cols: number;
   readonly rows: number;
+  /** Which target started it (plugins' session events say so); absent in specs from before it was recorded: docker. */
+  readonly target?: "docker" | "kubernetes" | undefined;
   /**
    * Where its credential files come from before the agent starts: `mount` (a Pod: copied
    * from the Secret mounted at CREDENTIALS_MOUNT), `exec` (a container: pushed in through
@@ -131,8 +138,18 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   for (const key of strings) if (typeof v[key] !== "string" || v[key] === "") throw bad(`has no ${key}`);
   if (!Array.isArray(v.args) || !v.args.every((a) => typeof a === "string")) throw bad("has no args list");
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
+  if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
   if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
   return v as unknown as PodSpec;
+}
+
+/** A found container's or Pod's session spec, or undefined when unreadable (rediscovery still lists it, by id). */
+export function readPodSpec(raw: string | undefined): PodSpec | undefined {
+  try {
+    return parsePodSpec(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A container's exit code for a session's end: the agent's code, or 128 + its signal's number as a shell reports it. */

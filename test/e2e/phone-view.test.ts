@@ -14,6 +14,8 @@ import { CHROMIUM, CHROMIUM_ARGS, PHONE, horizontalOverflow, waitForScreen, type
 
 const hasChromium = existsSync(CHROMIUM);
 const skipReason = hasChromium ? "" : ` (skipped: no ${CHROMIUM}; apt-get install -y chromium)`;
+/** The fake CLIs call their hooks (the agent states shown) through jq. */
+const hasJq = Bun.which("jq") !== null;
 
 
 let browser: Browser | undefined;
@@ -154,8 +156,8 @@ test.skipIf(!hasChromium)(
   60_000,
 );
 
-test.skipIf(!hasChromium)(
-  `who needs you comes first, with badges, and a Web Notification (once allowed) when a session starts to need you${skipReason}`,
+test.skipIf(!hasChromium || !hasJq)(
+  `who needs you comes first, with badges, and a Web Notification (once allowed) when a session starts to need you${skipReason}${hasJq ? "" : " (skipped: no jq; apt-get install -y jq)"}`,
   () =>
     served("remote-phone-notify-", async (serve, home) => {
       const start = async (name: string) => {

@@ -18,7 +18,7 @@ import { eventually } from "../support/wait.ts";
 const hasKubectl = Bun.which("kubectl") !== null;
 /** A failure guard: podman starts a container in ~1 s, slower on a loaded machine. */
 const podmanTimeout = 60_000;
-const labels = { "app.kubernetes.io/managed-by": "remote", "remote.session-id": "s1" };
+const labels = { "app.kubernetes.io/managed-by": "remote", "remote.dev/session-id": "s1" };
 const objects = (namespace: string, image: string, command: string[]): KubeObjectData[] => [
   { apiVersion: "v1", kind: "Secret", metadata: { name: "remote-s1-credentials", namespace, labels }, type: "Opaque", data: { "token.json": Buffer.from('{"t":1}').toString("base64") } },
   { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "remote-s1-home", namespace, labels }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } } },
@@ -120,10 +120,10 @@ describe.if(hasKubectl)("kubectl adapter against the fake API server (process po
   });
 
   test("pods by label: the running Pod, and none for another session", async () => {
-    const pods = await kubectl.pods({ "remote.session-id": "s1" }, scope);
-    expect(pods).toEqual([{ name: "remote-s1", labels, phase: "Running", ready: true, restarts: 0 }]);
-    expect(api.requests.findLast((r) => r.path === "/api/v1/namespaces/team/pods")?.query.get("labelSelector")).toBe("remote.session-id=s1");
-    expect(await kubectl.pods({ "remote.session-id": "other" }, scope)).toEqual([]);
+    const pods = await kubectl.pods({ "remote.dev/session-id": "s1" }, scope);
+    expect(pods).toMatchObject([{ name: "remote-s1", labels, phase: "Running", container: "running", ready: true, restarts: 0 }]);
+    expect(api.requests.findLast((r) => r.path === "/api/v1/namespaces/team/pods")?.query.get("labelSelector")).toBe("remote.dev/session-id=s1");
+    expect(await kubectl.pods({ "remote.dev/session-id": "other" }, scope)).toEqual([]);
   });
 
   test("status reasons: CrashLoopBackOff after an OOMKill, a terminated OOMKilled, ImagePullBackOff", async () => {
@@ -166,13 +166,13 @@ describe.if(hasKubectl)("kubectl adapter against the fake API server (process po
   });
 
   test("deleteByLabel removes the Pod, the claim and the Secret of that session only", async () => {
-    await kubectl.create([{ apiVersion: "v1", kind: "Secret", metadata: { name: "other", namespace: "team", labels: { "remote.session-id": "s2" } } }], scope);
-    await kubectl.deleteByLabel(["pod", "persistentvolumeclaim", "secret"], { "remote.session-id": "s1" }, scope);
+    await kubectl.create([{ apiVersion: "v1", kind: "Secret", metadata: { name: "other", namespace: "team", labels: { "remote.dev/session-id": "s2" } } }], scope);
+    await kubectl.deleteByLabel(["pod", "persistentvolumeclaim", "secret"], { "remote.dev/session-id": "s1" }, scope);
     const deletes = api.requests.filter((r) => r.method === "DELETE").map((r) => r.path);
     expect(deletes).toEqual(expect.arrayContaining(["/api/v1/namespaces/team/pods/remote-s1", "/api/v1/namespaces/team/persistentvolumeclaims/remote-s1-home", "/api/v1/namespaces/team/secrets/remote-s1-credentials"]));
     expect([...api.objects("pods", "team"), ...api.objects("persistentvolumeclaims", "team")]).toEqual([]);
     expect(api.objects("secrets", "team").map((o) => o.metadata.name)).toEqual(["other"]);
-    await kubectl.deleteByLabel(["pod"], { "remote.session-id": "s1" }, scope); // none left: not an error
+    await kubectl.deleteByLabel(["pod"], { "remote.dev/session-id": "s1" }, scope); // none left: not an error
   });
 
   test("a namespace without permission: KUBE_FORBIDDEN naming it, nothing created", async () => {

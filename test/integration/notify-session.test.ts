@@ -11,8 +11,10 @@ import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
 
 const fixtures = join(import.meta.dir, "..", "fixtures", "bin");
+/** The fake CLIs call their hooks through jq; without it no state ever changes. */
+const hasJq = Bun.which("jq") !== null;
 
-test("a claude session that asks for approval: OSC 9/777 on the attached terminal, and an ntfy POST", async () => {
+test.skipIf(!hasJq)(`a claude session that asks for approval: OSC 9/777 on the attached terminal, and an ntfy POST${hasJq ? "" : " (skipped: no jq; apt-get install -y jq)"}`, async () => {
   using home = tempHome("remote-notify-session-");
   home.env.PATH = `${fixtures}:${home.env.PATH}`;
   const posts: { title: string | null; tags: string | null; priority: string | null; body: string }[] = [];

@@ -43,10 +43,10 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
     for (const known of ["local", "docker", "kubernetes"]) expect(r.body.message).toContain(known);
   });
 
-  test("kubernetes: 501 with a hint, nothing started", async () => {
-    const r = await create({ target: "kubernetes" });
-    expect(r).toMatchObject({ status: 501, body: { code: "NOT_IMPLEMENTED" } });
-    expect(r.body.hint).toContain('"target": "docker"');
+  test("kubernetes: fields it cannot honour and a bad namespace are 400 before kubectl is asked, nothing started", async () => {
+    expect(await create({ target: "kubernetes", env: { REMOTE_JOB_ID: "j1" } })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
+    expect(await create({ target: "kubernetes", namespace: "Not_A_Namespace" })).toMatchObject({ status: 400, body: { code: "INVALID_FLAG" } });
+    expect(await create({ target: "docker", namespace: "team" })).toMatchObject({ status: 400, body: { code: "FIELD_NEEDS_TARGET" } });
     expect((await call("/sessions")).body.sessions).toEqual([]);
   });
 
@@ -74,10 +74,10 @@ describe("POST /sessions refuses target fields it cannot honour (no engine neede
     expect((await call("/sessions")).body.sessions).toEqual([]);
   });
 
-  test("the OpenAPI document lists the targets and the docker fields", async () => {
+  test("the OpenAPI document lists the targets and the container fields", async () => {
     const doc = JSON.stringify((await call("/openapi.json")).body);
     expect(doc).toContain('"enum":["local","docker","kubernetes"]');
-    for (const field of ['"image"', '"cpu"', '"memory"', '"501"']) expect(doc).toContain(field);
+    for (const field of ['"image"', '"cpu"', '"memory"', '"context"', '"namespace"', '"targetState"']) expect(doc).toContain(field);
   });
 });
 
@@ -128,7 +128,7 @@ describe.skipIf(engineMissingReason !== undefined)("remote serve on target docke
     const stopped = await call(`/sessions/${id}/stop`, { method: "POST", body: "{}" });
     expect(stopped.status).toBe(200);
     expect(["exited", "failed"]).toContain(stopped.body.state as string);
-    expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.session-id=${id}`])).stdout).toBe("");
+    expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`])).stdout).toBe("");
   }, 120_000);
 
   test("`remote smoke shell --target docker`: one line, exit 0, container gone; a bad target exits 2", async () => {
@@ -140,7 +140,7 @@ describe.skipIf(engineMissingReason !== undefined)("remote serve on target docke
       expect(r.stdout).toMatch(/^smoke ok: shell session [a-z0-9]{8} on 127\.0\.0\.1:\d+ \(target docker\): terminal open after \d+ ms, stopped\n$/);
       const id = /session ([a-z0-9]{8})/.exec(r.stdout)?.[1] as string;
       made.push(id);
-      expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.session-id=${id}`])).stdout).toBe("");
+      expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`])).stdout).toBe("");
       const bad = await cli(env, ["smoke", "shell", "--target", "dokcer", "--remote", serve.url]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain("Did you mean --target docker?");

@@ -2,7 +2,7 @@
  * Workspaces through the real CLI against a real `remote serve` (two data dirs on this
  * machine): push creates and links, incremental pushes send only what changed, git's
  * ignore rules hold, pull materialises into an empty folder, remote changes and
- * deletions arrive, a change on both sides stops the pull before any write; the lock
+ * deletions arrive, a change on both sides is merged (block: stopped before any write); the lock
  * refuses other holders and a writer whose lease expired.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
@@ -152,7 +152,7 @@ describe("remote workspace pull", () => {
     expect(existsSync(join(busy, "a.txt"))).toBe(false);
   }, 60_000);
 
-  test("remote changes and deletions arrive; a change on both sides stops the pull with nothing written and the base kept", async () => {
+  test("remote changes and deletions arrive; a change on both sides: block writes nothing, the default writes markers; the base is kept", async () => {
     const here = join(me.dir, "here");
     put(here, { "shared.txt": "v1\n", "gone.txt": "bye\n", "mine.txt": "m1\n", "old/file.txt": "becomes a folder's sibling\n" });
     const { workspaceId } = jsonOf<PushJson>(await ws(here, ["push", "--json"]));
@@ -184,13 +184,21 @@ describe("remote workspace pull", () => {
     expect((await ws(there, ["pull"])).code).toBe(0);
     expect((await ws(there, ["push"])).code).toBe(0);
     writeFileSync(join(here, "shared.txt"), "v3 from here\n");
-    const conflict = await ws(here, ["pull"]);
-    expect(conflict.code).toBe(1);
-    expect(conflict.stderr).toContain("shared.txt (changed on both sides)");
+    // --on-conflict block: refused, nothing written (not even the other file), base unchanged.
+    const blocked = await ws(here, ["pull", "--on-conflict", "block"]);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain("shared.txt (text)");
     expect(read(here, "shared.txt")).toBe("v3 from here\n");
     expect(read(here, "new/deep.txt")).toBe("new\n");
     expect(read(here, ".remote/workspace-base.json")).toBe(baseBefore);
     expect(events().filter((e) => e.name === "workspace:conflict").at(-1)?.paths).toEqual(["shared.txt"]);
+    // The default (backup): the line merge writes markers, the other file arrives, exit 1, base still unchanged.
+    const conflict = await ws(here, ["pull"]);
+    expect(conflict.code).toBe(1);
+    expect(conflict.stderr).toContain("conflict: shared.txt (text): conflict markers written");
+    expect(read(here, "shared.txt")).toBe("<<<<<<< local\nv3 from here\n=======\nv3 from there\n>>>>>>> remote\n");
+    expect(read(here, "new/deep.txt")).toBe("new 2\n");
+    expect(read(here, ".remote/workspace-base.json")).toBe(baseBefore);
   }, 60_000);
 });
 

@@ -49,11 +49,12 @@ export async function podmanOut(containersConf: string, args: string[]): Promise
   return { code, stdout: stdout.trim() };
 }
 
-/** Removes every container a test's sessions made (by the session-id label), so none outlives the test. */
+/** Removes every container and volume a test's sessions made (by the session-id label), so none outlives the test. */
 export async function removeContainersOf(containersConf: string, sessionIds: readonly string[]): Promise<void> {
   for (const id of sessionIds) {
-    const ids = await podmanOut(containersConf, ["ps", "--all", "--quiet", "--filter", `label=remote.session-id=${id}`]);
+    const ids = await podmanOut(containersConf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`]);
     for (const c of ids.stdout.split(/\s+/).filter(Boolean)) await podmanOut(containersConf, ["rm", "--force", c]);
+    await podmanOut(containersConf, ["volume", "rm", "--force", `remote-${id}-data`]);
   }
 }
 

@@ -277,13 +277,21 @@ export function startFakeKubeApi(options: FakeKubeOptions = {}): FakeKubeApi {
   };
 }
 
-// By hand: `bun test/support/fake-kube-api.ts [--podman]` serves until Ctrl-C and prints the
-// KUBECONFIG line to paste into another shell (podman pods need an image: see fake-kube-podman.ts).
+// By hand: `bun test/support/fake-kube-api.ts [--podman | --session-image]` serves until Ctrl-C and prints the
+// KUBECONFIG line to paste into another shell. --podman: Pods in a private podman with a tiny test image
+// (fake-kube-podman.ts); --session-image: Pods in the machine's podman store, where `npm run image:local`
+// put localhost/remote-session:local (run it first), so `remote run --target kubernetes` works end to end.
 if (import.meta.main) {
-  const { hasPodman, importTestImage, privatePodman } = await import("./fake-kube-podman.ts");
+  const { hasPodman, importTestImage, privatePodman, sharedPodman } = await import("./fake-kube-podman.ts");
   const { podmanRuntime } = await import("./fake-kube-pods.ts");
-  const podman = process.argv.includes("--podman") && hasPodman() ? privatePodman() : undefined;
-  const image = podman ? await importTestImage(podman) : undefined;
+  const sessionImage = process.argv.includes("--session-image") && hasPodman();
+  let conf: string | undefined;
+  if (sessionImage) {
+    conf = join(mkdtempSync(join(tmpdir(), "fake-kube-conf-")), "containers.conf");
+    await Bun.write(conf, '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\n');
+  }
+  const podman = conf ? sharedPodman(conf) : process.argv.includes("--podman") && hasPodman() ? privatePodman() : undefined;
+  const image = conf ? "localhost/remote-session:local" : podman ? await importTestImage(podman) : undefined;
   const api = startFakeKubeApi({ forbiddenNamespaces: ["locked"], ...(podman ? { runtime: podmanRuntime(podman) } : {}) });
   console.log(`export KUBECONFIG=${api.kubeconfig}${image ? `   # pods run as podman containers; image: ${image}` : ""}`);
   process.on("SIGINT", () => void api.close().then(() => podman?.close()).then(() => process.exit(0)));

@@ -33,7 +33,7 @@ export function exitStatus(code: number) {
 export function openExec(): WebSocketHandler<ExecSocket["data"]> {
   return {
     open: (ws) => {
-      const proc = Bun.spawn(ws.data.spec.argv, { ...(ws.data.spec.cwd ? { cwd: ws.data.spec.cwd } : {}), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      const proc = Bun.spawn(ws.data.spec.argv, { ...(ws.data.spec.cwd ? { cwd: ws.data.spec.cwd } : {}), ...(ws.data.spec.env ? { env: ws.data.spec.env } : {}), stdin: "pipe", stdout: "pipe", stderr: "pipe" });
       ws.data.running = { proc, resizes: [] };
       // The kubelet's first frame: an empty one on the lowest output channel (connection up).
       ws.send(frame(1, new Uint8Array()));

@@ -42,6 +42,27 @@ export function privatePodman(): Podman {
   };
 }
 
+/**
+ * The machine's own podman store with a private CONTAINERS_CONF (the one docker-target tests
+ * use): Pods then run the session image `npm run image:local` built there, with no export or
+ * import. `close` removes only the containers this runtime started (podmanRuntime does), never
+ * the store.
+ */
+export function sharedPodman(containersConf: string): Podman {
+  const env = { ...(process.env as Record<string, string>), CONTAINERS_CONF: containersConf };
+  const argv = (args: readonly string[]) => ["podman", ...args];
+  return {
+    argv,
+    env,
+    run: async (args, stdin) => {
+      const proc = Bun.spawn(argv(args), { env, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+      return { code, stdout, stderr };
+    },
+    close: async () => {},
+  };
+}
+
 const imagePrograms = ["sh", "cat", "head", "sleep", "env", "sha256sum", "id", "ls"];
 
 /** Imports `name` (a tiny glibc image of host programs) into the private store. */

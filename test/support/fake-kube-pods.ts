@@ -2,7 +2,8 @@
  * What runs behind the fake API server's Pods. Two runtimes answer the same questions
  * (start the Pod's first container, its state, how to exec into it, its logs, remove it):
  * - `process`: a local process in a temp dir (fast; `exec` runs argv here), the container's
- *   command + args run as-is when given (a missing program reads as RunContainerError);
+ *   command + args run as-is when given (a missing program reads as RunContainerError; an
+ *   image not in `images`, when given, as ImagePullBackOff);
  *   volumes and runAsUser are ignored;
  * - `podman`: a real container (`podman run -d --network none --pull=never`) in a private
  *   podman root, so exec and logs are the real thing; a missing image reads as
@@ -28,7 +29,7 @@ export type ContainerView = {
 };
 
 /** The local argv that runs `argv` inside the Pod (and where). */
-export type ExecSpec = { readonly argv: string[]; readonly cwd?: string };
+export type ExecSpec = { readonly argv: string[]; readonly cwd?: string; readonly env?: Record<string, string> };
 
 export type PodRuntime = {
   readonly start: (key: string, container: RuntimeContainer) => Promise<void>;
@@ -54,7 +55,7 @@ const waiting = (reason: string, message: string): ContainerView => ({ phase: "P
  * /usr/local/bin/remote -> `bun src/main.ts`), for the Pod's command and for exec alike.
  * The container's env is laid over this process's (PATH and the like stay).
  */
-export function processRuntime(options: { readonly programs?: Readonly<Record<string, readonly string[]>> } = {}): PodRuntime {
+export function processRuntime(options: { readonly programs?: Readonly<Record<string, readonly string[]>>; readonly images?: readonly string[] } = {}): PodRuntime {
   const local = (argv: readonly string[]) => {
     const [program, ...rest] = argv;
     const mapped = program === undefined ? undefined : options.programs?.[program];
@@ -67,6 +68,11 @@ export function processRuntime(options: { readonly programs?: Readonly<Record<st
       const dir = mkdtempSync(join(root, "pod-"));
       const pod: { dir: string; view: ContainerView; log: string; proc?: ReturnType<typeof Bun.spawn> } = { dir, view: running(new Date().toISOString()), log: "" };
       pods.set(key, pod);
+      // `images`: what the "registry" has; any other image backs off pulling, as a kubelet's does.
+      if (options.images && !options.images.includes(container.image)) {
+        pod.view = waiting("ImagePullBackOff", `Back-off pulling image "${container.image}"`);
+        return;
+      }
       const argv = local([...(container.command ?? []), ...(container.args ?? [])]);
       if (argv.length === 0) return; // the image's default: here, a container that just runs
       try {
@@ -135,7 +141,7 @@ export function podmanRuntime(podman: Podman): PodRuntime {
     },
     exec: (key, argv) => {
       const name = names.get(key);
-      return name && !failures.has(key) ? { argv: [...podman.argv(["exec", "-i", name, ...argv])] } : undefined;
+      return name && !failures.has(key) ? { argv: [...podman.argv(["exec", "-i", name, ...argv])], env: podman.env } : undefined;
     },
     logs: async (key) => {
       const name = names.get(key);

@@ -69,7 +69,7 @@ export function podVolumes(root: string) {
         if (mount.subPath) {
           hostPath = join(hostPath, mount.subPath);
           mkdirSync(hostPath, { recursive: true }); // the kubelet makes a missing subPath
-          if (volume.persistentVolumeClaim) chmodSync(hostPath, 0o777);
+          chmodSync(hostPath, 0o777); // writable by runAsUser, as fsGroup makes it on a cluster
         }
         mounts.push({ hostPath, mountPath: mount.mountPath, readOnly: mount.readOnly ?? Boolean(volume.secret) });
       }

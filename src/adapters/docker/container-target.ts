@@ -1,17 +1,20 @@
 import { RemoteError } from "../../domain/errors.ts";
 import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
 import { bridgeStderr, bridgeStream, eachChunk, type BridgeExec } from "../socket/bridge-stream.ts";
+import { statusOf, type EngineState } from "./container-state.ts";
+import { MANAGED_BY, MANAGED_BY_VALUE, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
 import {
   CONTAINER_BINARY,
+  CONTAINER_HOME,
   CONTAINER_WORKSPACE,
-  MANAGED_BY_LABEL,
-  SESSION_LABEL,
   containerLabels,
+  containerSocketFor,
+  containerVolumeFor,
+  readPodSpec,
   containerLimits,
   containerNameFor,
   type ContainerEngine,
   type ContainerNetwork,
-  type ContainerStatus,
   type TargetHandle,
 } from "../../domain/target.ts";
 
@@ -37,12 +40,17 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
     return { code, stdout, stderr: stderr.trim() };
   };
   const handleFor = (container: string, image: string): TargetHandle => ({ kind: "docker", engine: options.engine, container, image });
+  const sessionIdOf = (handle: TargetHandle) => handle.container.replace(/^remote-/, "");
 
   return {
     kind: "docker",
     create: async (spec) => {
       const name = containerNameFor(spec.sessionId);
-      const labels = Object.entries(containerLabels(spec.sessionId, spec.profile)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+      const labels = Object.entries(containerLabels(spec.sessionId, spec.profile, spec.name)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+      // HOME (and the workspace in it) on a named volume, made by `run` itself (a separate create costs an
+      // engine call per start): it outlives `stop`, as a Pod's claim does; `rm --volumes` deletes it by its
+      // name. The engine copies the image's HOME into it on first use (owner included).
+      const volume = containerVolumeFor(spec.sessionId);
       const env = Object.entries({ ...spec.env, REMOTE_POD_SESSION: spec.podSpec }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
       const created = await run([
         "run",
@@ -62,6 +70,8 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         "no-new-privileges",
         "--workdir",
         CONTAINER_WORKSPACE,
+        "--volume",
+        `${volume}:${CONTAINER_HOME}`,
         ...containerLimits(spec),
         ...labels,
         ...env,
@@ -72,6 +82,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       if (created.code !== 0) {
         // Nothing half-created: a container that got a name but did not start goes.
         await run(["rm", "--force", name]);
+        await run(["volume", "rm", "--force", volume]);
         // `--pull never`: an absent image is refused before anything is created, and never fetched.
         if (/image not known|no such image|unable to find image/i.test(created.stderr)) {
           throw new RemoteError(
@@ -86,7 +97,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       return handleFor(name, spec.image);
     },
     status: async (handle) => {
-      const out = await run(["inspect", "--format", "{{json .State}}", handle.container]);
+      const out = await run(["container", "inspect", "--format", "{{json .State}}", handle.container]);
       if (out.code !== 0) return { state: "missing" };
       return statusOf(JSON.parse(out.stdout) as EngineState);
     },
@@ -112,16 +123,28 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         throw new RemoteError("CONTAINER_REMOVE_FAILED", `Cannot remove container '${handle.container}': ${out.stderr}`, `Remove it by hand: \`${options.engine} rm -f ${handle.container}\`.`, "unavailable");
       }
     },
+    removeVolumes: async (handle) => {
+      const volume = containerVolumeFor(sessionIdOf(handle));
+      const out = await run(["volume", "rm", "--force", volume]);
+      if (out.code !== 0 && !/no such volume|no volume with name/i.test(out.stderr)) {
+        throw new RemoteError("CONTAINER_REMOVE_FAILED", `Cannot remove volume '${volume}': ${out.stderr}`, `Remove it by hand: \`${options.engine} volume rm ${volume}\`.`, "unavailable");
+      }
+    },
     list: async () => {
-      const ids = await run(["ps", "--all", "--quiet", "--filter", `label=${MANAGED_BY_LABEL}=remote`]);
+      const ids = await run(["ps", "--all", "--quiet", "--filter", `label=${MANAGED_BY}=${MANAGED_BY_VALUE}`]);
+      if (ids.code !== 0) throw new RemoteError("CONTAINER_LIST_FAILED", `Cannot list ${options.engine} containers: ${ids.stderr}`, `Check \`${options.engine} ps\`.`, "unavailable");
       const list = ids.stdout.split(/\s+/).filter(Boolean);
-      if (ids.code !== 0 || list.length === 0) return [];
+      if (list.length === 0) return [];
       const inspected = await run(["inspect", ...list]);
+      // A container removed between the two calls makes inspect fail for all: the listing is retried by the next reader.
       if (inspected.code !== 0) return [];
-      const containers = JSON.parse(inspected.stdout) as { Name: string; Config: { Labels?: Record<string, string>; Image: string }; State: EngineState }[];
+      const containers = JSON.parse(inspected.stdout) as InspectedContainer[];
       return containers.flatMap((c) => {
-        const sessionId = c.Config.Labels?.[SESSION_LABEL];
-        return sessionId ? [{ sessionId, handle: handleFor(c.Name.replace(/^\//, ""), c.Config.Image), status: statusOf(c.State) }] : [];
+        const sessionId = c.Config.Labels?.[SESSION_ID_LABEL];
+        if (!sessionId) return [];
+        const raw = c.Config.Env?.find((e) => e.startsWith("REMOTE_POD_SESSION="))?.slice("REMOTE_POD_SESSION=".length);
+        const spec = readPodSpec(raw);
+        return [{ sessionId, handle: handleFor(c.Name.replace(/^\//, ""), c.Config.Image), status: statusOf(c.State), spec, createdAt: c.Created, socketPath: containerSocketFor(sessionId) }];
       });
     },
   };
@@ -130,13 +153,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
 /** How long a bridge waits for the session host's socket inside a running container. */
 const BRIDGE_WAIT_MS = 15_000;
 
-type EngineState = { Status?: string; Running?: boolean; OOMKilled?: boolean; ExitCode?: number; Error?: string };
-
-function statusOf(state: EngineState): ContainerStatus {
-  if (state.Running) return { state: "running" };
-  if (state.Status === "created" || state.Status === "configured") return { state: "created" };
-  return { state: "exited", exitCode: state.ExitCode ?? -1, oomKilled: state.OOMKilled === true, error: state.Error || undefined };
-}
+type InspectedContainer = { Name: string; Created?: string; Config: { Labels?: Record<string, string>; Image: string; Env?: string[] }; State: EngineState };
 
 /** The exec'd bridge's stdin/stdout as a byte stream; its stderr says when it is connected, or why it failed. */
 function pipeStream(proc: Bun.Subprocess<"pipe", "pipe", "pipe">): ByteStream {

@@ -6,14 +6,16 @@
  * unchanged. `remove` deletes the Pod and its Secret and keeps the claim (the workspace
  * and HOME outlive a stop).
  */
-import { MANAGED_BY, sessionLabels, sessionObjectNames, SESSION_ID_LABEL } from "../../domain/kube/names.ts";
+import { sessionObjectNames } from "../../domain/kube/names.ts";
+import { managedLabels, sessionLabels, sessionSelector, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
+import { podSocketFor, SESSION_ENV } from "../../domain/kube/entrypoint.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
 import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
-import { CONTAINER_BINARY, parsePodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_BINARY, parsePodSpec, readPodSpec, type ContainerStatus, type KubernetesHandle, type TargetHandle } from "../../domain/target.ts";
 
 export type KubeTargetOptions = {
   readonly kubectl: KubectlPort;
@@ -31,7 +33,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
   const scopeOf = (handle: TargetHandle): KubeScope => (handle.kind === "kubernetes" ? { context: handle.context, namespace: handle.namespace } : { context: options.context, namespace: options.namespace });
   const scope: KubeScope = { context: options.context, namespace: options.namespace };
   const sessionIdOf = (handle: TargetHandle) => handle.container.replace(/^remote-/, "");
-  const mine = (handle: TargetHandle) => ({ [MANAGED_BY]: "remote", [SESSION_ID_LABEL]: sessionIdOf(handle) });
+  const mine = (handle: TargetHandle) => sessionSelector(sessionIdOf(handle));
 
   return {
     kind: "kubernetes",
@@ -85,6 +87,9 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
       await options.kubectl.deleteByLabel(["pod", "secret"], mine(handle), scopeOf(handle));
     },
+    removeVolumes: async (handle) => {
+      await options.kubectl.deleteByLabel(["persistentvolumeclaim"], mine(handle), scopeOf(handle));
+    },
     storeCredentials: async (handle, push) => {
       const kube = scopeOf(handle);
       await options.kubectl.apply([renderCredentialsSecret({ sessionId: push.sessionId, profile: push.profile, namespace: kube.namespace ?? options.namespace, credentials: new Map(push.files.map((f) => [f.path, f.content])) })], kube);
@@ -98,12 +103,16 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       await options.kubectl.create([podAgain(pod)], kube);
     },
     list: async () => {
-      const pods = await options.kubectl.pods({ [MANAGED_BY]: "remote" }, scope);
+      const pods = await options.kubectl.pods(managedLabels, scope);
       return pods.flatMap((pod) => {
         const sessionId = pod.labels[SESSION_ID_LABEL];
         if (!sessionId || pod.name !== sessionObjectNames(sessionId).pod) return [];
-        const handle: KubernetesHandle = { kind: "kubernetes", container: pod.name, image: "", context: options.context, namespace: options.namespace };
-        return [{ sessionId, handle, status: statusOf(pod) }];
+        const spec = readPodSpec(pod.env[SESSION_ENV.podSession]);
+        const handle: KubernetesHandle = { kind: "kubernetes", container: pod.name, image: pod.image ?? "", context: options.context, namespace: options.namespace };
+        // The Pod's own REMOTE_HOME says where its host listens (its HOME may not be this machine's).
+        const remoteHome = pod.env[SESSION_ENV.remoteHome];
+        const socketPath = remoteHome ? `${remoteHome}/sock/${sessionId}.sock` : podSocketFor(options.home, sessionId);
+        return [{ sessionId, handle, status: statusOf(pod), spec, createdAt: pod.createdAt, socketPath }];
       });
     },
   };
@@ -116,13 +125,21 @@ function podAgain(pod: KubeObjectData): KubeObjectData {
   return { apiVersion: pod.apiVersion, kind: pod.kind, metadata: { name, ...(namespace && { namespace }), ...(labels && { labels }), ...(annotations && { annotations }) }, spec };
 }
 
-/** A Pod's phase as a container status: Pending is `created` (scheduling, pulling), an ended one says its code. */
+/**
+ * A Pod as a container status. A waiting container (ImagePullBackOff, CrashLoopBackOff:
+ * the phase of the latter is still Running) is `waiting` with its reason; a plain Pending
+ * one (scheduling, ContainerCreating) is `created`; an ended one says its code.
+ */
 function statusOf(pod: PodState): ContainerStatus {
-  if (pod.phase === "Running") return { state: "running" };
   if (pod.phase === "Succeeded" || pod.phase === "Failed") {
     const reason = pod.reason === "Completed" || pod.reason === "Error" ? undefined : pod.reason;
     return { state: "exited", exitCode: pod.exitCode ?? -1, oomKilled: pod.reason === "OOMKilled", error: reason ?? pod.message };
   }
+  if (pod.container === "waiting" && pod.reason && pod.reason !== "ContainerCreating") {
+    return { state: "waiting", reason: pod.reason, message: pod.message, restarts: pod.restarts, lastReason: pod.lastReason, lastExitCode: pod.lastReason ? pod.exitCode : undefined };
+  }
+  if (pod.phase === "Running" && pod.container !== "waiting") return { state: "running" };
+  // Pending without a container reason: unschedulable and the like say so at the Pod level.
+  if (pod.phase === "Pending" && pod.reason && pod.reason !== "ContainerCreating") return { state: "waiting", reason: pod.reason, message: pod.message };
   return { state: "created" };
 }
-

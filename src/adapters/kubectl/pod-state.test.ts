@@ -4,7 +4,7 @@ import { podState } from "./pod-state.ts";
 const pod = (status: object) => podState({ metadata: { name: "p", labels: { a: "b" } }, status });
 
 test("running: phase and readiness, no reason", () => {
-  expect(pod({ phase: "Running", containerStatuses: [{ ready: true, restartCount: 0, state: { running: {} } }] })).toEqual({ name: "p", labels: { a: "b" }, phase: "Running", ready: true, restarts: 0 });
+  expect(pod({ phase: "Running", containerStatuses: [{ ready: true, restartCount: 0, state: { running: {} } }] })).toEqual({ name: "p", labels: { a: "b" }, phase: "Running", container: "running", ready: true, restarts: 0, env: {} });
 });
 
 test("waiting to restart: CrashLoopBackOff, with why and how it last ended", () => {

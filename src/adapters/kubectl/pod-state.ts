@@ -8,7 +8,8 @@ import type { PodState } from "../../domain/kubectl-port.ts";
 
 type ContainerState = { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; message?: string; exitCode?: number }; running?: object };
 type PodJson = {
-  metadata?: { name?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; creationTimestamp?: string };
+  spec?: { containers?: { image?: string; env?: { name: string; value?: string }[] }[] };
   status?: { phase?: string; reason?: string; message?: string; containerStatuses?: { ready?: boolean; restartCount?: number; state?: ContainerState; lastState?: ContainerState }[] };
 };
 
@@ -23,12 +24,16 @@ export function podState(pod: PodJson): PodState {
     name: pod.metadata?.name ?? "",
     labels: pod.metadata?.labels ?? {},
     phase: pod.status?.phase ?? "Unknown",
+    container: state?.waiting ? "waiting" : state?.running ? "running" : state?.terminated ? "terminated" : "none",
     ready: container?.ready ?? false,
     restarts: container?.restartCount ?? 0,
     ...(reason ? { reason } : {}),
     ...(message ? { message } : {}),
     ...(ended?.exitCode !== undefined ? { exitCode: ended.exitCode } : {}),
     ...(state?.waiting && last?.reason ? { lastReason: last.reason } : {}),
+    ...(pod.metadata?.creationTimestamp ? { createdAt: pod.metadata.creationTimestamp } : {}),
+    ...(pod.spec?.containers?.[0]?.image ? { image: pod.spec.containers[0].image } : {}),
+    env: Object.fromEntries((pod.spec?.containers?.[0]?.env ?? []).flatMap((e) => (e.value === undefined ? [] : [[e.name, e.value]]))),
   };
 }
 

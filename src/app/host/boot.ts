@@ -92,6 +92,7 @@ export async function hostSession(
         },
         saveScrollback: (text) => writeFileSync(`${dir}/scrollback.txt`, text, { mode: 0o600 }),
         identify: server.process.identify,
+        ...(request.target ? { target: request.target } : {}),
         agentSignals: { token, mode, throttleProfile: claimed.profile === "shell" ? undefined : claimed.profile, quietMs: session.config.agentQuietMs, timeZone: session.config.jobs.timeZone },
         wrapArgs: { prepend: wiring.prependArgs, append: wiring.appendArgs },
       },

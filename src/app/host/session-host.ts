@@ -5,6 +5,7 @@ import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, Se
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
 import type { EventLogPort } from "../../domain/agent-state/state-event.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
+import type { TargetName } from "../../domain/target-name.ts";
 import type { EventBus } from "../plugins.ts";
 import { createAgentTracker, type AgentSignalOptions } from "./agent-tracker.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
@@ -43,6 +44,8 @@ export type SessionHostOptions = {
   readonly identify?: (pid: number) => ProcessIdentity | undefined;
   /** How long to keep trying to record the exit in a busy store. @default EXIT_RECORD_BUDGET_MS */
   readonly exitRecordBudgetMs?: number;
+  /** Where this host runs, told to plugins with every session event. @default "local" */
+  readonly target?: TargetName;
   /** How the agent's state is followed (issue 13): its hooks' token, the signal mode, quiet time. */
   readonly agentSignals?: AgentSignalOptions | undefined;
   /** Arguments added around the record's argv for this run only (the agent's hook settings). */
@@ -71,6 +74,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const claimed = deps.store.update(options.sessionId, { state: "running" });
   if (!claimed) throw new RemoteError("SESSION_NOT_FOUND", `Cannot host session '${options.sessionId}': it is not in the store`, undefined, "not-found");
   let record = claimed;
+  const target = options.target ?? "local";
   const cols = options.cols ?? 80;
   const rows = options.rows ?? 24;
   const window = createOutputWindow(options.retainBytes);
@@ -159,7 +163,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   }
   agentPid = child.pid;
   setRecord({ pid: child.pid, agent: options.identify?.(child.pid) });
-  void deps.bus.emit("session:start", { session: record });
+  void deps.bus.emit("session:start", { session: record, target });
   tracker.begin();
 
   const attachedCount = () => [...clients].filter((c) => c.attached()).length;
@@ -209,7 +213,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
           if (!clients.has(client) || exited) return;
           announced.add(client);
           noteClients();
-          void deps.bus.emit("session:attach", { session: record, clients: attachedCount() });
+          void deps.bus.emit("session:attach", { session: record, target, clients: attachedCount() });
         }),
       );
     }
@@ -256,7 +260,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       clients.delete(client);
       if (announced.has(client) && !exited) {
         noteClients();
-        void deps.bus.emit("session:detach", { session: record, clients: attachedCount() });
+        void deps.bus.emit("session:detach", { session: record, target, clients: attachedCount() });
       }
     }),
   });
@@ -310,7 +314,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       screen.dispose();
     }
     try {
-      await deps.bus.emit("session:exit", { session: record, exitCode: exit.exitCode, signal: exit.signal });
+      await deps.bus.emit("session:exit", { session: record, target, exitCode: exit.exitCode, signal: exit.signal });
     } catch (error) {
       deps.log.warn(`a session:exit handler failed: ${errorMessage(error)}`);
     }

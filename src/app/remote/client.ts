@@ -4,6 +4,8 @@
  * RemoteError with the same code. The token travels only in the Authorization header:
  * never in a URL, an error message or a log line.
  */
+import { ConversationBundleSchema, type ConversationBundle } from "../../domain/conversation/bundle.ts";
+import type { ConversationPolicy } from "../../domain/conversation/restore-rules.ts";
 import { FetchError, ofetch, type FetchOptions } from "ofetch";
 import { z } from "zod";
 import { RemoteError, type ErrorKind } from "../../domain/errors.ts";
@@ -57,6 +59,9 @@ export type CreateSessionRequest = {
   readonly credentials?: Readonly<Record<string, string>>;
   /** Only REMOTE_JOB_ID and REMOTE_DELEGATE_DEPTH are accepted by the server. */
   readonly env?: Readonly<Record<string, string>>;
+  /** A migrated conversation, restored into the session's HOME before its agent resumes it. */
+  readonly conversation?: ConversationBundle;
+  readonly conversationPolicy?: ConversationPolicy;
 };
 
 export type RemoteClientOptions = {
@@ -84,6 +89,8 @@ export type RemoteClient = {
   readonly refreshCredentials: (ref: string, credentials: Readonly<Record<string, Uint8Array | string>>) => Promise<z.infer<typeof RefreshSchema>>;
   /** The WebSocket URL of a session's terminal (authenticate with the same token, in a header). */
   readonly attachUrl: (ref: string) => string;
+  /** A session's agent conversation (this id, else its latest), read from the session's HOME. */
+  readonly conversation: (ref: string, id?: string) => Promise<ConversationBundle>;
 };
 
 const kindForStatus = (status: number): ErrorKind => {
@@ -178,5 +185,6 @@ export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
         body: { credentials: Object.fromEntries(Object.entries(credentials).map(([path, value]) => [path, toBase64(value)])) },
       }),
     attachUrl: (ref) => attachUrlFor(url, ref),
+    conversation: (ref, id) => call(`read the conversation of session '${ref}'`, ConversationBundleSchema, `${session(ref)}/conversation`, id === undefined ? {} : { query: { id } }),
   };
 }

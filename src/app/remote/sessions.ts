@@ -1,3 +1,4 @@
+import type { TargetName } from "../../domain/target-name.ts";
 /**
  * Session use cases against a control plane: pick local or remote for a command, list
  * both together, start a remote session, follow its output, and the smoke check.
@@ -95,7 +96,7 @@ export async function smokeRemote(
   deps: Pick<AppDeps, "random" | "clock">,
   target: RemoteTarget,
   profile: string,
-  options: { readonly timeoutMs?: number; readonly openSocket?: OpenSocket; readonly target?: "local" | "docker" | undefined } = {},
+  options: { readonly timeoutMs?: number; readonly openSocket?: OpenSocket; readonly target?: TargetName | undefined } = {},
 ): Promise<SmokeResult> {
   const client = createRemoteClient(target);
   const location = remoteLocation(client.url);

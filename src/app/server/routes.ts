@@ -5,7 +5,9 @@ import { pageRoutes } from "./page-routes.ts";
 import { defineRoute, type Route } from "./route.ts";
 import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
+import { conversationRoutes } from "./conversation-routes.ts";
 import { workspaceRoutes } from "./workspace-routes.ts";
+import { mergeRoutes } from "./merge-routes.ts";
 import { eventRoutes } from "./event-routes.ts";
 
 /** The whole route table: the router, the auth gate and /openapi.json all read this one list. */
@@ -29,7 +31,9 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
       handle: () => jsonResponse(200, document),
     }),
     ...sessionRoutes(app),
+    ...conversationRoutes(app),
     ...workspaceRoutes(app),
+    ...mergeRoutes(app),
     ...eventRoutes(app),
     ...pageRoutes(app, log),
   ];

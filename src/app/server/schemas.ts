@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { TARGET_NAMES } from "../../domain/target-name.ts";
+import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
+import { CONVERSATION_POLICIES } from "../../domain/conversation/restore-rules.ts";
 import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
 
 /** Error body of every 4xx/5xx. */
@@ -21,8 +23,15 @@ export const SessionJson = z
     endedAt: z.string().nullable(),
     clients: z.number().int(),
     reason: z.string().nullable().optional().describe("Why it failed or is lost"),
-    target: z.enum(["local", "docker"]).optional().describe("Where it runs: local (this machine's host server) or docker (a container)"),
-    container: z.string().nullable().optional().describe("With target docker: the container's name"),
+    target: z.enum(TARGET_NAMES).optional().describe("Where it runs: local (this machine's host server), docker (a container) or kubernetes (a Pod)"),
+    container: z.string().nullable().optional().describe("With target docker or kubernetes: the container's or Pod's name"),
+    targetState: z.string().nullable().optional().describe('A live container session the engine does not report plainly running: "pending", "pending: ImagePullBackOff", "waiting: CrashLoopBackOff (last OOMKilled, exit code 137; 3 restarts)"'),
+    targetStatus: z
+      .object({ state: z.enum(["running", "created", "waiting", "exited", "missing"]), reason: z.string().optional(), message: z.string().optional(), restarts: z.number().int().optional(), lastReason: z.string().optional(), lastExitCode: z.number().int().optional() })
+      .loose()
+      .nullable()
+      .optional()
+      .describe("The container engine's or cluster's status of a live container session, as data"),
     agent: z
       .object({
         state: z.enum(AGENT_STATES),
@@ -47,10 +56,12 @@ export const CreateSessionBody = z
     target: z
       .enum(TARGET_NAMES)
       .optional()
-      .describe("Where the session runs: local (the server's host server) or docker (a container); kubernetes answers 501 for now. Default: the server's config default_target, else local"),
-    image: z.string().trim().min(1).optional().describe("target docker: the session image (default: the server's config container_image)"),
-    cpu: z.string().min(1).optional().describe('target docker: CPU limit, cores or millicores ("2", "500m")'),
-    memory: z.string().min(1).optional().describe('target docker: memory limit ("512Mi", "4Gi")'),
+      .describe("Where the session runs: local (the server's host server), docker (a container) or kubernetes (a Pod, through the server's kubectl). Default: the server's config default_target, else local"),
+    image: z.string().trim().min(1).optional().describe("target docker or kubernetes: the session image (default: the server's config container_image)"),
+    cpu: z.string().min(1).optional().describe('target docker or kubernetes: CPU limit, cores or millicores ("2", "500m")'),
+    memory: z.string().min(1).optional().describe('target docker or kubernetes: memory limit ("512Mi", "4Gi")'),
+    context: z.string().min(1).optional().describe("target kubernetes: the kube context (default: the server's kubeconfig current one)"),
+    namespace: z.string().min(1).optional().describe("target kubernetes: the namespace (default: the server's config kube_namespace)"),
     displayName: z.string().optional().describe("Session name (default <profile>-<id>)"),
     cwd: z.string().optional().describe("Working directory on the server (default: where serve runs)"),
     resume: z.union([z.literal(true), z.string().min(1)]).optional().describe("true: the latest conversation; a string: that conversation id"),
@@ -61,6 +72,10 @@ export const CreateSessionBody = z
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
     credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
+    conversation: ConversationBundleSchema.optional().describe(
+      "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
+    ),
+    conversationPolicy: z.enum(CONVERSATION_POLICIES).optional().describe("When the session's HOME holds a diverged copy of the conversation: block (default, 409), backup, keep-local"),
     env: z
       .object({
         REMOTE_JOB_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
@@ -86,4 +101,6 @@ export const CredentialsResult = z.object({ updated: z.number().int(), skipped: 
 export const Health = z.object({ ok: z.literal(true), version: z.string() });
 
 /** Schemas with an id that others nest: registered up front so /openapi.json refs them under components. */
-export const NAMED_SCHEMAS: readonly z.ZodType[] = [ErrorBody, SessionJson, CredentialBundle];
+export const NAMED_SCHEMAS: readonly z.ZodType[] = [ErrorBody, SessionJson, CredentialBundle, ConversationBundleSchema];
+
+export const ConversationQuery = z.object({ id: z.string().min(1).max(200).optional() });

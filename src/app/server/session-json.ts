@@ -1,9 +1,11 @@
 import { viewReason } from "../../domain/session.ts";
+import type { ContainerStatus } from "../../domain/target.ts";
+import { containerCondition } from "../../domain/target-status.ts";
 import type { SessionListing } from "../sessions/find.ts";
 import { agentView } from "../../domain/agent-state/view.ts";
 
 /** The wire shape of a session: the very object `remote ls --json` prints for it. */
-export function toSessionJson(s: SessionListing) {
+export function toSessionJson(s: SessionListing & { readonly targetStatus?: ContainerStatus | undefined }) {
   return {
     id: s.id,
     name: s.name,
@@ -18,9 +20,13 @@ export function toSessionJson(s: SessionListing) {
     endedAt: s.endedAt ?? null,
     clients: s.view === "running" ? s.clients : 0,
     reason: viewReason(s, s.view) ?? null,
-    /** Where it runs: "local", or "docker" (then `container` names it). */
+    /** Where it runs: "local", "docker" or "kubernetes" (then `container` names the container or Pod). */
     target: s.target?.kind ?? "local",
     container: s.target?.container ?? null,
+    /** What the container engine or the cluster says of a live one that is not plainly running: "pending: ImagePullBackOff", "waiting: CrashLoopBackOff (...)". */
+    targetState: s.targetStatus === undefined ? null : (containerCondition(s.targetStatus) ?? null),
+    /** The engine's status as data (state, reason, restarts, last exit), for a container session still running. */
+    targetStatus: s.targetStatus ?? null,
     /** What its agent is doing (issue 13); null when its host is lost. */
     agent: agentJson(s),
   };

@@ -14,10 +14,11 @@ import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessions, runInContainer } from "../targets/container-sessions.ts";
+import { conversationRestore } from "./conversation-routes.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
-/** /sessions: thin wrappers over the same use cases the CLI runs (target `local` or `docker`). */
+/** /sessions: thin wrappers over the same use cases the CLI runs (target `local`, `docker` or `kubernetes`). */
 export function sessionRoutes(app: AppDeps): Route[] {
   // A container session's record is refreshed from its engine first, as `remote ls` does.
   const sessionJson = async (ref: string) => toSessionJson(await findFreshSession(app, ref));
@@ -36,9 +37,9 @@ export function sessionRoutes(app: AppDeps): Route[] {
       method: "POST",
       path: "/sessions",
       operationId: "createSession",
-      summary: "Start a session, detached, on target local or docker (like `remote run --detach [--target docker]`)",
+      summary: "Start a session, detached, on target local, docker or kubernetes (like `remote run --detach [--target docker|kubernetes]`)",
       body: CreateSessionBody,
-      responses: { 201: session, 501: { description: "A target not built yet (kubernetes)", schema: ErrorBody } },
+      responses: { 201: session },
       handle: async ({ body }) => {
         // Target fields first: one the target cannot honour is refused before anything starts.
         const where = bodyTarget(body, app.config.defaultTarget);
@@ -47,9 +48,13 @@ export function sessionRoutes(app: AppDeps): Route[] {
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
-        if (where.target === "docker") {
-          // The bundle is the client's (its own HOME's files): no tools to collect again here.
-          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, credentials: credentials && { files: credentials, tools: [] } });
+        const restore = conversationRestore(app, body);
+        if (restore && where.target !== "local") throw new RemoteError("NOT_IMPLEMENTED", `Cannot restore a conversation on target '${where.target}': only the local target takes one yet`, "Migrate to a control plane whose target is local.", "not-implemented");
+        if (where.target !== "local") {
+          // A Pod goes to the server's kube context and namespace unless the body names others; the credential
+          // bundle is the client's (its own HOME's files): no tools to collect again here.
+          const kubernetes = where.target === "kubernetes" ? { kind: "kubernetes" as const, context: where.context, namespace: where.namespace ?? app.config.kube.namespace } : undefined;
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] } });
           return jsonResponse(201, await sessionJson(started.id));
         }
         const { session: started } = await runSession(deps, {
@@ -63,8 +68,16 @@ export function sessionRoutes(app: AppDeps): Route[] {
           args: body.startupArgs,
           meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
-          // Its own HOME with the files in place before the agent starts, so it never runs without them.
-          prepareHome: credentials ? (id) => prepareSessionHome(app, id, credentials) : undefined,
+          // Its own HOME with the files in place before the agent starts, so it never runs without them;
+          // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.
+          prepareHome:
+            credentials || restore
+              ? async (id) => {
+                  const home = credentials ? prepareSessionHome(app, id, credentials) : undefined;
+                  await restore?.(home ?? app.env.HOME ?? "");
+                  return home;
+                }
+              : undefined,
         });
         return jsonResponse(201, await sessionJson(started.id));
       },

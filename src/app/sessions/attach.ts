@@ -64,7 +64,7 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
   }
   const outcome: AttachOutcome = detached ? { kind: "detached" } : exit ? { kind: "exited", ...exit } : { kind: "lost" };
   // A container's host records its end in the container's own store: here, whoever saw the end first writes it down.
-  if (exit && session.target !== undefined) recordContainerExit(deps, session.id, exit);
+  if (exit && session.target !== undefined) await recordContainerExit(deps, session.id, exit);
   deps.stderr(attachEndMessage(outcome, session.name, `remote attach ${session.name}`));
   return outcome;
 }

@@ -17,7 +17,7 @@ export type RunOptions = SessionRunBasics & {
    * agent starts (e.g. puts credential files there) and returns that directory, which
    * replaces the person's HOME in the agent's environment.
    */
-  readonly prepareHome?: ((sessionId: string) => string) | undefined;
+  readonly prepareHome?: ((sessionId: string) => string | undefined | Promise<string | undefined>) | undefined;
   /** Added to the environment the agent gets. */
   readonly env?: Readonly<Record<string, string>> | undefined;
 };
@@ -62,7 +62,7 @@ export async function runSession(deps: AppDeps, options: RunOptions): Promise<Ru
   let host;
   try {
     const env = { ...deps.env, ...options.env };
-    const home = options.prepareHome?.(id);
+    const home = await options.prepareHome?.(id);
     const sessionHome = home ?? deps.env.HOME;
     // Plugins (issue 11) before the agent starts; one stat when there are none.
     if (sessionHome !== undefined && existsSync(join(deps.config.paths.home, DESIRED_MANIFEST))) {

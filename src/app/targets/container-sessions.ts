@@ -8,17 +8,18 @@ import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
-import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
-import { sessionPatchForContainer } from "../../domain/target-status.ts";
+import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type ContainerStatus, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { HOPELESS_REASONS, sessionPatchForContainer } from "../../domain/target-status.ts";
 import { isRestarting } from "../../domain/session-restart.ts";
-import type { CredentialFile } from "../../domain/target-port.ts";
+import type { CredentialFile, TargetPort } from "../../domain/target-port.ts";
 import type { AppDeps } from "../deps.ts";
 import { credentialBundleHash } from "../credentials/session-home.ts";
 import { pushIntoSession } from "../credentials/push.ts";
+import { tellContainerSession, type EventDeps } from "./session-events.ts";
 import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 
-/** How long a new container may take to have its session host answer (an image's first start can be slow). */
+/** How long a new container may take to run, then to have its session host answer (an image's first start can be slow). */
 export const READY_TIMEOUT_MS = 30_000;
 
 /** `cwd` is a directory inside the container (default its workspace). */
@@ -46,7 +47,7 @@ export function planContainerRun(deps: Pick<AppDeps, "config">, options: Contain
  * It returns once the session host answers; the caller attaches (or not) as for a local one.
  */
 export async function runInContainer(
-  deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd" | "npm" | "pluginHome" | "log">,
+  deps: Pick<AppDeps, "target" | "random" | "terminal" | "clock" | "process" | "store" | "config" | "env" | "connector" | "cwd" | "npm" | "pluginHome" | "log"> & EventDeps,
   options: ContainerRunOptions,
 ): Promise<SessionRecord> {
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
@@ -80,7 +81,7 @@ export async function runInContainer(
   // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
   const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
   // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, ...(credentials && !kube && { credentials: "exec" as const }) };
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }) };
   let handle: TargetHandle;
   try {
     handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
@@ -102,16 +103,70 @@ export async function runInContainer(
   }
   if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home: kube ? (home as string) : CONTAINER_HOME }, name);
   try {
+    // A Pod is scheduled and its image pulled before anything can exec into it: wait for that, failing at once on
+    // what will not pass. (`docker run --detach` returns with the container started: nothing to wait for.)
+    if (handle.kind === "kubernetes") await untilRunning(target, handle, image, () => deps.clock.now().getTime(), READY_TIMEOUT_MS);
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {
     const status = await target.status(handle).catch(() => undefined);
     const why = status?.state === "exited" ? `its container exited with code ${status.exitCode} before the session was ready` : errorMessage(error);
+    // Nothing half-created: a session that never got going leaves no container, Pod, Secret or volume.
     await target.remove(handle).catch(() => {});
-    store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+    await target.removeVolumes(handle).catch(() => {});
+    // An image the cluster cannot pull never made a session (as docker's refusal before create): no record either.
+    if (isRemoteError(error) && error.code === "IMAGE_NOT_FOUND") store.remove(id);
+    else store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
     throw isRemoteError(error) ? error : new Error(why);
   }
-  return store.get(id) ?? record;
+  const started = store.get(id) ?? record;
+  await tellContainerSession(deps, started);
+  return started;
+}
+
+/** How long a stopped session's container may take to end by itself before it is removed anyway. */
+const STOP_GRACE_MS = 10_000;
+/** How often a container's status is read while waiting on it (a Pod schedules, pulls, backs off, or ends). */
+const POLL_MS = 250;
+
+/** Reads the status every POLL_MS until `settled` accepts it or `timeoutMs` passes; the last status read, and whether it settled. */
+async function watchStatus(target: TargetPort, handle: TargetHandle, now: () => number, timeoutMs: number, settled: (status: ContainerStatus) => boolean): Promise<{ status: ContainerStatus; settled: boolean }> {
+  const deadline = now() + timeoutMs;
+  for (;;) {
+    const status = await target.status(handle);
+    if (settled(status)) return { status, settled: true };
+    if (now() > deadline) return { status, settled: false };
+    await Bun.sleep(POLL_MS);
+  }
+}
+
+const hopeless = (status: ContainerStatus) => status.state === "waiting" && HOPELESS_REASONS.has(status.reason);
+
+/**
+ * Resolves once the engine reports the container running (or ended: the host's answer then
+ * says how); rejects at once on a reason that will not pass by waiting (ImagePullBackOff,
+ * CrashLoopBackOff), and after `timeoutMs` on one still pending, naming where it is stuck.
+ */
+async function untilRunning(target: TargetPort, handle: TargetHandle, image: string, now: () => number, timeoutMs: number): Promise<void> {
+  const { status, settled } = await watchStatus(target, handle, now, timeoutMs, (s) => s.state === "running" || s.state === "exited" || s.state === "missing" || hopeless(s));
+  if (status.state === "waiting" && hopeless(status)) throw startRefusal(handle, image, status);
+  if (settled) return;
+  const where = status.state === "waiting" ? `${status.reason}${status.message ? `: ${status.message}` : ""}` : "still pending";
+  throw new RemoteError("CONTAINER_START_FAILED", `Cannot start ${handle.kind === "kubernetes" ? "pod" : "container"} '${handle.container}' within ${timeoutMs} ms: ${where}`, "The cluster may lack room or a volume for it: `kubectl describe pod` on it says why. Nothing was left behind.", "unavailable");
+}
+
+function startRefusal(handle: TargetHandle, image: string, status: ContainerStatus & { state: "waiting" }): RemoteError {
+  const where = handle.kind === "kubernetes" ? `pod '${handle.container}'` : `container '${handle.container}'`;
+  const detail = status.message ? `: ${status.message}` : "";
+  if (/Image/.test(status.reason)) {
+    return new RemoteError(
+      "IMAGE_NOT_FOUND",
+      `Cannot start ${where} from image '${image}': ${status.reason}${detail}`,
+      "Check the image name, and that the cluster can pull it (a registry it reaches, an imagePullSecret): `npm run image` builds the session image to push there. Nothing was left behind.",
+      "not-found",
+    );
+  }
+  return new RemoteError("CONTAINER_START_FAILED", `Cannot start ${where}: ${status.reason}${detail}`, "Its logs may say why: `kubectl logs` / `docker logs` on it before retrying. Nothing was left behind.", "unavailable");
 }
 
 /**
@@ -119,7 +174,8 @@ export async function runInContainer(
  * container session: one killed from outside ends `exited` with its code, a removed one
  * `failed`). Readers call it before listing or acting; `only` narrows it to one session.
  */
-export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target">, only?: string): Promise<void> {
+export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & EventDeps, only?: string): Promise<Map<string, ContainerStatus>> {
+  const statuses = new Map<string, ContainerStatus>();
   const records = deps
     .store()
     .list()
@@ -130,32 +186,49 @@ export async function reconcileContainers(deps: Pick<AppDeps, "store" | "process
       const handle = r.target as TargetHandle;
       let patch: SessionPatch | undefined;
       try {
-        patch = sessionPatchForContainer(await deps.target(handle).status(handle), deps.clock.now().toISOString());
+        const status = await deps.target(handle).status(handle);
+        statuses.set(r.id, status);
+        patch = sessionPatchForContainer(status, deps.clock.now().toISOString());
       } catch {
         return; // No engine here now: the record stays as it was, not "ended" on a guess.
       }
-      if (patch) deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : patch));
+      if (!patch) return;
+      let ours = false;
+      const after = deps.store().mutate(r.id, (current) => (isFinal(current.state) ? undefined : ((ours = true), patch)));
+      // It ended while nobody watched (killed from outside, OOMKilled): the reader that noticed tells the plugins.
+      if (ours && after) await tellContainerSession(deps, after, { exitCode: after.exitCode ?? null, signal: after.exitSignal ?? null });
     }),
   );
+  return statuses;
 }
 
+/** A listing with what its engine said just now (Pending, CrashLoopBackOff, ...), for a container session still running. */
+export type FreshListing = SessionListing & { readonly targetStatus?: ContainerStatus | undefined };
+
 /** Ends a container session's record with the exit its host reported (a client saw it before the engine did). */
-export function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">, id: string, exit: ExitInfo): void {
-  deps.store().mutate(id, (current) => (current.state !== "running" || isRestarting(current.meta, deps.clock.now()) ? undefined : { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+export async function recordContainerExit(deps: Pick<AppDeps, "store" | "clock"> & EventDeps, id: string, exit: ExitInfo): Promise<void> {
+  let ours = false;
+  const after = deps.store().mutate(id, (current) => (current.state !== "running" || isRestarting(current.meta, deps.clock.now()) ? undefined : ((ours = true), { state: "exited", exitCode: exit.exitCode, exitSignal: exit.signal ?? undefined, endedAt: deps.clock.now().toISOString(), clients: 0 })));
+  if (ours && after) await tellContainerSession(deps, after, { exitCode: exit.exitCode, signal: exit.signal ?? null });
 }
 
 /** `findSession` after the session's container (if any) was asked how it is. */
-export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string | SessionListing): Promise<SessionListing> {
+export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, ref: string | SessionListing): Promise<FreshListing> {
   const session = sessionFor(deps, ref);
   if (session.target === undefined) return session;
-  await reconcileContainers(deps, session.id);
-  return findSession(deps, session.id);
+  const statuses = await reconcileContainers(deps, session.id);
+  return withStatus(findSession(deps, session.id), statuses);
 }
 
+const withStatus = (s: SessionListing, statuses: ReadonlyMap<string, ContainerStatus>): FreshListing => {
+  const status = statuses.get(s.id);
+  return status && s.view === "running" ? { ...s, targetStatus: status } : s;
+};
+
 /** `listSessions` after every container session's status was folded in. */
-export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">>): Promise<SessionListing[]> {
-  await reconcileContainers(deps);
-  return listSessions(deps);
+export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps): Promise<FreshListing[]> {
+  const statuses = await reconcileContainers(deps);
+  return listSessions(deps).map((s) => withStatus(s, statuses));
 }
 
 /**
@@ -164,7 +237,7 @@ export async function listFreshSessions(deps: Pick<AppDeps, "store" | "process" 
  * that had already ended is removed too, and its record says how it ended.
  */
 export async function stopContainerSession(
-  deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">,
+  deps: Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target"> & EventDeps,
   session: SessionListing,
   reason?: string,
 ): Promise<SessionListing & { alreadyEnded: boolean }> {
@@ -196,6 +269,9 @@ export async function stopContainerSession(
       // Its host did not answer (the container is going or gone): removing it is stopping it.
     }
   }
+  // Its host finishes after telling the clients (the scrollback, the plugins in there): the container
+  // ends by itself then, and is removed only after, or after STOP_GRACE_MS (removing kills it).
+  if (exit) await watchStatus(target, handle, () => deps.clock.now().getTime(), STOP_GRACE_MS, (s) => s.state === "exited" || s.state === "missing").catch(() => undefined);
   const status = await target.status(handle);
   await target.remove(handle);
   let ours = false;
@@ -208,5 +284,6 @@ export async function stopContainerSession(
     return sessionPatchForContainer(status, now) ?? { state: "exited", exitCode: null, reason: "stopped", endedAt: now, clients: 0 };
   });
   const record = after ?? session;
+  if (ours && after) await tellContainerSession(deps, after, { exitCode: after.exitCode ?? null, signal: after.exitSignal ?? null });
   return { ...findSession(deps, record.id), alreadyEnded: !ours };
 }

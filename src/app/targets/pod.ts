@@ -40,7 +40,7 @@ export async function runPod(deps: Deps): Promise<number> {
   });
   if (spec.plugins !== undefined && deps.env.HOME) await waitForPlugins(deps, `${deps.env.HOME}/${APPLIED_SHA256}`, spec.plugins);
   const { REMOTE_POD_SESSION: _spec, ...env } = deps.env;
-  const session = await hostSession({ ...deps, self }, deps, { op: "host", sessionId: spec.sessionId, env, cols: spec.cols, rows: spec.rows }, undefined);
+  const session = await hostSession({ ...deps, self }, deps, { op: "host", sessionId: spec.sessionId, env, cols: spec.cols, rows: spec.rows, target: spec.target ?? "docker" }, undefined);
   // `docker stop` sends TERM to pid 1 (us): the agent is hung up as by `remote stop`.
   deps.onSignal("SIGTERM", () => session.stop("container stopped"));
   deps.onSignal("SIGHUP", () => {});

@@ -10,6 +10,7 @@ import { requireSafeTransport } from "../../domain/remote-origin.ts";
 import { normalizeRemoteUrl } from "../../domain/remote-target.ts";
 import type { Entry } from "../../domain/workspace/entry.ts";
 import { toRemoteError } from "../remote/client.ts";
+import { TextsJson } from "../server/merge-schemas.ts";
 import { LOCK_HEADER, LockJson, ManifestJson, UploadJson, VERSION_HEADER, WorkspaceJson, WorkspaceList } from "../server/workspace-schemas.ts";
 
 export type WorkspaceInfo = z.infer<typeof WorkspaceJson>;
@@ -27,6 +28,8 @@ export type WorkspaceClient = {
   readonly commit: (id: string, holder: string, change: { readonly baseVersion: number; readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[] }) => Promise<WorkspaceInfo>;
   /** Only `paths` (default: everything), with the version the archive reflects. */
   readonly download: (id: string, paths?: readonly string[]) => Promise<{ readonly version: number; readonly archive: Uint8Array }>;
+  /** Stored file texts by sha256 (a merge's base versions); binary or unknown ones are absent. */
+  readonly texts: (id: string, sha256s: readonly string[]) => Promise<Readonly<Record<string, string>>>;
 };
 
 export function createWorkspaceClient(options: { readonly url: string; readonly token?: string | undefined; readonly insecure?: boolean | undefined; readonly timeoutMs?: number }): WorkspaceClient {
@@ -72,5 +75,6 @@ export function createWorkspaceClient(options: { readonly url: string; readonly 
       (await call(`upload to workspace '${id}'`, UploadJson, at(id, "/archive"), { method: "PUT", body: archive, headers: { [LOCK_HEADER]: holder, "content-type": "application/gzip" } })).entries,
     commit: (id, holder, change) => call(`commit to workspace '${id}'`, WorkspaceJson, at(id, "/manifest"), { method: "POST", body: change, headers: { [LOCK_HEADER]: holder } }),
     download,
+    texts: async (id, sha256s) => (sha256s.length === 0 ? {} : (await call(`read texts of workspace '${id}'`, TextsJson, at(id, "/texts"), { method: "POST", body: { sha256s } })).texts),
   };
 }

@@ -1,31 +1,44 @@
 /**
- * `remote workspace pull`: read the remote manifest, plan against the base and this
- * folder (planSafePull until the 3-way merge lands; the planner is a parameter), fetch
- * only the files to write, check that archive as untrusted and against the plan, and only
- * then write. A conflict writes nothing and keeps the base; a clean pull makes the remote
- * state the base.
+ * `remote workspace pull`: read the remote manifest, plan a 3-way merge against the base
+ * and this folder (src/domain/workspace/merge-plan.ts; the texts of files both sides
+ * changed are read first: local from disk, base by sha256, remote from the archive),
+ * fetch only the files to write, check that archive as untrusted and against the plan,
+ * and only then write. Conflicts follow --on-conflict (backup: markers and .bak files,
+ * exit 1; block: nothing written); only a pull without one left makes the remote state the base.
  */
 import { RemoteError } from "../../domain/errors.ts";
 import { checkArchive, type ArchiveHeader } from "../../domain/workspace/archive-rules.ts";
-import type { Entry, Manifest } from "../../domain/workspace/entry.ts";
-import { conflictsOf, pathsToFetch, planSafePull, type PlanPull, type PullAction } from "../../domain/workspace/pull-plan.ts";
+import type { Entry, FileEntry, Manifest } from "../../domain/workspace/entry.ts";
+import { planPull, textMergePaths, type ConflictPolicy, type MergeTexts, type PullAction, type PullConflict } from "../../domain/workspace/merge-plan.ts";
+import { looksLikeText } from "../../domain/workspace/merge-tree.ts";
 import { parentsOf, tidyArchivePath } from "../../domain/workspace/workspace-path.ts";
 import { sha256Hex } from "../../shared/sha256.ts";
 import type { AppDeps } from "../deps.ts";
 import { archiveLimits } from "./control.ts";
+import { applyPullPlan } from "./merge-apply.ts";
 import { createWorkspaceEvents } from "./events.ts";
 import { readBase, readLink, scanLocal, workspaceClient, writeBase, writeLink } from "./local-state.ts";
 
-export type PullDeps = Pick<AppDeps, "workspace" | "env" | "config" | "cwd" | "log" | "importModule" | "git">;
+export type PullDeps = Pick<AppDeps, "workspace" | "env" | "config" | "cwd" | "log" | "importModule" | "git" | "clock">;
 export type PullOptions = {
   /** Pull this workspace into an empty (or already linked to it) folder. */
   readonly id?: string | undefined;
   readonly remote?: string | undefined;
   readonly insecure?: boolean | undefined;
-  /** @default planSafePull */
-  readonly planner?: PlanPull;
+  /** What a file changed on both sides becomes. @default "backup" */
+  readonly onConflict?: ConflictPolicy | undefined;
 };
-export type PullResult = { readonly workspaceId: string; readonly version: number; readonly written: number; readonly deleted: number; readonly backedUp: number; readonly unchanged: boolean };
+export type PullResult = {
+  readonly workspaceId: string;
+  readonly version: number;
+  readonly written: number;
+  readonly deleted: number;
+  readonly backedUp: number;
+  readonly unchanged: boolean;
+  /** Paths changed on both sides, and what became of each; with exitCode 1 a person has some left to settle. */
+  readonly conflicts: readonly PullConflict[];
+  readonly exitCode: 0 | 1;
+};
 
 const refused = (what: string, problems: readonly string[]) =>
   new RemoteError("ARCHIVE_REFUSED", `Cannot pull ${what}: ${problems.join("; ")}`, "Nothing was written. The control plane sent paths or links outside the folder (or over the limits): check who can push to it.", "invalid");
@@ -55,87 +68,96 @@ async function linkFor(deps: PullDeps, root: string, options: PullOptions) {
 /** Paths in the way of a write that the plan does not clear (an ignored file, a folder, a link on the way). */
 function blockedPaths(deps: PullDeps, root: string, actions: readonly PullAction[], local: Manifest): string[] {
   const { tree } = deps.workspace();
-  const leaving = new Set(actions.flatMap((a) => (a.kind === "delete" || a.kind === "backup" ? [a.path] : [])));
+  const leaving = new Set(actions.flatMap((a) => (a.op === "remove" || a.op === "backup" ? [a.path] : [])));
+  const gone = (path: string) => [...leaving].some((left) => path === left || path.startsWith(`${left}/`));
   const blocked: string[] = [];
   for (const action of actions) {
-    if (action.kind !== "write") continue;
-    const there = local[action.path] === undefined ? tree.kind(root, action.path) : "missing";
-    // A folder may give way to a file when everything tracked under it is deleted by this plan (and nothing else is in it).
-    const clearedFolder = there === "directory" && Object.keys(local).filter((p) => p.startsWith(`${action.path}/`)).every((p) => leaving.has(p));
+    if (action.op !== "write" && action.op !== "write-text") continue;
+    const there = local[action.path] === undefined && !gone(action.path) ? tree.kind(root, action.path) : "missing";
+    // A folder may give way to a file when everything tracked under it leaves with this plan (and nothing else is in it).
+    const clearedFolder = there === "directory" && Object.keys(local).filter((p) => p.startsWith(`${action.path}/`)).every(gone);
     if (there !== "missing" && !clearedFolder) blocked.push(`${action.path} (something not tracked is there)`);
     for (const parent of parentsOf(action.path)) {
       const kind = tree.kind(root, parent);
-      if (kind !== "missing" && kind !== "directory" && !leaving.has(parent)) blocked.push(`${action.path} (its folder '${parent}' is a ${kind})`);
+      if (kind !== "missing" && kind !== "directory" && !gone(parent)) blocked.push(`${action.path} (its folder '${parent}' is a ${kind})`);
     }
   }
   return blocked;
 }
 
+/** Files of the remote archive by path, each checked against the manifest's sha256. */
+async function fetchRemote(deps: PullDeps, client: Awaited<ReturnType<typeof linkFor>>["client"], id: string, remote: Manifest, wanted: readonly string[]): Promise<Map<string, Uint8Array>> {
+  const contents = new Map<string, Uint8Array>();
+  if (wanted.length === 0) return contents;
+  const limits = archiveLimits(deps);
+  const fetched = await client.download(id, wanted);
+  const items = await deps.workspace().archive.unpack(fetched.archive, limits);
+  const verdict = checkArchive(items.map((i) => i.header), limits);
+  if (!verdict.ok) throw refused(`the archive of workspace '${id}'`, verdict.problems);
+  for (const item of items) if (item.header.type === "file") contents.set(tidyArchivePath(item.header.path), item.bytes ?? new Uint8Array(0));
+  for (const path of wanted) {
+    const entry = remote[path] as Entry & { type: "file" };
+    const bytes = contents.get(path);
+    if (bytes === undefined || sha256Hex([bytes]) !== entry.sha256) {
+      throw new RemoteError("WORKSPACE_MOVED", `Cannot pull workspace '${id}': '${path}' changed on the control plane during the pull`, "Nothing was written. Pull again.", "conflict");
+    }
+  }
+  return contents;
+}
+
+const textOf = (bytes: Uint8Array | undefined) => (bytes !== undefined && looksLikeText(bytes) ? new TextDecoder().decode(bytes) : undefined);
+
 export async function pullWorkspace(deps: PullDeps, options: PullOptions = {}): Promise<PullResult> {
   const root = deps.cwd;
-  const { tree, archive } = deps.workspace();
+  const { tree } = deps.workspace();
   const { link, client, isNew } = await linkFor(deps, root, options);
   const id = link.workspaceId;
   const events = createWorkspaceEvents(deps);
   const remote = await client.manifest(id);
-  const limits = archiveLimits(deps);
-  const remoteVerdict = checkArchive(asHeaders(remote.entries), limits);
+  const remoteVerdict = checkArchive(asHeaders(remote.entries), archiveLimits(deps));
   if (!remoteVerdict.ok) throw refused(`workspace '${id}'`, remoteVerdict.problems);
 
   const base = readBase(deps, root, id);
   const local = scanLocal(deps, root).manifest;
-  const actions = (options.planner ?? planSafePull)({ base: base.entries, local, remote: remote.entries });
-  const conflicts = conflictsOf(actions);
-  const blocked = blockedPaths(deps, root, actions, local);
-  if (conflicts.length > 0 || blocked.length > 0) {
-    const paths = [...conflicts.map((c) => c.path), ...blocked];
-    await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths });
-    const shown = [...conflicts.map((c) => `${c.path} (${c.reason})`), ...blocked].slice(0, 10).join(", ");
-    throw new RemoteError("WORKSPACE_CONFLICT", `Cannot pull workspace '${id}' into '${root}': ${paths.length} path(s) would lose local work: ${shown}`, "Nothing was written and the base is unchanged. Push or move your changes first, or pull into an empty folder and compare.", "conflict");
+  const trees = { base: base.entries, local, remote: remote.entries };
+  // Both sides changed these files: a line merge needs all three texts (a binary one makes it a binary conflict).
+  const merging = textMergePaths(trees);
+  const contents = await fetchRemote(deps, client, id, remote.entries, merging);
+  const baseShas = merging.flatMap((path) => (base.entries[path]?.type === "file" ? [(base.entries[path] as FileEntry).sha256] : []));
+  const baseTexts = await client.texts(id, baseShas);
+  const texts = new Map<string, MergeTexts>();
+  for (const path of merging) {
+    const was = base.entries[path];
+    const baseText = was === undefined ? "" : was.type === "file" ? baseTexts[was.sha256] : undefined;
+    const [localText, remoteText] = [textOf(tree.read(root, path)), textOf(contents.get(path))];
+    if (baseText !== undefined && localText !== undefined && remoteText !== undefined) texts.set(path, { base: baseText, local: localText, remote: remoteText });
+  }
+  const plan = planPull({ ...trees, texts, stamp: backupStamp(deps.clock.now()), ...(options.onConflict !== undefined && { policy: options.onConflict }) });
+  const blocked = blockedPaths(deps, root, plan.actions, local);
+  if (blocked.length > 0 || plan.conflicts.some((c) => c.resolution === "blocked")) {
+    const paths = [...plan.conflicts.map((c) => c.path), ...blocked];
+    await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths, conflicts: plan.conflicts });
+    const shown = [...plan.conflicts.map((c) => `${c.path} (${c.reason})`), ...blocked].slice(0, 10).join(", ");
+    throw new RemoteError("WORKSPACE_CONFLICT", `Cannot pull workspace '${id}' into '${root}': ${paths.length} path(s) in the way: ${shown}`, "Nothing was written and the base is unchanged. Pull with --on-conflict backup (markers and .bak files), keep-local or take-remote, or move the paths out of the way.", "conflict");
   }
 
   // Everything is fetched and checked before the first write.
-  const wanted = pathsToFetch(actions);
-  const contents = new Map<string, Uint8Array>();
-  if (wanted.length > 0) {
-    const fetched = await client.download(id, wanted);
-    const items = await archive.unpack(fetched.archive, limits);
-    const verdict = checkArchive(items.map((i) => i.header), limits);
-    if (!verdict.ok) throw refused(`the archive of workspace '${id}'`, verdict.problems);
-    for (const item of items) if (item.header.type === "file") contents.set(tidyArchivePath(item.header.path), item.bytes ?? new Uint8Array(0));
-    for (const path of wanted) {
-      const entry = remote.entries[path] as Entry & { type: "file" };
-      const bytes = contents.get(path);
-      if (bytes === undefined || sha256Hex([bytes]) !== entry.sha256) {
-        throw new RemoteError("WORKSPACE_MOVED", `Cannot pull workspace '${id}': '${path}' changed on the control plane during the pull`, "Nothing was written. Pull again.", "conflict");
-      }
-    }
-  }
+  const wanted = plan.actions.flatMap((a) => (a.op === "write" && a.entry.type === "file" && !contents.has(a.path) ? [a.path] : []));
+  for (const [path, bytes] of await fetchRemote(deps, client, id, remote.entries, wanted)) contents.set(path, bytes);
+  await applyPullPlan(deps.workspace(), { root, plan, remoteBytes: (_sha, path) => contents.get(path) as Uint8Array });
 
-  let written = 0;
-  let deleted = 0;
-  let backedUp = 0;
-  // Deletions first (a file may give way to a folder), deepest first.
-  for (const action of [...actions].filter((a) => a.kind === "delete").sort((a, b) => b.path.length - a.path.length)) {
-    tree.remove(root, action.path);
-    deleted++;
-  }
-  for (const action of actions) {
-    if (action.kind === "backup") {
-      tree.rename(root, action.path, action.backupPath);
-      backedUp++;
-    }
-    if (action.kind === "write" || action.kind === "backup") {
-      tree.write(root, action.path, action.entry, contents.get(action.path));
-      written++;
-    }
-  }
+  const count = (op: PullAction["op"]) => plan.actions.filter((a) => a.op === op && (a.op !== "remove" || a.type !== "dir")).length;
+  const [written, deleted, backedUp] = [count("write") + count("write-text"), count("remove"), count("backup")];
   if (isNew) {
     writeLink(deps, root, link);
     const repo = deps.git.repoRoot(root);
     if (repo) deps.git.ensureExcluded(repo, "/.remote/");
   }
-  writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
+  if (plan.updateBase) writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
+  if (plan.conflicts.length > 0) await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths: plan.conflicts.map((c) => c.path), conflicts: plan.conflicts });
   await events.emit("workspace:pull", { workspaceId: id, remote: link.remote, path: root, version: remote.version, written, deleted });
-  return { workspaceId: id, version: remote.version, written, deleted, backedUp, unchanged: actions.length === 0 };
+  return { workspaceId: id, version: remote.version, written, deleted, backedUp, unchanged: plan.actions.length === 0, conflicts: plan.conflicts, exitCode: plan.exitCode };
 }
+
+/** `<file>.bak-<stamp>`: the UTC time to the second, safe in a file name. */
+const backupStamp = (now: Date) => now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");

@@ -6,7 +6,8 @@
  * bearer token comes from a Secret the operator creates (see the hint printed with them).
  */
 import { SESSION_ENTRYPOINT } from "./entrypoint.ts";
-import { COMPONENT_LABEL, MANAGED_BY, validateNamespace } from "./names.ts";
+import { COMPONENT_LABEL, MANAGED_BY } from "../session-labels.ts";
+import { validateNamespace } from "./names.ts";
 import type { KubeObject } from "./objects.ts";
 import { containerSecurityContext, podSecurityContext, tmpMount, tmpVolume } from "./security.ts";
 

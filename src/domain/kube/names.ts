@@ -6,16 +6,10 @@
  */
 import { RemoteError } from "../errors.ts";
 
-export const LABEL_PREFIX = "remote.dev";
-export const MANAGED_BY = "app.kubernetes.io/managed-by";
-export const SESSION_ID_LABEL = `${LABEL_PREFIX}/session-id`;
-export const PROFILE_LABEL = `${LABEL_PREFIX}/profile`;
-export const COMPONENT_LABEL = "app.kubernetes.io/component";
-/** The session's name is free text for people: an annotation, not a label (labels have a strict grammar). */
-export const SESSION_NAME_ANNOTATION = `${LABEL_PREFIX}/session-name`;
+// The label vocabulary is one module for every target (session-labels.ts); these names stay importable from here.
+export { COMPONENT_LABEL, LABEL_PREFIX, MANAGED_BY, PROFILE_LABEL, SESSION_ID_LABEL, SESSION_NAME_ANNOTATION, labelValue, sessionLabels } from "../session-labels.ts";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
 /** "remote-" + id + "-credentials" must stay a DNS-1123 label (63 characters). */
 const MAX_ID = 63 - "remote--credentials".length;
 
@@ -38,21 +32,6 @@ export const sessionObjectNames = (sessionId: string) => {
   const base = sessionObjectBase(sessionId);
   return { pod: base, volume: `${base}-data`, credentials: `${base}-credentials` } as const;
 };
-
-export function labelValue(what: string, value: string): string {
-  if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    throw new RemoteError("INVALID_LABEL", `Cannot use ${what} '${value}' as a Kubernetes label value: at most 63 letters, digits, '-', '_' or '.'`, undefined, "invalid");
-  }
-  return value;
-}
-
-export const sessionLabels = (sessionId: string, profile: string) =>
-  ({
-    [MANAGED_BY]: "remote",
-    [COMPONENT_LABEL]: "session",
-    [SESSION_ID_LABEL]: labelValue("session id", sessionId),
-    [PROFILE_LABEL]: labelValue("profile", profile),
-  }) as const;
 
 /** A namespace is a DNS-1123 label too: refuse a bad one before kubectl does, naming the flag. */
 export function validateNamespace(namespace: string): string {

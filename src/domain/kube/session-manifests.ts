@@ -9,7 +9,8 @@
 import { RemoteError } from "../errors.ts";
 import type { PodSpec } from "../target.ts";
 import { CREDENTIALS_MOUNT, SESSION_ENTRYPOINT, SESSION_ENV, podRemoteHome } from "./entrypoint.ts";
-import { SESSION_NAME_ANNOTATION, sessionLabels, sessionObjectNames, validateNamespace } from "./names.ts";
+import { SESSION_NAME_ANNOTATION, sessionLabels } from "../session-labels.ts";
+import { sessionObjectNames, validateNamespace } from "./names.ts";
 import { renderCredentialsSecret } from "./secret.ts";
 import type { KubeObject, Resources } from "./objects.ts";
 import { parseCpu, parseMemory } from "./quantity.ts";
@@ -72,7 +73,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const }) };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const }) };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);

@@ -1,4 +1,11 @@
 /** Shared bits of the `remote workspace` commands. */
+/** `--on-conflict` of pull and migrate back. */
+export const onConflictArg = {
+  type: "string",
+  description: "A file changed on both sides: backup (default: text gets conflict markers, binary keeps yours as <file>.bak-<time>; exit 1), block (write nothing), keep-local, take-remote",
+  valueHint: "policy",
+} as const;
+
 export const workspaceIdArg = { type: "string", description: "Workspace id (`remote workspace ls`)", valueHint: "id" } as const;
 
 export const bytes = (n: number): string => {

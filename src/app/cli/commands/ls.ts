@@ -23,14 +23,38 @@ function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
   }
 }
 
+/** `--target docker|kubernetes` (+ --context/--namespace for kubernetes): where to look for sessions by label. Loaded only when asked (ls is a quick path). */
+async function discoverWhere(args: { target?: string | undefined; context?: string | undefined; namespace?: string | undefined }): Promise<"docker" | { kind: "kubernetes"; context?: string | undefined; namespace?: string | undefined } | undefined> {
+  if (args.target === undefined && args.context === undefined && args.namespace === undefined) return undefined;
+  const { checkTargetFlags, parseTargetName } = await import("../../../domain/target-name.ts");
+  const { validateNamespace } = await import("../../../domain/kube/names.ts");
+  const target = parseTargetName(args.target);
+  checkTargetFlags(target, [...(args.context === undefined ? [] : ["--context"]), ...(args.namespace === undefined ? [] : ["--namespace"])]);
+  if (target === "local") return undefined;
+  if (target === "docker") return "docker";
+  return { kind: "kubernetes", context: args.context, namespace: args.namespace === undefined ? undefined : validateNamespace(args.namespace) };
+}
+
 export default (ctx: CliContext) =>
   defineCommand({
     meta: { name: "ls", description: "List sessions (running, and exited ones until pruned), here and on the configured or given remote." },
-    args: { json: jsonArg, ...remoteArgs },
+    args: {
+      json: jsonArg,
+      ...remoteArgs,
+      target: { type: "string", description: "Also find sessions on docker or kubernetes by their labels (a lost store, another REMOTE_HOME) and record them here", valueHint: "target" },
+      context: { type: "string", description: "With --target kubernetes: the kube context (default: the current one)" },
+      namespace: { type: "string", description: "With --target kubernetes: the namespace (default: config kube_namespace)" },
+    },
     run: async ({ args }) => {
+      const discover = await discoverWhere(args);
       const deps = ctx.deps();
-      // Reads only (until a write): the records come from the running host server, no SQLite open here.
-      await deps.readStoreFromHost?.();
+      if (discover) {
+        const found = await (await import("../../targets/rediscover.ts")).rediscoverSessions(deps, discover === "docker" ? "docker" : { ...discover, namespace: discover.namespace ?? deps.config.kube.namespace });
+        if (found.length > 0) deps.stderr(`found ${found.length} session${found.length === 1 ? "" : "s"} on ${discover === "docker" ? "docker" : "kubernetes"} by their labels: ${found.join(", ")}\n`);
+      } else {
+        // Reads only (until a write): the records come from the running host server, no SQLite open here.
+        await deps.readStoreFromHost?.();
+      }
       // Container sessions are asked how they are only when there are some (an engine call).
       const hasContainers = deps.store().list().some((r) => r.target !== undefined && r.state === "running");
       const fresh = hasContainers ? await (await import("../../targets/container-sessions.ts")).listFreshSessions(deps) : listSessions(deps);
@@ -47,8 +71,13 @@ export default (ctx: CliContext) =>
       if (args.json) return deps.stdout(json(sessions));
       if (sessions.length === 0) return deps.stderr("no sessions: start one with `remote run shell`\n");
       const now = deps.clock.now().getTime();
-      // A live session says what its agent does and for how long (`waiting 3m`); an ended one how it ended.
-      const state = (s: (typeof sessions)[number]) => (s.state === "running" && s.agent ? describeAgent(s.agent, now) : describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
+      // A live session says what its agent does and for how long (`waiting 3m`), or what its engine says of a container
+      // that is not plainly running (pending: ImagePullBackOff, waiting: CrashLoopBackOff); an ended one how it ended.
+      // (A container's agent signals stay in the container: "starting" there only means none reached us, so it reads "running".)
+      const inContainer = (s: (typeof sessions)[number]) => ((s as { target?: string }).target ?? "local") !== "local";
+      const agentWord = (s: (typeof sessions)[number]) => (s.agent && !(inContainer(s) && s.agent.state === "starting") ? describeAgent(s.agent, now) : undefined);
+      const live = (s: (typeof sessions)[number]) => (s as { targetState?: string | null }).targetState || agentWord(s);
+      const state = (s: (typeof sessions)[number]) => ((s.state === "running" && live(s)) || describeState(s)) + ("pluginDrift" in s && s.pluginDrift ? " (plugin drift)" : "");
       const row = (s: (typeof sessions)[number]) => [s.id, s.name, s.profile + (s.source === "hook" ? " (hook)" : ""), (s as { target?: string }).target ?? "local", state(s), String(s.pid ?? "-"), String(s.clients), s.createdAt.replace("T", " ").slice(0, 19), s.cwd];
       const header = ["ID", "NAME", "PROFILE", "TARGET", "STATE", "PID", "CLIENTS", "CREATED", "CWD"];
       // LOCATION only when a remote is in play: a local-only listing looks as it always did.
