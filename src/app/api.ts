@@ -4,6 +4,7 @@
  * coerceCliProfileName, run, attach, ...).
  */
 import type { AppDeps } from "./deps.ts";
+import type { SessionRecord } from "../domain/session.ts";
 import { attachSession, type AttachOptions as AttachSessionOptions, type AttachOutcome } from "./sessions/attach.ts";
 import { listSessions, findSession, type SessionListing } from "./sessions/find.ts";
 import { pruneSessions, renameSession, sendToSession, sessionText, stopSession } from "./sessions/manage.ts";
@@ -180,11 +181,34 @@ export async function refreshSessions(options: { readonly ref?: string; readonly
   return m.refreshRemote(deps, { ...target, token: options.token ?? target.token }, options);
 }
 /** Start a session of `profile` on the control plane, wait for its terminal, stop it. */
-export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number; readonly target?: "local" | "docker" } & RemoteCallOptions) {
+export async function smokeRemoteProfile(options: { readonly baseUrl: string; readonly profile: string; readonly timeoutMs?: number; readonly target?: "local" | "docker" | "kubernetes" } & RemoteCallOptions) {
   const deps = await realDeps(options.deps);
   const [{ requireRemote }, { smokeRemote }] = await Promise.all([import("./remote/route.ts"), import("./remote/sessions.ts")]);
   const target = requireRemote(deps, { remote: options.baseUrl, insecure: options.insecure });
   return smokeRemote(deps, { ...target, token: options.token ?? target.token }, options.profile, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }), target: options.target });
+}
+export type { ContainerRunOptions } from "./targets/container-sessions.ts";
+export type TargetRunOptions = import("./targets/container-sessions.ts").ContainerRunOptions & {
+  /** docker: a container of the configured engine here; kubernetes: a Pod through kubectl. */
+  readonly target: "docker" | "kubernetes";
+  readonly context?: string | undefined;
+  readonly namespace?: string | undefined;
+  readonly deps?: AppDeps;
+};
+const placementOf = (deps: AppDeps, options: { readonly target: string; readonly context?: string | undefined; readonly namespace?: string | undefined }) =>
+  options.target === "kubernetes" ? { kind: "kubernetes" as const, context: options.context, namespace: options.namespace ?? deps.config.kube.namespace } : undefined;
+/** Start a detached session in a container or a Pod, as `remote run --target docker|kubernetes` does (attach with `attach`). */
+export async function runInTarget(options: TargetRunOptions): Promise<SessionRecord> {
+  const deps = await realDeps(options.deps);
+  const { runInContainer } = await import("./targets/container-sessions.ts");
+  const { target: _target, context: _context, namespace: _namespace, deps: _deps, ...run } = options;
+  return runInContainer(deps, { ...run, kubernetes: placementOf(deps, options) });
+}
+/** `remote smoke <profile> --target T` with no control plane: start, wait for the first screen, stop and remove. */
+export async function smokeTarget(profile: string, options: { readonly target: "local" | "docker" | "kubernetes"; readonly timeoutMs?: number; readonly image?: string; readonly context?: string; readonly namespace?: string; readonly deps?: AppDeps }) {
+  const deps = await realDeps(options.deps);
+  const { smokeHere } = await import("./targets/smoke-here.ts");
+  return smokeHere(deps, profile, { target: options.target, timeoutMs: options.timeoutMs ?? 60_000, image: options.image, kubernetes: placementOf(deps, options) });
 }
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
 

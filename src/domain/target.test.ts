@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pathsFor, socketPathFor } from "./config.ts";
 import { isRemoteError } from "./errors.ts";
-import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, podExitCode } from "./target.ts";
+import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
 import { sessionPatchForContainer } from "./target-status.ts";
 
 const usageError = (fn: () => unknown) => {
@@ -49,5 +49,20 @@ describe("targets", () => {
     const signals = (name: string) => ({ SIGHUP: 1, SIGKILL: 9 })[name];
     expect(podExitCode({ exitCode: 3, signal: null }, signals)).toBe(3);
     expect(podExitCode({ exitCode: null, signal: "SIGHUP" }, signals)).toBe(129);
+  });
+});
+
+describe("a session found again by its labels", () => {
+  const spec = { sessionId: "abcd1234", name: "n", profile: "shell", command: "bash", args: [], cwd: "/w", cols: 80, rows: 24 };
+  test("keeps its bundle's tools and an unknown hash, so the next refresh pushes the same bundle", () => {
+    const withGh = parsePodSpec(JSON.stringify({ ...spec, credentials: "mount", credentialTools: ["gh"] }));
+    expect(rediscoveredCredentialMeta(withGh)).toEqual({ credentialsHash: "unknown", credentialTools: ["gh"] });
+  });
+  test("started without credentials (or unreadable): nothing to refresh", () => {
+    expect(rediscoveredCredentialMeta(parsePodSpec(JSON.stringify(spec)))).toEqual({});
+    expect(rediscoveredCredentialMeta(undefined)).toEqual({});
+  });
+  test("credentialTools must be a list of names", () => {
+    expect(() => parsePodSpec(JSON.stringify({ ...spec, credentials: "exec", credentialTools: "gh" }))).toThrow("credentialTools");
   });
 });

@@ -120,6 +120,8 @@ export type PodSpec = {
    * `exec remote __credentials`, waited for). Absent: none.
    */
   readonly credentials?: "mount" | "exec";
+  /** The opt-in tools (`--with gh,...`) its bundle was collected with: a CLI that finds the session again by its labels refreshes the same bundle. */
+  readonly credentialTools?: readonly string[] | undefined;
   /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
   readonly plugins?: string | undefined;
 };
@@ -140,7 +142,17 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
   if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
   if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
+  if (v.credentialTools !== undefined && !(Array.isArray(v.credentialTools) && v.credentialTools.every((t) => typeof t === "string"))) throw bad("has a credentialTools that is not a list of names");
   return v as unknown as PodSpec;
+}
+
+/**
+ * What a session found again by its labels keeps of its credentials: whether it has a bundle and
+ * with which tools. The bundle's hash is not known here, so the next refresh pushes it.
+ */
+export function rediscoveredCredentialMeta(spec: PodSpec | undefined): Record<string, unknown> {
+  if (spec?.credentials === undefined) return {};
+  return { credentialsHash: "unknown", credentialTools: [...(spec.credentialTools ?? [])] };
 }
 
 /** A found container's or Pod's session spec, or undefined when unreadable (rediscovery still lists it, by id). */

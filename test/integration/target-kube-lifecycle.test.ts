@@ -15,6 +15,9 @@ import type { ContainerView } from "../support/fake-kube-pods.ts";
 import { processRuntime } from "../support/fake-kube-pods.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 import { startServe } from "../support/serve.ts";
+import { eventually } from "../support/wait.ts";
+import { list, logs, runInTarget, send, smokeTarget, stop } from "../../src/app/api.ts";
+import { createRealDeps } from "../../src/wiring.ts";
 
 const hasKubectl = Bun.which("kubectl") !== null;
 const IMAGE = "localhost/remote-session:local";
@@ -190,5 +193,27 @@ describe.if(hasKubectl)("kubernetes sessions: lifecycle truth, rediscovery, rm, 
     } finally {
       await serve.stop();
     }
+  }, 120_000);
+});
+
+describe.if(hasKubectl)("kubernetes sessions through the exported API (real kubectl, process Pods)", () => {
+  const api = startFakeKubeApi({ runtime: processRuntime({ programs: { [CONTAINER_BINARY]: remoteCommand() }, images: [IMAGE] }) });
+  afterAll(() => api.close());
+
+  test("runInTarget starts a Pod session that list/send/logs/stop reach like a local one; smokeTarget checks the target end to end", async () => {
+    using home = tempHome();
+    const deps = createRealDeps({ ...home.env, ...api.env });
+    const session = await runInTarget({ target: "kubernetes", namespace: "apins", profile: "shell", name: "viaapi", args: ["--norc", "--noprofile", "-i"], deps });
+    expect(session).toMatchObject({ name: "viaapi", target: { kind: "kubernetes", namespace: "apins", container: `remote-${session.id}` } });
+    expect(api.objects("pods", "apins").map((o) => o.metadata.name)).toEqual([`remote-${session.id}`]);
+    expect((await list(deps)).map((s) => [s.id, s.target?.kind])).toEqual([[session.id, "kubernetes"]]);
+    await send(session.id, "echo api-$((6*7))", { enter: true, deps });
+    await eventually(async () => (await logs(session.id, { deps })).includes("api-42"), "the sent command's output in logs");
+    await stop(session.id, undefined, deps);
+    await eventually(() => api.objects("pods", "apins").length === 0, "the Pod deleted by stop");
+
+    const smoke = await smokeTarget("shell", { target: "kubernetes", namespace: "apismoke", deps });
+    expect(smoke.session.profile).toBe("shell");
+    expect(api.objects("pods", "apismoke")).toEqual([]);
   }, 120_000);
 });

@@ -55,6 +55,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
         cols: session.cols,
         rows: session.rows,
         plugins: session.plugins,
+        credentialTools: session.credentialTools,
         credentials: new Map((spec.credentials ?? []).map((f) => [f.path, f.content])),
       });
       try {

@@ -56,8 +56,9 @@ export function createWorkspaceTree(): WorkspaceTreePort {
       const manifest: Record<string, Entry> = {};
       const rows: Record<string, IndexRow> = {};
       let hashed = 0;
+      const prefix = root.endsWith("/") ? root : `${root}/`;
       const walk = (dir: string, stack: IgnoreStack) => {
-        for (const dirent of readdirSync(dir === "" ? root : join(root, dir), { withFileTypes: true })) {
+        for (const dirent of readdirSync(dir === "" ? root : `${prefix}${dir}`, { withFileTypes: true })) {
           const name = dirent.name;
           if (name === GIT_DIR || (dir === "" && name === RESERVED_DIR)) continue;
           const path = dir === "" ? name : `${dir}/${name}`;
@@ -66,16 +67,21 @@ export function createWorkspaceTree(): WorkspaceTreePort {
           } else if (dirent.isSymbolicLink()) {
             if (!isIgnored(stack, path, false)) manifest[path] = { type: "link", target: readlinkSync(join(root, path)) };
           } else if (dirent.isFile() && !isIgnored(stack, path, false)) {
-            const abs = join(root, path);
+            // `root/path` by concatenation: path.join's normalising is measurable on 20,000 files.
+            const abs = `${prefix}${path}`;
             const stat = lstatSync(abs);
             const stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, mode: normalMode(stat.mode) };
-            let hash = cachedHash(index, path, stamp);
+            const hash = cachedHash(index, path, stamp);
             if (hash === undefined) {
-              hash = sha256(readFileSync(abs));
+              const fresh = sha256(readFileSync(abs));
               hashed++;
+              rows[path] = { ...stamp, sha256: fresh };
+              manifest[path] = { type: "file", sha256: fresh, size: stamp.size, mode: stamp.mode };
+            } else {
+              // The same row: nothing copied for the 19,999 files an edit did not touch.
+              rows[path] = index?.rows[path] as IndexRow;
+              manifest[path] = { type: "file", sha256: hash, size: stamp.size, mode: stamp.mode };
             }
-            rows[path] = { ...stamp, sha256: hash };
-            manifest[path] = { type: "file", sha256: hash, size: stat.size, mode: stamp.mode };
           }
           // Fifos, sockets and devices are not workspace content: skipped.
         }

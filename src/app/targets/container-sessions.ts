@@ -82,7 +82,7 @@ export async function runInContainer(
   // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
   const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
   // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }) };
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }), ...(credentials && { credentialTools: credentials.tools }) };
   let handle: TargetHandle;
   try {
     handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });

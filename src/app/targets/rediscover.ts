@@ -8,7 +8,7 @@
 import { isRemoteError } from "../../domain/errors.ts";
 import { defaultSessionName, type SessionRecord } from "../../domain/session.ts";
 import type { FoundSession } from "../../domain/target-port.ts";
-import type { KubernetesPlacement } from "../../domain/target.ts";
+import { rediscoveredCredentialMeta, type KubernetesPlacement } from "../../domain/target.ts";
 import { sessionPatchForContainer } from "../../domain/target-status.ts";
 import type { AppDeps } from "../deps.ts";
 
@@ -52,7 +52,7 @@ function recordOf(found: FoundSession, now: string): SessionRecord {
     socketPath: found.socketPath,
     clients: 0,
     createdAt: found.createdAt ?? now,
-    meta: { rediscovered: now },
+    meta: { rediscovered: now, ...rediscoveredCredentialMeta(spec) },
     target: found.handle,
   };
 }

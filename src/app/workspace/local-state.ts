@@ -6,7 +6,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import type { Entry, Manifest } from "../../domain/workspace/entry.ts";
 import { resolveLinkTarget } from "../../domain/workspace/workspace-path.ts";
 import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
-import type { StatIndex } from "../../domain/workspace/stat-index.ts";
+import { indexNeedsRewrite, type StatIndex } from "../../domain/workspace/stat-index.ts";
 import type { AppDeps } from "../deps.ts";
 import { requireRemote } from "../remote/route.ts";
 import { createWorkspaceClient, type WorkspaceClient } from "./client.ts";
@@ -53,6 +53,12 @@ export function workspaceClient(deps: Pick<AppDeps, "env" | "config">, remote: s
   return createWorkspaceClient({ url: target.url, token: target.token, insecure: target.insecure });
 }
 
+const countKeys = (record: object) => {
+  let n = 0;
+  for (const _ in record) n++;
+  return n;
+};
+
 /**
  * This folder as a workspace sees it: the tree's scan (ignore rules, stat index) without
  * symlinks pointing out of the folder (the far side would refuse them; they are named).
@@ -60,13 +66,19 @@ export function workspaceClient(deps: Pick<AppDeps, "env" | "config">, remote: s
 export function scanLocal(deps: Deps, root: string): { readonly manifest: Manifest; readonly index: StatIndex; readonly outsideLinks: readonly string[]; readonly indexChanged: boolean } {
   const previous = readIndex(deps, root);
   const scanned = deps.workspace().tree.scan(root, previous);
-  const manifest: Record<string, Entry> = {};
   const outsideLinks: string[] = [];
-  for (const [path, entry] of Object.entries(scanned.manifest)) {
+  for (const path in scanned.manifest) {
+    const entry = scanned.manifest[path] as Entry;
     if (entry.type === "link" && resolveLinkTarget(path, entry.target) === undefined) outsideLinks.push(path);
-    else manifest[path] = entry;
   }
-  // Rewritten only when it learnt something: a hash, or a path come or gone.
-  const indexChanged = previous === undefined || scanned.hashed > 0 || Object.keys(previous.rows).length !== Object.keys(scanned.index.rows).length;
+  // Copied only when there is something to leave out (the common tree has nothing).
+  let manifest: Manifest = scanned.manifest;
+  if (outsideLinks.length > 0) {
+    const kept: Record<string, Entry> = { ...scanned.manifest };
+    for (const path of outsideLinks) delete kept[path];
+    manifest = kept;
+  }
+  // Rewritten only when it learnt enough (see STALE_ROWS): a one-file edit leaves it alone.
+  const indexChanged = indexNeedsRewrite(previous !== undefined, scanned.hashed, previous === undefined ? 0 : countKeys(previous.rows), countKeys(scanned.index.rows));
   return { manifest, index: scanned.index, outsideLinks, indexChanged };
 }

@@ -5,7 +5,7 @@
  * what was committed. Without a link, the workspace is created and linked first.
  */
 import { RemoteError } from "../../domain/errors.ts";
-import { applyChange, diffManifests, type Entry } from "../../domain/workspace/entry.ts";
+import { applyChangeInPlace, diffManifests, type Entry } from "../../domain/workspace/entry.ts";
 import type { AppDeps } from "../deps.ts";
 import type { WorkspaceClient } from "./client.ts";
 import { createWorkspaceEvents } from "./events.ts";
@@ -62,6 +62,9 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
   const { tree, archive } = deps.workspace();
   const { link, client, created } = await ensureLinked(deps, root, options);
   const id = link.workspaceId;
+  // Asked before the scan: the answer arrives while the tree is walked (one round trip hidden).
+  const recordRequest = client.get(id);
+  recordRequest.catch(() => {}); // awaited below; a scan that throws first must not leave it unhandled
   const scanned = scanLocal(deps, root);
   const local = scanned.manifest;
   const skipped = scanned.outsideLinks;
@@ -70,7 +73,7 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
   // The base is the remote state at its version: while the workspace is still at that
   // version, the 20,000-path manifest need not cross the wire (the commit re-checks the version).
   const base = readBase(deps, root, id);
-  const record = await client.get(id);
+  const record = await recordRequest;
   const remote = record.version === base.version && base.version > 0 ? { version: base.version, entries: base.entries } : await client.manifest(id);
   const change = diffManifests(remote.entries, local);
   const toSend = Object.entries(change.set).filter(([, entry]) => entry.type === "file");
@@ -87,6 +90,7 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
   const owner = `${deps.env.USER ?? "someone"} pushing ${root}`;
   await client.lock(id, { holder, owner, ttlMs });
   let lockedAt = deps.clock.now().getTime();
+  let released: Promise<void> | undefined;
   try {
     const set: Record<string, Entry> = { ...change.set };
     let bytesSent = 0;
@@ -109,12 +113,15 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
       lockedAt = deps.clock.now().getTime();
     }
     const { version } = await client.commit(id, holder, { baseVersion: remote.version, set, deleted: change.deleted });
-    writeBase(deps, root, { workspaceId: id, version, entries: applyChange(remote.entries, { set, deleted: change.deleted }) });
+    // Committed: nothing more is written under the lock, so it goes back while the base is written.
+    released = releaseQuietly(deps, client, id, holder);
+    // remote.entries was parsed for this push alone (the base file or the server's answer): updated in place.
+    writeBase(deps, root, { workspaceId: id, version, entries: applyChangeInPlace(remote.entries as Record<string, Entry>, { set, deleted: change.deleted }) });
     const result: PushResult = { ...summary, version, bytesSent, archiveBytes };
     await createWorkspaceEvents(deps).emit("workspace:push", { workspaceId: id, remote: link.remote, path: root, version, filesSent: result.filesSent, bytesSent, filesUnchanged: result.filesUnchanged, filesDeleted: result.filesDeleted });
     return result;
   } finally {
-    await releaseQuietly(deps, client, id, holder);
+    await (released ?? releaseQuietly(deps, client, id, holder));
   }
 }
 

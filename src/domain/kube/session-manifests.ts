@@ -35,6 +35,8 @@ export type SessionManifestSpec = {
   readonly args: readonly string[];
   /** HOME-relative path -> file contents. */
   readonly credentials: ReadonlyMap<string, Uint8Array>;
+  /** The `--with` tools of the bundle, kept in the Pod's session spec (names only) for a CLI that finds it again. */
+  readonly credentialTools?: readonly string[] | undefined;
   /** Keep the Secret's keys but leave every value empty (a dry run prints no credential). */
   readonly redactCredentials?: boolean | undefined;
   /** The terminal size the session host starts with (default 80x24; an attach resizes it). */
@@ -73,7 +75,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const }) };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);

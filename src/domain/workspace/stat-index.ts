@@ -18,3 +18,13 @@ export function cachedHash(index: StatIndex | undefined, path: string, stamp: St
   if (stamp.mtimeMs >= index.indexedAtMs - RACY_MS) return undefined;
   return row.sha256;
 }
+
+/**
+ * Rewriting a 20,000-row index costs more than hashing a few files again: an index missing
+ * fewer than STALE_ROWS hashes (or holding fewer stale paths) is kept as it is, and those
+ * files are hashed again by the next scan (a stale row never matches: its stamp differs).
+ */
+export const STALE_ROWS = 64;
+
+export const indexNeedsRewrite = (hadIndex: boolean, hashed: number, rowsBefore: number, rowsNow: number): boolean =>
+  !hadIndex || hashed + Math.abs(rowsBefore - rowsNow) >= STALE_ROWS;
