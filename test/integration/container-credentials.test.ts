@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { renderCredentialsSecret } from "../../src/domain/kube/secret.ts";
 import { stripClaudeHooks } from "../../src/domain/credentials/strip-hooks.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
-import { TEST_IMAGE, engineMissingReason, enginePodman, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
+import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
+import { sharedPodman } from "../support/fake-kube-podman.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { podmanRuntime } from "../support/fake-kube-pods.ts";
 import { seededRandom } from "../support/seed.ts";
@@ -174,7 +175,7 @@ describe.skipIf(engineMissingReason !== undefined)("credentials in docker contai
   describe.if(hasKubectl)("kubernetes (fake API server, podman Pods)", () => {
     let api: FakeKubeApi;
     beforeAll(() => {
-      api = startFakeKubeApi({ runtime: podmanRuntime(enginePodman(conf)) });
+      api = startFakeKubeApi({ runtime: podmanRuntime(sharedPodman(conf)) });
     });
     afterAll(async () => {
       await api.close();

@@ -58,21 +58,3 @@ export async function removeContainersOf(containersConf: string, sessionIds: rea
   }
 }
 
-/**
- * The engine above as the fake API server's Pod runtime takes it (fake-kube-podman.ts's
- * shape): the same store as the docker target's, so Pods run the session image built here.
- */
-export function enginePodman(containersConf: string): import("./fake-kube-podman.ts").Podman {
-  const env = { ...(process.env as Record<string, string>), CONTAINERS_CONF: containersConf };
-  const argv = (args: readonly string[]) => ["podman", ...args];
-  return {
-    argv,
-    env,
-    run: async (args, stdin) => {
-      const proc = Bun.spawn(argv(args), { env, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-      return { code, stdout, stderr };
-    },
-    close: async () => {},
-  };
-}
