@@ -67,7 +67,7 @@ describe.skipIf(bin === undefined || !existsSync(join(bin, "claude")))("the real
   }, 180_000);
 });
 
-describe.skipIf(bin === undefined || !existsSync(join(bin, "gemini")))("the real Gemini CLI", () => {
+describe.skipIf(bin === undefined || !existsSync(join(bin, "gemini")) || secureParent() === undefined)("the real Gemini CLI", () => {
   test("prompt -> working -> waiting; a shell command -> needs-approval -> working -> waiting", async () => {
     // Gemini CLI reads our settings file only when no directory above it is writable by others (/tmp is).
     using home = tempHome("remote-peers-gemini-", secureParent());

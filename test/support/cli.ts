@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Terminal } from "@xterm/headless";
 import { createProcessAdapter } from "../../src/adapters/process/process-adapter.ts";
 import { createSqliteSessionStore } from "../../src/adapters/store/sqlite-store.ts";
 import type { SessionRecord } from "../../src/domain/session.ts";
+import { insecureAncestor } from "../../src/domain/agent-state/hook-wiring.ts";
 
 export const repoRoot = join(import.meta.dir, "..", "..");
 export const mainTs = join(repoRoot, "src", "main.ts");
@@ -54,14 +55,25 @@ export function tempHome(prefix = "remote-test-", parent = tmpdir()) {
 }
 
 /**
- * A parent for temp homes whose every ancestor only its owner may write (under the
- * repository): Gemini CLI ignores a settings file below a directory others may write, as /tmp is.
+ * A parent for temp homes whose every ancestor only its owner may write: Gemini CLI ignores a
+ * settings file below a directory others (or the group) may write, as /tmp is. Tried in order:
+ * under the repository, $XDG_RUNTIME_DIR, /run (root); undefined when none is (a clone under
+ * /tmp, say): tests that need one skip with that reason.
  */
-export function secureParent(): string {
-  const parent = join(repoRoot, "node_modules", ".cache");
-  mkdirSync(parent, { recursive: true });
-  return parent;
+export function secureParent(): string | undefined {
+  const candidates = [join(repoRoot, "node_modules", ".cache"), process.env.XDG_RUNTIME_DIR, "/run"].filter((d): d is string => d !== undefined && d !== "");
+  for (const dir of candidates) {
+    try {
+      mkdirSync(dir, { recursive: true });
+      accessSync(dir, constants.W_OK);
+    } catch {
+      continue;
+    }
+    if (insecureAncestor(join(dir, "x", "settings.json"), (d) => (existsSync(d) ? statSync(d).mode : undefined)) === undefined) return dir;
+  }
+  return undefined;
 }
+export const NO_SECURE_PARENT = "no directory here whose every ancestor only its owner may write (Gemini CLI skips a settings file under one)";
 
 export type CliResult = { code: number; stdout: string; stderr: string };
 
