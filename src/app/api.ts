@@ -5,6 +5,7 @@
  */
 import type { AppDeps } from "./deps.ts";
 import type { SessionRecord } from "../domain/session.ts";
+import { kubernetesPlacement } from "../domain/target.ts";
 import { attachSession, type AttachOptions as AttachSessionOptions, type AttachOutcome } from "./sessions/attach.ts";
 import { listSessions, findSession, type SessionListing } from "./sessions/find.ts";
 import { pruneSessions, renameSession, sendToSession, sessionText, stopSession } from "./sessions/manage.ts";
@@ -195,20 +196,18 @@ export type TargetRunOptions = import("./targets/container-sessions.ts").Contain
   readonly namespace?: string | undefined;
   readonly deps?: AppDeps;
 };
-const placementOf = (deps: AppDeps, options: { readonly target: string; readonly context?: string | undefined; readonly namespace?: string | undefined }) =>
-  options.target === "kubernetes" ? { kind: "kubernetes" as const, context: options.context, namespace: options.namespace ?? deps.config.kube.namespace } : undefined;
 /** Start a detached session in a container or a Pod, as `remote run --target docker|kubernetes` does (attach with `attach`). */
 export async function runInTarget(options: TargetRunOptions): Promise<SessionRecord> {
   const deps = await realDeps(options.deps);
   const { runInContainer } = await import("./targets/container-sessions.ts");
   const { target: _target, context: _context, namespace: _namespace, deps: _deps, ...run } = options;
-  return runInContainer(deps, { ...run, kubernetes: placementOf(deps, options) });
+  return runInContainer(deps, { ...run, kubernetes: kubernetesPlacement(options, deps.config.kube.namespace) });
 }
 /** `remote smoke <profile> --target T` with no control plane: start, wait for the first screen, stop and remove. */
 export async function smokeTarget(profile: string, options: { readonly target: "local" | "docker" | "kubernetes"; readonly timeoutMs?: number; readonly image?: string; readonly context?: string; readonly namespace?: string; readonly deps?: AppDeps }) {
   const deps = await realDeps(options.deps);
   const { smokeHere } = await import("./targets/smoke-here.ts");
-  return smokeHere(deps, profile, { target: options.target, timeoutMs: options.timeoutMs ?? 60_000, image: options.image, kubernetes: placementOf(deps, options) });
+  return smokeHere(deps, profile, { target: options.target, timeoutMs: options.timeoutMs ?? 60_000, image: options.image, kubernetes: kubernetesPlacement(options, deps.config.kube.namespace) });
 }
 export { parseWatchMinutes } from "./cli/commands/jobs-conduct.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pathsFor, socketPathFor } from "./config.ts";
 import { isRemoteError } from "./errors.ts";
-import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
+import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, kubernetesPlacement, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
 import { sessionPatchForContainer } from "./target-status.ts";
 
 const usageError = (fn: () => unknown) => {
@@ -65,4 +65,10 @@ describe("a session found again by its labels", () => {
   test("credentialTools must be a list of names", () => {
     expect(() => parsePodSpec(JSON.stringify({ ...spec, credentials: "exec", credentialTools: "gh" }))).toThrow("credentialTools");
   });
+});
+
+test("kubernetesPlacement: the namespace asked for, else the configured one; none for another target", () => {
+  expect(kubernetesPlacement({ target: "kubernetes", context: "k3s", namespace: "team" }, "remote")).toEqual({ kind: "kubernetes", context: "k3s", namespace: "team" });
+  expect(kubernetesPlacement({ target: "kubernetes" }, "remote")).toEqual({ kind: "kubernetes", context: undefined, namespace: "remote" });
+  expect(kubernetesPlacement({ target: "docker", namespace: "team" }, "remote")).toBeUndefined();
 });

@@ -21,6 +21,10 @@ export type TargetHandle = DockerHandle | KubernetesHandle;
 export type DockerHandle = { readonly kind: "docker"; readonly engine: ContainerEngine; readonly container: string; readonly image: string };
 /** Where a new Pod goes: --context (absent: the kubeconfig's current one) and the namespace. */
 export type KubernetesPlacement = { readonly kind: "kubernetes"; readonly context?: string | undefined; readonly namespace: string };
+/** Where a `kubernetes` target puts a session (undefined for any other target): the namespace asked for, else the configured one. */
+export function kubernetesPlacement(asked: { readonly target: string; readonly context?: string | undefined; readonly namespace?: string | undefined }, defaultNamespace: string): KubernetesPlacement | undefined {
+  return asked.target === "kubernetes" ? { kind: "kubernetes", context: asked.context, namespace: asked.namespace ?? defaultNamespace } : undefined;
+}
 /** A Pod: `container` is its name. */
 export type KubernetesHandle = KubernetesPlacement & { readonly container: string; readonly image: string };
 

@@ -15,6 +15,7 @@ import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
 import { conversationRestore } from "./conversation-routes.ts";
+import { kubernetesPlacement } from "../../domain/target.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -53,7 +54,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
         if (where.target !== "local") {
           // A Pod goes to the server's kube context and namespace unless the body names others; the credential
           // bundle is the client's (its own HOME's files): no tools to collect again here.
-          const kubernetes = where.target === "kubernetes" ? { kind: "kubernetes" as const, context: where.context, namespace: where.namespace ?? app.config.kube.namespace } : undefined;
+          const kubernetes = kubernetesPlacement(where, app.config.kube.namespace);
           const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] } });
           return jsonResponse(201, await sessionJson(started.id));
         }

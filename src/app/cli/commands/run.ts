@@ -9,6 +9,7 @@ import { checkedTarget, printKubeManifests, targetArgs } from "./_target.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import { requireRemote } from "../../remote/route.ts";
 import { authArgs, authFlagsOf } from "./_auth.ts";
+import { kubernetesPlacement } from "../../../domain/target.ts";
 
 export default (ctx: CliContext) =>
   defineCommand({
@@ -46,7 +47,7 @@ export default (ctx: CliContext) =>
         if (args.remote !== undefined) throw new RemoteError("FLAG_CONFLICT", `Cannot use --target ${target} with --remote: a control plane picks its own target`, "Drop one of them.", "usage");
         if (target === "docker" || (target === "kubernetes" && !args["dry-run"])) {
           const { planContainerRun, runInContainer } = await import("../../targets/container-sessions.ts");
-          const kubernetes = target === "kubernetes" ? { kind: "kubernetes" as const, context: args.context, namespace: kube.namespace ?? deps.config.kube.namespace } : undefined;
+          const kubernetes = kubernetesPlacement({ target, context: args.context, namespace: kube.namespace }, deps.config.kube.namespace);
           const containerOptions = { ...options, image: kube.image, cpu: kube.cpu, memory: kube.memory, kubernetes };
           if (args["dry-run"]) return deps.stdout(json(planContainerRun(deps, containerOptions)));
           if (!args.detach) requireTerminal(deps, undefined);

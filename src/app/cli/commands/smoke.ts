@@ -8,6 +8,7 @@ import { checkedTarget } from "./_target.ts";
 import { smokeRemote } from "../../remote/sessions.ts";
 import { remoteArgs } from "./_remote.ts";
 import { numberArg } from "./_shared.ts";
+import { kubernetesPlacement } from "../../../domain/target.ts";
 
 const TIMEOUT_SECONDS: NumericFlag = { kind: "number", above: 0, max: 3600, unit: "seconds", example: "30" };
 
@@ -37,7 +38,7 @@ export default (ctx: CliContext) =>
       try {
         if (remote === undefined) {
           const here = smokeTarget ?? "local";
-          const kubernetes = here === "kubernetes" ? { kind: "kubernetes" as const, context: args.context, namespace: kube.namespace ?? deps.config.kube.namespace } : undefined;
+          const kubernetes = kubernetesPlacement({ target: here, context: args.context, namespace: kube.namespace }, deps.config.kube.namespace);
           const { smokeHere } = await import("../../targets/smoke-here.ts");
           const result = await smokeHere(deps, args.profile, { target: here, timeoutMs: seconds * 1000, image: kube.image, kubernetes });
           deps.stdout(`smoke ok: ${args.profile} session ${result.session.id} on this machine (target ${here}): terminal open after ${result.openedAfterMs} ms, stopped and removed\n`);
