@@ -8,6 +8,7 @@ import { resolveRemote, type RemoteChoice } from "../../remote/config.ts";
 import { jsonArg } from "./_shared.ts";
 import { describeState } from "../../../domain/session-lifecycle.ts";
 import { describeAgent } from "../../../domain/agent-state/view.ts";
+import { kubernetesPlacement } from "../../../domain/target.ts";
 import { remoteArgs, where } from "./_remote.ts";
 
 const SOURCE = { flag: "--remote", env: "REMOTE_URL", config: "config.toml" } as const;
@@ -24,15 +25,14 @@ function configuredOrGiven(deps: AppDeps, args: RemoteChoice) {
 }
 
 /** `--target docker|kubernetes` (+ --context/--namespace for kubernetes): where to look for sessions by label. Loaded only when asked (ls is a quick path). */
-async function discoverWhere(args: { target?: string | undefined; context?: string | undefined; namespace?: string | undefined }): Promise<"docker" | { kind: "kubernetes"; context?: string | undefined; namespace?: string | undefined } | undefined> {
+async function discoverWhere(args: { target?: string | undefined; context?: string | undefined; namespace?: string | undefined }): Promise<{ target: "docker" | "kubernetes"; context?: string | undefined; namespace?: string | undefined } | undefined> {
   if (args.target === undefined && args.context === undefined && args.namespace === undefined) return undefined;
   const { checkTargetFlags, parseTargetName } = await import("../../../domain/target-name.ts");
   const { validateNamespace } = await import("../../../domain/kube/names.ts");
   const target = parseTargetName(args.target);
   checkTargetFlags(target, [...(args.context === undefined ? [] : ["--context"]), ...(args.namespace === undefined ? [] : ["--namespace"])]);
   if (target === "local") return undefined;
-  if (target === "docker") return "docker";
-  return { kind: "kubernetes", context: args.context, namespace: args.namespace === undefined ? undefined : validateNamespace(args.namespace) };
+  return { target, context: args.context, namespace: args.namespace === undefined ? undefined : validateNamespace(args.namespace) };
 }
 
 export default (ctx: CliContext) =>
@@ -49,8 +49,8 @@ export default (ctx: CliContext) =>
       const discover = await discoverWhere(args);
       const deps = ctx.deps();
       if (discover) {
-        const found = await (await import("../../targets/rediscover.ts")).rediscoverSessions(deps, discover === "docker" ? "docker" : { ...discover, namespace: discover.namespace ?? deps.config.kube.namespace });
-        if (found.length > 0) deps.stderr(`found ${found.length} session${found.length === 1 ? "" : "s"} on ${discover === "docker" ? "docker" : "kubernetes"} by their labels: ${found.join(", ")}\n`);
+        const found = await (await import("../../targets/rediscover.ts")).rediscoverSessions(deps, kubernetesPlacement(discover, deps.config.kube.namespace) ?? "docker");
+        if (found.length > 0) deps.stderr(`found ${found.length} session${found.length === 1 ? "" : "s"} on ${discover.target} by their labels: ${found.join(", ")}\n`);
       } else {
         // Reads only (until a write): the records come from the running host server, no SQLite open here.
         await deps.readStoreFromHost?.();
