@@ -2,7 +2,8 @@ import { RemoteError } from "../../domain/errors.ts";
 import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
-import { findFreshSession, liveSocket, type SessionListing } from "./find.ts";
+import { liveSocket, type SessionListing } from "./find.ts";
+import { findFreshSession } from "./fresh-session.ts";
 
 export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
 

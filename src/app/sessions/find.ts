@@ -25,18 +25,6 @@ export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<P
 /** A session already found (e.g. while routing the command) is used as is: one store read per command. */
 export const sessionFor = (deps: Parameters<typeof findSession>[0], ref: string | SessionListing): SessionListing => (typeof ref === "string" ? findSession(deps, ref) : ref);
 
-type FreshDeps = Parameters<typeof import("../targets/container-sessions.ts").freshContainerSession>[0];
-
-/**
- * `findSession`, and a container session's container asked how it is. The container code is
- * loaded only for a container session: attach and send of a local one start without it.
- */
-export async function findFreshSession(deps: FreshDeps, ref: string | SessionListing): Promise<import("../targets/container-sessions.ts").FreshListing> {
-  const session = sessionFor(deps, ref);
-  if (session.target === undefined) return session;
-  return (await import("../targets/container-sessions.ts")).freshContainerSession(deps, session);
-}
-
 /** Where a running session's host listens (a Unix socket here, or one inside its container), or a clear error saying why there is none. */
 export function liveSocket(session: SessionListing): HostAddress {
   if (!isLive(session.view) || session.socketPath === undefined) {

@@ -7,7 +7,8 @@ import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentit
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
-import { findFreshSession, findSession, liveSocket, type SessionListing } from "./find.ts";
+import { findSession, liveSocket, type SessionListing } from "./find.ts";
+import { findFreshSession } from "./fresh-session.ts";
 import { requestHost } from "./host-request.ts";
 import { listFreshSessions, stopContainerSession } from "../targets/container-sessions.ts";
 

@@ -1,5 +1,6 @@
 import type { AppDeps } from "../deps.ts";
-import { findFreshSession, liveSocket, type SessionListing } from "./find.ts";
+import { liveSocket, type SessionListing } from "./find.ts";
+import { findFreshSession } from "./fresh-session.ts";
 import { requestHost } from "./host-request.ts";
 
 type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">;

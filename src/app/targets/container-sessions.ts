@@ -213,8 +213,6 @@ export async function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">
   if (ours && after) await tellContainerSession(deps, after, { exitCode: exit.exitCode, signal: exit.signal ?? null });
 }
 
-export { findFreshSession } from "../sessions/find.ts";
-
 /** A container session (see findFreshSession) after its container was asked how it is. */
 export async function freshContainerSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, session: SessionListing): Promise<FreshListing> {
   const statuses = await reconcileContainers(deps, session.id);
