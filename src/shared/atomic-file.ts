@@ -1,4 +1,4 @@
-import { linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { nodeFs } from "./quick-fs.ts";
 
 /**
  * (src/shared: plain I/O helpers with no policy, for adapters and use cases alike.)
@@ -10,10 +10,10 @@ export function writeFileAtomically(path: string, content: string | Uint8Array, 
   // Web Crypto, not node:crypto, which costs every command that loads this file ~4 ms.
   const temp = `${path}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`;
   try {
-    writeFileSync(temp, content, { mode, flag: "wx" });
-    renameSync(temp, path);
+    nodeFs().writeFileSync(temp, content, { mode, flag: "wx" });
+    nodeFs().renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    nodeFs().rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -28,13 +28,13 @@ export function createFileAtomically(path: string, content: string | Uint8Array,
   // Web Crypto, not node:crypto, which costs every command that loads this file ~4 ms.
   const temp = `${path}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`;
   try {
-    writeFileSync(temp, content, { mode, flag: "wx" });
-    linkSync(temp, path);
+    nodeFs().writeFileSync(temp, content, { mode, flag: "wx" });
+    nodeFs().linkSync(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw error;
   } finally {
-    rmSync(temp, { force: true });
+    nodeFs().rmSync(temp, { force: true });
   }
 }

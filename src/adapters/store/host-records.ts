@@ -1,7 +1,7 @@
-import { existsSync } from "node:fs";
 import { FrameType, type RecordsReply } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort } from "../../domain/ports.ts";
 import type { SessionRecord } from "../../domain/session.ts";
+import { pathExists } from "../../shared/quick-fs.ts";
 
 /**
  * Every session record, as the running host server reads them from its open store; undefined
@@ -12,7 +12,7 @@ export async function fetchHostRecords(connector: HostConnectorPort, controlSock
   let answered!: (reply: RecordsReply | undefined) => void;
   const reply = new Promise<RecordsReply | undefined>((resolve) => (answered = resolve));
   // Looked for first: no server is the common case when nothing runs, and a refused connect costs a stack trace.
-  if (!existsSync(controlSocket)) return undefined;
+  if (!pathExists(controlSocket)) return undefined;
   let conn;
   try {
     conn = await connector.connect(controlSocket, (frame) => {
