@@ -115,6 +115,9 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let store: SessionStorePort | undefined;
   let workspace: WorkspacePorts | undefined;
   let hostRead: Promise<void> | undefined;
+  // The host server that handed over the records took the waiting hook events first: nothing left to look for here.
+  let hookEventsTaken = false;
+  const hookInbox = createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) });
   // SQLite (and each adapter below that a quick command never uses) is loaded on first use: ls, send,
   // attach and a Claude hook start without them (each module is start-up time; bun:sqlite alone ~0.4 ms).
   const openStore = () => (require("./adapters/store/sqlite-store.ts") as typeof import("./adapters/store/sqlite-store.ts")).createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
@@ -152,11 +155,13 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     readStoreFromHost: () =>
       (hostRead ??= (async () => {
         if (store) return;
-        const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
-        if (records && !store) store = createSnapshotStore(records, openStore);
+        const reply = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
+        if (!reply || store) return;
+        store = createSnapshotStore(reply.records, openStore);
+        hookEventsTaken = reply.hookEventsTaken;
       })().catch(() => {})),
     process: proc,
-    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
+    hookInbox: { put: (event) => hookInbox.put(event), take: () => (hookEventsTaken ? { events: [], done: () => {} } : hookInbox.take()) },
     connector,
     get launcher() {
       return (launcher ??= (require("./adapters/process/host-launcher.ts") as typeof import("./adapters/process/host-launcher.ts")).createHostLauncher({

@@ -122,7 +122,7 @@ describe("host server", () => {
     const control = hostServerSocketFor(deps.config.paths);
     expect(await fetchHostRecords(deps.connector, control, 5000)).toBeUndefined();
     const { session } = await runSession(deps, { profile: "shell", name: "r1", detach: true, args: ["-c", "exec cat"] });
-    expect((await fetchHostRecords(deps.connector, control, 5000))?.map((r) => [r.name, r.state])).toEqual([["r1", "running"]]);
+    expect((await fetchHostRecords(deps.connector, control, 5000))?.records.map((r) => [r.name, r.state])).toEqual([["r1", "running"]]);
 
     const reader = createRealDeps(home.env);
     await reader.readStoreFromHost?.();
@@ -151,8 +151,9 @@ describe("host server", () => {
     const input = JSON.stringify({ session_id: "hook-abc", cwd: home.dir, hook_event_name: "SessionStart", source: "startup" });
     deps.hookInbox.put(parseHookInput("claude-start", input, { now: new Date(), fallbackCwd: home.dir }));
 
-    const records = await fetchHostRecords(deps.connector, hostServerSocketFor(deps.config.paths), 5000);
-    expect(records?.map((r) => [r.id, r.source]).sort()).toEqual([[enrolledSessionId("hook-abc"), "hook"], [session.id, "run"]].sort());
+    const reply = await fetchHostRecords(deps.connector, hostServerSocketFor(deps.config.paths), 5000);
+    expect(reply?.records.map((r) => [r.id, r.source]).sort()).toEqual([[enrolledSessionId("hook-abc"), "hook"], [session.id, "run"]].sort());
+    expect(reply?.hookEventsTaken).toBe(true);
     expect(deps.hookInbox.take().events).toEqual([]);
     await stopSession(deps, session.id);
     deps.store().close();

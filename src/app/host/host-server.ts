@@ -79,8 +79,9 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
   // Waiting Claude Code hook events are folded in first, here too: the reader then finds none left to write.
   const records = (): RecordsReply => {
     try {
-      if (deps.hookInbox) ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
-      return { records: deps.store().list() };
+      if (!deps.hookInbox) return { records: deps.store().list() };
+      ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
+      return { records: deps.store().list(), hookEventsTaken: true };
     } catch (error) {
       return { error: errorMessage(error) };
     }
