@@ -1,4 +1,4 @@
-import { nodeFs } from "./quick-fs.ts";
+import { createThenRename, nodeFs } from "./quick-fs.ts";
 
 /**
  * (src/shared: plain I/O helpers with no policy, for adapters and use cases alike.)
@@ -9,6 +9,8 @@ import { nodeFs } from "./quick-fs.ts";
 export function writeFileAtomically(path: string, content: string | Uint8Array, mode = 0o600): void {
   // Web Crypto, not node:crypto, which costs every command that loads this file ~4 ms.
   const temp = `${path}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`;
+  // Through libc when it can (a Claude hook writes its event this way, without loading node:fs).
+  if (createThenRename(temp, path, typeof content === "string" ? new TextEncoder().encode(content) : content, mode)) return;
   try {
     nodeFs().writeFileSync(temp, content, { mode, flag: "wx" });
     nodeFs().renameSync(temp, path);

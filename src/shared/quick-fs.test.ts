@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isCharacterDevice, lstatFacts, pathExists, readTextIfThere, writeSome } from "./quick-fs.ts";
+import { createThenRename, isCharacterDevice, lstatFacts, pathExists, readTextIfThere, writeSome } from "./quick-fs.ts";
 
 const withDir = (fn: (dir: string) => void) => () => {
   const dir = mkdtempSync(join(tmpdir(), "quick-fs-"));
@@ -79,5 +79,14 @@ describe("quick-fs (libc, else node:fs)", () => {
       closeSync(fd);
     }
     expect(readFileSync(path, "utf8")).toBe("hello\n");
+  }));
+
+  test("createThenRename puts a whole new file with its mode in place; a temp already there is not written through", withDir((dir) => {
+    const path = join(dir, "event.json");
+    expect(createThenRename(join(dir, "a.tmp"), path, new TextEncoder().encode("{}"), 0o600)).toBe(true);
+    expect([readFileSync(path, "utf8"), statSync(path).mode & 0o777, readdirSync(dir)]).toEqual(["{}", 0o600, ["event.json"]]);
+    writeFileSync(join(dir, "b.tmp"), "someone else's");
+    expect(createThenRename(join(dir, "b.tmp"), path, new TextEncoder().encode("new"), 0o600)).toBe(false);
+    expect([readFileSync(path, "utf8"), readFileSync(join(dir, "b.tmp"), "utf8")]).toEqual(["{}", "someone else's"]);
   }));
 });

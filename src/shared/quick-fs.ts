@@ -17,7 +17,9 @@ const S_IFDIR = 0o040000;
 const S_IFLNK = 0o120000;
 const S_IFREG = 0o100000;
 const S_IFCHR = 0o020000;
-const O_RDONLY_CLOEXEC = 0o2000000;
+const O_CLOEXEC = 0o2000000;
+/** O_WRONLY | O_CREAT | O_EXCL: a new file of ours, never one already there. */
+const O_CREATE_NEW = 0o1 | 0o100 | 0o200;
 /** Where struct stat keeps st_mode and st_uid: x86-64's own layout, and the generic one of arm64. */
 const STAT_LAYOUT: Readonly<Record<string, { mode: number; uid: number }>> = { x64: { mode: 24, uid: 28 }, arm64: { mode: 16, uid: 24 } };
 
@@ -30,10 +32,12 @@ function openLibc() {
     const { symbols } = dlopen("libc.so.6", {
       lstat: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
       fstat: { args: [FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
-      open: { args: [FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+      open: { args: [FFIType.ptr, FFIType.i32, FFIType.u32], returns: FFIType.i32 },
       read: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
       write: { args: [FFIType.i32, FFIType.ptr, FFIType.u64], returns: FFIType.i32 },
       close: { args: [FFIType.i32], returns: FFIType.i32 },
+      rename: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
+      unlink: { args: [FFIType.ptr], returns: FFIType.i32 },
     });
     return { ...symbols, layout };
   } catch {
@@ -96,7 +100,7 @@ export function readTextIfThere(path: string): string | undefined {
       return undefined;
     }
   }
-  const fd = c.open(cPath(path), O_RDONLY_CLOEXEC);
+  const fd = c.open(cPath(path), O_CLOEXEC, 0);
   if (fd < 0) return undefined;
   try {
     const chunks: Uint8Array[] = [];
@@ -118,4 +122,22 @@ export function writeSome(fd: number, bytes: Uint8Array): number {
   const c = lib();
   if (!c) return -1;
   return c.write(fd, bytes, bytes.length);
+}
+
+/**
+ * Writes `content` to the new file `temp` (created with `mode`, failing if it exists), then renames
+ * it over `path`: true when libc did all of it. False, with nothing left behind, when it could not
+ * (no libc here, or any call failed): the caller then does it with node:fs, whose errors say why.
+ */
+export function createThenRename(temp: string, path: string, content: Uint8Array, mode: number): boolean {
+  const c = lib();
+  if (!c) return false;
+  const fd = c.open(cPath(temp), O_CREATE_NEW | O_CLOEXEC, mode);
+  if (fd < 0) return false;
+  let rest = content;
+  for (let n = 0; rest.length > 0 && (n = c.write(fd, rest, rest.length)) > 0; ) rest = rest.subarray(n);
+  const closed = c.close(fd) === 0;
+  if (rest.length === 0 && closed && c.rename(cPath(temp), cPath(path)) === 0) return true;
+  c.unlink(cPath(temp));
+  return false;
 }

@@ -1,5 +1,5 @@
 import { errorMessage } from "../../domain/errors.ts";
-import { nodeFs, pathExists } from "../../shared/quick-fs.ts";
+import { lstatFacts, nodeFs, pathExists } from "../../shared/quick-fs.ts";
 import { join } from "node:path";
 import type { HookEvent } from "../../domain/enrollment.ts";
 import type { HookInboxPort, LogPort } from "../../domain/ports.ts";
@@ -14,7 +14,7 @@ const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOE
 export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookInboxPort {
   return {
     put: (event) => {
-      nodeFs().mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!lstatFacts(dir)?.isDirectory) nodeFs().mkdirSync(dir, { recursive: true, mode: 0o700 });
       const unique = `${Date.parse(event.at)}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
       // Its temp file ends in .tmp, so a reader (which takes *.json) never sees half an event.
       writeFileAtomically(join(dir, `${unique}.json`), JSON.stringify(event), 0o600);
