@@ -1,4 +1,4 @@
-import { join } from "node:path";
+import { childPath } from "./shared/quick-path.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
@@ -28,7 +28,7 @@ const HOST_RECORDS_TIMEOUT_MS = 1000;
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
-  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
+  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, childPath(import.meta.dir, "main.ts")];
 
 /** Where the CLI edge writes usage and errors: the descriptors themselves (see fd-output.ts); colour only on a terminal without NO_COLOR. */
 export function createCliIo(environment: Readonly<Record<string, string | undefined>> = process.env): CliIo {
@@ -62,7 +62,7 @@ function createWorkspacePorts(paths: RemotePaths, busyTimeoutMs: number | undefi
     get store() {
       return (store ??= createSqliteWorkspaceStore({ path: paths.store, busyTimeoutMs }));
     },
-    blobs: createBlobStore({ dir: join(paths.home, "blobs") }),
+    blobs: createBlobStore({ dir: childPath(paths.home, "blobs") }),
     archive: createTarArchive(),
     tree: createWorkspaceTree(),
     progressTerminal: isTerminal(2),
@@ -168,7 +168,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
         selfCommand: self,
         sessionDir: (id) => sessionDirFor(config.paths, id),
         controlSocket: hostServerSocketFor(config.paths),
-        serverLog: join(config.paths.home, "host-server.log"),
+        serverLog: childPath(config.paths.home, "host-server.log"),
         process: proc,
         connector: unixConnector,
         readyTimeoutMs,
@@ -211,7 +211,7 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     accounts: () => (accounts ??= (require("./adapters/store/sqlite-account-store.ts") as typeof import("./adapters/store/sqlite-account-store.ts")).createSqliteAccountStore({ path: config.paths.store })),
     eventLog: () => (eventLog ??= (require("./adapters/store/sqlite-event-log.ts") as typeof import("./adapters/store/sqlite-event-log.ts")).createSqliteEventLog({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
     get secrets() {
-      return (secrets ??= (require("./adapters/store/secret-files.ts") as typeof import("./adapters/store/secret-files.ts")).createSecretFiles(join(config.paths.home, "accounts")));
+      return (secrets ??= (require("./adapters/store/secret-files.ts") as typeof import("./adapters/store/secret-files.ts")).createSecretFiles(childPath(config.paths.home, "accounts")));
     },
     get git() {
       return (git ??= (require("./adapters/git/git-adapter.ts") as typeof import("./adapters/git/git-adapter.ts")).createGitAdapter({ env }));

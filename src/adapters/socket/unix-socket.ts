@@ -1,5 +1,5 @@
 import { nodeFs } from "../../shared/quick-fs.ts";
-import { dirname, join } from "node:path";
+import { childPath, parentPath } from "../../shared/quick-path.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
@@ -15,7 +15,7 @@ export type UnixSocketOptions = {
 };
 
 const dirsOf = (options: UnixSocketOptions, socketPath: string) => {
-  const dir = dirname(socketPath);
+  const dir = parentPath(socketPath);
   return options.socketDirs.at(-1) === dir ? options.socketDirs : [dir];
 };
 
@@ -26,7 +26,7 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
       ensurePrivateDirs(dirsOf(options, socketPath));
       // Exclusive: bind a name of our own, then link it into place; link(2) fails if the path
       // exists, so of several servers starting at once exactly one gets the path.
-      const bindAt = listenOptions.exclusive ? join(dirname(socketPath), `hs-${process.pid}.tmp`) : socketPath;
+      const bindAt = listenOptions.exclusive ? childPath(parentPath(socketPath), `hs-${process.pid}.tmp`) : socketPath;
       nodeFs().rmSync(bindAt, { force: true });
       type Data = { state: ReturnType<typeof handlers.open> };
       const server = Bun.listen<Data>({

@@ -6,7 +6,7 @@
  * origin of config.toml's `remote` the first time tokens are read with one configured.
  */
 import { nodeFs } from "../../shared/quick-fs.ts";
-import { join } from "node:path";
+import { childPath } from "../../shared/quick-path.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { originOf } from "../../domain/remote-origin.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
@@ -18,9 +18,9 @@ type Deps = Pick<AppDeps, "config">;
 const isTokenMap = (value: unknown): value is Record<string, string> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string" && /^\S+$/.test(v));
 
-export const tokensFileFor = (deps: Deps) => join(deps.config.paths.home, "remote-tokens.json");
+export const tokensFileFor = (deps: Deps) => childPath(deps.config.paths.home, "remote-tokens.json");
 /** Where versions before per-origin tokens kept the one token. */
-export const legacyTokenFileFor = (deps: Deps) => join(deps.config.paths.home, "remote-token");
+export const legacyTokenFileFor = (deps: Deps) => childPath(deps.config.paths.home, "remote-token");
 
 const corrupt = (file: string, why: string) =>
   new RemoteError("CONFIG_INVALID", `Cannot read the tokens file '${file}': ${why}`, "Move it aside and store each token again with `remote config set token - --remote URL`.", "corrupt");

@@ -1,5 +1,5 @@
 import { nodeFs } from "../../shared/quick-fs.ts";
-import { dirname } from "node:path";
+import { parentPath } from "../../shared/quick-path.ts";
 import { formatSettings, installHooks, parseSettings, uninstallHooks, type HookKind } from "../../domain/claude-settings.ts";
 import { applyHookEvent, byTime, enrolledSessionId, parseHookInput, type HookEvent } from "../../domain/enrollment.ts";
 import { isRemoteError } from "../../domain/errors.ts";
@@ -69,7 +69,7 @@ function editSettings(path: string, edit: (settings: Record<string, unknown>) =>
     if (!nodeFs().existsSync(backup)) nodeFs().copyFileSync(path, backup);
     else backup = undefined;
   }
-  nodeFs().mkdirSync(dirname(path), { recursive: true });
+  nodeFs().mkdirSync(parentPath(path), { recursive: true });
   writeFileAtomically(path, formatSettings(result.settings), exists ? nodeFs().statSync(path).mode & 0o777 : 0o600);
   return { path, changed: true, backup };
 }
