@@ -93,6 +93,7 @@ export async function migrateForward(deps: ForwardDeps, options: MigrateForwardO
       cols: size.cols,
       rows: size.rows,
       metadata: { migratedFrom: root, workspaceId },
+      ...(workspaceId && { workspace: workspaceId }),
       ...(options.target !== undefined && { target: options.target }),
       ...(options.conversationPolicy !== undefined && { conversationPolicy: options.conversationPolicy }),
       ...(credentials && { credentials: base64Credentials(credentials.bundle) }),

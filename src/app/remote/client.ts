@@ -62,6 +62,8 @@ export type CreateSessionRequest = {
   /** A migrated conversation, restored into the session's HOME before its agent resumes it. */
   readonly conversation?: ConversationBundle;
   readonly conversationPolicy?: ConversationPolicy;
+  /** A workspace id of that control plane: a container session then has HOME and the files at its paths (path parity). */
+  readonly workspace?: string;
 };
 
 export type RemoteClientOptions = {

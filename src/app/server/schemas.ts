@@ -71,9 +71,15 @@ export const CreateSessionBody = z
     cols: Size.optional(),
     rows: Size.optional(),
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
+    workspace: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe("A workspace id on this control plane: on target docker or kubernetes the session's HOME and the workspace's files are at the workspace's own `home` and `path` (path parity), on the session's volume; cwd defaults to its path"),
     credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
     conversation: ConversationBundleSchema.optional().describe(
-      "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
+      "A conversation (remote migrate forward) restored into the session's HOME (a container's or Pod's too, through its exec) before its agent starts; resume names its id",
     ),
     conversationPolicy: z.enum(CONVERSATION_POLICIES).optional().describe("When the session's HOME holds a diverged copy of the conversation: block (default, 409), backup, keep-local"),
     env: z
