@@ -57,7 +57,11 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       // Path parity: HOME and the workspace at the person's own paths (a workspace outside HOME on a volume of its own).
       const home = spec.home ?? CONTAINER_HOME;
       const workdir = spec.workspace ?? CONTAINER_WORKSPACE;
-      const mounts = ["--volume", `${volume}:${home}`, ...(isInside(workdir, home) ? [] : ["--volume", `${containerWorkVolumeFor(spec.sessionId)}:${workdir}`])];
+      const ownVolume = !isInside(workdir, home);
+      const mounts = ["--volume", `${volume}:${home}`, ...(ownVolume ? ["--volume", `${containerWorkVolumeFor(spec.sessionId)}:${workdir}`] : [])];
+      // The engine would make a missing workdir as root, unwritable to the session user: a folder inside HOME's
+      // volume is made by `__unpack` instead (the agent's cwd is its spec's either way).
+      const startDir = spec.home === undefined || ownVolume ? workdir : home;
       const env = Object.entries({ ...spec.env, REMOTE_POD_SESSION: spec.podSpec }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
       const created = await run([
         "run",
@@ -76,7 +80,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         "--security-opt",
         "no-new-privileges",
         "--workdir",
-        workdir,
+        startDir,
         ...mounts,
         ...containerLimits(spec),
         ...labels,
