@@ -47,7 +47,7 @@ async function buildFakeAgentImage(conf: string): Promise<void> {
 const transcriptIn = (home: string, cwd: string, id: string) => join(home, ".claude", "projects", claudeProjectKey(cwd), `${id}.jsonl`);
 const messagesOf = (text: string) => text.trim().split("\n").map((line) => (JSON.parse(line) as { message: { content: string } }).message.content);
 
-type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }> };
+type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }>; readonly farData: string };
 
 /** argv in a Pod through the real kubectl against the fake API. */
 async function kubectlExec(env: Record<string, string>, pod: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
@@ -88,11 +88,11 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     const laptopEnv = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     // A docker session's container and a session's Pod are both remote-<id>.
     const exec = (sessionId: string, args: readonly string[]) => (target === "docker" ? podmanOut(conf, ["exec", `remote-${sessionId}`, ...args]) : kubectlExec(api?.env ?? {}, `remote-${sessionId}`, args));
-    return { serve, laptopEnv, laptopDir: laptop.dir, exec };
+    return { serve, laptopEnv, laptopDir: laptop.dir, exec, farData: far.env.REMOTE_HOME as string };
   }
 
   async function roundTrip(target: "docker" | "kubernetes") {
-    const { serve, laptopEnv, laptopDir, exec } = await farSide(target);
+    const { serve, laptopEnv, laptopDir, exec, farData } = await farSide(target);
     const work = join(laptopDir, "project");
     mkdirSync(work);
     writeFileSync(join(work, "README.md"), "# project\n");

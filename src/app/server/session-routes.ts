@@ -16,7 +16,7 @@ import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
 import { conversationRestore } from "./conversation-routes.ts";
 import { CONTAINER_HOME, kubernetesPlacement } from "../../domain/target.ts";
-import { captureBeforeStop, containerLayout, containerPreparation } from "../targets/container-workspace.ts";
+import { captureBeforeStop, containerLayout, containerPreparation, CONVERSATION_META, WORKSPACE_META } from "../targets/container-workspace.ts";
 import { getWorkspace } from "../workspace/control.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
@@ -43,7 +43,7 @@ export function sessionRoutes(app: AppDeps): Route[] {
       summary: "Start a session, detached, on target local, docker or kubernetes (like `remote run --detach [--target docker|kubernetes]`)",
       body: CreateSessionBody,
       responses: { 201: session },
-      handle: async ({ body }) => {
+      handle: async ({ body, request }) => {
         // Target fields first: one the target cannot honour is refused before anything starts.
         const where = bodyTarget(body, app.config.defaultTarget);
         // Bad credential paths fail here, before a session is started for nothing.
@@ -60,8 +60,8 @@ export function sessionRoutes(app: AppDeps): Route[] {
           const kubernetes = kubernetesPlacement(where, app.config.kube.namespace);
           // Path parity: HOME and the workspace at the laptop's paths; its files and the conversation put in through exec before the agent starts.
           const layout = workspace && containerLayout(workspace, kubernetes ? (app.env.HOME ?? "") : CONTAINER_HOME);
-          const prepare = workspace || body.conversation ? containerPreparation(app, { workspace, conversation: body.conversation, policy: body.conversationPolicy }) : undefined;
-          const meta = { ...(body.metadata !== undefined && { metadata: body.metadata }), ...(workspace && { workspace: { id: workspace.id, path: workspace.path } }), ...(body.conversation && { conversationId: body.conversation.id }) };
+          const prepare = workspace || body.conversation ? containerPreparation(app, { workspace, conversation: body.conversation, policy: body.conversationPolicy, origin: new URL(request.url).origin }) : undefined;
+          const meta = { ...(body.metadata !== undefined && { metadata: body.metadata }), ...(workspace && { [WORKSPACE_META]: workspace.id }), ...(body.conversation && { [CONVERSATION_META]: body.conversation.id }) };
           const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: Object.keys(meta).length === 0 ? undefined : meta, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] }, layout, prepare });
           return jsonResponse(201, await sessionJson(started.id));
         }

@@ -4,10 +4,10 @@
  * - in, before its agent starts: the workspace's files from the blob store at the
  *   workspace's own path (`remote __unpack`), a migrated conversation into its HOME by the
  *   restore rules (`remote __conversation restore`), then `remote __prepared`;
- * - out: its conversation (`remote __conversation stage`) and its folder (`remote __pack`:
- *   the manifest, then only the files whose content the blob store lacks). A session that
- *   is stopped through the control plane is read out first (`captureBeforeStop`): once its
- *   container is gone nothing can be exec'd, so `migrate back` reads what was kept.
+ *   and the folder's workspace link and base (`.remote/`), as a local copy of it has;
+ * - out: its conversation (`remote __conversation stage`) and its folder (container-folder.ts).
+ *   A session stopped through the control plane is read out first (`captureBeforeStop`):
+ *   once its container is gone nothing can be exec'd, so `migrate back` reads what was kept.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,35 +18,45 @@ import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import type { TargetHandle } from "../../domain/target.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
-import { checkArchive } from "../../domain/workspace/archive-rules.ts";
-import type { Manifest } from "../../domain/workspace/entry.ts";
-import { tidyArchivePath } from "../../domain/workspace/workspace-path.ts";
+import type { WorkspaceBase, WorkspaceLink } from "../../domain/workspace/schemas.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
-import { sha256Hex } from "../../shared/sha256.ts";
 import type { AppDeps } from "../deps.ts";
 import type { SessionListing } from "../sessions/find.ts";
-import { archiveLimits, exportArchive } from "../workspace/control.ts";
+import { exportArchive, getWorkspace, workspaceManifest } from "../workspace/control.ts";
+import { containerSessionFolder, keepFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
 import { execInside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target">;
 
-/** What a container session keeps of its workspace in its record's meta (the folder to read back, and from which workspace). */
-export type SessionWorkspace = { readonly id: string; readonly path: string };
-export const sessionWorkspaceOf = (meta: Readonly<Record<string, unknown>>): SessionWorkspace | undefined => {
-  const value = meta.workspace as Partial<SessionWorkspace> | undefined;
-  return typeof value?.id === "string" && typeof value.path === "string" ? { id: value.id, path: value.path } : undefined;
-};
+/** The meta keys of a container session's record: the workspace it was started for (app/workspace's key too) and the conversation it resumed. */
+export const WORKSPACE_META = "workspaceId";
+export const CONVERSATION_META = "conversationId";
+const metaString = (session: SessionListing, key: string): string | undefined => (typeof session.meta[key] === "string" ? (session.meta[key] as string) : undefined);
+
+/** A workspace's container session's folder (at the workspace's path), or undefined for a session started without one. */
+export function workspaceFolderOf(deps: Deps, session: SessionListing): ContainerFolder | undefined {
+  const workspaceId = metaString(session, WORKSPACE_META);
+  return workspaceId === undefined || session.target === undefined ? undefined : containerSessionFolder(deps, session, getWorkspace(deps, workspaceId).path);
+}
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Before a container session's agent starts (runInContainer's `prepare`): its files, its conversation, then the go-ahead. */
 export function containerPreparation(
   deps: Deps,
-  input: { readonly workspace?: WorkspaceRecord | undefined; readonly conversation?: ConversationBundle | undefined; readonly policy?: ConversationPolicy | undefined },
+  input: { readonly workspace?: WorkspaceRecord | undefined; readonly conversation?: ConversationBundle | undefined; readonly policy?: ConversationPolicy | undefined; readonly origin: string },
 ): (target: TargetPort, handle: TargetHandle, session: { readonly cwd: string }) => Promise<void> {
   return async (target, handle, { cwd }) => {
-    if (input.workspace) await execInside(target, handle, ["__unpack", input.workspace.path], exportArchive(deps, input.workspace.id).archive);
+    const workspace = input.workspace;
+    if (workspace) {
+      const { version, entries } = workspaceManifest(deps, workspace.id);
+      await execInside(target, handle, ["__unpack", workspace.path], exportArchive(deps, workspace.id, Object.keys(entries).sort()).archive);
+      // A copy linked to the workspace at that version: a commit of the folder later sends only what the session changed.
+      const folder = liveContainerFolder(deps, handle, workspace.path);
+      await folder.writeState("workspace.json", { remote: input.origin, workspaceId: workspace.id, path: workspace.path, home: workspace.home } satisfies WorkspaceLink);
+      await folder.writeState("workspace-base.json", { workspaceId: workspace.id, version, entries } satisfies WorkspaceBase);
+    }
     if (input.conversation) await execInside(target, handle, ["__conversation", "restore"], json({ bundle: input.conversation, cwd, ...(input.policy && { policy: input.policy }) }));
     await execInside(target, handle, ["__prepared"]);
   };
@@ -56,7 +66,7 @@ export function containerPreparation(
 export const containerLayout = (workspace: WorkspaceRecord, fallbackHome: string) => ({ home: workspace.home || fallbackHome, workspace: workspace.path });
 
 /** Where a stopped session's conversation and folder manifest were kept (its session folder here). */
-const keptFile = (deps: Pick<AppDeps, "config">, sessionId: string, name: "conversation.json" | "folder.json") => join(sessionDirFor(deps.config.paths, sessionId), name);
+const keptFile = (deps: Pick<AppDeps, "config">, sessionId: string, name: "conversation.json") => join(sessionDirFor(deps.config.paths, sessionId), name);
 
 const handleOf = (session: SessionListing): TargetHandle => {
   if (session.target === undefined) throw new RemoteError("NOT_A_CONTAINER", `Cannot read session '${session.name}' through a container: it runs on this machine`, undefined, "internal");
@@ -70,7 +80,7 @@ async function stageLive(deps: Deps, session: SessionListing, profile: Migratabl
   return ConversationBundleSchema.parse(staged);
 }
 
-const conversationIdOf = (session: SessionListing): string | undefined => (typeof session.meta.conversationId === "string" ? session.meta.conversationId : undefined);
+const conversationIdOf = (session: SessionListing): string | undefined => metaString(session, CONVERSATION_META);
 
 /** GET /sessions/:ref/conversation of a container session: from its HOME while it runs, else what was kept when it was stopped. */
 export async function containerConversation(deps: Deps, session: SessionListing, profile: MigratableProfile, id: string | undefined): Promise<ConversationBundle> {
@@ -89,49 +99,11 @@ export async function containerConversation(deps: Deps, session: SessionListing,
 }
 
 /**
- * A container session's folder: its manifest, every file's content put into the blob store
- * first (only those the store lacks cross the exec). From the container while it runs, else
- * the manifest kept when it was stopped (its blobs were stored then).
- */
-export async function collectContainerFolder(deps: Deps, session: SessionListing): Promise<Manifest> {
-  const workspace = sessionWorkspaceOf(session.meta);
-  if (workspace === undefined) throw new RemoteError("NO_WORKSPACE", `Cannot read the folder of session '${session.name}': it was not started for a workspace`, "Start it with a workspace (remote migrate forward does).", "conflict");
-  if (session.view !== "running") {
-    const kept = keptFile(deps, session.id, "folder.json");
-    if (!existsSync(kept)) throw new RemoteError("FOLDER_NOT_KEPT", `Cannot read the folder of session '${session.name}': its container is gone and nothing was kept when it stopped`, "Stop a workspace's container session through the control plane: it keeps the folder first.", "not-found");
-    return JSON.parse(readFileSync(kept, "utf8")) as Manifest;
-  }
-  const handle = handleOf(session);
-  const target = deps.target(handle);
-  const { blobs, archive } = deps.workspace();
-  const manifest = await execInside<Manifest>(target, handle, ["__pack", workspace.path]);
-  const missing = Object.entries(manifest).flatMap(([path, entry]) => (entry.type === "file" && !blobs.has(entry.sha256) ? [path] : []));
-  if (missing.length === 0) return manifest;
-  const packed = await execInside<string>(target, handle, ["__pack", workspace.path, "--paths"], json(missing));
-  // The container's answer is as untrusted as any archive: checked before a byte is stored.
-  const limits = archiveLimits(deps);
-  const items = await archive.unpack(Buffer.from(packed, "base64"), limits);
-  const verdict = checkArchive(items.map((item) => item.header), limits);
-  if (!verdict.ok) throw new RemoteError("ARCHIVE_REFUSED", `Cannot take the files of session '${session.name}': ${verdict.problems.join("; ")}`, "Nothing was stored.", "invalid");
-  const received = new Map(items.map((item) => [tidyArchivePath(item.header.path), item.bytes ?? new Uint8Array(0)]));
-  for (const path of missing) {
-    const entry = manifest[path];
-    const bytes = received.get(path);
-    // A file that changed between the two reads: its manifest entry would name content never stored.
-    if (entry?.type !== "file" || bytes === undefined || sha256Hex([bytes]) !== entry.sha256) {
-      throw new RemoteError("FOLDER_CHANGED", `Cannot take '${path}' of session '${session.name}': it changed while it was read`, "Try again once the agent is idle.", "conflict");
-    }
-    blobs.put(bytes);
-  }
-  return manifest;
-}
-
-/**
  * Before the control plane stops a workspace's container session: its conversation and its
  * folder kept here (best effort: the stop goes on either way, and a later read says what is missing).
  */
 export async function captureBeforeStop(deps: Deps & Pick<AppDeps, "log">, session: SessionListing): Promise<void> {
-  if (session.target === undefined || session.view !== "running" || sessionWorkspaceOf(session.meta) === undefined) return;
+  if (session.target === undefined || session.view !== "running" || metaString(session, WORKSPACE_META) === undefined) return;
   mkdirSync(sessionDirFor(deps.config.paths, session.id), { recursive: true, mode: 0o700 });
   if (isMigratable(session.profile)) {
     try {
@@ -142,7 +114,8 @@ export async function captureBeforeStop(deps: Deps & Pick<AppDeps, "log">, sessi
     }
   }
   try {
-    writeFileAtomically(keptFile(deps, session.id, "folder.json"), JSON.stringify(await collectContainerFolder(deps, session)));
+    const folder = workspaceFolderOf(deps, session);
+    if (folder) await keepFolder(deps, session, folder);
   } catch (error) {
     deps.log.warn(`session ${session.id}: its folder was not kept before the stop: ${errorMessage(error)}`);
   }
