@@ -63,18 +63,18 @@ export function sessionRoutes(app: AppDeps): Route[] {
           return jsonResponse(201, await sessionJson(started.id));
         }
         // A workspace's session works at its path, materialised there first.
-        const cwd = await prepareWorkspaceFolder(app, body, new URL(request.url).origin);
-        const restoreInto = conversationRestore(app, { ...body, cwd });
+        const folder = await prepareWorkspaceFolder(app, body, new URL(request.url).origin);
+        const restoreInto = conversationRestore(app, { ...body, cwd: folder.cwd });
         const { session: started } = await runSession(deps, {
           profile: body.profile,
           name: body.displayName,
-          cwd,
+          cwd: folder.cwd,
           detach: true,
           resume: body.resume,
           model: body.model,
           effort: body.effort,
           args: body.startupArgs,
-          meta: startMeta(body),
+          meta: startMeta(body, folder),
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
           // Its own HOME with the files in place before the agent starts, so it never runs without them;
           // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.

@@ -18,6 +18,7 @@ import { looksLikeText } from "../../domain/workspace/merge-tree.ts";
 import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import type { SessionRecord } from "../../domain/session.ts";
+import { MIGRATION_STATE, MigrationStateSchema } from "../../domain/migrate/migration.ts";
 import type { AppDeps } from "../deps.ts";
 import { commitManifest, getWorkspace, lockWorkspace, unlockWorkspace, workspaceManifest } from "./control.ts";
 import { applyPullPlan } from "./merge-apply.ts";
@@ -30,6 +31,8 @@ const BASE = "workspace-base.json";
 
 /** The meta key of a session record naming the workspace it was started for. */
 export const SESSION_WORKSPACE_META = "workspaceId";
+/** The meta key set when the session works in the client's own folder (same machine): nothing to commit. */
+export const SHARED_FOLDER_META = "workspaceFolderShared";
 
 /** A session's folder as the control plane reads and writes it: here, or inside a container. */
 export type SessionFolder = {
@@ -84,7 +87,7 @@ const blobText = (deps: Deps, sha256: string) => {
  * workspace (local target). `origin` is this control plane's URL as the client reached it
  * (the far copy's link names it).
  */
-export async function materialiseWorkspace(deps: Deps, workspaceId: string, origin: string): Promise<{ readonly record: WorkspaceRecord; readonly version: number }> {
+export async function materialiseWorkspace(deps: Deps, workspaceId: string, origin: string, startKey?: string): Promise<{ readonly record: WorkspaceRecord; readonly shared: boolean }> {
   const record = getWorkspace(deps, workspaceId);
   const root = record.path;
   const { tree, blobs } = deps.workspace();
@@ -106,6 +109,8 @@ export async function materialiseWorkspace(deps: Deps, workspaceId: string, orig
       "conflict",
     );
   }
+  // The client's own folder (the control plane on the same machine, path parity): it already holds the truth.
+  if (link !== undefined && startKey !== undefined && (await isClientsFolder(folder, startKey))) return { record, shared: true };
   // Linked first (this creates the folder): a materialisation cut short is still recognised as this workspace's copy.
   if (link === undefined) await folder.writeState(LINK, { remote: origin, workspaceId, path: root, home: record.home } satisfies WorkspaceLink);
   const base = await readBaseOf(folder, workspaceId);
@@ -137,8 +142,14 @@ export async function materialiseWorkspace(deps: Deps, workspaceId: string, orig
     remoteBytes: (sha256, path) => blobs.get(sha256) ?? (() => { throw new RemoteError("BLOB_MISSING", `Cannot write '${path}' of workspace '${workspaceId}': its content ${sha256} is missing from the blob store`, "The control plane's data directory lost a file; push the workspace again.", "corrupt"); })(),
   });
   if (plan.actions.length > 0 || base.version !== remote.version) await folder.writeState(BASE, { workspaceId, version: remote.version, entries: remote.entries });
-  return { record, version: remote.version };
+  return { record, shared: false };
 }
+
+/** `.remote/migration.json` naming this start's key: the migration that asked is running from this very folder. */
+const isClientsFolder = async (folder: SessionFolder, startKey: string) => {
+  const parsed = MigrationStateSchema.safeParse(await folder.readState(MIGRATION_STATE));
+  return parsed.success && parsed.data.startKey === startKey;
+};
 
 export type SessionFolderCommit = { readonly workspaceId: string; readonly version: number; readonly filesChanged: number };
 
@@ -154,6 +165,8 @@ export async function commitSessionFolder(deps: Deps, session: SessionRecord): P
   if (typeof workspaceId !== "string") {
     throw new RemoteError("NO_WORKSPACE", `Cannot commit the folder of session '${session.name}': it was not started for a workspace`, "Start it with a workspace (POST /sessions with workspace; `remote migrate forward` does).", "conflict");
   }
+  // It worked in the client's own folder: its edits are there already.
+  if (session.meta[SHARED_FOLDER_META] === true) return { workspaceId, version: getWorkspace(deps, workspaceId).version, filesChanged: 0 };
   const folder = sessionFolderFor(deps, session);
   const link = await readLinkOf(folder);
   if (link?.workspaceId !== workspaceId) {
