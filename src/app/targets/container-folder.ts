@@ -17,7 +17,7 @@ import type { Manifest } from "../../domain/workspace/entry.ts";
 import { tidyArchivePath } from "../../domain/workspace/workspace-path.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
-import type { SessionListing } from "../sessions/find.ts";
+import type { SessionRecord } from "../../domain/session.ts";
 import { archiveLimits } from "../workspace/control.ts";
 import { execInside } from "./inside-wire.ts";
 
@@ -65,7 +65,7 @@ const keptDir = (deps: Pick<AppDeps, "config">, sessionId: string) => join(sessi
 const readJson = (path: string): unknown => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
 
 /** The copy kept when the session stopped (files from the blob store); state written to it stays with it. */
-export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">, session: SessionListing, root: string): ContainerFolder {
+export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">, session: SessionRecord, root: string): ContainerFolder {
   const dir = keptDir(deps, session.id);
   const manifest = readJson(join(dir, "manifest.json")) as Manifest | undefined;
   if (manifest === undefined) {
@@ -96,7 +96,7 @@ export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">,
 const KEPT_STATE = ["workspace.json", "workspace-base.json"] as const;
 
 /** Before the container goes: its folder's manifest and state kept here, and every file's content the blob store lacks stored. */
-export async function keepFolder(deps: Deps, session: SessionListing, folder: ContainerFolder): Promise<void> {
+export async function keepFolder(deps: Deps, session: SessionRecord, folder: ContainerFolder): Promise<void> {
   const manifest = await folder.scan();
   const { blobs } = deps.workspace();
   const missing = Object.entries(manifest).flatMap(([path, entry]) => (entry.type === "file" && !blobs.has(entry.sha256) ? [path] : []));
@@ -115,6 +115,6 @@ export async function keepFolder(deps: Deps, session: SessionListing, folder: Co
 }
 
 /** A container session's folder: inside it while it runs, else the copy kept when it stopped. */
-export function containerSessionFolder(deps: Deps, session: SessionListing, root: string): ContainerFolder {
-  return session.view === "running" && session.target !== undefined ? liveContainerFolder(deps, session.target, root) : keptContainerFolder(deps, session, root);
+export function containerSessionFolder(deps: Deps, session: SessionRecord, root: string): ContainerFolder {
+  return session.state === "running" && session.target !== undefined ? liveContainerFolder(deps, session.target, root) : keptContainerFolder(deps, session, root);
 }

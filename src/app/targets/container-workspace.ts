@@ -24,19 +24,19 @@ import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 import type { SessionListing } from "../sessions/find.ts";
 import { exportArchive, getWorkspace, workspaceManifest } from "../workspace/control.ts";
+import { SESSION_WORKSPACE_META } from "../workspace/session-folder.ts";
 import { containerSessionFolder, keepFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
 import { execInside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target">;
 
-/** The meta keys of a container session's record: the workspace it was started for (app/workspace's key too) and the conversation it resumed. */
-export const WORKSPACE_META = "workspaceId";
+/** The meta key of a container session's record naming the conversation it resumed (the workspace's: SESSION_WORKSPACE_META). */
 export const CONVERSATION_META = "conversationId";
 const metaString = (session: SessionListing, key: string): string | undefined => (typeof session.meta[key] === "string" ? (session.meta[key] as string) : undefined);
 
 /** A workspace's container session's folder (at the workspace's path), or undefined for a session started without one. */
 export function workspaceFolderOf(deps: Deps, session: SessionListing): ContainerFolder | undefined {
-  const workspaceId = metaString(session, WORKSPACE_META);
+  const workspaceId = metaString(session, SESSION_WORKSPACE_META);
   return workspaceId === undefined || session.target === undefined ? undefined : containerSessionFolder(deps, session, getWorkspace(deps, workspaceId).path);
 }
 
@@ -103,7 +103,7 @@ export async function containerConversation(deps: Deps, session: SessionListing,
  * folder kept here (best effort: the stop goes on either way, and a later read says what is missing).
  */
 export async function captureBeforeStop(deps: Deps & Pick<AppDeps, "log">, session: SessionListing): Promise<void> {
-  if (session.target === undefined || session.view !== "running" || metaString(session, WORKSPACE_META) === undefined) return;
+  if (session.target === undefined || session.view !== "running" || metaString(session, SESSION_WORKSPACE_META) === undefined) return;
   mkdirSync(sessionDirFor(deps.config.paths, session.id), { recursive: true, mode: 0o700 });
   if (isMigratable(session.profile)) {
     try {
