@@ -123,16 +123,16 @@ describe("remote migrate, killed between steps and run again", () => {
     await killedAt({ method: "POST", path: /^\/sessions$/, at: "answer" }, work, forward);
     expect(stateOf(work)).toMatchObject({ forward: ["push"] });
     expect(stateOf(work).sessionId).toBeUndefined();
-    const [started] = await sessionsIn(work);
-    expect(started?.state).toBe("running");
+    const started = (await sessionsIn(work))[0] as { id: string; state: string };
+    expect(started.state).toBe("running");
 
     const again = await remote(...forward);
     expect(again.stderr).toContain(`conversation ${id} runs in session`);
-    expect([again.code, again.stdout.trim()]).toEqual([0, started?.id]);
-    expect((await sessionsIn(work)).map((s) => s.id)).toEqual([started?.id as string]);
+    expect([again.code, again.stdout.trim()]).toEqual([0, started.id]);
+    expect((await sessionsIn(work)).map((s) => s.id)).toEqual([started.id]);
     // The second push found nothing to send: no new version.
     expect((await farJson<{ version: number }>(`/workspaces/${workspaceId}`)).version).toBe(1);
-    expect(stateOf(work)).toMatchObject({ forward: ["push", "start"], sessionId: started?.id });
+    expect(stateOf(work)).toMatchObject({ forward: ["push", "start"], sessionId: started.id });
     expect((await remote("migrate", "back")).code).toBe(0);
   }, 120000);
 
