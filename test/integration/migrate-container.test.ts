@@ -47,7 +47,7 @@ async function buildFakeAgentImage(conf: string): Promise<void> {
 const transcriptIn = (home: string, cwd: string, id: string) => join(home, ".claude", "projects", claudeProjectKey(cwd), `${id}.jsonl`);
 const messagesOf = (text: string) => text.trim().split("\n").map((line) => (JSON.parse(line) as { message: { content: string } }).message.content);
 
-type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }>; readonly farData: string };
+type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }> };
 
 /** argv in a Pod through the real kubectl against the fake API. */
 async function kubectlExec(env: Record<string, string>, pod: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
@@ -88,12 +88,18 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     const laptopEnv = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     // A docker session's container and a session's Pod are both remote-<id>.
     const exec = (sessionId: string, args: readonly string[]) => (target === "docker" ? podmanOut(conf, ["exec", `remote-${sessionId}`, ...args]) : kubectlExec(api?.env ?? {}, `remote-${sessionId}`, args));
-    return { serve, laptopEnv, laptopDir: laptop.dir, exec, farData: far.env.REMOTE_HOME as string };
+    return { serve, laptopEnv, laptopDir: laptop.dir, exec };
   }
 
-  async function roundTrip(target: "docker" | "kubernetes") {
-    const { serve, laptopEnv, laptopDir, exec, farData } = await farSide(target);
-    const work = join(laptopDir, "project");
+  /** `outsideHome`: the project folder is not under the laptop's HOME (a docker session then gives it a volume of its own). */
+  async function roundTrip(target: "docker" | "kubernetes", outsideHome = false) {
+    const far0 = await farSide(target);
+    const { serve, exec } = far0;
+    // The laptop's HOME: its temp dir, or a folder in it beside the project.
+    const laptopDir = outsideHome ? join(far0.laptopDir, "home") : far0.laptopDir;
+    const laptopEnv = { ...far0.laptopEnv, HOME: laptopDir };
+    mkdirSync(laptopDir, { recursive: true });
+    const work = join(far0.laptopDir, "project");
     mkdirSync(work);
     writeFileSync(join(work, "README.md"), "# project\n");
     writeFileSync(join(work, "notes.txt"), "line one\n");
@@ -116,26 +122,38 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     const farTranscript = transcriptIn(laptopDir, work, id);
     await eventually(async () => ((await (await serve.api(`/sessions/${sessionId}/logs`)).json()) as { text: string }).text.includes(`Resumed session ${id} (2 earlier messages)`), "the far claude to resume the conversation");
 
-    // A turn over there, and a file edited there.
-    const sent = await serve.api(`/sessions/${sessionId}/send`, { method: "POST", body: JSON.stringify({ text: "carry on over there", enter: true }), headers: { "content-type": "application/json" } });
-    expect(sent.status).toBe(204);
-    await eventually(async () => messagesOf(await inBox("cat", farTranscript)).includes("echo: carry on over there"), "the far claude to answer in its transcript");
+    // A turn over there, and a file the agent edits there (the fake's /write); meanwhile the laptop edits another.
+    const say = async (text: string, answer: string) => {
+      const sent = await serve.api(`/sessions/${sessionId}/send`, { method: "POST", body: JSON.stringify({ text, enter: true }), headers: { "content-type": "application/json" } });
+      expect(sent.status).toBe(204);
+      await eventually(async () => (await inBox("cat", farTranscript)).includes(answer), `the far claude to answer '${text}' in its transcript`);
+    };
+    await say("carry on over there", "echo: carry on over there");
+    await say("/write notes.txt line one, edited far away", "wrote notes.txt");
+    expect(await inBox("cat", join(work, "notes.txt"))).toBe("line one, edited far away");
+    writeFileSync(join(work, "README.md"), "# project, edited on the laptop\n");
     const far = messagesOf(await inBox("cat", farTranscript));
-    expect(far).toContain("carry on over there");
-    const edited = await exec(sessionId, ["sh", "-c", 'printf "edited far away\\n" >> "$1"', "sh", join(work, "notes.txt")]);
-    expect(edited.code).toBe(0);
+    expect(far.slice(0, 4)).toEqual(["first task here", "Done: first task here", "carry on over there", "echo: carry on over there"]);
+    if (outsideHome && target === "docker") expect((await podmanOut(conf, ["volume", "exists", `remote-${sessionId}-work`])).code).toBe(0);
 
     const back = await remote("migrate", "back");
     expect({ code: back.code, stderr: back.code === 0 ? "" : back.stderr }).toEqual({ code: 0, stderr: "" });
     expect(back.stdout).toBe(`claude --resume ${id}\n`);
-    expect(messagesOf(readFileSync(transcriptIn(laptopDir, work, id), "utf8"))).toEqual(["first task here", "Done: first task here", ...far.slice(2)]);
-    expect(far.slice(2)).toEqual(["carry on over there", "echo: carry on over there"]);
-    expect(readFileSync(join(work, "notes.txt"), "utf8")).toBe("line one\nedited far away\n");
+    // Every message of both sides, and both edits: the far one by the 3-way merge, the laptop's kept.
+    expect(messagesOf(readFileSync(transcriptIn(laptopDir, work, id), "utf8"))).toEqual(far);
+    expect(readFileSync(join(work, "notes.txt"), "utf8")).toBe("line one, edited far away\n");
+    expect(readFileSync(join(work, "README.md"), "utf8")).toBe("# project, edited on the laptop\n");
+    const resumed = await cli(laptopEnv, ["-p", "--resume", id, "back home"], { cwd: work, command: [join(fakeBin, "claude")] });
+    expect(resumed.stdout).toContain(`(${far.length} earlier messages)`);
     expect(((await (await serve.api(`/sessions/${sessionId}`)).json()) as { state: string }).state).toBe("exited");
   }
 
   test("--target docker: the workspace and HOME at the laptop's paths in the container; the conversation resumed there and every message and the edited file back home", async () => {
     await roundTrip("docker");
+  }, 240_000);
+
+  test("--target docker with the project folder outside HOME: the folder on a volume of its own, the same round trip", async () => {
+    await roundTrip("docker", true);
   }, 240_000);
 
   test.skipIf(!hasKubectl)("--target kubernetes: the same with a Pod (the fake API, a real podman container), on its claim", async () => {
