@@ -36,7 +36,10 @@ export const containerVolumeFor = (sessionId: string) => `remote-${sessionId}-da
 /** A workspace outside the session's HOME (path parity) gets a volume of its own. */
 export const containerWorkVolumeFor = (sessionId: string) => `remote-${sessionId}-work`;
 /** Is `path` the folder `home` or inside it (then HOME's volume holds it). */
-export const isInside = (path: string, home: string): boolean => path === home || path.startsWith(`${home.replace(/\/$/, "")}/`);
+export const isInside = (path: string, home: string): boolean => {
+  const [inner, outer] = [path.replace(/\/$/, ""), home.replace(/\/$/, "")];
+  return inner === outer || inner.startsWith(`${outer}/`);
+};
 
 /** The layout inside the session image: a non-root user, its HOME, the workspace, our binary. */
 export const CONTAINER_HOME = "/home/remote";
