@@ -92,8 +92,10 @@ export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">,
   };
 }
 
-/** The `.remote/` files a commit of the folder reads (the workspace link, the base). */
-const KEPT_STATE = ["workspace.json", "workspace-base.json"] as const;
+/** The `.remote/` files a commit of the folder reads: the workspace link and the base (as a local copy names them). */
+export const FOLDER_LINK = "workspace.json";
+export const FOLDER_BASE = "workspace-base.json";
+const KEPT_STATE = [FOLDER_LINK, FOLDER_BASE] as const;
 
 /** Before the container goes: its folder's manifest and state kept here, and every file's content the blob store lacks stored. */
 export async function keepFolder(deps: Deps, session: SessionRecord, folder: ContainerFolder): Promise<void> {

@@ -25,7 +25,7 @@ import type { AppDeps } from "../deps.ts";
 import type { SessionListing } from "../sessions/find.ts";
 import { exportArchive, getWorkspace, workspaceManifest } from "../workspace/control.ts";
 import { SESSION_WORKSPACE_META } from "../workspace/session-folder.ts";
-import { containerSessionFolder, keepFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
+import { containerSessionFolder, FOLDER_BASE, FOLDER_LINK, keepFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
 import { execInside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target">;
@@ -51,11 +51,14 @@ export function containerPreparation(
     const workspace = input.workspace;
     if (workspace) {
       const { version, entries } = workspaceManifest(deps, workspace.id);
-      await execInside(target, handle, ["__unpack", workspace.path], exportArchive(deps, workspace.id, Object.keys(entries).sort()).archive);
+      const exported = exportArchive(deps, workspace.id, Object.keys(entries).sort());
+      // The base below must be what was written: a push in between would make it lie.
+      if (exported.version !== version) throw new RemoteError("WORKSPACE_MOVED", `Cannot start a session for workspace '${workspace.id}': it moved to version ${exported.version} while its files were read`, "Start it again.", "conflict");
+      await execInside(target, handle, ["__unpack", workspace.path], exported.archive);
       // A copy linked to the workspace at that version: a commit of the folder later sends only what the session changed.
       const folder = liveContainerFolder(deps, handle, workspace.path);
-      await folder.writeState("workspace.json", { remote: input.origin, workspaceId: workspace.id, path: workspace.path, home: workspace.home } satisfies WorkspaceLink);
-      await folder.writeState("workspace-base.json", { workspaceId: workspace.id, version, entries } satisfies WorkspaceBase);
+      await folder.writeState(FOLDER_LINK, { remote: input.origin, workspaceId: workspace.id, path: workspace.path, home: workspace.home } satisfies WorkspaceLink);
+      await folder.writeState(FOLDER_BASE, { workspaceId: workspace.id, version, entries } satisfies WorkspaceBase);
     }
     if (input.conversation) await execInside(target, handle, ["__conversation", "restore"], json({ bundle: input.conversation, cwd, ...(input.policy && { policy: input.policy }) }));
     await execInside(target, handle, ["__prepared"]);
