@@ -140,6 +140,29 @@ describe.skipIf(refusal !== undefined)("remote migrate with a far copy of the fo
     expect(merged).toContain(">>>>>>>");
   }, 120000);
 
+  test("a file the far session changed and someone else pushed meanwhile: the commit is refused (nothing committed, the lock given back)", async () => {
+    const { work, farCopy, id, remote } = await conversedProject("raced", { "x.txt": "x as it was\n" });
+    const forward = await remote("migrate", "forward", "claude", "--no-attach", "--no-auth");
+    expect(forward.code).toBe(0);
+    await talkFar(forward.stdout.trim(), transcriptIn(far.dir, work, id), "/write x.txt x written far away", "wrote x.txt");
+    const workspaceId = (JSON.parse(read(join(work, ".remote", "workspace.json"))) as { workspaceId: string }).workspaceId;
+    const other = join(laptop.dir, "raced-other");
+    mkdirSync(other);
+    expect((await cli(env, ["workspace", "pull", "--id", workspaceId], { cwd: other })).code).toBe(0);
+    writeFileSync(join(other, "x.txt"), "x pushed by someone else\n");
+    expect((await cli(env, ["workspace", "push"], { cwd: other })).code).toBe(0);
+    const before = (await (await serve.api(`/workspaces/${workspaceId}`)).json()) as { version: number };
+
+    const back = await remote("migrate", "back");
+    expect(back.stderr).toContain("x.txt changed both here and in the workspace");
+    expect(back.code).not.toBe(0);
+    const after = (await (await serve.api(`/workspaces/${workspaceId}`)).json()) as { version: number; lock?: unknown };
+    expect(after).toEqual({ ...before });
+    expect(after.lock).toBeUndefined();
+    expect(read(join(farCopy, "x.txt"))).toBe("x written far away\n");
+    expect((JSON.parse(read(join(work, ".remote", "migration.json"))) as { back: string[] }).back).toEqual(["stop", "conversation"]);
+  }, 120000);
+
   test("a far folder that holds something else is refused, with the way out", async () => {
     const { farCopy, remote } = await conversedProject("taken", { "mine.txt": "laptop file\n" });
     mkdirSync(farCopy);

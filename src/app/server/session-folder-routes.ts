@@ -15,10 +15,10 @@ type Body = z.infer<typeof CreateSessionBody>;
 /** The meta key of a session record holding the client's idempotency key. */
 const IDEMPOTENCY_META = "idempotencyKey";
 
-/** A start this key already made (any state): answered instead of starting a second session. */
+/** A start this key already made (one that failed to get going does not count): answered instead of starting a second session. */
 export function earlierStart(app: Pick<AppDeps, "store">, body: Body): string | undefined {
   if (body.idempotencyKey === undefined) return undefined;
-  return app.store().list().find((s) => s.meta[IDEMPOTENCY_META] === body.idempotencyKey)?.id;
+  return app.store().list().find((s) => s.meta[IDEMPOTENCY_META] === body.idempotencyKey && s.state !== "failed")?.id;
 }
 
 /** What a session record keeps of a start: the client's metadata, its workspace and its idempotency key. */
