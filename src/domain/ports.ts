@@ -63,7 +63,16 @@ export type HostConnection = {
 export type HostAddress = string | { readonly target: TargetHandle; readonly socketPath: string };
 export type HostConnectorPort = {
   readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
+  /**
+   * One request and its reply, blocking, without the event loop (a one-shot command's round trip:
+   * Bun.connect alone costs such a command more than the rest of its start). Undefined when this
+   * connector cannot do it here (or the connect failed): then `connect`, whose errors say why.
+   */
+  readonly exchange?: (address: HostAddress, frames: readonly Frame[], timeoutMs: number) => Exchanged | undefined;
 };
+
+/** How a blocking exchange ended (see HostConnectorPort.exchange). */
+export type Exchanged = { readonly kind: "reply"; readonly reply: unknown } | { readonly kind: "closed" } | { readonly kind: "timeout" };
 
 /** Starts a session host as a detached process and waits until its socket is ready. */
 export type HostLauncherPort = {

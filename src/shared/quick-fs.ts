@@ -38,6 +38,10 @@ function openLibc() {
       close: { args: [FFIType.i32], returns: FFIType.i32 },
       rename: { args: [FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
       unlink: { args: [FFIType.ptr], returns: FFIType.i32 },
+      // For quick-socket.ts: one libc handle per process (each dlopen through bun:ffi costs ~0.1 ms).
+      socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
+      connect: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+      poll: { args: [FFIType.ptr, FFIType.u64, FFIType.i32], returns: FFIType.i32 },
     });
     return { ...symbols, layout };
   } catch {
@@ -46,7 +50,8 @@ function openLibc() {
 }
 
 let libc: ReturnType<typeof openLibc> | null = null;
-const lib = () => (libc === null ? (libc = openLibc()) : libc);
+/** The process's one libc handle (undefined where there is none: not Linux, an old libc). */
+export const lib = () => (libc === null ? (libc = openLibc()) : libc);
 
 const encoder = new TextEncoder();
 const cPath = (path: string) => encoder.encode(`${path}\0`);

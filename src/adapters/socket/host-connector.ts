@@ -1,5 +1,6 @@
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
-import type { HostConnectorPort } from "../../domain/ports.ts";
+import type { Frame } from "../../domain/host-protocol.ts";
+import type { HostAddress, HostConnectorPort } from "../../domain/ports.ts";
 import type { TargetPort } from "../../domain/target-port.ts";
 import type { TargetHandle } from "../../domain/target.ts";
 import { framedConnection } from "./stream-connection.ts";
@@ -10,7 +11,10 @@ import { framedConnection } from "./stream-connection.ts";
  * (attach, send, logs, stop, the serve relay) never know which.
  */
 export function createHostConnector(unix: HostConnectorPort, targetFor: (handle: TargetHandle) => TargetPort): HostConnectorPort {
+  const { exchange } = unix;
   return {
+    // Blocking round trips only to a local socket: a container's is a stream through its engine.
+    ...(exchange ? { exchange: (address: HostAddress, frames: readonly Frame[], timeoutMs: number) => (typeof address === "string" ? exchange(address, frames, timeoutMs) : undefined) } : {}),
     connect: async (address, onFrame) => {
       if (typeof address === "string") return unix.connect(address, onFrame);
       const stream = targetFor(address.target).openStream(address.target, address.socketPath);

@@ -5,6 +5,7 @@ import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-p
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
 import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
 import { createWriteQueue } from "./write-queue.ts";
+import { exchangeOnce } from "../../shared/quick-socket.ts";
 
 export type UnixSocketOptions = {
   /**
@@ -68,6 +69,11 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
 /** Client side: framed connection with write buffering across partial writes; never to a socket in a dir that is not ours. */
 export function createUnixConnector(options: UnixSocketOptions): HostConnectorPort {
   return {
+    exchange: (socketPath, frames, timeoutMs) => {
+      if (typeof socketPath !== "string") return undefined;
+      checkPrivateDirs(dirsOf(options, socketPath));
+      return exchangeOnce(socketPath, frames, timeoutMs);
+    },
     connect: async (socketPath, onFrame) => {
       if (typeof socketPath !== "string") throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to container '${socketPath.target.container}' through a Unix socket`, undefined, "internal");
       // Our keystrokes would go to whoever listens there.

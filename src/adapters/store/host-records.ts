@@ -12,10 +12,18 @@ export type HostRecords = { readonly records: readonly SessionRecord[]; readonly
  * `timeoutMs` (the caller then opens the store itself, as it would have anyway).
  */
 export async function fetchHostRecords(connector: HostConnectorPort, controlSocket: string, timeoutMs: number): Promise<HostRecords | undefined> {
-  let answered!: (reply: RecordsReply | undefined) => void;
-  const reply = new Promise<RecordsReply | undefined>((resolve) => (answered = resolve));
   // Looked for first: no server is the common case when nothing runs, and a refused connect costs a stack trace.
   if (!pathExists(controlSocket)) return undefined;
+  const request = { type: FrameType.request, request: { op: "records" } } as const;
+  try {
+    // Blocking, where the connector can: the reader waits for the records anyway.
+    const exchanged = connector.exchange?.(controlSocket, [request], timeoutMs);
+    if (exchanged) return exchanged.kind === "reply" ? recordsOf(exchanged.reply as RecordsReply | undefined) : undefined;
+  } catch {
+    return undefined;
+  }
+  let answered!: (reply: RecordsReply | undefined) => void;
+  const reply = new Promise<RecordsReply | undefined>((resolve) => (answered = resolve));
   let conn;
   try {
     conn = await connector.connect(controlSocket, (frame) => {
@@ -26,12 +34,13 @@ export async function fetchHostRecords(connector: HostConnectorPort, controlSock
   }
   void conn.closed.then(() => answered(undefined));
   const timer = setTimeout(() => answered(undefined), timeoutMs);
-  conn.send({ type: FrameType.request, request: { op: "records" } });
+  conn.send(request);
   try {
-    const got = await reply;
-    return got && "records" in got && Array.isArray(got.records) ? { records: got.records, hookEventsTaken: got.hookEventsTaken === true } : undefined;
+    return recordsOf(await reply);
   } finally {
     clearTimeout(timer);
     conn.close();
   }
 }
+
+const recordsOf = (got: RecordsReply | undefined): HostRecords | undefined => (got && "records" in got && Array.isArray(got.records) ? { records: got.records, hookEventsTaken: got.hookEventsTaken === true } : undefined);

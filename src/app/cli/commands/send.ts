@@ -19,6 +19,6 @@ export default (ctx: CliContext) =>
       await deps.readStoreFromHost?.();
       const route = routeSessionRef(deps, args, args.ref);
       if (route.kind === "remote") return (await import("../../remote/client.ts")).createRemoteClient(route.target).send(route.ref, args.text, args.enter ?? false);
-      await sendToSession(deps, route.session, args.text, args.enter ?? false);
+      await sendToSession(deps, route.session, args.text, args.enter ?? false, true);
     },
   });
