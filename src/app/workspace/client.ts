@@ -11,7 +11,7 @@ import { normalizeRemoteUrl } from "../../domain/remote-target.ts";
 import type { Entry } from "../../domain/workspace/entry.ts";
 import { toRemoteError } from "../remote/client.ts";
 import { TextsJson } from "../server/merge-schemas.ts";
-import { LOCK_HEADER, LockJson, ManifestJson, UploadJson, VERSION_HEADER, WorkspaceJson, WorkspaceList } from "../server/workspace-schemas.ts";
+import { LOCK_HEADER, LockJson, ManifestJson, PushJson, UploadJson, VERSION_HEADER, WorkspaceJson, WorkspaceList } from "../server/workspace-schemas.ts";
 
 export type WorkspaceInfo = z.infer<typeof WorkspaceJson>;
 
@@ -26,6 +26,13 @@ export type WorkspaceClient = {
   readonly manifest: (id: string) => Promise<z.infer<typeof ManifestJson>>;
   readonly upload: (id: string, holder: string, archive: Uint8Array) => Promise<Record<string, Entry>>;
   readonly commit: (id: string, holder: string, change: { readonly baseVersion: number; readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[] }) => Promise<WorkspaceInfo>;
+  /**
+   * Upload and commit in one request (POST /workspaces/:id/push): the server takes the lock,
+   * stores the archive's files, commits the change against `baseVersion`, and releases the
+   * lock (with `holder`: a lock the caller already holds, left held). Answers the record and
+   * the entries stored from the archive.
+   */
+  readonly push: (id: string, change: { readonly baseVersion: number; readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[]; readonly owner: string; readonly holder?: string | undefined }, archive?: Uint8Array) => Promise<z.infer<typeof PushJson>>;
   /** Only `paths` (default: everything), with the version the archive reflects. */
   readonly download: (id: string, paths?: readonly string[]) => Promise<{ readonly version: number; readonly archive: Uint8Array }>;
   /** Stored file texts by sha256 (a merge's base versions); binary or unknown ones are absent. */
@@ -74,6 +81,12 @@ export function createWorkspaceClient(options: { readonly url: string; readonly 
     upload: async (id, holder, archive) =>
       (await call(`upload to workspace '${id}'`, UploadJson, at(id, "/archive"), { method: "PUT", body: archive, headers: { [LOCK_HEADER]: holder, "content-type": "application/gzip" } })).entries,
     commit: (id, holder, change) => call(`commit to workspace '${id}'`, WorkspaceJson, at(id, "/manifest"), { method: "POST", body: change, headers: { [LOCK_HEADER]: holder } }),
+    push: (id, { holder, ...change }, archive) => {
+      const form = new FormData();
+      form.set("change", JSON.stringify(change));
+      if (archive !== undefined) form.set("archive", new Blob([archive as Uint8Array<ArrayBuffer>], { type: "application/gzip" }));
+      return call(`push to workspace '${id}'`, PushJson, at(id, "/push"), { method: "POST", body: form, headers: holder === undefined ? {} : { [LOCK_HEADER]: holder } });
+    },
     download,
     texts: async (id, sha256s) => (sha256s.length === 0 ? {} : (await call(`read texts of workspace '${id}'`, TextsJson, at(id, "/texts"), { method: "POST", body: { sha256s } })).texts),
   };
