@@ -13,7 +13,7 @@ import { GIT_DIR, RESERVED_DIR } from "../../domain/workspace/workspace-path.ts"
 import { isIgnored, rootRules, withFolder, type IgnoreStack } from "./ignore-rules.ts";
 import { openStatter, type Statter } from "./stat-batch.ts";
 
-const sha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
+const sha256 = (bytes: Uint8Array): Uint8Array => new Bun.CryptoHasher("sha256").update(bytes).digest();
 const EXCLUDE = `${GIT_DIR}/info/exclude`;
 const IGNORE_FILE = ".gitignore";
 const ruleFileOf = (dir: string) => (dir === "" ? IGNORE_FILE : `${dir}/${IGNORE_FILE}`);
@@ -62,7 +62,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
     rules.push({ path, stamp: Array.from(one) });
   };
 
-  /** The file's or link's content now (a file's sha256, a link's target). */
+  /** The file's or link's content now (a file's sha256 as bytes, a link's target). */
   const contentOf = (path: string, kind: number) => {
     if (kind === KIND.link) return readlinkSync(`${prefix}${path}`);
     hashed++;

@@ -16,7 +16,7 @@
  * stamped keeps the same stamp. A stamp whose mtime or ctime is within RACY_MS of the scan
  * that recorded it is never trusted: that file is hashed again (a folder listed again).
  */
-import type { Entry, FileEntry, Manifest } from "./entry.ts";
+import type { Entry, Manifest } from "./entry.ts";
 import { normalMode } from "./entry.ts";
 import { resolveLinkTarget } from "./workspace-path.ts";
 
@@ -101,11 +101,13 @@ const setText = (index: LocalIndex, row: number, field: number, value: string) =
 export function addRow(index: LocalIndex, path: string, parent: number): number {
   const row = index.count;
   if ((row + 1) * ROW > index.nums.length) {
-    const nums = new Float64Array(index.nums.length * 2);
-    nums.set(index.nums);
+    const nums = new Float64Array(Math.max(64, row * 2) * ROW);
+    nums.set(index.nums.subarray(0, row * ROW));
     index.nums = nums;
-    const shas = new Uint8Array(index.shas.length * 2);
-    shas.set(index.shas);
+  }
+  if ((row + 1) * 2 * SHA > index.shas.length) {
+    const shas = new Uint8Array(Math.max(64, row * 2) * 2 * SHA);
+    shas.set(index.shas.subarray(0, row * 2 * SHA));
     index.shas = shas;
   }
   index.count++;
@@ -179,20 +181,30 @@ export function baseEntry(index: LocalIndex, row: number): Entry | undefined {
   return undefined;
 }
 
+/** Compares in place (bytes and numbers): no hex string is made for a row that did not change. */
 const refreshClean = (index: LocalIndex, row: number) => {
-  const a = localEntry(index, row);
-  const b = baseEntry(index, row);
-  const same = a === undefined || b === undefined ? a === b : a.type === "link" ? b.type === "link" && a.target === b.target : b.type === "file" && a.sha256 === b.sha256 && a.mode === b.mode;
-  index.nums[row * ROW + F_CLEAN] = same ? 1 : 0;
+  const o = row * ROW;
+  const n = index.nums;
+  const kind = n[o] === KIND.link && n[o + F_OUTSIDE] === 1 ? KIND.none : n[o] === KIND.file || n[o] === KIND.link ? (n[o] as number) : KIND.none;
+  let same = kind === n[o + F_BASE_KIND];
+  if (same && kind === KIND.file) {
+    same = normalMode(n[o + 7] as number) === n[o + F_BASE_MODE];
+    const at = row * 2 * SHA;
+    for (let i = 0; same && i < SHA; i++) same = index.shas[at + i] === index.shas[at + SHA + i];
+  } else if (same && kind === KIND.link) same = text(index, row, F_LOCAL_TEXT) === text(index, row, F_BASE_TEXT);
+  n[o + F_CLEAN] = same ? 1 : 0;
 };
 
-/** Records what a stat and a read found: the stamp, and the file's sha256 or the link's target (a folder: neither). */
-export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, at: number, content?: string): void {
+/**
+ * Records what a stat and a read found: the stamp, and a file's sha256 (32 bytes) or a
+ * link's target (a folder: neither).
+ */
+export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, at: number, content?: Uint8Array | string): void {
   const o = row * ROW;
   for (let i = 0; i < STAMP; i++) index.nums[o + i] = stamps[at + i] as number;
   const kind = stamps[at];
-  if (kind === KIND.file && content !== undefined) putHex(index.shas, row * 2 * SHA, content);
-  if (kind === KIND.link && content !== undefined) {
+  if (kind === KIND.file && content instanceof Uint8Array) index.shas.set(content.subarray(0, SHA), row * 2 * SHA);
+  if (kind === KIND.link && typeof content === "string") {
     setText(index, row, F_LOCAL_TEXT, content);
     index.nums[o + F_OUTSIDE] = resolveLinkTarget(pathOf(index, row), content) === undefined ? 1 : 0;
   }
@@ -312,10 +324,29 @@ export function replaceBase(index: LocalIndex, version: number, entries: Manifes
 
 /** After a commit: the base is the local tree, but for `committed` rows (what the server stored, which may differ from what was scanned). */
 export function baseFromLocal(index: LocalIndex, version: number, committed: ReadonlyMap<number, Entry>): void {
-  for (let row = 1; row < index.count; row++) if (index.nums[row * ROW + F_CLEAN] !== 1) setBaseEntry(index, row, localEntry(index, row));
-  for (const [row, entry] of committed) setBaseEntry(index, row, entry);
+  const n = index.nums;
+  for (let row = 1; row < index.count; row++) {
+    const o = row * ROW;
+    if (n[o + F_CLEAN] === 1) continue;
+    const kind = n[o];
+    if (kind === KIND.file) {
+      // Copied as bytes and numbers (a first push does this for every file).
+      n[o + F_BASE_KIND] = KIND.file;
+      n[o + F_BASE_SIZE] = n[o + 1] as number;
+      n[o + F_BASE_MODE] = normalMode(n[o + 7] as number);
+      index.shas.copyWithin(row * 2 * SHA + SHA, row * 2 * SHA, row * 2 * SHA + SHA);
+      n[o + F_CLEAN] = 1;
+    } else setBaseEntry(index, row, localEntry(index, row));
+  }
+  for (const [row, entry] of committed) if (!sameAsBase(index, row, entry)) setBaseEntry(index, row, entry);
   index.version = version;
 }
+
+const sameAsBase = (index: LocalIndex, row: number, entry: Entry) => {
+  const o = row * ROW;
+  if (entry.type === "link") return index.nums[o + F_BASE_KIND] === KIND.link && text(index, row, F_BASE_TEXT) === entry.target;
+  return index.nums[o + F_BASE_KIND] === KIND.file && index.nums[o + F_BASE_MODE] === entry.mode && hex(index.shas, row * 2 * SHA + SHA) === entry.sha256;
+};
 
 // The file: a JSON header line, then the numbers, the hashes and the pool (rows without a
 // local or base entry are dropped, the pool compacted, when they are more than a quarter).
@@ -361,13 +392,11 @@ export function decodeIndex(bytes: Uint8Array): LocalIndex | undefined {
   const numBytes = header.count * ROW * 8;
   const shaBytes = header.count * 2 * SHA;
   if (bytes.length !== at + numBytes + shaBytes + header.poolUsed) return undefined;
-  // Copied into buffers of their own (aligned, and growable by addRow).
-  const nums = new Float64Array(header.count * ROW + 64 * ROW);
-  new Uint8Array(nums.buffer).set(bytes.subarray(at, at + numBytes));
-  const shas = new Uint8Array(shaBytes + 64 * 2 * SHA);
-  shas.set(bytes.subarray(at + numBytes, at + numBytes + shaBytes));
-  const pool = new Uint8Array(header.poolUsed + 4096);
-  pool.set(bytes.subarray(at + numBytes + shaBytes));
+  // Viewed in place when the numbers are 8-aligned in memory (a file's own buffer), else copied; addRow copies on growth.
+  const numsAt = bytes.byteOffset + at;
+  const nums = numsAt % 8 === 0 ? new Float64Array(bytes.buffer, numsAt, header.count * ROW) : new Float64Array(bytes.slice(at, at + numBytes).buffer);
+  const shas = bytes.subarray(at + numBytes, at + numBytes + shaBytes);
+  const pool = bytes.subarray(at + numBytes + shaBytes);
   return { workspaceId: header.workspaceId, version: header.version, scannedAt: header.scannedAt, rules: header.rules, count: header.count, nums, shas, pool, poolUsed: header.poolUsed, paths: [""] };
 }
 
@@ -409,6 +438,3 @@ function compacted(index: LocalIndex): LocalIndex {
   }
   return out;
 }
-
-/** A file entry with the stamp's numbers (for callers that hashed a file themselves). */
-export const fileEntryOf = (sha256: string, stamps: Float64Array, at: number): FileEntry => ({ type: "file", sha256, size: stamps[at + 1] as number, mode: normalMode(stamps[at + 7] as number) });
