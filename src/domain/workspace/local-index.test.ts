@@ -1,4 +1,5 @@
 import { expect, test } from "bun:test";
+import type { Entry } from "./entry.ts";
 import { addRow, baseFromLocal, baseManifest, changeSinceBase, clearLocal, decodeIndex, emptyIndex, encodeIndex, isRacy, KIND, localManifest, RACY_MS, replaceBase, rowCount, setLocal, STAMP, stampHolds } from "./local-index.ts";
 
 const sha = (byte: number) => new Uint8Array(32).fill(byte);
@@ -48,7 +49,7 @@ test("the change since the base: only rows not clean are listed; deletions are b
   const stored = { type: "file" as const, sha256: hexOf(8), size: 11, mode: 0o644 };
   baseFromLocal(index, 2, new Map([[edited, stored]]));
   expect(index.version).toBe(2);
-  expect(baseManifest(index)).toEqual({ kept: { type: "file", sha256: hexOf(1), size: 10, mode: 0o644 }, edited: stored, added: change.set.added });
+  expect(baseManifest(index)).toEqual({ kept: { type: "file", sha256: hexOf(1), size: 10, mode: 0o644 }, edited: stored, added: change.set.added as Entry });
   // What the server stored differs from the file here: the next push sends it again.
   expect(Object.keys(changeSinceBase(index).set)).toEqual(["edited"]);
 });
