@@ -1,10 +1,11 @@
 /** Shared bench plumbing: a client in a real PTY whose output we can wait on. */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export const root = join(import.meta.dir, "..", "..");
-export const remoteCmd = () => (process.env.REMOTE_BENCH_BINARY ? [process.env.REMOTE_BENCH_BINARY] : [process.execPath, join(root, "src/main.ts")]);
+// Resolved against the current folder: benches spawn it from other working directories.
+export const remoteCmd = () => (process.env.REMOTE_BENCH_BINARY ? [resolve(process.env.REMOTE_BENCH_BINARY)] : [process.execPath, join(root, "src/main.ts")]);
 
 export function benchEnv() {
   const dir = mkdtempSync(join(tmpdir(), "remote-bench-"));
