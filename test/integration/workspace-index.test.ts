@@ -41,9 +41,10 @@ function scanned(root: string, previous: LocalIndex | undefined) {
   return { index, hashed, manifest: localManifest(index) };
 }
 const fresh = (root: string) => localManifest(scanned(root, undefined).index);
-/** The index as it would be on the next push, with its scan time moved back past the racy window. */
+/** The index as if its last scan had run long after the writes: nothing racy left. */
 const aged = (index: LocalIndex) => {
   index.scannedAt = Date.now() + 60_000;
+  index.racy = [];
   return index;
 };
 

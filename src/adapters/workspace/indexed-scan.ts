@@ -8,7 +8,7 @@
  * Never follows a link; fifos, sockets and devices are not content.
  */
 import { readdirSync, readFileSync, readlinkSync, type Dirent } from "node:fs";
-import { addRow, clearLocal, isRacy, KIND, localKind, parentOf, pathOf, pathOffset, rowCount, setLocal, setParent, STAMP, stampHolds, type LocalIndex, type RuleFile } from "../../domain/workspace/local-index.ts";
+import { addRow, clearLocal, isRacy, KIND, localKind, parentOf, pathOf, rowCount, setLocal, setParent, STAMP, type LocalIndex, type RuleFile } from "../../domain/workspace/local-index.ts";
 import { GIT_DIR, RESERVED_DIR } from "../../domain/workspace/workspace-path.ts";
 import { isIgnored, rootRules, withFolder, type IgnoreStack } from "./ignore-rules.ts";
 import { openStatter, type Statter } from "./stat-batch.ts";
@@ -27,15 +27,17 @@ export function scanIndexed(root: string, index: LocalIndex): { hashed: number; 
     // Stamped as of the start: a file changed during the walk is then racy next time.
     const startedAt = Date.now();
     const full = index.scannedAt === 0 || rulesMoved(statter, index);
-    let outcome: { hashed: number; changed: boolean };
+    let outcome: ReturnType<typeof walk>;
     try {
       outcome = walk(root, index, statter, full);
     } catch (error) {
       if (!(error instanceof RulesMoved)) throw error;
       outcome = walk(root, index, statter, true);
     }
+    // Rows stamped within the racy window of this scan are hashed (listed) again by the next one.
+    index.racy = [...outcome.touched].filter((row) => localKind(index, row) !== KIND.none && isRacy(startedAt, index.stamps, row * STAMP)).sort((a, b) => a - b);
     index.scannedAt = startedAt;
-    return outcome;
+    return { hashed: outcome.hashed, changed: outcome.changed || index.racy.length > 0 };
   } finally {
     statter.close();
   }
@@ -50,10 +52,11 @@ function rulesMoved(statter: Statter, index: LocalIndex): boolean {
   return index.rules.length === 0;
 }
 
-function walk(root: string, index: LocalIndex, statter: Statter, full: boolean): { hashed: number; changed: boolean } {
+function walk(root: string, index: LocalIndex, statter: Statter, full: boolean): { hashed: number; changed: boolean; touched: Set<number> } {
   const prefix = root.endsWith("/") ? root : `${root}/`;
   let hashed = 0;
   let changed = false;
+  const touched = new Set<number>();
   const one = new Float64Array(STAMP);
   const known = new Set(full ? [] : index.rules.map((r) => r.path));
   const rules: RuleFile[] = full ? [] : index.rules.slice();
@@ -69,18 +72,19 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
     return sha256(readFileSync(`${prefix}${path}`));
   };
 
-  // 1. Every indexed path's stamp.
+  // 1. Every indexed path's stamp, compared with the index's in one native compare: only the
+  // rows that differ, the racy ones and (in a full walk) every folder are looked at.
   const count = rowCount(index);
-  const stamps = new Float64Array(count * STAMP);
-  for (let row = 0; row < count; row++) if (row === 0 || localKind(index, row) !== KIND.none) statter.statAt(index.pool, pathOffset(index, row), stamps, row * STAMP);
-
+  const stamps = statter.statIndexed(index);
+  const looked = [...differingRows(index.stamps, stamps, count), ...index.racy.filter((row) => row < count)];
+  if (full) for (let row = 0; row < count; row++) if (localKind(index, row) === KIND.dir) looked.push(row);
   const toList: number[] = [];
-  for (let row = 0; row < count; row++) {
+  for (const row of [...new Set(looked)].sort((a, b) => a - b)) {
     const kind = row === 0 ? KIND.dir : localKind(index, row);
     if (kind === KIND.none) continue;
+    touched.add(row);
     const at = row * STAMP;
-    const holds = stampHolds(index, row, stamps, at);
-    if (holds && !(full && kind === KIND.dir)) continue;
+    const holds = sameStamp(index.stamps, stamps, at) && !index.racy.includes(row);
     const now = stamps[at];
     if (kind === KIND.dir) {
       if (now === KIND.dir) {
@@ -100,7 +104,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
     }
     changed = true;
   }
-  if (toList.length === 0) return { hashed, changed };
+  if (toList.length === 0) return { hashed, changed, touched };
 
   // 2. The folders whose stamp moved, listed again: what appeared is walked, what went is cleared.
   // name -> row of each listed folder's indexed entries (a full walk reads them all at once).
@@ -173,6 +177,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
       statter.stat(path, one, 0);
       if (one[0] !== kind) continue; // changed since the listing: the next push sees it
       changed = true;
+      touched.add(child);
       if (kind === KIND.dir) {
         setLocal(index, child, one, 0);
         list(child, true);
@@ -186,7 +191,26 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
   };
   for (const row of toList) if (row === 0 || localKind(index, row) === KIND.dir) list(row, false);
   index.rules = rules;
-  return { hashed, changed };
+  return { hashed, changed, touched };
+}
+
+const sameStamp = (a: Float64Array, b: Float64Array, at: number) => {
+  for (let i = at; i < at + STAMP; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+
+/** Rows whose stamps differ, found by comparing blocks of rows as memory (native), then the rows of a differing block. */
+function differingRows(before: Float64Array, now: Float64Array, count: number): number[] {
+  const BLOCK = 64;
+  const a = Buffer.from(before.buffer, before.byteOffset, count * STAMP * 8);
+  const b = Buffer.from(now.buffer, now.byteOffset, count * STAMP * 8);
+  const rows: number[] = [];
+  for (let first = 0; first < count; first += BLOCK) {
+    const end = Math.min(first + BLOCK, count);
+    if (a.compare(b, first * STAMP * 8, end * STAMP * 8, first * STAMP * 8, end * STAMP * 8) === 0) continue;
+    for (let row = first; row < end; row++) if (!sameStamp(before, now, row * STAMP)) rows.push(row);
+  }
+  return rows;
 }
 
 const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1);

@@ -6,7 +6,7 @@
  * A stamp is STAMP numbers: kind, size, mtime s, mtime ns, ctime s, ctime ns, inode, st_mode.
  */
 import { closeSync, lstatSync, openSync, type BigIntStats } from "node:fs";
-import { KIND, STAMP } from "../../domain/workspace/local-index.ts";
+import { F_PATH, KIND, ROW, STAMP, type LocalIndex } from "../../domain/workspace/local-index.ts";
 
 const AT_SYMLINK_NOFOLLOW = 0x100;
 const STATX_BASIC_STATS = 0x7ff;
@@ -34,8 +34,8 @@ function loadStatx() {
 }
 
 export type Statter = {
-  /** The stamp of the NUL-terminated path at `pool[offset]` (relative to the folder) into `out` at `at`; kind none when missing. */
-  readonly statAt: (pool: Uint8Array, offset: number, out: Float64Array, at: number) => void;
+  /** The stamp now of every row of `index` with a local entry (and the root), laid out as `index.stamps`; all zero for the others and for what is missing. */
+  readonly statIndexed: (index: LocalIndex) => Float64Array;
   readonly stat: (path: string, out: Float64Array, at: number) => void;
   readonly close: () => void;
 };
@@ -68,7 +68,28 @@ export function openStatter(root: string): Statter {
     into[at + 7] = mode;
   };
   return {
-    statAt: (pool, offset, into, at) => read(lib.call(fd, lib.ptr(pool) + offset, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out), into, at),
+    statIndexed: (index) => {
+      const into = new Float64Array(index.count * STAMP);
+      // One loop, no call but statx per row: this runs 20,000 times on every push, in a fresh (cold) process.
+      const base = lib.ptr(index.pool);
+      const { nums, stamps, count } = index;
+      for (let row = 0; row < count; row++) {
+        if (row !== 0 && stamps[row * STAMP] === KIND.none) continue;
+        if (lib.call(fd, base + (nums[row * ROW + F_PATH] as number), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out) !== 0) continue;
+        const at = row * STAMP;
+        const mode = (words[7] as number) & 0xffff;
+        const type = mode & S_IFMT;
+        into[at] = type === 0o100000 ? KIND.file : type === 0o120000 ? KIND.link : type === 0o040000 ? KIND.dir : KIND.other;
+        into[at + 1] = (words[10] as number) + (words[11] as number) * 4294967296;
+        into[at + 2] = (words[28] as number) + (words[29] as number) * 4294967296;
+        into[at + 3] = words[30] as number;
+        into[at + 4] = (words[24] as number) + (words[25] as number) * 4294967296;
+        into[at + 5] = words[26] as number;
+        into[at + 6] = (words[8] as number) + (words[9] as number) * 4294967296;
+        into[at + 7] = mode;
+      }
+      return into;
+    },
     stat: (path, into, at) => read(lib.call(fd, encoder.encode(`${path}\0`), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out), into, at),
     close: () => closeSync(fd),
   };
@@ -97,7 +118,15 @@ function lstatStatter(root: string): Statter {
     into[at + 7] = Number(s.mode);
   };
   return {
-    statAt: (pool, offset, into, at) => stat(decoder.decode(pool.subarray(offset, pool.indexOf(0, offset))), into, at),
+    statIndexed: (index) => {
+      const into = new Float64Array(index.count * STAMP);
+      for (let row = 0; row < index.count; row++) {
+        if (row !== 0 && index.stamps[row * STAMP] === KIND.none) continue;
+        const offset = index.nums[row * ROW + F_PATH] as number;
+        stat(decoder.decode(index.pool.subarray(offset, index.pool.indexOf(0, offset))), into, row * STAMP);
+      }
+      return into;
+    },
     stat,
     close: () => {},
   };

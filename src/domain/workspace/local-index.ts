@@ -7,8 +7,9 @@
  *   (rows whose path is only in the base stand for local deletions);
  * - per row a `clean` bit (local entry = base entry), so a push finds what changed without
  *   comparing 20,000 entries, and the base version and the ignore files the walk read.
- * Numbers live in one Float64Array (ROW per row) and 32-byte hashes in one Uint8Array, both
- * changed in place; strings (paths, link targets) are appended to one byte pool and decoded
+ * Stamps live in one Float64Array (STAMP per row: compared against a fresh stat of every
+ * path in one native memory compare), the other numbers in another (ROW per row), 32-byte
+ * hashes in a Uint8Array, all changed in place; strings (paths, link targets) are appended to one byte pool and decoded
  * only when asked for. Why not JSON or SQLite: parsing 20,000 rows costs more (15-40 ms in a
  * fresh process) than the whole one-file push is allowed.
  *
@@ -28,17 +29,17 @@ export const KIND = { none: 0, file: 1, link: 2, dir: 3, other: 4 } as const;
 /** A stat as numbers, STAMP per path: kind, size, mtime s, mtime ns, ctime s, ctime ns, inode, st_mode. */
 export const STAMP = 8;
 
-// The row's numbers: its stamp (STAMP), then the rest.
-const F_PARENT = 8; // the row of its folder (-1: the root)
-const F_BASE_KIND = 9; // KIND.none | file | link
-const F_BASE_SIZE = 10;
-const F_BASE_MODE = 11;
-const F_CLEAN = 12; // 1: the local entry is the base entry
-const F_OUTSIDE = 13; // 1: a symlink pointing out of the folder (left out of the manifest)
-const F_PATH = 14; // pool offset, length
-const F_LOCAL_TEXT = 16; // a link's target
-const F_BASE_TEXT = 18; // the base link's target
-export const ROW = 20;
+// The row's other numbers.
+const F_PARENT = 0; // the row of its folder (-1: the root)
+const F_BASE_KIND = 1; // KIND.none | file | link
+const F_BASE_SIZE = 2;
+const F_BASE_MODE = 3;
+const F_CLEAN = 4; // 1: the local entry is the base entry
+const F_OUTSIDE = 5; // 1: a symlink pointing out of the folder (left out of the manifest)
+export const F_PATH = 6; // pool offset, length
+const F_LOCAL_TEXT = 8; // a link's target
+const F_BASE_TEXT = 10; // the base link's target
+export const ROW = 12;
 const SHA = 32; // bytes per hash; a row holds the local one, then the base one
 
 export type RuleFile = { readonly path: string; readonly stamp: readonly number[] };
@@ -51,7 +52,11 @@ export type LocalIndex = {
   scannedAt: number;
   /** Every ignore file the walk read (.git/info/exclude, .gitignore files), with its stamp: any change means a full walk. */
   rules: RuleFile[];
+  /** Rows stamped within RACY_MS of `scannedAt`: hashed again by the next scan whatever their stamp. */
+  racy: number[];
   count: number;
+  /** The local stamp of each row (all zero: nothing here). */
+  stamps: Float64Array;
   nums: Float64Array;
   shas: Uint8Array;
   pool: Uint8Array;
@@ -60,13 +65,15 @@ export type LocalIndex = {
   paths: (string | undefined)[];
   /** path -> row, built on demand. */
   byPath?: Map<string, number> | undefined;
+  /** Some row lost its entry since the file was read (only then can compaction be due). */
+  shrunk?: boolean | undefined;
 };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function emptyIndex(workspaceId: string): LocalIndex {
-  const index: LocalIndex = { workspaceId, version: 0, scannedAt: 0, rules: [], count: 0, nums: new Float64Array(64 * ROW), shas: new Uint8Array(64 * 2 * SHA), pool: new Uint8Array(4096), poolUsed: 0, paths: [] };
+  const index: LocalIndex = { workspaceId, version: 0, scannedAt: 0, rules: [], racy: [], count: 0, stamps: new Float64Array(64 * STAMP), nums: new Float64Array(64 * ROW), shas: new Uint8Array(64 * 2 * SHA), pool: new Uint8Array(4096), poolUsed: 0, paths: [] };
   addRow(index, "", -1);
   return index;
 }
@@ -105,6 +112,11 @@ export function addRow(index: LocalIndex, path: string, parent: number): number 
     nums.set(index.nums.subarray(0, row * ROW));
     index.nums = nums;
   }
+  if ((row + 1) * STAMP > index.stamps.length) {
+    const stamps = new Float64Array(Math.max(64, row * 2) * STAMP);
+    stamps.set(index.stamps.subarray(0, row * STAMP));
+    index.stamps = stamps;
+  }
   if ((row + 1) * 2 * SHA > index.shas.length) {
     const shas = new Uint8Array(Math.max(64, row * 2) * 2 * SHA);
     shas.set(index.shas.subarray(0, row * 2 * SHA));
@@ -112,6 +124,7 @@ export function addRow(index: LocalIndex, path: string, parent: number): number 
   }
   index.count++;
   index.nums.fill(0, row * ROW, (row + 1) * ROW);
+  index.stamps.fill(0, row * STAMP, (row + 1) * STAMP);
   index.nums[row * ROW + F_PARENT] = parent;
   // The root is stat'ed as ".": a path the kernel takes relative to the root itself.
   setText(index, row, F_PATH, path === "" ? "." : path);
@@ -122,13 +135,11 @@ export function addRow(index: LocalIndex, path: string, parent: number): number 
 
 export const rowCount = (index: LocalIndex) => index.count;
 export const pathOf = (index: LocalIndex, row: number): string => index.paths[row] ?? (index.paths[row] = row === 0 ? "" : text(index, row, F_PATH));
-/** Where the row's path starts in the pool (NUL-terminated bytes). */
-export const pathOffset = (index: LocalIndex, row: number): number => index.nums[row * ROW + F_PATH] as number;
 export const parentOf = (index: LocalIndex, row: number): number => index.nums[row * ROW + F_PARENT] as number;
 export const setParent = (index: LocalIndex, row: number, parent: number): void => {
   index.nums[row * ROW + F_PARENT] = parent;
 };
-export const localKind = (index: LocalIndex, row: number): number => index.nums[row * ROW] as number;
+export const localKind = (index: LocalIndex, row: number): number => index.stamps[row * STAMP] as number;
 
 export function rowOf(index: LocalIndex, path: string): number | undefined {
   if (!index.byPath) {
@@ -151,8 +162,8 @@ const baseKind = (index: LocalIndex, row: number): number => index.nums[row * RO
 
 /** The row's stamp is the same as `stamps` at `at`, and not racy. */
 export function stampHolds(index: LocalIndex, row: number, stamps: Float64Array, at: number): boolean {
-  const o = row * ROW;
-  const n = index.nums;
+  const o = row * STAMP;
+  const n = index.stamps;
   if (n[o] !== stamps[at] || n[o + 1] !== stamps[at + 1] || n[o + 2] !== stamps[at + 2] || n[o + 3] !== stamps[at + 3] || n[o + 4] !== stamps[at + 4] || n[o + 5] !== stamps[at + 5] || n[o + 6] !== stamps[at + 6] || n[o + 7] !== stamps[at + 7]) return false;
   return !isRacy(index.scannedAt, stamps, at);
 }
@@ -166,10 +177,10 @@ export const isRacy = (scannedAt: number, stamps: Float64Array, at: number): boo
 
 /** The local entry of a row, as the manifest shows it (undefined: none, a folder, or a link out of the folder). */
 export function localEntry(index: LocalIndex, row: number): Entry | undefined {
-  const o = row * ROW;
-  const kind = index.nums[o];
-  if (kind === KIND.file) return { type: "file", sha256: hex(index.shas, row * 2 * SHA), size: index.nums[o + 1] as number, mode: normalMode(index.nums[o + 7] as number) };
-  if (kind === KIND.link && index.nums[o + F_OUTSIDE] !== 1) return { type: "link", target: text(index, row, F_LOCAL_TEXT) };
+  const s = row * STAMP;
+  const kind = index.stamps[s];
+  if (kind === KIND.file) return { type: "file", sha256: hex(index.shas, row * 2 * SHA), size: index.stamps[s + 1] as number, mode: normalMode(index.stamps[s + 7] as number) };
+  if (kind === KIND.link && index.nums[row * ROW + F_OUTSIDE] !== 1) return { type: "link", target: text(index, row, F_LOCAL_TEXT) };
   return undefined;
 }
 
@@ -185,10 +196,11 @@ export function baseEntry(index: LocalIndex, row: number): Entry | undefined {
 const refreshClean = (index: LocalIndex, row: number) => {
   const o = row * ROW;
   const n = index.nums;
-  const kind = n[o] === KIND.link && n[o + F_OUTSIDE] === 1 ? KIND.none : n[o] === KIND.file || n[o] === KIND.link ? (n[o] as number) : KIND.none;
+  const local = index.stamps[row * STAMP] as number;
+  const kind = local === KIND.link && n[o + F_OUTSIDE] === 1 ? KIND.none : local === KIND.file || local === KIND.link ? local : KIND.none;
   let same = kind === n[o + F_BASE_KIND];
   if (same && kind === KIND.file) {
-    same = normalMode(n[o + 7] as number) === n[o + F_BASE_MODE];
+    same = normalMode(index.stamps[row * STAMP + 7] as number) === n[o + F_BASE_MODE];
     const at = row * 2 * SHA;
     for (let i = 0; same && i < SHA; i++) same = index.shas[at + i] === index.shas[at + SHA + i];
   } else if (same && kind === KIND.link) same = text(index, row, F_LOCAL_TEXT) === text(index, row, F_BASE_TEXT);
@@ -201,7 +213,7 @@ const refreshClean = (index: LocalIndex, row: number) => {
  */
 export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, at: number, content?: Uint8Array | string): void {
   const o = row * ROW;
-  for (let i = 0; i < STAMP; i++) index.nums[o + i] = stamps[at + i] as number;
+  index.stamps.set(stamps.subarray(at, at + STAMP), row * STAMP);
   const kind = stamps[at];
   if (kind === KIND.file && content instanceof Uint8Array) index.shas.set(content.subarray(0, SHA), row * 2 * SHA);
   if (kind === KIND.link && typeof content === "string") {
@@ -213,14 +225,18 @@ export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, a
 
 /** The path is gone here (the base keeps what it had). */
 export function clearLocal(index: LocalIndex, row: number): void {
-  index.nums.fill(0, row * ROW, row * ROW + STAMP);
+  index.shrunk = true;
+  index.stamps.fill(0, row * STAMP, (row + 1) * STAMP);
   index.nums[row * ROW + F_OUTSIDE] = 0;
   refreshClean(index, row);
 }
 
 export function setBaseEntry(index: LocalIndex, row: number, entry: Entry | undefined): void {
   const o = row * ROW;
-  if (entry === undefined) index.nums[o + F_BASE_KIND] = KIND.none;
+  if (entry === undefined) {
+    index.nums[o + F_BASE_KIND] = KIND.none;
+    index.shrunk = true;
+  }
   else if (entry.type === "file") {
     index.nums[o + F_BASE_KIND] = KIND.file;
     index.nums[o + F_BASE_SIZE] = entry.size;
@@ -262,7 +278,7 @@ export function changeSinceBase(index: LocalIndex): IndexChange {
   const n = index.nums;
   for (let row = 1; row < index.count; row++) {
     const o = row * ROW;
-    const kind = n[o];
+    const kind = index.stamps[row * STAMP];
     if (kind === KIND.link && n[o + F_OUTSIDE] === 1) {
       outsideLinks.push(pathOf(index, row));
       if (n[o + F_BASE_KIND] !== KIND.none) deleted.push(pathOf(index, row));
@@ -271,7 +287,7 @@ export function changeSinceBase(index: LocalIndex): IndexChange {
     if (n[o + F_CLEAN] === 1) {
       if (kind === KIND.file) {
         unchanged++;
-        unchangedBytes += n[o + 1] as number;
+        unchangedBytes += index.stamps[row * STAMP + 1] as number;
       } else if (kind === KIND.link) unchanged++;
       continue;
     }
@@ -328,12 +344,12 @@ export function baseFromLocal(index: LocalIndex, version: number, committed: Rea
   for (let row = 1; row < index.count; row++) {
     const o = row * ROW;
     if (n[o + F_CLEAN] === 1) continue;
-    const kind = n[o];
+    const kind = index.stamps[row * STAMP];
     if (kind === KIND.file) {
       // Copied as bytes and numbers (a first push does this for every file).
       n[o + F_BASE_KIND] = KIND.file;
-      n[o + F_BASE_SIZE] = n[o + 1] as number;
-      n[o + F_BASE_MODE] = normalMode(n[o + 7] as number);
+      n[o + F_BASE_SIZE] = index.stamps[row * STAMP + 1] as number;
+      n[o + F_BASE_MODE] = normalMode(index.stamps[row * STAMP + 7] as number);
       index.shas.copyWithin(row * 2 * SHA + SHA, row * 2 * SHA, row * 2 * SHA + SHA);
       n[o + F_CLEAN] = 1;
     } else setBaseEntry(index, row, localEntry(index, row));
@@ -352,20 +368,23 @@ const sameAsBase = (index: LocalIndex, row: number, entry: Entry) => {
 // local or base entry are dropped, the pool compacted, when they are more than a quarter).
 const MAGIC = "remote-workspace-index 1\n";
 
-type Header = { readonly workspaceId: string; readonly version: number; readonly scannedAt: number; readonly rules: RuleFile[]; readonly count: number; readonly poolUsed: number };
+type Header = { readonly workspaceId: string; readonly version: number; readonly scannedAt: number; readonly rules: RuleFile[]; readonly racy: number[]; readonly count: number; readonly poolUsed: number };
 
 export function encodeIndex(index: LocalIndex): Uint8Array {
   const source = needsCompaction(index) ? compacted(index) : index;
-  const header: Header = { workspaceId: source.workspaceId, version: source.version, scannedAt: source.scannedAt, rules: source.rules, count: source.count, poolUsed: source.poolUsed };
+  const header: Header = { workspaceId: source.workspaceId, version: source.version, scannedAt: source.scannedAt, rules: source.rules, racy: source.racy, count: source.count, poolUsed: source.poolUsed };
   const head = encoder.encode(`${MAGIC}${JSON.stringify(header)}\n`);
   // The numbers start 8-aligned, so the reader can view them in place.
   const pad = (8 - (head.length % 8)) % 8;
+  const stampBytes = source.count * STAMP * 8;
   const numBytes = source.count * ROW * 8;
   const shaBytes = source.count * 2 * SHA;
-  const out = new Uint8Array(head.length + pad + numBytes + shaBytes + source.poolUsed);
+  const out = new Uint8Array(head.length + pad + stampBytes + numBytes + shaBytes + source.poolUsed);
   out.set(head);
   out.fill(0x20, head.length, head.length + pad);
   let at = head.length + pad;
+  out.set(new Uint8Array(source.stamps.buffer, source.stamps.byteOffset, stampBytes), at);
+  at += stampBytes;
   out.set(new Uint8Array(source.nums.buffer, source.nums.byteOffset, numBytes), at);
   at += numBytes;
   out.set(source.shas.subarray(0, shaBytes), at);
@@ -386,18 +405,21 @@ export function decodeIndex(bytes: Uint8Array): LocalIndex | undefined {
   } catch {
     return undefined;
   }
-  if (typeof header.workspaceId !== "string" || !Number.isInteger(header.count) || header.count < 1 || !Number.isInteger(header.poolUsed) || !Array.isArray(header.rules)) return undefined;
+  if (typeof header.workspaceId !== "string" || !Number.isInteger(header.count) || header.count < 1 || !Number.isInteger(header.poolUsed) || !Array.isArray(header.rules) || !Array.isArray(header.racy)) return undefined;
   let at = end + 1;
   at += (8 - (at % 8)) % 8;
+  const stampBytes = header.count * STAMP * 8;
   const numBytes = header.count * ROW * 8;
   const shaBytes = header.count * 2 * SHA;
-  if (bytes.length !== at + numBytes + shaBytes + header.poolUsed) return undefined;
-  // Viewed in place when the numbers are 8-aligned in memory (a file's own buffer), else copied; addRow copies on growth.
-  const numsAt = bytes.byteOffset + at;
-  const nums = numsAt % 8 === 0 ? new Float64Array(bytes.buffer, numsAt, header.count * ROW) : new Float64Array(bytes.slice(at, at + numBytes).buffer);
-  const shas = bytes.subarray(at + numBytes, at + numBytes + shaBytes);
-  const pool = bytes.subarray(at + numBytes + shaBytes);
-  return { workspaceId: header.workspaceId, version: header.version, scannedAt: header.scannedAt, rules: header.rules, count: header.count, nums, shas, pool, poolUsed: header.poolUsed, paths: [""] };
+  if (bytes.length !== at + stampBytes + numBytes + shaBytes + header.poolUsed) return undefined;
+  // Viewed in place when 8-aligned in memory (a file's own buffer), else copied; addRow copies on growth.
+  const view = (from: number, length: number) => ((bytes.byteOffset + from) % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset + from, length / 8) : new Float64Array(bytes.slice(from, from + length).buffer));
+  const stamps = view(at, stampBytes);
+  const nums = view(at + stampBytes, numBytes);
+  at += stampBytes + numBytes;
+  const shas = bytes.subarray(at, at + shaBytes);
+  const pool = bytes.subarray(at + shaBytes);
+  return { workspaceId: header.workspaceId, version: header.version, scannedAt: header.scannedAt, rules: header.rules, racy: header.racy, count: header.count, stamps, nums, shas, pool, poolUsed: header.poolUsed, paths: [""] };
 }
 
 /** Rows worth keeping: a local or base entry, or a folder holding one (children always come after their folder). */
@@ -413,6 +435,7 @@ function liveRows(index: LocalIndex): Uint8Array {
 }
 
 function needsCompaction(index: LocalIndex): boolean {
+  if (index.shrunk !== true) return false;
   const live = liveRows(index);
   let dead = 0;
   for (let row = 1; row < index.count; row++) if (live[row] === 0) dead++;
@@ -423,6 +446,7 @@ function needsCompaction(index: LocalIndex): boolean {
 function compacted(index: LocalIndex): LocalIndex {
   const out = emptyIndex(index.workspaceId);
   Object.assign(out, { version: index.version, scannedAt: index.scannedAt, rules: index.rules });
+  const racy = new Set(index.racy);
   const live = liveRows(index);
   const renumbered = new Map<number, number>([[0, 0]]);
   for (let row = 0; row < index.count; row++) {
@@ -430,7 +454,8 @@ function compacted(index: LocalIndex): LocalIndex {
     const to = row === 0 ? 0 : addRow(out, pathOf(index, row), renumbered.get(parentOf(index, row)) ?? 0);
     renumbered.set(row, to);
     const [o, p] = [row * ROW, to * ROW];
-    for (let i = 0; i < STAMP; i++) out.nums[p + i] = index.nums[o + i] as number;
+    out.stamps.set(index.stamps.subarray(row * STAMP, (row + 1) * STAMP), to * STAMP);
+    if (racy.has(row)) out.racy.push(to);
     for (const f of [F_BASE_KIND, F_BASE_SIZE, F_BASE_MODE, F_CLEAN, F_OUTSIDE]) out.nums[p + f] = index.nums[o + f] as number;
     out.shas.set(index.shas.subarray(row * 2 * SHA, (row + 1) * 2 * SHA), to * 2 * SHA);
     if (localKind(index, row) === KIND.link) setText(out, to, F_LOCAL_TEXT, text(index, row, F_LOCAL_TEXT));
