@@ -1,4 +1,4 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
 import type { Entry } from "../../domain/workspace/entry.ts";
@@ -114,7 +114,18 @@ export function createWorkspaceTree(): WorkspaceTreePort {
     readStateBytes: (root, name) => {
       if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
       const abs = join(root, RESERVED_DIR, name);
-      return kindOf(abs) === "file" ? new Uint8Array(readFileSync(abs)) : undefined;
+      const kind = lstatSync(abs, { throwIfNoEntry: false });
+      if (!kind?.isFile()) return undefined;
+      if (kind.size === 0) return new Uint8Array(0);
+      // Mapped (private: changes stay in this process), not read: only the pages a push touches are faulted in.
+      // Safe against our own writers, which replace the file by rename and never truncate it.
+      return Bun.mmap(abs, { shared: false });
+    },
+    appendStateBytes: (root, name, bytes) => {
+      if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
+      const dir = join(root, RESERVED_DIR);
+      if (kindOf(dir) === "link") throw blocked(`${RESERVED_DIR}/${name}`, RESERVED_DIR, "a symlink");
+      appendFileSync(join(dir, name), bytes, { mode: 0o600 });
     },
     writeStateBytes: (root, name, bytes) => {
       if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);

@@ -5,6 +5,7 @@
  */
 import { RemoteError } from "../../domain/errors.ts";
 import type { Manifest } from "../../domain/workspace/entry.ts";
+import { applyLog, encodeLogRecord, fitsInLog } from "../../domain/workspace/index-log.ts";
 import { baseManifest, changeSinceBase, decodeIndex, emptyIndex, encodeIndex, localManifest, replaceBase, type LocalIndex } from "../../domain/workspace/local-index.ts";
 import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
 import type { AppDeps } from "../deps.ts";
@@ -13,6 +14,7 @@ import { createWorkspaceClient, type WorkspaceClient } from "./client.ts";
 
 const LINK = "workspace.json";
 const INDEX = "workspace-index";
+const INDEX_LOG = "workspace-index-log";
 /** The JSON files of the first format (base, stat index): a base found there is carried over once. */
 const LEGACY_BASE = "workspace-base.json";
 const LEGACY_INDEX = "workspace-index.json";
@@ -46,6 +48,8 @@ export function loadIndex(deps: Deps, root: string, workspaceId: string): LocalI
   const bytes = tree.readStateBytes(root, INDEX);
   const index = bytes === undefined ? undefined : decodeIndex(bytes);
   if (index !== undefined) {
+    const log = tree.readStateBytes(root, INDEX_LOG);
+    if (log !== undefined) applyLog(index, log);
     if (index.workspaceId !== workspaceId) {
       replaceBase(index, 0, {});
       index.workspaceId = workspaceId;
@@ -58,11 +62,24 @@ export function loadIndex(deps: Deps, root: string, workspaceId: string): LocalI
   return fresh;
 }
 
+/** A few changed rows go to the log (a one-file push appends ~1 KB); otherwise the file is rewritten whole and the log starts over. */
 export function saveIndex(deps: Deps, root: string, index: LocalIndex): void {
   const { tree } = deps.workspace();
-  tree.writeStateBytes(root, INDEX, encodeIndex(index));
-  tree.removeState(root, LEGACY_BASE);
-  tree.removeState(root, LEGACY_INDEX);
+  if (fitsInLog(index)) {
+    const record = encodeLogRecord(index);
+    tree.appendStateBytes(root, INDEX_LOG, record);
+    index.logBytes += record.length;
+  } else {
+    // A new generation: a log left behind (a crash between these two writes) no longer applies.
+    index.generation += 1;
+    tree.writeStateBytes(root, INDEX, encodeIndex(index));
+    tree.removeState(root, INDEX_LOG);
+    tree.removeState(root, LEGACY_BASE);
+    tree.removeState(root, LEGACY_INDEX);
+    index.logBytes = 0;
+  }
+  index.dirty.clear();
+  index.poolSaved = index.poolUsed;
 }
 
 /** The base for `workspaceId`; empty when there is none yet (or it belongs to another workspace). */

@@ -40,7 +40,7 @@ export const F_PATH = 6; // pool offset, length
 const F_LOCAL_TEXT = 8; // a link's target
 const F_BASE_TEXT = 10; // the base link's target
 export const ROW = 12;
-const SHA = 32; // bytes per hash; a row holds the local one, then the base one
+export const SHA = 32; // bytes per hash; a row holds the local one, then the base one
 
 export type RuleFile = { readonly path: string; readonly stamp: readonly number[] };
 
@@ -67,13 +67,21 @@ export type LocalIndex = {
   byPath?: Map<string, number> | undefined;
   /** Some row lost its entry since the file was read (only then can compaction be due). */
   shrunk?: boolean | undefined;
+  /** Which file this is: a log record applies only to the generation it was written for (index-log.ts). */
+  generation: number;
+  /** Rows changed since the file (and its log) was read: what a log record carries. */
+  dirty: Set<number>;
+  /** The pool's length as read: a log record carries what was appended after it. */
+  poolSaved: number;
+  /** Bytes of log applied on top of the file (a long log is folded into a new file). */
+  logBytes: number;
 };
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function emptyIndex(workspaceId: string): LocalIndex {
-  const index: LocalIndex = { workspaceId, version: 0, scannedAt: 0, rules: [], racy: [], count: 0, stamps: new Float64Array(64 * STAMP), nums: new Float64Array(64 * ROW), shas: new Uint8Array(64 * 2 * SHA), pool: new Uint8Array(4096), poolUsed: 0, paths: [] };
+  const index: LocalIndex = { workspaceId, version: 0, scannedAt: 0, rules: [], racy: [], count: 0, stamps: new Float64Array(64 * STAMP), nums: new Float64Array(64 * ROW), shas: new Uint8Array(64 * 2 * SHA), pool: new Uint8Array(4096), poolUsed: 0, paths: [], generation: 0, dirty: new Set(), poolSaved: 0, logBytes: 0 };
   addRow(index, "", -1);
   return index;
 }
@@ -107,6 +115,7 @@ const setText = (index: LocalIndex, row: number, field: number, value: string) =
 /** Appends a row (no local entry, no base entry yet); the root is row 0, path "". */
 export function addRow(index: LocalIndex, path: string, parent: number): number {
   const row = index.count;
+  index.dirty.add(row);
   if ((row + 1) * ROW > index.nums.length) {
     const nums = new Float64Array(Math.max(64, row * 2) * ROW);
     nums.set(index.nums.subarray(0, row * ROW));
@@ -137,6 +146,7 @@ export const rowCount = (index: LocalIndex) => index.count;
 export const pathOf = (index: LocalIndex, row: number): string => index.paths[row] ?? (index.paths[row] = row === 0 ? "" : text(index, row, F_PATH));
 export const parentOf = (index: LocalIndex, row: number): number => index.nums[row * ROW + F_PARENT] as number;
 export const setParent = (index: LocalIndex, row: number, parent: number): void => {
+  index.dirty.add(row);
   index.nums[row * ROW + F_PARENT] = parent;
 };
 export const localKind = (index: LocalIndex, row: number): number => index.stamps[row * STAMP] as number;
@@ -212,6 +222,7 @@ const refreshClean = (index: LocalIndex, row: number) => {
  * link's target (a folder: neither).
  */
 export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, at: number, content?: Uint8Array | string): void {
+  index.dirty.add(row);
   const o = row * ROW;
   index.stamps.set(stamps.subarray(at, at + STAMP), row * STAMP);
   const kind = stamps[at];
@@ -225,6 +236,7 @@ export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, a
 
 /** The path is gone here (the base keeps what it had). */
 export function clearLocal(index: LocalIndex, row: number): void {
+  index.dirty.add(row);
   index.shrunk = true;
   index.stamps.fill(0, row * STAMP, (row + 1) * STAMP);
   index.nums[row * ROW + F_OUTSIDE] = 0;
@@ -232,6 +244,7 @@ export function clearLocal(index: LocalIndex, row: number): void {
 }
 
 export function setBaseEntry(index: LocalIndex, row: number, entry: Entry | undefined): void {
+  index.dirty.add(row);
   const o = row * ROW;
   if (entry === undefined) {
     index.nums[o + F_BASE_KIND] = KIND.none;
@@ -344,6 +357,7 @@ export function baseFromLocal(index: LocalIndex, version: number, committed: Rea
   for (let row = 1; row < index.count; row++) {
     const o = row * ROW;
     if (n[o + F_CLEAN] === 1) continue;
+    index.dirty.add(row);
     const kind = index.stamps[row * STAMP];
     if (kind === KIND.file) {
       // Copied as bytes and numbers (a first push does this for every file).
@@ -368,11 +382,11 @@ const sameAsBase = (index: LocalIndex, row: number, entry: Entry) => {
 // local or base entry are dropped, the pool compacted, when they are more than a quarter).
 const MAGIC = "remote-workspace-index 1\n";
 
-type Header = { readonly workspaceId: string; readonly version: number; readonly scannedAt: number; readonly rules: RuleFile[]; readonly racy: number[]; readonly count: number; readonly poolUsed: number };
+type Header = { readonly workspaceId: string; readonly generation: number; readonly version: number; readonly scannedAt: number; readonly rules: RuleFile[]; readonly racy: number[]; readonly count: number; readonly poolUsed: number };
 
 export function encodeIndex(index: LocalIndex): Uint8Array {
   const source = needsCompaction(index) ? compacted(index) : index;
-  const header: Header = { workspaceId: source.workspaceId, version: source.version, scannedAt: source.scannedAt, rules: source.rules, racy: source.racy, count: source.count, poolUsed: source.poolUsed };
+  const header: Header = { workspaceId: source.workspaceId, generation: index.generation, version: source.version, scannedAt: source.scannedAt, rules: source.rules, racy: source.racy, count: source.count, poolUsed: source.poolUsed };
   const head = encoder.encode(`${MAGIC}${JSON.stringify(header)}\n`);
   // The numbers start 8-aligned, so the reader can view them in place.
   const pad = (8 - (head.length % 8)) % 8;
@@ -405,7 +419,7 @@ export function decodeIndex(bytes: Uint8Array): LocalIndex | undefined {
   } catch {
     return undefined;
   }
-  if (typeof header.workspaceId !== "string" || !Number.isInteger(header.count) || header.count < 1 || !Number.isInteger(header.poolUsed) || !Array.isArray(header.rules) || !Array.isArray(header.racy)) return undefined;
+  if (typeof header.workspaceId !== "string" || !Number.isInteger(header.generation) || !Number.isInteger(header.count) || header.count < 1 || !Number.isInteger(header.poolUsed) || !Array.isArray(header.rules) || !Array.isArray(header.racy)) return undefined;
   let at = end + 1;
   at += (8 - (at % 8)) % 8;
   const stampBytes = header.count * STAMP * 8;
@@ -419,7 +433,7 @@ export function decodeIndex(bytes: Uint8Array): LocalIndex | undefined {
   at += stampBytes + numBytes;
   const shas = bytes.subarray(at, at + shaBytes);
   const pool = bytes.subarray(at + shaBytes);
-  return { workspaceId: header.workspaceId, version: header.version, scannedAt: header.scannedAt, rules: header.rules, racy: header.racy, count: header.count, stamps, nums, shas, pool, poolUsed: header.poolUsed, paths: [""] };
+  return { workspaceId: header.workspaceId, version: header.version, scannedAt: header.scannedAt, rules: header.rules, racy: header.racy, count: header.count, stamps, nums, shas, pool, poolUsed: header.poolUsed, paths: [""], generation: header.generation, dirty: new Set(), poolSaved: header.poolUsed, logBytes: 0 };
 }
 
 /** Rows worth keeping: a local or base entry, or a folder holding one (children always come after their folder). */
@@ -434,7 +448,7 @@ function liveRows(index: LocalIndex): Uint8Array {
   return live;
 }
 
-function needsCompaction(index: LocalIndex): boolean {
+export function needsCompaction(index: LocalIndex): boolean {
   if (index.shrunk !== true) return false;
   const live = liveRows(index);
   let dead = 0;

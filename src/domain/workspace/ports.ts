@@ -69,5 +69,7 @@ export type WorkspaceTreePort = {
   /** `.remote/<name>` as bytes (the index), undefined when absent. */
   readonly readStateBytes: (root: string, name: string) => Uint8Array | undefined;
   readonly writeStateBytes: (root: string, name: string, bytes: Uint8Array) => void;
+  /** Appends to `.remote/<name>` (created 0600). */
+  readonly appendStateBytes: (root: string, name: string, bytes: Uint8Array) => void;
   readonly removeState: (root: string, name: string) => void;
 };
