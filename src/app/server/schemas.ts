@@ -3,6 +3,7 @@ import { TARGET_NAMES } from "../../domain/target-name.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { CONVERSATION_POLICIES } from "../../domain/conversation/restore-rules.ts";
 import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
+import { WorkspaceIdSchema } from "../../domain/workspace/schemas.ts";
 
 /** Error body of every 4xx/5xx. */
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
@@ -75,6 +76,14 @@ export const CreateSessionBody = z
     conversation: ConversationBundleSchema.optional().describe(
       "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
     ),
+    workspace: WorkspaceIdSchema.optional().describe(
+      "A workspace of this control plane: the session works at the workspace's path (path parity; cwd defaults to it and must lie inside it). Target local: materialised there before the agent starts (an absent or empty folder, or this workspace's own copy brought up to its version; any other folder is refused, 409)",
+    ),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional()
+      .describe("The client's key for this start: a POST with a key an earlier one used answers that session (200) and starts nothing, so a retry after a lost answer never starts a second one"),
     conversationPolicy: z.enum(CONVERSATION_POLICIES).optional().describe("When the session's HOME holds a diverged copy of the conversation: block (default, 409), backup, keep-local"),
     env: z
       .object({

@@ -15,6 +15,7 @@ import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
 import { conversationRestore } from "./conversation-routes.ts";
+import { earlierStart, prepareWorkspaceFolder, startMeta } from "./session-folder-routes.ts";
 import { kubernetesPlacement } from "../../domain/target.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
@@ -40,8 +41,11 @@ export function sessionRoutes(app: AppDeps): Route[] {
       operationId: "createSession",
       summary: "Start a session, detached, on target local, docker or kubernetes (like `remote run --detach [--target docker|kubernetes]`)",
       body: CreateSessionBody,
-      responses: { 201: session },
-      handle: async ({ body }) => {
+      responses: { 201: session, 200: { description: "The session an earlier POST with the same idempotencyKey started", schema: SessionJson } },
+      handle: async ({ body, request }) => {
+        // A retry of a start whose answer was lost: the session it started, nothing new.
+        const earlier = earlierStart(app, body);
+        if (earlier !== undefined) return jsonResponse(200, await sessionJson(earlier));
         // Target fields first: one the target cannot honour is refused before anything starts.
         const where = bodyTarget(body, app.config.defaultTarget);
         // Bad credential paths fail here, before a session is started for nothing.
@@ -55,27 +59,30 @@ export function sessionRoutes(app: AppDeps): Route[] {
           // A Pod goes to the server's kube context and namespace unless the body names others; the credential
           // bundle is the client's (its own HOME's files): no tools to collect again here.
           const kubernetes = kubernetesPlacement(where, app.config.kube.namespace);
-          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] } });
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: startMeta(body), image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] } });
           return jsonResponse(201, await sessionJson(started.id));
         }
+        // A workspace's session works at its path, materialised there first.
+        const folder = await prepareWorkspaceFolder(app, body, new URL(request.url).origin);
+        const restoreInto = conversationRestore(app, { ...body, cwd: folder.cwd });
         const { session: started } = await runSession(deps, {
           profile: body.profile,
           name: body.displayName,
-          cwd: body.cwd,
+          cwd: folder.cwd,
           detach: true,
           resume: body.resume,
           model: body.model,
           effort: body.effort,
           args: body.startupArgs,
-          meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
+          meta: startMeta(body, folder),
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
           // Its own HOME with the files in place before the agent starts, so it never runs without them;
           // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.
           prepareHome:
-            credentials || restore
+            credentials || restoreInto
               ? async (id) => {
                   const home = credentials ? prepareSessionHome(app, id, credentials) : undefined;
-                  await restore?.(home ?? app.env.HOME ?? "");
+                  await restoreInto?.(home ?? app.env.HOME ?? "");
                   return home;
                 }
               : undefined,
