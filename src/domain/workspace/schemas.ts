@@ -38,10 +38,11 @@ export const WorkspaceLinkSchema = z.object({
 export type WorkspaceLink = z.infer<typeof WorkspaceLinkSchema>;
 
 /**
- * `.remote/workspace-base.json`: the last state pushed or cleanly pulled, and the remote
- * version it was. Its entries are only compared, never written from (writes come from the
- * checked remote manifest, deletions from the scanned tree), so only their shape is checked:
- * a 20,000-path base is read on every push.
+ * The base: the last state pushed or cleanly pulled, and the remote version it was (kept in
+ * the folder's index; this is its shape, and that of `.remote/workspace-base.json`, the first
+ * format, carried into the index once). Its entries are only compared, never written from
+ * (writes come from the checked remote manifest, deletions from the scanned tree), so only
+ * their shape is checked.
  */
 export const WorkspaceBaseSchema = z.object({
   workspaceId: WorkspaceIdSchema,
