@@ -160,13 +160,15 @@ export function rowOf(index: LocalIndex, path: string): number | undefined {
   return index.byPath.get(path);
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const NIBBLE = new Map([..."0123456789abcdef"].map((c, i) => [c.charCodeAt(0), i]));
 const hex = (bytes: Uint8Array, at: number) => {
   let out = "";
-  for (let i = at; i < at + SHA; i++) out += (bytes[i] as number).toString(16).padStart(2, "0");
+  for (let i = at; i < at + SHA; i++) out += HEX[bytes[i] as number];
   return out;
 };
 const putHex = (bytes: Uint8Array, at: number, value: string) => {
-  for (let i = 0; i < SHA; i++) bytes[at + i] = Number.parseInt(value.slice(i * 2, i * 2 + 2), 16);
+  for (let i = 0; i < SHA; i++) bytes[at + i] = ((NIBBLE.get(value.charCodeAt(i * 2)) ?? 0) << 4) | (NIBBLE.get(value.charCodeAt(i * 2 + 1)) ?? 0);
 };
 const baseKind = (index: LocalIndex, row: number): number => index.nums[row * ROW + F_BASE_KIND] as number;
 
