@@ -48,6 +48,4 @@ export const PushJson = z.object({ workspace: WorkspaceJson, entries: ManifestSc
 export const UploadJson = z.object({ entries: ManifestSchema }).meta({ id: "UploadedEntries" });
 export const ExportBody = z.object({ paths: z.array(WorkspacePathSchema).optional().describe("Only these paths (default: all)") }).meta({ id: "ArchiveRequest" });
 
-/** The writer's lease token: a header, so it never lands in a URL or a log line. */
-export const LOCK_HEADER = "x-remote-lock";
-export const VERSION_HEADER = "x-remote-workspace-version";
+export { LOCK_HEADER, VERSION_HEADER } from "./workspace-headers.ts";

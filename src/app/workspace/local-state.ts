@@ -7,7 +7,8 @@ import { RemoteError } from "../../domain/errors.ts";
 import type { Manifest } from "../../domain/workspace/entry.ts";
 import { applyLog, encodeLogRecord, fitsInLog } from "../../domain/workspace/index-log.ts";
 import { baseManifest, changeSinceBase, decodeIndex, emptyIndex, encodeIndex, localManifest, replaceBase, type LocalIndex } from "../../domain/workspace/local-index.ts";
-import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
+import { linkProblem } from "../../domain/workspace/link-check.ts";
+import type { WorkspaceBase, WorkspaceLink } from "../../domain/workspace/schemas.ts";
 import type { AppDeps } from "../deps.ts";
 import { requireRemote } from "../remote/route.ts";
 import { createWorkspaceClient, type WorkspaceClient } from "./client.ts";
@@ -24,11 +25,11 @@ type Deps = Pick<AppDeps, "workspace">;
 export function readLink(deps: Deps, root: string): WorkspaceLink | undefined {
   const raw = deps.workspace().tree.readState(root, LINK);
   if (raw === undefined) return undefined;
-  const parsed = WorkspaceLinkSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new RemoteError("WORKSPACE_LINK_CORRUPT", `Cannot read '${root}/.remote/${LINK}': ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}`, "Fix the file, or remove it and link again: `remote workspace link --id ID`.", "corrupt");
+  const problem = linkProblem(raw);
+  if (problem !== undefined) {
+    throw new RemoteError("WORKSPACE_LINK_CORRUPT", `Cannot read '${root}/.remote/${LINK}': ${problem}`, "Fix the file, or remove it and link again: `remote workspace link --id ID`.", "corrupt");
   }
-  return parsed.data;
+  return raw as WorkspaceLink;
 }
 export const writeLink = (deps: Deps, root: string, link: WorkspaceLink) => deps.workspace().tree.writeState(root, LINK, link);
 
@@ -57,8 +58,13 @@ export function loadIndex(deps: Deps, root: string, workspaceId: string): LocalI
     return index;
   }
   const fresh = emptyIndex(workspaceId);
-  const legacy = WorkspaceBaseSchema.safeParse(tree.readState(root, LEGACY_BASE));
-  if (legacy.success && legacy.data.workspaceId === workspaceId) replaceBase(fresh, legacy.data.version, legacy.data.entries);
+  const raw = tree.readState(root, LEGACY_BASE);
+  if (raw !== undefined) {
+    // Required only here: zod stays out of a push's start-up.
+    const { WorkspaceBaseSchema } = require("../../domain/workspace/schemas.ts") as typeof import("../../domain/workspace/schemas.ts");
+    const legacy = WorkspaceBaseSchema.safeParse(raw);
+    if (legacy.success && legacy.data.workspaceId === workspaceId) replaceBase(fresh, legacy.data.version, legacy.data.entries);
+  }
   return fresh;
 }
 

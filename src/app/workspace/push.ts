@@ -76,8 +76,8 @@ export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): 
 
   if (Object.keys(change.set).length === 0 && change.deleted.length === 0) {
     // Nothing changed since the base: only whether the workspace moved past it is asked.
-    const record = await linked.client.get(id);
-    if (record.version === index.version) {
+    const version = await linked.client.version(id);
+    if (version === index.version) {
       if (scan.changed) saveIndex(deps, root, index);
       return { ...common, version: index.version, filesSent: 0, bytesSent: 0, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: 0, archiveBytes: 0 };
     }
