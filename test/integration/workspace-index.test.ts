@@ -7,6 +7,7 @@ import { afterAll, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openStatter } from "../../src/adapters/workspace/stat-batch.ts";
 import { createWorkspaceTree } from "../../src/adapters/workspace/tree.ts";
 import { decodeIndex, emptyIndex, encodeIndex, localManifest, type LocalIndex } from "../../src/domain/workspace/local-index.ts";
 
@@ -109,4 +110,25 @@ test("a file changed within the racy window of the last scan is hashed again, ev
   // Once a scan ran RACY_MS after the writes, the stamps are trusted.
   const later = scanned(root, aged(again.index));
   expect(later.hashed).toBe(0);
+});
+
+test("statx and the portable lstat path give the same stamps (missing paths all zero)", () => {
+  const { root } = folder();
+  const index = scanned(root, undefined).index;
+  const paths = ["a.txt", "src", "link", "src/lib/util.ts", "missing", "a.txt/under-a-file"];
+  const [fast, portable] = [openStatter(root), openStatter(root, { statx: false })];
+  try {
+    for (const path of paths) {
+      const [a, b] = [new Float64Array(8), new Float64Array(8)];
+      fast.stat(path, a, 0);
+      portable.stat(path, b, 0);
+      expect({ path, stamp: Array.from(a) }).toEqual({ path, stamp: Array.from(b) });
+    }
+    const stamps = Array.from(fast.statIndexed(index));
+    expect(stamps.some((n) => n !== 0)).toBe(true);
+    expect(stamps).toEqual(Array.from(portable.statIndexed(index)));
+  } finally {
+    fast.close();
+    portable.close();
+  }
 });

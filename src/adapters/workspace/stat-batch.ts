@@ -43,9 +43,9 @@ export type Statter = {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** A statter for paths under `root` (its fd stays open until close). */
-export function openStatter(root: string): Statter {
-  const lib = loadStatx();
+/** A statter for paths under `root` (its fd stays open until close); `statx: false` takes the portable path (tests compare the two). */
+export function openStatter(root: string, options: { readonly statx?: boolean } = {}): Statter {
+  const lib = options.statx === false ? null : loadStatx();
   if (lib === null) return lstatStatter(root);
   const fd = openSync(root, "r");
   const buffer = new Uint8Array(256);
