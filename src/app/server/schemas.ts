@@ -74,10 +74,10 @@ export const CreateSessionBody = z
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
     credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
     conversation: ConversationBundleSchema.optional().describe(
-      "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
+      "A conversation (remote migrate forward) restored into the session's HOME (a container's or Pod's too, through its exec) before its agent starts; resume names its id",
     ),
     workspace: WorkspaceIdSchema.optional().describe(
-      "A workspace of this control plane: the session works at the workspace's path (path parity; cwd defaults to it and must lie inside it). Target local: materialised there before the agent starts (an absent or empty folder, or this workspace's own copy brought up to its version; any other folder is refused, 409)",
+      "A workspace of this control plane: the session works at the workspace's path (path parity; cwd defaults to it and must lie inside it). Target local: materialised there before the agent starts (an absent or empty folder, or this workspace's own copy brought up to its version; any other folder is refused, 409). Target docker or kubernetes: HOME at the workspace's home path and its files at its path on the session's volume, put in through the container's exec before the agent starts",
     ),
     idempotencyKey: z
       .string()

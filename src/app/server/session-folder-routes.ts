@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import type { AppDeps } from "../deps.ts";
 import { findSession } from "../sessions/find.ts";
 import { getWorkspace } from "../workspace/control.ts";
+import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import { commitSessionFolder, materialiseWorkspace, SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../workspace/session-folder.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
@@ -33,6 +34,15 @@ export function startMeta(body: Body, folder?: PreparedFolder): Record<string, u
 
 export type PreparedFolder = { readonly cwd: string | undefined; readonly shared: boolean };
 
+/** A workspace's session's cwd: its path, or the folder inside it the body names (on every target). */
+export function workspaceCwd(record: WorkspaceRecord, asked: string | undefined): string {
+  const cwd = resolve(record.path, asked ?? ".");
+  if (cwd !== record.path && !cwd.startsWith(`${record.path.replace(/\/$/, "")}/`)) {
+    throw new RemoteError("CWD_OUTSIDE_WORKSPACE", `Cannot start a session for workspace '${record.id}' in '${cwd}': the workspace lives at '${record.path}'`, "Drop cwd (the session starts at the workspace's path), or name a folder inside it.", "usage");
+  }
+  return cwd;
+}
+
 /**
  * POST /sessions with a workspace on the local target: the workspace materialised at its
  * path before the agent starts; the session's cwd (that path unless the body names a
@@ -40,11 +50,7 @@ export type PreparedFolder = { readonly cwd: string | undefined; readonly shared
  */
 export async function prepareWorkspaceFolder(app: AppDeps, body: Body, origin: string): Promise<PreparedFolder> {
   if (body.workspace === undefined) return { cwd: body.cwd, shared: false };
-  const record = getWorkspace(app, body.workspace);
-  const cwd = resolve(record.path, body.cwd ?? ".");
-  if (cwd !== record.path && !cwd.startsWith(`${record.path.replace(/\/$/, "")}/`)) {
-    throw new RemoteError("CWD_OUTSIDE_WORKSPACE", `Cannot start a session for workspace '${record.id}' in '${cwd}': the workspace lives at '${record.path}'`, "Drop cwd (the session starts at the workspace's path), or name a folder inside it.", "usage");
-  }
+  const cwd = workspaceCwd(getWorkspace(app, body.workspace), body.cwd);
   const { shared } = await materialiseWorkspace(app, body.workspace, origin, body.idempotencyKey);
   return { cwd, shared };
 }

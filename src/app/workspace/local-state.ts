@@ -109,12 +109,12 @@ export function workspaceClient(deps: Pick<AppDeps, "env" | "config">, remote: s
 /**
  * This folder as a workspace sees it: the tree's scan (ignore rules, the index) without
  * symlinks pointing out of the folder (the far side would refuse them; they are named).
- * A linked folder's index is written back when the scan learnt something.
+ * The index is only read here: a push (and a base written after a pull) writes it, so a
+ * scan of a folder whose base is kept elsewhere (a container's, as JSON) never touches it.
  */
 export function scanLocal(deps: Deps, root: string): { readonly manifest: Manifest; readonly index: LocalIndex; readonly outsideLinks: readonly string[] } {
   const link = readLink(deps, root);
   const index = loadIndex(deps, root, link?.workspaceId ?? "");
-  const { changed } = deps.workspace().tree.scan(root, index);
-  if (changed && link !== undefined) saveIndex(deps, root, index);
+  deps.workspace().tree.scan(root, index);
   return { manifest: localManifest(index), index, outsideLinks: changeSinceBase(index).outsideLinks };
 }

@@ -15,7 +15,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { applyChange, diffManifests, sameEntry, type Entry, type FileEntry, type Manifest } from "../../domain/workspace/entry.ts";
 import { planPull, textMergePaths, type MergeTexts } from "../../domain/workspace/merge-plan.ts";
 import { looksLikeText } from "../../domain/workspace/merge-tree.ts";
-import { WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
+import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import type { SessionRecord } from "../../domain/session.ts";
 import { MIGRATION_STATE, MigrationStateSchema } from "../../domain/migrate/migration.ts";
@@ -23,8 +23,9 @@ import type { AppDeps } from "../deps.ts";
 import { commitManifest, getWorkspace, lockWorkspace, unlockWorkspace, workspaceManifest } from "./control.ts";
 import { applyPullPlan } from "./merge-apply.ts";
 import { readBase, scanLocal, writeBase } from "./local-state.ts";
+import { containerSessionFolder, FOLDER_BASE } from "../targets/container-folder.ts";
 
-type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "log">;
+type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "log" | "target">;
 
 const LINK = "workspace.json";
 
@@ -62,15 +63,20 @@ export function localSessionFolder(deps: Pick<AppDeps, "workspace">, root: strin
   };
 }
 
-/** The seam: which folder a session works in. Container targets are not wired yet. */
+/** The seam: which folder a session works in (a container's is read through its exec: targets/container-folder.ts, at the workspace's path). */
 export function sessionFolderFor(deps: Deps, session: SessionRecord): SessionFolder {
   if (session.target === undefined) return localSessionFolder(deps, session.cwd);
-  throw new RemoteError(
-    "NOT_IMPLEMENTED",
-    `Cannot read the folder of session '${session.name}': it runs on target '${session.target.kind}', whose folder is read through the container (not built yet)`,
-    "Migrate with a control plane whose target is local.",
-    "not-implemented",
-  );
+  const workspaceId = session.meta[SESSION_WORKSPACE_META];
+  const folder = containerSessionFolder(deps, session, getWorkspace(deps, typeof workspaceId === "string" ? workspaceId : "").path);
+  // Inside a container the base is the JSON state file the container's preparation wrote (FOLDER_BASE).
+  return {
+    ...folder,
+    readBase: async (id) => {
+      const parsed = WorkspaceBaseSchema.safeParse(await folder.readState(FOLDER_BASE));
+      return parsed.success && parsed.data.workspaceId === id ? parsed.data : { workspaceId: id, version: 0, entries: {} };
+    },
+    writeBase: (base) => folder.writeState(FOLDER_BASE, base),
+  };
 }
 
 const readLinkOf = async (folder: SessionFolder): Promise<WorkspaceLink | undefined> => {
