@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync, readlinkSync, type Dirent } from "node:fs";
 import { addRow, clearLocal, isRacy, KIND, localKind, parentOf, pathOf, rowCount, setLocal, setParent, STAMP, type LocalIndex, type RuleFile } from "../../domain/workspace/local-index.ts";
+import { RemoteError } from "../../domain/errors.ts";
 import { GIT_DIR, RESERVED_DIR } from "../../domain/workspace/workspace-path.ts";
 import { isIgnored, rootRules, withFolder, type IgnoreStack } from "./ignore-rules.ts";
 import { openStatter, type Statter } from "./stat-batch.ts";
@@ -27,15 +28,17 @@ export function scanIndexed(root: string, index: LocalIndex): { hashed: number; 
     // Stamped as of the start: a file changed during the walk is then racy next time.
     const startedAt = Date.now();
     const full = index.scannedAt === 0 || rulesMoved(statter, index);
+    // Shared by both attempts: a row stamped by the first is as racy as one stamped by the second.
+    const touched = new Set<number>();
     let outcome: ReturnType<typeof walk>;
     try {
-      outcome = walk(root, index, statter, full);
+      outcome = walk(root, index, statter, full, touched);
     } catch (error) {
       if (!(error instanceof RulesMoved)) throw error;
-      outcome = walk(root, index, statter, true);
+      outcome = walk(root, index, statter, true, touched);
     }
     // Rows stamped within the racy window of this scan are hashed (listed) again by the next one.
-    index.racy = [...outcome.touched].filter((row) => localKind(index, row) !== KIND.none && isRacy(startedAt, index.stamps, row * STAMP)).sort((a, b) => a - b);
+    index.racy = [...touched].filter((row) => localKind(index, row) !== KIND.none && isRacy(startedAt, index.stamps, row * STAMP)).sort((a, b) => a - b);
     index.scannedAt = startedAt;
     return { hashed: outcome.hashed, changed: outcome.changed || index.racy.length > 0 };
   } finally {
@@ -52,11 +55,10 @@ function rulesMoved(statter: Statter, index: LocalIndex): boolean {
   return index.rules.length === 0;
 }
 
-function walk(root: string, index: LocalIndex, statter: Statter, full: boolean): { hashed: number; changed: boolean; touched: Set<number> } {
+function walk(root: string, index: LocalIndex, statter: Statter, full: boolean, touched: Set<number>): { hashed: number; changed: boolean } {
   const prefix = root.endsWith("/") ? root : `${root}/`;
   let hashed = 0;
   let changed = false;
-  const touched = new Set<number>();
   const one = new Float64Array(STAMP);
   const known = new Set(full ? [] : index.rules.map((r) => r.path));
   const rules: RuleFile[] = full ? [] : index.rules.slice();
@@ -90,7 +92,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
       if (now === KIND.dir) {
         toList.push(row);
         if (!holds) setLocal(index, row, stamps, at);
-      } else if (row === 0) throw new Error(`cannot scan '${root}': it is not a folder`);
+      } else if (row === 0) throw new RemoteError("NOT_A_FOLDER", `Cannot scan '${root}': it is not a folder (any more)`, "Run it in the workspace's folder.", "usage");
       else {
         removeSubtree(index, row, rules);
         listAgain(index, row, toList);
@@ -104,7 +106,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
     }
     changed = true;
   }
-  if (toList.length === 0) return { hashed, changed, touched };
+  if (toList.length === 0) return { hashed, changed };
 
   // 2. The folders whose stamp moved, listed again: what appeared is walked, what went is cleared.
   // name -> row of each listed folder's indexed entries (a full walk reads them all at once).
@@ -191,7 +193,7 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean):
   };
   for (const row of toList) if (row === 0 || localKind(index, row) === KIND.dir) list(row, false);
   index.rules = rules;
-  return { hashed, changed, touched };
+  return { hashed, changed };
 }
 
 const sameStamp = (a: Float64Array, b: Float64Array, at: number) => {

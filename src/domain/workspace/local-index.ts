@@ -151,7 +151,7 @@ export const setParent = (index: LocalIndex, row: number, parent: number): void 
 };
 export const localKind = (index: LocalIndex, row: number): number => index.stamps[row * STAMP] as number;
 
-export function rowOf(index: LocalIndex, path: string): number | undefined {
+function rowOf(index: LocalIndex, path: string): number | undefined {
   if (!index.byPath) {
     const map = new Map<string, number>();
     for (let row = 0; row < index.count; row++) map.set(pathOf(index, row), row);
@@ -188,7 +188,7 @@ export const isRacy = (scannedAt: number, stamps: Float64Array, at: number): boo
 };
 
 /** The local entry of a row, as the manifest shows it (undefined: none, a folder, or a link out of the folder). */
-export function localEntry(index: LocalIndex, row: number): Entry | undefined {
+function localEntry(index: LocalIndex, row: number): Entry | undefined {
   const s = row * STAMP;
   const kind = index.stamps[s];
   if (kind === KIND.file) return { type: "file", sha256: hex(index.shas, row * 2 * SHA), size: index.stamps[s + 1] as number, mode: normalMode(index.stamps[s + 7] as number) };
@@ -196,7 +196,7 @@ export function localEntry(index: LocalIndex, row: number): Entry | undefined {
   return undefined;
 }
 
-export function baseEntry(index: LocalIndex, row: number): Entry | undefined {
+function baseEntry(index: LocalIndex, row: number): Entry | undefined {
   const o = row * ROW;
   const kind = index.nums[o + F_BASE_KIND];
   if (kind === KIND.file) return { type: "file", sha256: hex(index.shas, row * 2 * SHA + SHA), size: index.nums[o + F_BASE_SIZE] as number, mode: index.nums[o + F_BASE_MODE] as number };
@@ -245,7 +245,7 @@ export function clearLocal(index: LocalIndex, row: number): void {
   refreshClean(index, row);
 }
 
-export function setBaseEntry(index: LocalIndex, row: number, entry: Entry | undefined): void {
+function setBaseEntry(index: LocalIndex, row: number, entry: Entry | undefined): void {
   index.dirty.add(row);
   const o = row * ROW;
   if (entry === undefined) {
@@ -262,13 +262,6 @@ export function setBaseEntry(index: LocalIndex, row: number, entry: Entry | unde
     setText(index, row, F_BASE_TEXT, entry.target);
   }
   refreshClean(index, row);
-}
-
-/** The rows whose parent is `row`. */
-export function childrenOf(index: LocalIndex, row: number): number[] {
-  const out: number[] = [];
-  for (let r = 1; r < index.count; r++) if (index.nums[r * ROW + F_PARENT] === row) out.push(r);
-  return out;
 }
 
 export type IndexChange = {
