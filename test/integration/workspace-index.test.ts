@@ -124,6 +124,12 @@ test("statx and the portable lstat path give the same stamps (missing paths all 
       portable.stat(path, b, 0);
       expect({ path, stamp: Array.from(a) }).toEqual({ path, stamp: Array.from(b) });
     }
+    for (let row = 0; row < index.count; row++) {
+      const [a, b] = [new Float64Array(8), new Float64Array(8)];
+      fast.statRow(index, row, a, 0);
+      portable.statRow(index, row, b, 0);
+      expect(Array.from(a)).toEqual(Array.from(b));
+    }
     const stamps = Array.from(fast.statIndexed(index));
     expect(stamps.some((n) => n !== 0)).toBe(true);
     expect(stamps).toEqual(Array.from(portable.statIndexed(index)));

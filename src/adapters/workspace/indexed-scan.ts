@@ -174,9 +174,9 @@ function walk(root: string, index: LocalIndex, statter: Statter, full: boolean, 
       if (child === undefined) {
         child = addRow(index, path, row);
         names.set(name, child);
-        children.set(child, new Map()); // new here: nothing indexed under it yet
+        if (kind === KIND.dir) children.set(child, new Map()); // new here: nothing indexed under it yet
       } else setParent(index, child, row);
-      statter.stat(path, one, 0);
+      statter.statRow(index, child, one, 0);
       if (one[0] !== kind) continue; // changed since the listing: the next push sees it
       changed = true;
       touched.add(child);

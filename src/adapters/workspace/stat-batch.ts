@@ -37,6 +37,8 @@ export type Statter = {
   /** The stamp now of every row of `index` with a local entry (and the root), laid out as `index.stamps`; all zero for the others and for what is missing. */
   readonly statIndexed: (index: LocalIndex) => Float64Array;
   readonly stat: (path: string, out: Float64Array, at: number) => void;
+  /** The stamp of one row's path (its NUL-terminated bytes in the pool, no copy). */
+  readonly statRow: (index: LocalIndex, row: number, out: Float64Array, at: number) => void;
   readonly close: () => void;
 };
 
@@ -91,6 +93,7 @@ export function openStatter(root: string, options: { readonly statx?: boolean } 
       return into;
     },
     stat: (path, into, at) => read(lib.call(fd, encoder.encode(`${path}\0`), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out), into, at),
+    statRow: (index, row, into, at) => read(lib.call(fd, lib.ptr(index.pool) + (index.nums[row * ROW + F_PATH] as number), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, out), into, at),
     close: () => closeSync(fd),
   };
 }
@@ -128,6 +131,10 @@ function lstatStatter(root: string): Statter {
       return into;
     },
     stat,
+    statRow: (index, row, into, at) => {
+      const offset = index.nums[row * ROW + F_PATH] as number;
+      stat(decoder.decode(index.pool.subarray(offset, index.pool.indexOf(0, offset))), into, at);
+    },
     close: () => {},
   };
 }

@@ -226,7 +226,7 @@ const refreshClean = (index: LocalIndex, row: number) => {
 export function setLocal(index: LocalIndex, row: number, stamps: Float64Array, at: number, content?: Uint8Array | string): void {
   index.dirty.add(row);
   const o = row * ROW;
-  index.stamps.set(stamps.subarray(at, at + STAMP), row * STAMP);
+  for (let i = 0; i < STAMP; i++) index.stamps[row * STAMP + i] = stamps[at + i] as number;
   const kind = stamps[at];
   if (kind === KIND.file && content instanceof Uint8Array) index.shas.set(content.subarray(0, SHA), row * 2 * SHA);
   if (kind === KIND.link && typeof content === "string") {
