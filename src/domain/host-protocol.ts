@@ -14,6 +14,8 @@ export const FrameType = {
   input: 2,
   resize: 3,
   request: 4,
+  /** The client wrote this many terminal frames (snapshot, output, notice) in all: a host writing its terminal itself resumes once it caught up. */
+  written: 5,
   // host -> client
   snapshot: 10,
   output: 11,
@@ -22,6 +24,8 @@ export const FrameType = {
   reply: 14,
   /** Bytes for the client's terminal outside the session's output (no offset, not in scrollback): a notification's OSC 9/777. */
   notice: 15,
+  /** The person pressed the detach chord on the terminal the host reads itself (see Hello.terminal). */
+  detached: 16,
 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
@@ -36,7 +40,15 @@ export type Hello = {
   readonly fromOffset?: number | undefined;
   /** Watch only: no input, no resize. */
   readonly readOnly?: boolean | undefined;
+  /**
+   * The client's own terminal, offered to a host on the same machine: the host then reads the
+   * keys and writes the output there itself, as tmux's server does, a process hop less each way.
+   */
+  readonly terminal?: TerminalIdentity | undefined;
 };
+
+/** A terminal device named so that another process can open it and check it is the same one. */
+export type TerminalIdentity = { readonly path: string; readonly dev: number; readonly ino: number; readonly rdev: number };
 
 export type Welcome = {
   readonly id: string;
@@ -46,6 +58,12 @@ export type Welcome = {
   readonly offset: number;
   /** Highest input sequence applied for this clientId (for exactly-once resend). */
   readonly lastSeq: number;
+  /**
+   * The host took the offered terminal: it reads the keys (the detach chord too: a `detached`
+   * frame says so) and writes the output itself. Output frames still come when the terminal was
+   * full; the client writes them and says so (`written`). Absent: the client does it all.
+   */
+  readonly terminal?: boolean | undefined;
 };
 
 export type HostRequest =
@@ -121,12 +139,14 @@ export type Frame =
   | { readonly type: typeof FrameType.input; readonly seq: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.resize; readonly cols: number; readonly rows: number }
   | { readonly type: typeof FrameType.request; readonly request: HostRequest }
+  | { readonly type: typeof FrameType.written; readonly frames: number }
   | { readonly type: typeof FrameType.snapshot; readonly offset: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.output; readonly offset: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.exit; readonly exit: ExitInfo }
   | { readonly type: typeof FrameType.welcome; readonly welcome: Welcome }
   | { readonly type: typeof FrameType.reply; readonly reply: unknown }
-  | { readonly type: typeof FrameType.notice; readonly data: Uint8Array };
+  | { readonly type: typeof FrameType.notice; readonly data: Uint8Array }
+  | { readonly type: typeof FrameType.detached };
 
 const HEADER = 5;
 /** Larger frames are a protocol violation (a client cannot make the host allocate at will). */
@@ -134,6 +154,7 @@ export const MAX_FRAME = 16 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 const frameOf = (type: number, payload: Uint8Array): Uint8Array => {
   const out = new Uint8Array(HEADER + payload.length);
@@ -167,6 +188,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       return frameOf(frame.type, json({ cols: frame.cols, rows: frame.rows }));
     case FrameType.request:
       return frameOf(frame.type, json(frame.request));
+    case FrameType.written:
+      return numberedFrame(frame.type, frame.frames, EMPTY);
     case FrameType.snapshot:
     case FrameType.output:
       return numberedFrame(frame.type, frame.offset, frame.data);
@@ -178,6 +201,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       return frameOf(frame.type, json(frame.reply ?? null));
     case FrameType.notice:
       return frameOf(frame.type, frame.data);
+    case FrameType.detached:
+      return frameOf(frame.type, EMPTY);
   }
 }
 
@@ -211,6 +236,8 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
     }
     case FrameType.request:
       return { type, request: parse() as HostRequest };
+    case FrameType.written:
+      return { type, frames: numbered().n };
     case FrameType.snapshot:
     case FrameType.output: {
       const { n, data } = numbered();
@@ -224,6 +251,8 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
       return { type, reply: parse() };
     case FrameType.notice:
       return { type, data: payload };
+    case FrameType.detached:
+      return { type };
     default:
       throw new ProtocolError(`unknown frame type ${type}`);
   }
