@@ -79,6 +79,18 @@ describe("a host writing the client's terminal itself", () => {
     expect(s.frames).toEqual([]);
   });
 
+  test("a terminal full from the start: the screen goes as a snapshot frame, and output follows it as frames", async () => {
+    const s = setup();
+    s.tty.room = 0;
+    s.client.takeTerminal(s.device);
+    s.client.startStreaming();
+    await eventually(() => s.frames.length > 0, "the screen as a frame");
+    s.output("x");
+    expect(s.frames.map((f) => f.type)).toEqual([FrameType.snapshot, FrameType.output]);
+    s.clientWrites();
+    expect(s.tty.shown).toBe("SCREENx");
+  });
+
   test("ending the client closes its terminal", () => {
     const s = setup();
     s.client.takeTerminal(s.device);

@@ -87,7 +87,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     const n = terminal.write(data);
     if (n === data.length) return undefined;
     relaying = true;
-    return data.subarray(n);
+    return n === 0 ? data : data.subarray(n);
   };
 
   const snapshot = async () => {
