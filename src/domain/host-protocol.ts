@@ -258,29 +258,51 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
   }
 }
 
-/** Incremental decoder: feed it socket chunks in order, it calls `onFrame` per complete frame. */
+/**
+ * Incremental decoder: feed it socket chunks in order, it calls `onFrame` per complete frame.
+ * Each payload byte is copied once, into its frame (the caller's chunk buffer may be reused by
+ * the socket layer): a large frame arriving in many chunks is never re-assembled chunk by chunk.
+ */
 export function createFrameDecoder(onFrame: (frame: Frame) => void): (chunk: Uint8Array) => void {
-  let buffered = new Uint8Array(0);
+  const header = new Uint8Array(HEADER);
+  const headerView = new DataView(header.buffer);
+  let headerFill = 0;
+  let type = 0;
+  let payload: Uint8Array | undefined;
+  let payloadFill = 0;
   return (chunk) => {
-    let data: Uint8Array;
-    if (buffered.length === 0) data = chunk;
-    else {
-      data = new Uint8Array(buffered.length + chunk.length);
-      data.set(buffered, 0);
-      data.set(chunk, buffered.length);
-    }
     let at = 0;
-    while (data.length - at >= HEADER) {
-      const view = new DataView(data.buffer, data.byteOffset + at, HEADER);
-      const type = view.getUint8(0);
-      const length = view.getUint32(1);
-      if (length > MAX_FRAME) throw new ProtocolError(`frame of ${length} bytes exceeds ${MAX_FRAME}`);
-      if (data.length - at - HEADER < length) break;
-      // Copy: the caller's chunk buffer may be reused by the socket layer.
-      const payload = data.slice(at + HEADER, at + HEADER + length);
-      at += HEADER + length;
-      onFrame(decodePayload(type, payload));
+    for (;;) {
+      if (payload === undefined) {
+        if (chunk.length - at === 0) return;
+        let length: number;
+        if (headerFill === 0 && chunk.length - at >= HEADER) {
+          const view = new DataView(chunk.buffer, chunk.byteOffset + at, HEADER);
+          type = view.getUint8(0);
+          length = view.getUint32(1);
+          at += HEADER;
+        } else {
+          const take = Math.min(HEADER - headerFill, chunk.length - at);
+          header.set(chunk.subarray(at, at + take), headerFill);
+          headerFill += take;
+          at += take;
+          if (headerFill < HEADER) return;
+          headerFill = 0;
+          type = headerView.getUint8(0);
+          length = headerView.getUint32(1);
+        }
+        if (length > MAX_FRAME) throw new ProtocolError(`frame of ${length} bytes exceeds ${MAX_FRAME}`);
+        payload = new Uint8Array(length);
+        payloadFill = 0;
+      }
+      const take = Math.min(payload.length - payloadFill, chunk.length - at);
+      payload.set(chunk.subarray(at, at + take), payloadFill);
+      payloadFill += take;
+      at += take;
+      if (payloadFill < payload.length) return;
+      const complete = payload;
+      payload = undefined;
+      onFrame(decodePayload(type, complete));
     }
-    buffered = at === data.length ? new Uint8Array(0) : data.slice(at);
   };
 }
