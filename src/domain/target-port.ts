@@ -34,6 +34,12 @@ export type TargetSpec = {
   /** --cpu / --memory as Kubernetes quantities ("500m", "512Mi"); none means the engine's default. */
   readonly cpu?: string | undefined;
   readonly memory?: string | undefined;
+  /**
+   * Path parity (a workspace's session): HOME and the workspace at these absolute paths, on the
+   * session's volume (claim), so they survive the container; absent: the image's own layout.
+   */
+  readonly home?: string | undefined;
+  readonly workspace?: string | undefined;
   /** The credential bundle for a Pod's Secret (never env or args); a container gets its bundle through `exec` once started. */
   readonly credentials?: readonly CredentialFile[] | undefined;
 };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pathsFor, socketPathFor } from "./config.ts";
 import { isRemoteError } from "./errors.ts";
-import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, kubernetesPlacement, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
+import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, isInside, kubernetesPlacement, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
 import { sessionPatchForContainer } from "./target-status.ts";
 
 const usageError = (fn: () => unknown) => {
@@ -31,6 +31,15 @@ describe("targets", () => {
     expect(containerLabels("id1", "shell", "shell-id1")).toEqual({ "app.kubernetes.io/managed-by": "remote", "app.kubernetes.io/component": "session", "remote.dev/session-id": "id1", "remote.dev/profile": "shell", "remote.dev/session-name": "shell-id1" });
     const env = containerEnv({ TERM: "screen", LANG: "C.UTF-8", ANTHROPIC_API_KEY: "secret", PATH: "/x" });
     expect(env).toEqual({ TERM: "screen", HOME: "/home/remote", SHELL: "/bin/bash", REMOTE_HOME: CONTAINER_REMOTE_HOME, LANG: "C.UTF-8" });
+    // A workspace's session (path parity): the person's HOME path, our state below it.
+    expect(containerEnv({}, "/home/ada/")).toMatchObject({ HOME: "/home/ada/", REMOTE_HOME: "/home/ada/.remote" });
+  });
+
+  test("a workspace inside HOME shares HOME's volume; one beside it does not", () => {
+    expect(isInside("/home/ada/project", "/home/ada")).toBe(true);
+    expect(isInside("/home/ada", "/home/ada/")).toBe(true);
+    expect(isInside("/home/adam/project", "/home/ada")).toBe(false);
+    expect(isInside("/srv/project", "/home/ada")).toBe(false);
   });
 
   test("a container's status ends a session record: exit code, OOMKilled, gone; running changes nothing", () => {
@@ -46,6 +55,8 @@ describe("targets", () => {
     expect(parsePodSpec(JSON.stringify(spec))).toEqual(spec);
     expect(usageError(() => parsePodSpec(undefined))?.message).toContain("REMOTE_POD_SESSION is not set");
     expect(usageError(() => parsePodSpec(JSON.stringify({ ...spec, cols: 0 })))?.message).toContain("has no cols");
+    expect(parsePodSpec(JSON.stringify({ ...spec, prepared: "exec" })).prepared).toBe("exec");
+    expect(usageError(() => parsePodSpec(JSON.stringify({ ...spec, prepared: "mount" })))?.message).toContain("names no known preparation");
     const signals = (name: string) => ({ SIGHUP: 1, SIGKILL: 9 })[name];
     expect(podExitCode({ exitCode: 3, signal: null }, signals)).toBe(3);
     expect(podExitCode({ exitCode: null, signal: "SIGHUP" }, signals)).toBe(129);

@@ -33,6 +33,13 @@ export const containerLabels = (sessionId: string, profile: string, name: string
 export const containerNameFor = (sessionId: string) => `remote-${sessionId}`;
 /** The named volume holding a container session's HOME and workspace (a Pod's claim is `remote-<id>-data` too). */
 export const containerVolumeFor = (sessionId: string) => `remote-${sessionId}-data`;
+/** A workspace outside the session's HOME (path parity) gets a volume of its own. */
+export const containerWorkVolumeFor = (sessionId: string) => `remote-${sessionId}-work`;
+/** Is `path` the folder `home` or inside it (then HOME's volume holds it). */
+export const isInside = (path: string, home: string): boolean => {
+  const [inner, outer] = [path.replace(/\/$/, ""), home.replace(/\/$/, "")];
+  return inner === outer || inner.startsWith(`${outer}/`);
+};
 
 /** The layout inside the session image: a non-root user, its HOME, the workspace, our binary. */
 export const CONTAINER_HOME = "/home/remote";
@@ -79,8 +86,8 @@ export type ContainerStatus =
  * The environment handed into the container: never the person's whole environment
  * (credentials travel as files, not env), only what the terminal and locale need.
  */
-export function containerEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = { TERM: env.TERM || "xterm-256color", HOME: CONTAINER_HOME, SHELL: "/bin/bash", REMOTE_HOME: CONTAINER_REMOTE_HOME };
+export function containerEnv(env: Readonly<Record<string, string | undefined>>, home: string = CONTAINER_HOME): Record<string, string> {
+  const out: Record<string, string> = { TERM: env.TERM || "xterm-256color", HOME: home, SHELL: "/bin/bash", REMOTE_HOME: home === CONTAINER_HOME ? CONTAINER_REMOTE_HOME : `${home.replace(/\/$/, "")}/.remote` };
   for (const key of ["LANG", "LC_ALL", "COLORTERM", "TZ"]) {
     const value = env[key];
     if (value) out[key] = value;
@@ -128,6 +135,11 @@ export type PodSpec = {
   readonly credentialTools?: readonly string[] | undefined;
   /** The desired plugin manifest's sha256: the entrypoint waits for the HOME to have it before starting the agent (issue 11). */
   readonly plugins?: string | undefined;
+  /**
+   * `exec`: the control plane puts things in before the agent starts (a workspace's files, a
+   * migrated conversation) and says so with `remote __prepared`; the entrypoint waits for that.
+   */
+  readonly prepared?: "exec" | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {
@@ -146,6 +158,7 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   for (const key of ["cols", "rows"] as const) if (!Number.isInteger(v[key]) || (v[key] as number) < 1) throw bad(`has no ${key}`);
   if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
   if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
+  if (v.prepared !== undefined && v.prepared !== "exec") throw bad("names no known preparation");
   if (v.credentialTools !== undefined && !(Array.isArray(v.credentialTools) && v.credentialTools.every((t) => typeof t === "string"))) throw bad("has a credentialTools that is not a list of names");
   return v as unknown as PodSpec;
 }

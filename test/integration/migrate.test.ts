@@ -122,6 +122,61 @@ describe("remote migrate", () => {
     expect(readFileSync(backup, "utf8")).toBe(before.replaceAll(id, result.backupId));
   }, 90000);
 
+  describe.skipIf(Bun.which("sqlite3") === null)("opencode (its conversations in SQLite, moved by its own export/import; the fake needs the sqlite3 CLI)", () => {
+    /** The texts of an opencode session's messages on one side, read with `opencode export` (the fake, as the adapter runs it). */
+    const opencodeTexts = async (home: string, cwd: string, id: string) => {
+      const exported = await cli({ ...env, HOME: home }, ["export", id], { cwd, command: [join(fakeBin, "opencode")] });
+      if (exported.code !== 0) return [];
+      return (JSON.parse(exported.stdout) as { messages: { parts: { text: string }[] }[] }).messages.map((m) => m.parts[0]?.text);
+    };
+    async function opencodeProject(name: string) {
+      const work = join(laptop.dir, name);
+      mkdirSync(work);
+      const run = (...args: string[]) => cli(env, args, { cwd: work, command: [join(fakeBin, "opencode")] });
+      expect((await run("run", "first task here")).code).toBe(0);
+      const id = (JSON.parse((await run("session", "list", "--format", "json")).stdout) as { id: string }[])[0]?.id as string;
+      return { work, id, run, remote: (...args: string[]) => cli(env, args, { cwd: work }) };
+    }
+    const talkOpencode = async (sessionId: string, work: string, id: string, text: string) => {
+      const sent = await serve.api(`/sessions/${sessionId}/send`, { method: "POST", body: JSON.stringify({ text, enter: true }), headers: { "content-type": "application/json" } });
+      expect(sent.status).toBe(204);
+      await eventually(async () => (await opencodeTexts(far.dir, work, id)).includes(`echo: ${text}`), `the far opencode to answer '${text}'`);
+    };
+
+    test("forward imports the session on the far side before opencode resumes it; back brings every message home", async () => {
+      const { work, id, run, remote } = await opencodeProject("opencode-roundtrip");
+      const forward = await remote("migrate", "forward", "opencode", "--no-attach", "--no-auth");
+      expect(forward.stderr).toContain(`conversation ${id} runs in session`);
+      expect(forward.code).toBe(0);
+      const sessionId = forward.stdout.trim();
+      expect(await opencodeTexts(far.dir, work, id)).toEqual(["first task here", "I made the change. Done: first task here"]);
+      await talkOpencode(sessionId, work, id, "carry on over there");
+
+      const back = await remote("migrate", "back");
+      expect(back.code).toBe(0);
+      expect(back.stdout).toBe(`opencode --session ${id}\n`);
+      expect(await opencodeTexts(laptop.dir, work, id)).toEqual(["first task here", "I made the change. Done: first task here", "carry on over there", "echo: carry on over there"]);
+      expect((await run("run", "--session", id, "back home")).stdout).toContain(`Resumed session ${id}. Done: back home`);
+    }, 90000);
+
+    test("a session that went on on both sides blocks back; --on-conflict backup keeps this side's under a new id, unmixed", async () => {
+      const { work, id, run, remote } = await opencodeProject("opencode-diverged");
+      const forward = await remote("migrate", "forward", "opencode", "--no-attach", "--no-auth");
+      expect(forward.code).toBe(0);
+      await talkOpencode(forward.stdout.trim(), work, id, "far side line");
+      expect((await run("run", "--session", id, "laptop line")).code).toBe(0);
+
+      const blocked = await remote("migrate", "back");
+      expect(blocked.stderr).toContain("went on differently on both sides");
+      expect(blocked.code).toBe(1);
+      const back = await remote("migrate", "back", "--on-conflict", "backup", "--json");
+      expect(back.code).toBe(0);
+      const { backupId } = JSON.parse(back.stdout) as { backupId: string };
+      expect(await opencodeTexts(laptop.dir, work, id)).toEqual(["first task here", "I made the change. Done: first task here", "far side line", "echo: far side line"]);
+      expect(await opencodeTexts(laptop.dir, work, backupId)).toEqual(["first task here", "I made the change. Done: first task here", "laptop line", `Resumed session ${id}. Done: laptop line`]);
+    }, 90000);
+  });
+
   test("the exported API (migrateForward / migrateBack) does the same and plugins get migrate:forward and migrate:back", async () => {
     const { work, id } = await conversedProject("api");
     const api = await import("../../src/app/api.ts");

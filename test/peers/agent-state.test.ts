@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { createSqliteEventLog } from "../../src/adapters/store/sqlite-event-log.ts";
 import { cli, secureParent, tempHome } from "../support/cli.ts";
 import { eventually } from "../support/wait.ts";
-import { startFakeAnthropic } from "./fake-anthropic.ts";
+import { startFakeAnthropic } from "../support/fake-anthropic.ts";
 import { startFakeGemini } from "./fake-gemini.ts";
 
 const bin = process.env.REMOTE_PEERS_BIN;

@@ -54,7 +54,7 @@ export async function removeContainersOf(containersConf: string, sessionIds: rea
   for (const id of sessionIds) {
     const ids = await podmanOut(containersConf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`]);
     for (const c of ids.stdout.split(/\s+/).filter(Boolean)) await podmanOut(containersConf, ["rm", "--force", c]);
-    await podmanOut(containersConf, ["volume", "rm", "--force", `remote-${id}-data`]);
+    await podmanOut(containersConf, ["volume", "rm", "--force", `remote-${id}-data`, `remote-${id}-work`]);
   }
 }
 

@@ -8,10 +8,18 @@ export function createMemoryOpencodeSessions(): OpencodeSessionsPort & { readonl
     sessions,
     latest: async ({ home }) => [...of(home).keys()].at(-1),
     exportSession: async (id, { home }) => of(home).get(id),
-    importSession: async (json, { home }) => {
-      const id = (JSON.parse(json) as { info: { id: string } }).info.id;
+    deleteSession: async (id, { home }) => {
       of(home).delete(id);
-      of(home).set(id, json);
+    },
+    // Like opencode's import: the session's messages are added to those it has (none removed).
+    importSession: async (json, { home }) => {
+      const incoming = JSON.parse(json) as { info: { id: string }; messages?: { info?: { id?: string } }[] };
+      const id = incoming.info.id;
+      const had = of(home).get(id);
+      const kept = had === undefined ? [] : ((JSON.parse(had) as { messages?: { info?: { id?: string } }[] }).messages ?? []).filter((m) => !(incoming.messages ?? []).some((n) => n.info?.id === m.info?.id));
+      const messages = [...kept, ...(incoming.messages ?? [])].sort((a, b) => String(a.info?.id).localeCompare(String(b.info?.id)));
+      of(home).delete(id);
+      of(home).set(id, JSON.stringify({ ...incoming, messages }));
     },
   };
 }

@@ -38,6 +38,12 @@ export function createOpencodeSessions(options: { readonly command?: string } = 
       const start = exported.stdout.indexOf("{");
       return start < 0 ? undefined : exported.stdout.slice(start);
     },
+    deleteSession: async (id, context) => {
+      const deleted = await run(["session", "delete", id], context);
+      if (deleted.exitCode !== 0) {
+        throw new RemoteError("CONVERSATION_IMPORT_FAILED", `Cannot replace opencode session '${id}': opencode session delete exited ${deleted.exitCode}`, deleted.stderr.trim().split("\n").at(-1) ?? "Run opencode session delete by hand to see why.", "unavailable");
+      }
+    },
     importSession: async (json, context) => {
       const dir = mkdtempSync(join(tmpdir(), "remote-opencode-"));
       try {

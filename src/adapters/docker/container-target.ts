@@ -6,8 +6,11 @@ import { MANAGED_BY, MANAGED_BY_VALUE, SESSION_ID_LABEL } from "../../domain/ses
 import {
   CONTAINER_BINARY,
   CONTAINER_HOME,
+  CONTAINER_REMOTE_HOME,
   CONTAINER_WORKSPACE,
   containerLabels,
+  containerWorkVolumeFor,
+  isInside,
   containerSocketFor,
   containerVolumeFor,
   readPodSpec,
@@ -51,6 +54,14 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       // engine call per start): it outlives `stop`, as a Pod's claim does; `rm --volumes` deletes it by its
       // name. The engine copies the image's HOME into it on first use (owner included).
       const volume = containerVolumeFor(spec.sessionId);
+      // Path parity: HOME and the workspace at the person's own paths (a workspace outside HOME on a volume of its own).
+      const home = spec.home ?? CONTAINER_HOME;
+      const workdir = spec.workspace ?? CONTAINER_WORKSPACE;
+      const ownVolume = !isInside(workdir, home);
+      const mounts = ["--volume", `${volume}:${home}`, ...(ownVolume ? ["--volume", `${containerWorkVolumeFor(spec.sessionId)}:${workdir}`] : [])];
+      // The engine would make a missing workdir as root, unwritable to the session user: a folder inside HOME's
+      // volume is made by `__unpack` instead (the agent's cwd is its spec's either way).
+      const startDir = spec.home === undefined || ownVolume ? workdir : home;
       const env = Object.entries({ ...spec.env, REMOTE_POD_SESSION: spec.podSpec }).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
       const created = await run([
         "run",
@@ -69,9 +80,8 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         "--security-opt",
         "no-new-privileges",
         "--workdir",
-        CONTAINER_WORKSPACE,
-        "--volume",
-        `${volume}:${CONTAINER_HOME}`,
+        startDir,
+        ...mounts,
         ...containerLimits(spec),
         ...labels,
         ...env,
@@ -82,7 +92,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       if (created.code !== 0) {
         // Nothing half-created: a container that got a name but did not start goes.
         await run(["rm", "--force", name]);
-        await run(["volume", "rm", "--force", volume]);
+        await run(["volume", "rm", "--force", volume, containerWorkVolumeFor(spec.sessionId)]);
         // `--pull never`: an absent image is refused before anything is created, and never fetched.
         if (/image not known|no such image|unable to find image/i.test(created.stderr)) {
           throw new RemoteError(
@@ -125,7 +135,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
     },
     removeVolumes: async (handle) => {
       const volume = containerVolumeFor(sessionIdOf(handle));
-      const out = await run(["volume", "rm", "--force", volume]);
+      const out = await run(["volume", "rm", "--force", volume, containerWorkVolumeFor(sessionIdOf(handle))]);
       if (out.code !== 0 && !/no such volume|no volume with name/i.test(out.stderr)) {
         throw new RemoteError("CONTAINER_REMOVE_FAILED", `Cannot remove volume '${volume}': ${out.stderr}`, `Remove it by hand: \`${options.engine} volume rm ${volume}\`.`, "unavailable");
       }
@@ -144,7 +154,10 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
         if (!sessionId) return [];
         const raw = c.Config.Env?.find((e) => e.startsWith("REMOTE_POD_SESSION="))?.slice("REMOTE_POD_SESSION=".length);
         const spec = readPodSpec(raw);
-        return [{ sessionId, handle: handleFor(c.Name.replace(/^\//, ""), c.Config.Image), status: statusOf(c.State), spec, createdAt: c.Created, socketPath: containerSocketFor(sessionId) }];
+        // Its own REMOTE_HOME says where its host listens (a workspace session's HOME is the person's path).
+        const remoteHome = c.Config.Env?.find((e) => e.startsWith("REMOTE_HOME="))?.slice("REMOTE_HOME=".length);
+        const socketPath = remoteHome && remoteHome !== CONTAINER_REMOTE_HOME ? `${remoteHome}/sock/${sessionId}.sock` : containerSocketFor(sessionId);
+        return [{ sessionId, handle: handleFor(c.Name.replace(/^\//, ""), c.Config.Image), status: statusOf(c.State), spec, createdAt: c.Created, socketPath }];
       });
     },
   };

@@ -31,6 +31,10 @@ export function createCli(ctx: CliContext) {
       __host: () => import("./commands/host.ts").then((m) => m.default(ctx)),
       __pod: () => import("./commands/pod.ts").then((m) => m.default(ctx)),
       __credentials: () => import("./commands/credentials-in.ts").then((m) => m.default(ctx)),
+      __unpack: () => import("./commands/unpack.ts").then((m) => m.default(ctx)),
+      __pack: () => import("./commands/pack.ts").then((m) => m.default(ctx)),
+      __conversation: () => import("./commands/conversation-in.ts").then((m) => m.default(ctx)),
+      __prepared: () => import("./commands/prepared.ts").then((m) => m.default(ctx)),
       __job: () => import("./commands/job-runner.ts").then((m) => m.default(ctx)),
     },
   });

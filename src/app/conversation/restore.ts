@@ -1,4 +1,5 @@
 import { OPENCODE_EXPORT, mergeSideFile, type ConversationBundle } from "../../domain/conversation/bundle.ts";
+import { opencodeCopy } from "../../domain/conversation/opencode-copy.ts";
 import { isTranscript, isTranscriptOf, transcriptDir } from "../../domain/conversation/locate.ts";
 import type { ConversationPorts } from "../../domain/conversation/ports.ts";
 import { decideRestore, reidentify, transcriptItems, type ConversationPolicy, type RestoreDecision } from "../../domain/conversation/restore-rules.ts";
@@ -47,8 +48,11 @@ export async function restoreConversation(ports: ConversationPorts, request: Res
     if (decision.action === "block") throw diverged(bundle);
     let backupId: string | undefined;
     if (decision.action === "backup-then-write" && local !== undefined) {
-      backupId = request.newId();
-      await ports.opencode.importSession(local.replaceAll(bundle.id, backupId), context);
+      const copy = opencodeCopy(local, bundle.id, request.newId());
+      backupId = copy.id;
+      await ports.opencode.importSession(copy.json, context);
+      // opencode's import only adds messages: the diverged copy goes first, or both sides would mix.
+      await ports.opencode.deleteSession(bundle.id, context);
     }
     if (decision.action === "write" || decision.action === "backup-then-write") await ports.opencode.importSession(incoming, context);
     return backupId === undefined ? { decision, id: bundle.id } : { decision, id: bundle.id, backupId };

@@ -72,10 +72,19 @@ export async function migrateBack(deps: BackDeps, options: MigrateBackOptions = 
     const restored = await restoreConversation(deps.conversations(), { bundle, cwd: root, home: deps.env.HOME ?? "", env: deps.env, policy: conversationPolicy(options.onConflict), newId: () => uuidFrom(deps.random.random) });
     state = writeMigration(deps, root, withStep({ ...state, ...(restored.backupId !== undefined && { backupId: restored.backupId }) }, "back", "conversation"));
   }
+  if (!state.back.includes("commit")) {
+    // The far session's own edits join the workspace, so the pull below brings them home.
+    await client.commitFolder(sessionId);
+    state = writeMigration(deps, root, withStep(state, "back", "commit"));
+  }
   if (!state.back.includes("pull")) {
-    const pulled = await pullWorkspace(deps, { insecure: options.insecure, onConflict: options.onConflict });
+    const pulling = state;
+    // Recorded as soon as the files are written (before any plugin hears of it): a re-run never pulls twice.
     // A pull that left conflicts is done too: running it again would meet the same ones; a person settles them.
-    state = writeMigration(deps, root, withStep({ ...state, conflicts: pulled.conflicts.filter(() => pulled.exitCode !== 0).map((c) => c.path) }, "back", "pull"));
+    const onWritten = (pulled: { readonly conflicts: readonly { readonly path: string }[]; readonly exitCode: number }) => {
+      state = writeMigration(deps, root, withStep({ ...pulling, conflicts: pulled.conflicts.filter(() => pulled.exitCode !== 0).map((c) => c.path) }, "back", "pull"));
+    };
+    await pullWorkspace(deps, { insecure: options.insecure, onConflict: options.onConflict, onWritten });
   }
   const done = writeMigration(deps, root, { ...state, where: "home" });
   const conflicts = done.conflicts ?? [];

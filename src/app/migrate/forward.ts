@@ -82,6 +82,9 @@ export async function migrateForward(deps: ForwardDeps, options: MigrateForwardO
   const alive = state.sessionId === undefined ? undefined : await client.get(state.sessionId).then((s) => (s.state === "running" || s.state === "starting" ? s : undefined), () => undefined);
   let sessionId = alive?.id;
   if (sessionId === undefined) {
+    // The key is kept until a start is recorded; a recorded session that ended gets a fresh one.
+    const startKey = state.startKey !== undefined && state.sessionId === undefined ? state.startKey : deps.random.id(24);
+    state = writeMigration(deps, root, { ...state, startKey });
     const bundle = await stageConversation(deps.conversations(), { profile, id: conversationId, cwd: root, home, env: deps.env });
     const credentials = await bundleForRun(deps, profile, options.auth ?? {}, "elsewhere");
     const size = deps.terminal.size();
@@ -92,7 +95,9 @@ export async function migrateForward(deps: ForwardDeps, options: MigrateForwardO
       conversation: bundle,
       cols: size.cols,
       rows: size.rows,
-      metadata: { migratedFrom: root, workspaceId },
+      metadata: { migratedFrom: root },
+      workspace: workspaceId,
+      idempotencyKey: startKey,
       ...(options.target !== undefined && { target: options.target }),
       ...(options.conversationPolicy !== undefined && { conversationPolicy: options.conversationPolicy }),
       ...(credentials && { credentials: base64Credentials(credentials.bundle) }),

@@ -38,6 +38,7 @@ const SessionListSchema = z.object({ sessions: z.array(RemoteSessionSchema) });
 const LogsSchema = z.object({ text: z.string(), offset: z.number().optional() });
 const HealthSchema = z.object({ ok: z.boolean(), version: z.string() }).passthrough();
 const RefreshSchema = z.object({ updated: z.number(), skipped: z.boolean(), hash: z.string() }).passthrough();
+const FolderCommitSchema = z.object({ workspaceId: z.string(), version: z.number(), filesChanged: z.number() });
 const ErrorBodySchema = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
 export type CreateSessionRequest = {
@@ -62,6 +63,10 @@ export type CreateSessionRequest = {
   /** A migrated conversation, restored into the session's HOME before its agent resumes it. */
   readonly conversation?: ConversationBundle;
   readonly conversationPolicy?: ConversationPolicy;
+  /** A workspace of the control plane: the session works at its path, materialised there first. */
+  readonly workspace?: string;
+  /** A retry with the same key answers the session the first request started. */
+  readonly idempotencyKey?: string;
 };
 
 export type RemoteClientOptions = {
@@ -91,6 +96,8 @@ export type RemoteClient = {
   readonly attachUrl: (ref: string) => string;
   /** A session's agent conversation (this id, else its latest), read from the session's HOME. */
   readonly conversation: (ref: string, id?: string) => Promise<ConversationBundle>;
+  /** Commits what the session changed in its folder to its workspace (before a pull brings it home). */
+  readonly commitFolder: (ref: string) => Promise<z.infer<typeof FolderCommitSchema>>;
 };
 
 const kindForStatus = (status: number): ErrorKind => {
@@ -185,6 +192,7 @@ export function createRemoteClient(options: RemoteClientOptions): RemoteClient {
         body: { credentials: Object.fromEntries(Object.entries(credentials).map(([path, value]) => [path, toBase64(value)])) },
       }),
     attachUrl: (ref) => attachUrlFor(url, ref),
+    commitFolder: (ref) => call(`commit the folder of session '${ref}'`, FolderCommitSchema, `${session(ref)}/workspace`, { method: "POST", timeout: Math.max(timeout, 60_000) }),
     conversation: (ref, id) => call(`read the conversation of session '${ref}'`, ConversationBundleSchema, `${session(ref)}/conversation`, id === undefined ? {} : { query: { id } }),
   };
 }

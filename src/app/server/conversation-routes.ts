@@ -5,7 +5,8 @@ import { RemoteError } from "../../domain/errors.ts";
 import { restoreConversation } from "../conversation/restore.ts";
 import { stageConversation } from "../conversation/stage.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession } from "../sessions/find.ts";
+import { findFreshSession } from "../targets/container-sessions.ts";
+import { containerConversation } from "../targets/container-workspace.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
@@ -31,10 +32,12 @@ export function conversationRoutes(app: AppDeps): Route[] {
       query: ConversationQuery,
       responses: { 200: { description: "The conversation, as POST /sessions takes it back", schema: ConversationBundleSchema } },
       handle: async ({ params, query }) => {
-        const session = findSession(app, params.ref as string);
+        const session = await findFreshSession(app, params.ref as string);
         if (!isMigratable(session.profile)) {
           throw new RemoteError("NO_CONVERSATION", `Cannot read the conversation of session '${session.name}': profile '${session.profile}' keeps none that can move`, "Conversations move for claude, codex, gemini and opencode.", "conflict");
         }
+        // A container's HOME is reached through its exec (or what was kept when it stopped).
+        if (session.target !== undefined) return jsonResponse(200, await containerConversation(app, session, session.profile, query.id));
         const home = typeof session.meta.home === "string" ? session.meta.home : (app.env.HOME ?? "");
         const bundle = await stageConversation(app.conversations(), { profile: session.profile, id: query.id, cwd: session.cwd, home, env: app.env });
         return jsonResponse(200, bundle);

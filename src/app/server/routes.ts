@@ -6,6 +6,7 @@ import { defineRoute, type Route } from "./route.ts";
 import { Health } from "./schemas.ts";
 import { sessionRoutes } from "./session-routes.ts";
 import { conversationRoutes } from "./conversation-routes.ts";
+import { sessionFolderRoutes } from "./session-folder-routes.ts";
 import { workspaceRoutes } from "./workspace-routes.ts";
 import { mergeRoutes } from "./merge-routes.ts";
 import { eventRoutes } from "./event-routes.ts";
@@ -32,6 +33,7 @@ export function allRoutes(app: AppDeps, version: string, log: (line: string) => 
     }),
     ...sessionRoutes(app),
     ...conversationRoutes(app),
+    ...sessionFolderRoutes(app),
     ...workspaceRoutes(app),
     ...mergeRoutes(app),
     ...eventRoutes(app),

@@ -3,6 +3,7 @@ import { TARGET_NAMES } from "../../domain/target-name.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { CONVERSATION_POLICIES } from "../../domain/conversation/restore-rules.ts";
 import { AGENT_STATES } from "../../domain/agent-state/agent-state.ts";
+import { WorkspaceIdSchema } from "../../domain/workspace/schemas.ts";
 
 /** Error body of every 4xx/5xx. */
 export const ErrorBody = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).meta({ id: "Error" });
@@ -73,8 +74,16 @@ export const CreateSessionBody = z
     metadata: z.record(z.string(), z.unknown()).optional().describe("Kept with the session record"),
     credentials: CredentialBundle.optional().describe("Given: the session runs with a HOME of its own (0700, in the server's data dir) holding these files (0600), instead of the server's HOME; on target docker the files (0600) are in the container's HOME before its agent starts"),
     conversation: ConversationBundleSchema.optional().describe(
-      "target local: a conversation (remote migrate forward) restored into the session's HOME before its agent starts; resume names its id",
+      "A conversation (remote migrate forward) restored into the session's HOME (a container's or Pod's too, through its exec) before its agent starts; resume names its id",
     ),
+    workspace: WorkspaceIdSchema.optional().describe(
+      "A workspace of this control plane: the session works at the workspace's path (path parity; cwd defaults to it and must lie inside it). Target local: materialised there before the agent starts (an absent or empty folder, or this workspace's own copy brought up to its version; any other folder is refused, 409). Target docker or kubernetes: HOME at the workspace's home path and its files at its path on the session's volume, put in through the container's exec before the agent starts",
+    ),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{8,64}$/)
+      .optional()
+      .describe("The client's key for this start: a POST with a key an earlier one used answers that session (200) and starts nothing, so a retry after a lost answer never starts a second one"),
     conversationPolicy: z.enum(CONVERSATION_POLICIES).optional().describe("When the session's HOME holds a diverged copy of the conversation: block (default, 409), backup, keep-local"),
     env: z
       .object({

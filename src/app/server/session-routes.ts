@@ -15,7 +15,10 @@ import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
 import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
 import { conversationRestore } from "./conversation-routes.ts";
-import { kubernetesPlacement } from "../../domain/target.ts";
+import { earlierStart, prepareWorkspaceFolder, startMeta, workspaceCwd } from "./session-folder-routes.ts";
+import { CONTAINER_HOME, kubernetesPlacement } from "../../domain/target.ts";
+import { captureBeforeStop, containerLayout, containerPreparation, CONVERSATION_META } from "../targets/container-workspace.ts";
+import { getWorkspace } from "../workspace/control.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
 
@@ -40,8 +43,11 @@ export function sessionRoutes(app: AppDeps): Route[] {
       operationId: "createSession",
       summary: "Start a session, detached, on target local, docker or kubernetes (like `remote run --detach [--target docker|kubernetes]`)",
       body: CreateSessionBody,
-      responses: { 201: session },
-      handle: async ({ body }) => {
+      responses: { 201: session, 200: { description: "The session an earlier POST with the same idempotencyKey started", schema: SessionJson } },
+      handle: async ({ body, request }) => {
+        // A retry of a start whose answer was lost: the session it started, nothing new.
+        const earlier = earlierStart(app, body);
+        if (earlier !== undefined) return jsonResponse(200, await sessionJson(earlier));
         // Target fields first: one the target cannot honour is refused before anything starts.
         const where = bodyTarget(body, app.config.defaultTarget);
         // Bad credential paths fail here, before a session is started for nothing.
@@ -49,33 +55,39 @@ export function sessionRoutes(app: AppDeps): Route[] {
         // The session's PTY starts at the size the client asked for (there is no terminal here).
         const size = { cols: body.cols ?? DEFAULT_SIZE.cols, rows: body.rows ?? DEFAULT_SIZE.rows };
         const deps: AppDeps = { ...app, terminal: { ...app.terminal, size: () => size } };
-        const restore = conversationRestore(app, body);
-        if (restore && where.target !== "local") throw new RemoteError("NOT_IMPLEMENTED", `Cannot restore a conversation on target '${where.target}': only the local target takes one yet`, "Migrate to a control plane whose target is local.", "not-implemented");
         if (where.target !== "local") {
           // A Pod goes to the server's kube context and namespace unless the body names others; the credential
           // bundle is the client's (its own HOME's files): no tools to collect again here.
           const kubernetes = kubernetesPlacement(where, app.config.kube.namespace);
-          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: body.metadata === undefined ? undefined : { metadata: body.metadata }, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] } });
+          const workspace = body.workspace === undefined ? undefined : getWorkspace(app, body.workspace);
+          // Path parity: HOME and the workspace at the laptop's paths; its files and the conversation put in through exec before the agent starts.
+          const layout = workspace && containerLayout(workspace, kubernetes ? (app.env.HOME ?? "") : CONTAINER_HOME);
+          const prepare = workspace || body.conversation ? containerPreparation(app, { workspace, conversation: body.conversation, policy: body.conversationPolicy, origin: new URL(request.url).origin }) : undefined;
+          const meta = { ...startMeta(body), ...(body.conversation && { [CONVERSATION_META]: body.conversation.id }) };
+          const started = await runInContainer(deps, { profile: body.profile, name: body.displayName, cwd: workspace ? workspaceCwd(workspace, body.cwd) : body.cwd, resume: body.resume, model: body.model, effort: body.effort, args: body.startupArgs, meta: Object.keys(meta).length === 0 ? undefined : meta, image: where.image, cpu: where.cpu, memory: where.memory, kubernetes, credentials: credentials && { files: credentials, tools: [] }, layout, prepare });
           return jsonResponse(201, await sessionJson(started.id));
         }
+        // A workspace's session works at its path, materialised there first.
+        const folder = await prepareWorkspaceFolder(app, body, new URL(request.url).origin);
+        const restoreInto = conversationRestore(app, { ...body, cwd: folder.cwd });
         const { session: started } = await runSession(deps, {
           profile: body.profile,
           name: body.displayName,
-          cwd: body.cwd,
+          cwd: folder.cwd,
           detach: true,
           resume: body.resume,
           model: body.model,
           effort: body.effort,
           args: body.startupArgs,
-          meta: body.metadata === undefined ? undefined : { metadata: body.metadata },
+          meta: startMeta(body, folder),
           env: body.env === undefined ? undefined : Object.fromEntries(Object.entries(body.env).filter((e): e is [string, string] => e[1] !== undefined)),
           // Its own HOME with the files in place before the agent starts, so it never runs without them;
           // a migrated conversation lands in that HOME (or the server's) before the agent resumes it.
           prepareHome:
-            credentials || restore
+            credentials || restoreInto
               ? async (id) => {
                   const home = credentials ? prepareSessionHome(app, id, credentials) : undefined;
-                  await restore?.(home ?? app.env.HOME ?? "");
+                  await restoreInto?.(home ?? app.env.HOME ?? "");
                   return home;
                 }
               : undefined,
@@ -107,7 +119,12 @@ export function sessionRoutes(app: AppDeps): Route[] {
       summary: "Stop a session (SIGHUP, then TERM, then KILL); answers once it has exited",
       body: StopBody,
       responses: { 200: session },
-      handle: async ({ params, body }) => jsonResponse(200, toSessionJson(await stopSession(app, params.ref as string, body.reason))),
+      handle: async ({ params, body }) => {
+        const found = await findFreshSession(app, params.ref as string);
+        // A workspace's container session: its conversation and folder kept first (nothing can be exec'd once it is gone).
+        await captureBeforeStop(app, found);
+        return jsonResponse(200, toSessionJson(await stopSession(app, found.id, body.reason)));
+      },
     }),
     defineRoute({
       method: "POST",

@@ -33,6 +33,10 @@ export type ContainerRunOptions = SessionRunBasics & {
   readonly kubernetes?: KubernetesPlacement | undefined;
   /** The credential bundle (in the session's HOME before its agent starts) and the --with tools a refresh collects again. */
   readonly credentials?: { readonly files: readonly CredentialFile[]; readonly tools: readonly string[] } | undefined;
+  /** Path parity (a workspace's session): HOME and the workspace at these absolute paths inside; `cwd` is then relative to the workspace. */
+  readonly layout?: { readonly home: string; readonly workspace: string } | undefined;
+  /** Runs once the container can be exec'd into and before its agent starts (which waits for it): a workspace's files, a conversation. */
+  readonly prepare?: ((target: TargetPort, handle: TargetHandle, session: { readonly cwd: string; readonly home: string }) => Promise<void>) | undefined;
 };
 
 /** What would run in the container, without an engine: `remote run --target docker --dry-run`. */
@@ -54,10 +58,11 @@ export async function runInContainer(
   const { image, cwd: containerCwd, ...spec } = planContainerRun(deps, options);
   const kube = options.kubernetes;
   const credentials = options.credentials !== undefined && options.credentials.files.length > 0 ? options.credentials : undefined;
-  const home = deps.env.HOME;
-  if (kube && !home) throw new RemoteError("HOME_UNSET", "Cannot mount HOME in a Pod: HOME is not set", "Set HOME to your home directory.", "usage");
-  // A Pod mounts the person's HOME and working directory at their own paths (path parity).
-  const cwd = kube ? resolve(deps.cwd, options.cwd ?? ".") : containerCwd;
+  const layout = options.layout;
+  const home = layout?.home ?? (kube ? deps.env.HOME : CONTAINER_HOME);
+  if (!home) throw new RemoteError("HOME_UNSET", "Cannot mount HOME in a Pod: HOME is not set", "Set HOME to your home directory.", "usage");
+  // A Pod mounts the person's HOME and working directory at their own paths (path parity); so does a workspace's container.
+  const cwd = layout ? resolve(layout.workspace, options.cwd ?? ".") : kube ? resolve(deps.cwd, options.cwd ?? ".") : containerCwd;
   // Before anything is recorded: no engine (or no kubectl), no session.
   const target = deps.target(kube ?? "docker");
   const id = deps.random.id(8);
@@ -68,7 +73,7 @@ export async function runInContainer(
     command: spec.command,
     args: spec.args,
     cwd,
-    socketPath: kube ? podSocketFor(home as string, id) : containerSocketFor(id),
+    socketPath: home === CONTAINER_HOME ? containerSocketFor(id) : podSocketFor(home, id),
     createdAt: deps.clock.now().toISOString(),
     // Until its container answers, this process answers for the record (lost if we die first).
     launcher: deps.process.identify(process.pid),
@@ -82,10 +87,10 @@ export async function runInContainer(
   // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
   const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
   // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }), ...(credentials && { credentialTools: credentials.tools }) };
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }), ...(credentials && { credentialTools: credentials.tools }), ...(options.prepare && { prepared: "exec" as const }) };
   let handle: TargetHandle;
   try {
-    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env), cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
+    handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env, home), home: layout?.home, workspace: layout?.workspace, cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
   } catch (error) {
     // Nothing was created (no image, engine refused): nothing is left behind, the record included.
     store.remove(id);
@@ -102,11 +107,12 @@ export async function runInContainer(
       throw error;
     }
   }
-  if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home: kube ? (home as string) : CONTAINER_HOME }, name);
+  if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home }, name);
   try {
     // A Pod is scheduled and its image pulled before anything can exec into it: wait for that, failing at once on
     // what will not pass. (`docker run --detach` returns with the container started: nothing to wait for.)
     if (handle.kind === "kubernetes") await untilRunning(target, handle, image, () => deps.clock.now().getTime(), READY_TIMEOUT_MS);
+    await options.prepare?.(target, handle, { cwd, home });
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {

@@ -65,15 +65,15 @@ export function mountedCredentials(dir: string): CredentialFiles {
   });
 }
 
-/** Resolves once `file` exists (watching its directory), or rejects after `timeoutMs`. */
-function fileAppears(file: string, timeoutMs: number): Promise<void> {
+/** Resolves once `file` exists (watching its directory), or rejects with `late()` after `timeoutMs`. */
+export function fileAppears(file: string, timeoutMs: number, late: () => Error = credentialsLate(timeoutMs)): Promise<void> {
   const dir = join(file, "..");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return new Promise((resolve, reject) => {
     const watcher = watch(dir, () => {
       if (existsSync(file)) done();
     });
-    const timer = setTimeout(() => done(new RemoteError("CREDENTIALS_NOT_DELIVERED", `Cannot start the session: its credentials did not arrive within ${timeoutMs / 1000} s`, "Start it again; check that the container engine can exec into it.", "unavailable")), timeoutMs);
+    const timer = setTimeout(() => done(late()), timeoutMs);
     const done = (error?: Error) => {
       clearTimeout(timer);
       watcher.close();
@@ -84,6 +84,8 @@ function fileAppears(file: string, timeoutMs: number): Promise<void> {
     if (existsSync(file)) done();
   });
 }
+
+const credentialsLate = (timeoutMs: number) => () => new RemoteError("CREDENTIALS_NOT_DELIVERED", `Cannot start the session: its credentials did not arrive within ${timeoutMs / 1000} s`, "Start it again; check that the container engine can exec into it.", "unavailable");
 
 /** Before the agent starts: its credential files in HOME, from the Secret's mount or pushed in. */
 export async function credentialsBeforeStart(deps: Deps, spec: PodSpec, waitMs = DELIVERY_WAIT_MS): Promise<void> {

@@ -6,6 +6,7 @@ import { APPLIED_SHA256 } from "../../domain/plugins/home-layout.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { hostSession } from "../host/boot.ts";
 import { credentialsBeforeStart } from "./pod-credentials.ts";
+import { preparedBeforeStart } from "./pod-prepared.ts";
 
 type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "env" | "onSignal" | "log" | "selfCommand" | "random" | "eventLog">;
 
@@ -21,6 +22,8 @@ export async function runPod(deps: Deps): Promise<number> {
   if (!self) throw new Error("cannot identify the container's session host");
   // The credential files are in HOME before the agent can look for them.
   await credentialsBeforeStart(deps, spec);
+  // The workspace's files and a migrated conversation, when its control plane puts them in.
+  await preparedBeforeStart(deps, spec);
   // A Pod created again on the same volume (a hard refresh) hosts the same session: the record of its previous run goes.
   deps.store().remove(spec.sessionId);
   deps.store().insert({

@@ -27,6 +27,8 @@ export type PullOptions = {
   readonly insecure?: boolean | undefined;
   /** What a file changed on both sides becomes. @default "backup" */
   readonly onConflict?: ConflictPolicy | undefined;
+  /** Called once the files are written and the base moved, before the events (a migration records its step there). */
+  readonly onWritten?: ((result: PullResult) => void) | undefined;
 };
 export type PullResult = {
   readonly workspaceId: string;
@@ -154,9 +156,11 @@ export async function pullWorkspace(deps: PullDeps, options: PullOptions = {}): 
     if (repo) deps.git.ensureExcluded(repo, "/.remote/");
   }
   if (plan.updateBase) writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
+  const result: PullResult = { workspaceId: id, version: remote.version, written, deleted, backedUp, unchanged: plan.actions.length === 0, conflicts: plan.conflicts, exitCode: plan.exitCode };
+  options.onWritten?.(result);
   if (plan.conflicts.length > 0) await events.emit("workspace:conflict", { workspaceId: id, remote: link.remote, path: root, version: remote.version, paths: plan.conflicts.map((c) => c.path), conflicts: plan.conflicts });
   await events.emit("workspace:pull", { workspaceId: id, remote: link.remote, path: root, version: remote.version, written, deleted });
-  return { workspaceId: id, version: remote.version, written, deleted, backedUp, unchanged: plan.actions.length === 0, conflicts: plan.conflicts, exitCode: plan.exitCode };
+  return result;
 }
 
 /** `<file>.bak-<stamp>`: the UTC time to the second, safe in a file name. */

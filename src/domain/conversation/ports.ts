@@ -19,8 +19,10 @@ export type OpencodeSessionsPort = {
   readonly latest: (context: OpencodeContext) => Promise<string | undefined>;
   /** `opencode export <id>` (JSON), undefined when opencode does not know the id. */
   readonly exportSession: (id: string, context: OpencodeContext) => Promise<string | undefined>;
-  /** `opencode import <file>` of an export. */
+  /** `opencode import <file>` of an export: adds the session and its messages (it never removes one). */
   readonly importSession: (json: string, context: OpencodeContext) => Promise<void>;
+  /** `opencode session delete <id>`: before a diverged copy is replaced (an import alone would merge both). */
+  readonly deleteSession: (id: string, context: OpencodeContext) => Promise<void>;
 };
 
 export type ConversationPorts = { readonly files: ConversationFilesPort; readonly opencode: OpencodeSessionsPort };

@@ -82,6 +82,12 @@ describe("session manifests", () => {
     expect(JSON.parse(container().env.find((e: { name: string }) => e.name === "REMOTE_POD_SESSION").value)).toMatchObject({ sessionId: "k3x9a0qz", command: "claude", args: ["--model", "opus", "Task with spaces; and $(no shell)"] });
   });
 
+  test("a session the control plane prepares through exec (a workspace, a conversation) says so to its entrypoint, which then waits", () => {
+    const session = (manifests: Any) => JSON.parse(manifests.pod.spec.containers[0].env.find((e: { name: string }) => e.name === "REMOTE_POD_SESSION").value);
+    expect(session(renderSessionManifests({ ...spec, prepared: "exec" }) as unknown as Any).prepared).toBe("exec");
+    expect(session(rendered()).prepared).toBeUndefined();
+  });
+
   test("path parity: HOME and the workspace are mounted from one claim at the laptop's paths, parent first", () => {
     const { pod, volume } = rendered();
     expect(volume.spec.accessModes).toEqual(["ReadWriteOnce"]);

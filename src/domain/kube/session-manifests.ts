@@ -44,6 +44,8 @@ export type SessionManifestSpec = {
   readonly rows?: number | undefined;
   /** The desired plugin manifest's sha256: `remote __pod` waits for it in HOME before starting the agent (issue 11). */
   readonly plugins?: string | undefined;
+  /** The control plane puts the workspace and conversation in through exec first: `remote __pod` waits for `remote __prepared`. */
+  readonly prepared?: "exec" | undefined;
 };
 
 export type SessionManifests = { readonly pod: KubeObject; readonly volume: KubeObject; readonly credentials: KubeObject };
@@ -75,7 +77,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.prepared && { prepared: spec.prepared }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
 
   // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
   const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);

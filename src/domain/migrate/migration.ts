@@ -9,7 +9,8 @@ import { interactiveCommand } from "../profiles.ts";
  * an interruption skips the steps already done and carries on (issue 10 item 6).
  */
 export const FORWARD_STEPS = ["push", "start"] as const;
-export const BACK_STEPS = ["stop", "conversation", "pull"] as const;
+/** back: stop the far session, bring the conversation home, commit the far folder's changes to the workspace, pull. */
+export const BACK_STEPS = ["stop", "conversation", "commit", "pull"] as const;
 export type ForwardStep = (typeof FORWARD_STEPS)[number];
 export type BackStep = (typeof BACK_STEPS)[number];
 
@@ -19,6 +20,11 @@ export const MigrationStateSchema = z.object({
   conversationId: z.string().min(1),
   remote: z.string().min(1),
   target: z.string().optional(),
+  /**
+   * The idempotency key of the start, written before the request: a re-run after a start
+   * whose answer was lost gets the session that start made, never a second one.
+   */
+  startKey: z.string().optional(),
   /** The session on the other side, once started. */
   sessionId: z.string().optional(),
   /** "away": the work runs over there; "home": it came back (a new forward starts afresh). */

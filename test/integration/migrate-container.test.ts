@@ -1,0 +1,162 @@
+/**
+ * `remote migrate forward --target docker|kubernetes` and back, with real containers: the far
+ * control plane is a `remote serve` whose sessions run in real podman containers (docker
+ * target) or in Pods of the fake API server that are real podman containers (the real
+ * kubectl). The session image carries the fake claude (test/fixtures/bin), which keeps its
+ * conversation where the real one does. Path parity: the far claude runs in the laptop's
+ * folder path with the laptop's HOME path, so it finds the conversation under the same
+ * project key and resumes it; a turn there and a file edited there come home: the laptop's
+ * transcript has every message of both sides, the file arrives by the 3-way merge.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { claudeProjectKey } from "../../src/domain/conversation/locate.ts";
+import { cli, repoRoot, tempHome } from "../support/cli.ts";
+import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf } from "../support/container-engine.ts";
+import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
+import { sharedPodman } from "../support/fake-kube-podman.ts";
+import { podmanRuntime } from "../support/fake-kube-pods.ts";
+import { startServe, type ServeProcess } from "../support/serve.ts";
+import { eventually } from "../support/wait.ts";
+
+const IMAGE = "localhost/remote-session:fake-agents";
+const fakeBin = join(repoRoot, "test", "fixtures", "bin");
+const hasKubectl = Bun.which("kubectl") !== null;
+
+/** The session image with the fake claude (and the few tools its script uses that the image lacks), built on top without pulling. */
+async function buildFakeAgentImage(conf: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "fake-agents-image-"));
+  try {
+    mkdirSync(join(dir, "fixtures"));
+    for (const sub of ["bin", "lib"]) Bun.spawnSync(["cp", "-r", join(repoRoot, "test", "fixtures", sub), join(dir, "fixtures", sub)]);
+    const tools = ["readlink", "dirname", "basename"].map((t) => Bun.which(t, { PATH: "/usr/bin:/bin" }) as string);
+    for (const tool of tools) Bun.spawnSync(["cp", tool, join(dir, tool.split("/").pop() as string)]);
+    // On PATH as the real one is; the script finds its library next to where it really lives.
+    writeFileSync(join(dir, "claude"), '#!/bin/bash\nexec /opt/fake/bin/claude "$@"\n', { mode: 0o755 });
+    writeFileSync(join(dir, "Containerfile"), `FROM ${TEST_IMAGE}\nCOPY fixtures /opt/fake\nCOPY claude /usr/local/bin/claude\n${tools.map((t) => `COPY ${t.split("/").pop()} /usr/bin/`).join("\n")}\n`);
+    const built = Bun.spawn(["podman", "build", "--pull=never", "--quiet", "-t", IMAGE, dir], { env: { ...process.env, CONTAINERS_CONF: conf }, stdout: "pipe", stderr: "pipe" });
+    const [stderr, code] = await Promise.all([new Response(built.stderr).text(), built.exited]);
+    if (code !== 0) throw new Error(`podman build failed: ${stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const transcriptIn = (home: string, cwd: string, id: string) => join(home, ".claude", "projects", claudeProjectKey(cwd), `${id}.jsonl`);
+const messagesOf = (text: string) => text.trim().split("\n").map((line) => (JSON.parse(line) as { message: { content: string } }).message.content);
+
+type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }> };
+
+/** argv in a Pod through the real kubectl against the fake API. */
+async function kubectlExec(env: Record<string, string>, pod: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  const proc = Bun.spawn(["kubectl", "--namespace", "podman", "exec", pod, "--", ...args], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  return { code, stdout: stdout.trim() };
+}
+
+if (engineMissingReason) console.warn(`skipping container migration tests: ${engineMissingReason}`);
+
+describe.skipIf(engineMissingReason !== undefined)("remote migrate into a container and back (real podman)", () => {
+  let conf = "";
+  let api: FakeKubeApi | undefined;
+  const made: string[] = [];
+  const homes: { [Symbol.dispose]: () => void }[] = [];
+  const serves: ServeProcess[] = [];
+  beforeAll(async () => {
+    conf = (await prepareEngine()).containersConf;
+    await buildFakeAgentImage(conf);
+    if (hasKubectl) api = startFakeKubeApi({ runtime: podmanRuntime(sharedPodman(conf)) });
+  }, 300_000);
+  afterAll(async () => {
+    for (const serve of serves) await serve.stop();
+    api?.close();
+    await removeContainersOf(conf, made);
+    for (const home of homes) home[Symbol.dispose]();
+  });
+
+  /** A laptop HOME with a far control plane (its own data dir and HOME) whose sessions run on `target`. */
+  async function farSide(target: "docker" | "kubernetes"): Promise<Far> {
+    const laptop = tempHome("remote-mig-laptop-");
+    const far = tempHome("remote-mig-far-");
+    homes.push(laptop, far);
+    mkdirSync(far.env.REMOTE_HOME as string, { recursive: true, mode: 0o700 });
+    writeFileSync(join(far.env.REMOTE_HOME as string, "config.toml"), `container_network = "none"\ncontainer_engine = "podman"\ncontainer_image = "${IMAGE}"\nkube_namespace = "podman"\n`);
+    const serve = await startServe({ env: { ...far.env, CONTAINERS_CONF: conf, ...(target === "kubernetes" && api ? api.env : {}) } });
+    serves.push(serve);
+    const laptopEnv = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
+    // A docker session's container and a session's Pod are both remote-<id>.
+    const exec = (sessionId: string, args: readonly string[]) => (target === "docker" ? podmanOut(conf, ["exec", `remote-${sessionId}`, ...args]) : kubectlExec(api?.env ?? {}, `remote-${sessionId}`, args));
+    return { serve, laptopEnv, laptopDir: laptop.dir, exec };
+  }
+
+  /** `outsideHome`: the project folder is not under the laptop's HOME (a docker session then gives it a volume of its own). */
+  async function roundTrip(target: "docker" | "kubernetes", outsideHome = false) {
+    const far0 = await farSide(target);
+    const { serve, exec } = far0;
+    // The laptop's HOME: its temp dir, or a folder in it beside the project.
+    const laptopDir = outsideHome ? join(far0.laptopDir, "home") : far0.laptopDir;
+    const laptopEnv = { ...far0.laptopEnv, HOME: laptopDir };
+    mkdirSync(laptopDir, { recursive: true });
+    const work = join(far0.laptopDir, "project");
+    mkdirSync(work);
+    writeFileSync(join(work, "README.md"), "# project\n");
+    writeFileSync(join(work, "notes.txt"), "line one\n");
+    const first = await cli(laptopEnv, ["-p", "first task here"], { cwd: work, command: [join(fakeBin, "claude")] });
+    expect(first.code).toBe(0);
+    const id = readdirSync(join(laptopDir, ".claude", "projects", claudeProjectKey(work)))[0]?.replace(/\.jsonl$/, "") as string;
+    const remote = (...args: string[]) => cli(laptopEnv, args, { cwd: work });
+
+    const forward = await remote("migrate", "forward", "claude", "--target", target, "--no-attach", "--no-auth");
+    expect({ code: forward.code, stderr: forward.code === 0 ? "" : forward.stderr }).toEqual({ code: 0, stderr: "" });
+    const sessionId = forward.stdout.trim();
+    made.push(sessionId);
+    const session = (await (await serve.api(`/sessions/${sessionId}`)).json()) as { target: string; cwd: string };
+    expect(session).toMatchObject({ target, cwd: work });
+
+    // Path parity: the laptop's folder and HOME paths inside, the files and the conversation there before claude started.
+    const inBox = async (...args: string[]) => (await exec(sessionId, args)).stdout;
+    expect((await inBox("env")).split("\n")).toContain(`HOME=${laptopDir}`);
+    expect(await inBox("cat", join(work, "notes.txt"))).toBe("line one");
+    const farTranscript = transcriptIn(laptopDir, work, id);
+    await eventually(async () => ((await (await serve.api(`/sessions/${sessionId}/logs`)).json()) as { text: string }).text.includes(`Resumed session ${id} (2 earlier messages)`), "the far claude to resume the conversation");
+
+    // A turn over there, and a file the agent edits there (the fake's /write); meanwhile the laptop edits another.
+    const say = async (text: string, answer: string) => {
+      const sent = await serve.api(`/sessions/${sessionId}/send`, { method: "POST", body: JSON.stringify({ text, enter: true }), headers: { "content-type": "application/json" } });
+      expect(sent.status).toBe(204);
+      await eventually(async () => (await inBox("cat", farTranscript)).includes(answer), `the far claude to answer '${text}' in its transcript`);
+    };
+    await say("carry on over there", "echo: carry on over there");
+    await say("/write notes.txt line one, edited far away", "wrote notes.txt");
+    expect(await inBox("cat", join(work, "notes.txt"))).toBe("line one, edited far away");
+    writeFileSync(join(work, "README.md"), "# project, edited on the laptop\n");
+    const far = messagesOf(await inBox("cat", farTranscript));
+    expect(far.slice(0, 4)).toEqual(["first task here", "Done: first task here", "carry on over there", "echo: carry on over there"]);
+    if (outsideHome && target === "docker") expect((await podmanOut(conf, ["volume", "exists", `remote-${sessionId}-work`])).code).toBe(0);
+
+    const back = await remote("migrate", "back");
+    expect({ code: back.code, stderr: back.code === 0 ? "" : back.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(back.stdout).toBe(`claude --resume ${id}\n`);
+    // Every message of both sides, and both edits: the far one by the 3-way merge, the laptop's kept.
+    expect(messagesOf(readFileSync(transcriptIn(laptopDir, work, id), "utf8"))).toEqual(far);
+    expect(readFileSync(join(work, "notes.txt"), "utf8")).toBe("line one, edited far away\n");
+    expect(readFileSync(join(work, "README.md"), "utf8")).toBe("# project, edited on the laptop\n");
+    const resumed = await cli(laptopEnv, ["-p", "--resume", id, "back home"], { cwd: work, command: [join(fakeBin, "claude")] });
+    expect(resumed.stdout).toContain(`(${far.length} earlier messages)`);
+    expect(((await (await serve.api(`/sessions/${sessionId}`)).json()) as { state: string }).state).toBe("exited");
+  }
+
+  test("--target docker: the workspace and HOME at the laptop's paths in the container; the conversation resumed there and every message and the edited file back home", async () => {
+    await roundTrip("docker");
+  }, 240_000);
+
+  test("--target docker with the project folder outside HOME: the folder on a volume of its own, the same round trip", async () => {
+    await roundTrip("docker", true);
+  }, 240_000);
+
+  test.skipIf(!hasKubectl)("--target kubernetes: the same with a Pod (the fake API, a real podman container), on its claim", async () => {
+    await roundTrip("kubernetes");
+  }, 240_000);
+});
