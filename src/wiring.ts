@@ -201,13 +201,14 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       };
       // Fault injection: a session slow to get ready in its host (after the host claimed its record).
       if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
-      const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
+      const [{ createBunPty }, { createXtermScreen }, { createFileLog }, { createTerminalDevices }] = await Promise.all([
         import("./adapters/pty/bun-pty.ts"),
         import("./adapters/screen/xterm-screen.ts"),
         import("./adapters/log/file-log.ts"),
+        import("./adapters/terminal/terminal-device.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), terminals: createTerminalDevices(), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {
