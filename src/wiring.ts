@@ -50,21 +50,32 @@ const envMs = (env: Readonly<Record<string, string>>, name: string): number | un
   return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
 };
 
-/** Workspace adapters, required on first use (tar and ignore stay out of every other command's start-up). */
+/**
+ * Workspace adapters, each required on first use: tar, ignore and SQLite stay out of every
+ * other command's start-up, and a push (tree + one tar) never loads the control plane's store.
+ */
 function createWorkspacePorts(paths: RemotePaths, busyTimeoutMs: number | undefined): WorkspacePorts {
-  const { createSqliteWorkspaceStore } = require("./adapters/workspace/sqlite-workspace-store.ts") as typeof import("./adapters/workspace/sqlite-workspace-store.ts");
-  const { createBlobStore } = require("./adapters/workspace/blob-store.ts") as typeof import("./adapters/workspace/blob-store.ts");
-  const { createTarArchive } = require("./adapters/workspace/tar-archive.ts") as typeof import("./adapters/workspace/tar-archive.ts");
-  const { createWorkspaceTree } = require("./adapters/workspace/tree.ts") as typeof import("./adapters/workspace/tree.ts");
-  let store: ReturnType<typeof createSqliteWorkspaceStore> | undefined;
+  let store: WorkspacePorts["store"] | undefined;
+  let blobs: WorkspacePorts["blobs"] | undefined;
+  let archive: WorkspacePorts["archive"] | undefined;
+  let tree: WorkspacePorts["tree"] | undefined;
   return {
-    // The store opens only on the control plane (a client's push never creates a database).
     get store() {
+      const { createSqliteWorkspaceStore } = require("./adapters/workspace/sqlite-workspace-store.ts") as typeof import("./adapters/workspace/sqlite-workspace-store.ts");
       return (store ??= createSqliteWorkspaceStore({ path: paths.store, busyTimeoutMs }));
     },
-    blobs: createBlobStore({ dir: childPath(paths.home, "blobs") }),
-    archive: createTarArchive(),
-    tree: createWorkspaceTree(),
+    get blobs() {
+      const { createBlobStore } = require("./adapters/workspace/blob-store.ts") as typeof import("./adapters/workspace/blob-store.ts");
+      return (blobs ??= createBlobStore({ dir: childPath(paths.home, "blobs") }));
+    },
+    get archive() {
+      const { createTarArchive } = require("./adapters/workspace/tar-archive.ts") as typeof import("./adapters/workspace/tar-archive.ts");
+      return (archive ??= createTarArchive());
+    },
+    get tree() {
+      const { createWorkspaceTree } = require("./adapters/workspace/tree.ts") as typeof import("./adapters/workspace/tree.ts");
+      return (tree ??= createWorkspaceTree());
+    },
     progressTerminal: isTerminal(2),
   };
 }
@@ -190,13 +201,14 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       };
       // Fault injection: a session slow to get ready in its host (after the host claimed its record).
       if (use === "session" && hostReadyDelayMs !== undefined) await Bun.sleep(hostReadyDelayMs);
-      const [{ createBunPty }, { createXtermScreen }, { createFileLog }] = await Promise.all([
+      const [{ createBunPty }, { createXtermScreen }, { createFileLog }, { createTerminalDevices }] = await Promise.all([
         import("./adapters/pty/bun-pty.ts"),
         import("./adapters/screen/xterm-screen.ts"),
         import("./adapters/log/file-log.ts"),
+        import("./adapters/terminal/terminal-device.ts"),
       ]);
       // A host lives for days: after a burst of output, give the garbage back instead of holding its peak.
-      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
+      return { pty: createBunPty(), screen: createXtermScreen({ scrollback: config.scrollback }), server: createUnixSocketServer({ socketDirs: config.paths.socketDirs }), terminals: createTerminalDevices(), collectGarbage: () => Bun.gc(true), fileLog: (path: string) => createFileLog(path), notifiers };
     },
     importModule: (path) => import(path),
     onUncaughtError: (handler) => {

@@ -1,10 +1,11 @@
 /** Shared bench plumbing: a client in a real PTY whose output we can wait on. */
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 
 export const root = join(import.meta.dir, "..", "..");
-export const remoteCmd = () => (process.env.REMOTE_BENCH_BINARY ? [process.env.REMOTE_BENCH_BINARY] : [process.execPath, join(root, "src/main.ts")]);
+// Resolved against the current folder: benches spawn it from other working directories.
+export const remoteCmd = () => (process.env.REMOTE_BENCH_BINARY ? [resolve(process.env.REMOTE_BENCH_BINARY)] : [process.execPath, join(root, "src/main.ts")]);
 
 export function benchEnv() {
   const dir = mkdtempSync(join(tmpdir(), "remote-bench-"));
@@ -72,6 +73,58 @@ export const percentile = (values: number[], p: number) => {
 };
 
 export const ms = (n: number) => `${n.toFixed(2)} ms`;
+
+export const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] ?? Number.NaN) + (sorted[mid] ?? Number.NaN)) / 2;
+};
+
+/** The 1-, 5- and 15-minute load averages: other work on a shared machine moves every number. */
+export const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+
+/** Newest modification time under a folder (ms). */
+function newestUnder(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return Math.max(st.mtimeMs, ...readdirSync(path).map((name) => newestUnder(join(path, name))));
+}
+
+/**
+ * The binary a bench measures: REMOTE_BENCH_BINARY if given, else dist/remote, built first
+ * when it is missing or older than src/ (a bench of stale code measures nothing).
+ */
+export async function benchBinary(): Promise<string> {
+  if (process.env.REMOTE_BENCH_BINARY) return process.env.REMOTE_BENCH_BINARY;
+  const binary = join(root, "dist", "remote");
+  const built = statSync(binary, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  if (built < Math.max(newestUnder(join(root, "src")), newestUnder(join(root, "package.json")))) {
+    console.log(built === 0 ? "dist/remote is missing: building it" : "dist/remote is older than src/: rebuilding it");
+    const build = Bun.spawn([process.execPath, join(root, "scripts", "build.ts")], { cwd: root, stdout: "ignore", stderr: "inherit" });
+    if ((await build.exited) !== 0) throw new Error("npm run build failed");
+  }
+  return binary;
+}
+
+/** Compiles a Bun hello-world into `dir`: the start-up floor of any compiled Bun program. Returns its path. */
+export async function compileHelloWorld(dir: string): Promise<string> {
+  mkdirSync(join(dir, "hello"), { recursive: true });
+  writeFileSync(join(dir, "hello", "hello.ts"), 'console.log("hello");\n');
+  const out = join(dir, "hello", "hello");
+  const p = Bun.spawn([process.execPath, "build", "--compile", join(dir, "hello", "hello.ts"), "--outfile", out], { cwd: root, stdout: "ignore", stderr: "inherit" });
+  if ((await p.exited) !== 0) throw new Error("cannot compile the hello-world binary");
+  return out;
+}
+
+/** Wall time from spawning `argv` in a PTY to its first output byte (what a person waits for before anything shows). */
+export async function timeToFirstByte(argv: string[], env: Record<string, string>): Promise<number> {
+  const { promise, resolve } = Promise.withResolvers<number>();
+  const t0 = performance.now();
+  const proc = Bun.spawn(argv, { env, terminal: { cols: 80, rows: 24, data: () => resolve(performance.now()) } });
+  const t1 = await promise;
+  await proc.exited;
+  return t1 - t0;
+}
 
 /** A way to run and attach to sessions, for the measurements below. `command` is a shell command line. */
 export type BenchTarget = {

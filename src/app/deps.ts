@@ -4,6 +4,7 @@ import type {
   PtyPort,
   ScreenPort,
   SocketServerPort,
+  TerminalDevicePort,
   HostConnectorPort,
   HostLauncherPort,
   HookInboxPort,
@@ -73,6 +74,8 @@ export type AppDeps = {
     readonly pty: PtyPort;
     readonly screen: ScreenPort;
     readonly server: SocketServerPort;
+    /** Attach clients' own terminals, opened by the host to read and write them itself. */
+    readonly terminals?: TerminalDevicePort;
     readonly collectGarbage?: () => void;
     /** A log appending to a file: each hosted session's own `host.log`. */
     readonly fileLog: (path: string) => LogPort;

@@ -14,6 +14,10 @@ const samples: Frame[] = [
   { type: FrameType.exit, exit: { exitCode: 3, signal: null } },
   { type: FrameType.welcome, welcome: { id: "a", name: "b", cols: 1, rows: 2, offset: 3, lastSeq: 4 } },
   { type: FrameType.reply, reply: { ok: true } },
+  { type: FrameType.notice, data: bytes("\x1b]9;hi\x07") },
+  { type: FrameType.written, frames: 7 },
+  { type: FrameType.detached },
+  { type: FrameType.output, offset: 5, data: new Uint8Array(0) },
 ];
 
 describe("host protocol", () => {
@@ -36,6 +40,15 @@ describe("host protocol", () => {
     const feed = createFrameDecoder((f) => got.push(f));
     for (let i = 0; i < joined.length; i += 3) feed(joined.subarray(i, i + 3));
     expect(got).toEqual(samples);
+  });
+
+  test("a large frame in many small chunks, and many frames in one chunk, decode the same", () => {
+    const big: Frame = { type: FrameType.output, offset: 1, data: new Uint8Array(300_000).map((_, i) => i % 251) };
+    const joined = new Uint8Array([...encodeFrame(big), ...samples.flatMap((f) => [...encodeFrame(f)])]);
+    const got: Frame[] = [];
+    const feed = createFrameDecoder((f) => got.push(f));
+    for (let i = 0; i < joined.length; i += 4096) feed(joined.slice(i, i + 4096));
+    expect(got).toEqual([big, ...samples]);
   });
 
   test("an oversize length or unknown type is a protocol error", () => {

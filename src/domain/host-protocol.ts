@@ -14,6 +14,8 @@ export const FrameType = {
   input: 2,
   resize: 3,
   request: 4,
+  /** The client wrote this many terminal frames (snapshot, output, notice) in all: a host writing its terminal itself resumes once it caught up. */
+  written: 5,
   // host -> client
   snapshot: 10,
   output: 11,
@@ -22,6 +24,8 @@ export const FrameType = {
   reply: 14,
   /** Bytes for the client's terminal outside the session's output (no offset, not in scrollback): a notification's OSC 9/777. */
   notice: 15,
+  /** The person pressed the detach chord on the terminal the host reads itself (see Hello.terminal). */
+  detached: 16,
 } as const;
 export type FrameTypeCode = (typeof FrameType)[keyof typeof FrameType];
 
@@ -36,7 +40,15 @@ export type Hello = {
   readonly fromOffset?: number | undefined;
   /** Watch only: no input, no resize. */
   readonly readOnly?: boolean | undefined;
+  /**
+   * The client's own terminal, offered to a host on the same machine: the host then reads the
+   * keys and writes the output there itself, as tmux's server does, a process hop less each way.
+   */
+  readonly terminal?: TerminalIdentity | undefined;
 };
+
+/** A terminal device named so that another process can open it and check it is the same one. */
+export type TerminalIdentity = { readonly path: string; readonly dev: number; readonly ino: number; readonly rdev: number };
 
 export type Welcome = {
   readonly id: string;
@@ -46,6 +58,12 @@ export type Welcome = {
   readonly offset: number;
   /** Highest input sequence applied for this clientId (for exactly-once resend). */
   readonly lastSeq: number;
+  /**
+   * The host took the offered terminal: it reads the keys (the detach chord too: a `detached`
+   * frame says so) and writes the output itself. Output frames still come when the terminal was
+   * full; the client writes them and says so (`written`). Absent: the client does it all.
+   */
+  readonly terminal?: boolean | undefined;
 };
 
 export type HostRequest =
@@ -124,12 +142,14 @@ export type Frame =
   | { readonly type: typeof FrameType.input; readonly seq: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.resize; readonly cols: number; readonly rows: number }
   | { readonly type: typeof FrameType.request; readonly request: HostRequest }
+  | { readonly type: typeof FrameType.written; readonly frames: number }
   | { readonly type: typeof FrameType.snapshot; readonly offset: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.output; readonly offset: number; readonly data: Uint8Array }
   | { readonly type: typeof FrameType.exit; readonly exit: ExitInfo }
   | { readonly type: typeof FrameType.welcome; readonly welcome: Welcome }
   | { readonly type: typeof FrameType.reply; readonly reply: unknown }
-  | { readonly type: typeof FrameType.notice; readonly data: Uint8Array };
+  | { readonly type: typeof FrameType.notice; readonly data: Uint8Array }
+  | { readonly type: typeof FrameType.detached };
 
 const HEADER = 5;
 /** Larger frames are a protocol violation (a client cannot make the host allocate at will). */
@@ -137,6 +157,7 @@ export const MAX_FRAME = 16 * 1024 * 1024;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const EMPTY = new Uint8Array(0);
 
 const frameOf = (type: number, payload: Uint8Array): Uint8Array => {
   const out = new Uint8Array(HEADER + payload.length);
@@ -170,6 +191,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       return frameOf(frame.type, json({ cols: frame.cols, rows: frame.rows }));
     case FrameType.request:
       return frameOf(frame.type, json(frame.request));
+    case FrameType.written:
+      return numberedFrame(frame.type, frame.frames, EMPTY);
     case FrameType.snapshot:
     case FrameType.output:
       return numberedFrame(frame.type, frame.offset, frame.data);
@@ -181,6 +204,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
       return frameOf(frame.type, json(frame.reply ?? null));
     case FrameType.notice:
       return frameOf(frame.type, frame.data);
+    case FrameType.detached:
+      return frameOf(frame.type, EMPTY);
   }
 }
 
@@ -214,6 +239,8 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
     }
     case FrameType.request:
       return { type, request: parse() as HostRequest };
+    case FrameType.written:
+      return { type, frames: numbered().n };
     case FrameType.snapshot:
     case FrameType.output: {
       const { n, data } = numbered();
@@ -227,34 +254,58 @@ function decodePayload(type: number, payload: Uint8Array): Frame {
       return { type, reply: parse() };
     case FrameType.notice:
       return { type, data: payload };
+    case FrameType.detached:
+      return { type };
     default:
       throw new ProtocolError(`unknown frame type ${type}`);
   }
 }
 
-/** Incremental decoder: feed it socket chunks in order, it calls `onFrame` per complete frame. */
+/**
+ * Incremental decoder: feed it socket chunks in order, it calls `onFrame` per complete frame.
+ * Each payload byte is copied once, into its frame (the caller's chunk buffer may be reused by
+ * the socket layer): a large frame arriving in many chunks is never re-assembled chunk by chunk.
+ */
 export function createFrameDecoder(onFrame: (frame: Frame) => void): (chunk: Uint8Array) => void {
-  let buffered = new Uint8Array(0);
+  const header = new Uint8Array(HEADER);
+  const headerView = new DataView(header.buffer);
+  let headerFill = 0;
+  let type = 0;
+  let payload: Uint8Array | undefined;
+  let payloadFill = 0;
   return (chunk) => {
-    let data: Uint8Array;
-    if (buffered.length === 0) data = chunk;
-    else {
-      data = new Uint8Array(buffered.length + chunk.length);
-      data.set(buffered, 0);
-      data.set(chunk, buffered.length);
-    }
     let at = 0;
-    while (data.length - at >= HEADER) {
-      const view = new DataView(data.buffer, data.byteOffset + at, HEADER);
-      const type = view.getUint8(0);
-      const length = view.getUint32(1);
-      if (length > MAX_FRAME) throw new ProtocolError(`frame of ${length} bytes exceeds ${MAX_FRAME}`);
-      if (data.length - at - HEADER < length) break;
-      // Copy: the caller's chunk buffer may be reused by the socket layer.
-      const payload = data.slice(at + HEADER, at + HEADER + length);
-      at += HEADER + length;
-      onFrame(decodePayload(type, payload));
+    for (;;) {
+      if (payload === undefined) {
+        if (chunk.length - at === 0) return;
+        let length: number;
+        if (headerFill === 0 && chunk.length - at >= HEADER) {
+          const view = new DataView(chunk.buffer, chunk.byteOffset + at, HEADER);
+          type = view.getUint8(0);
+          length = view.getUint32(1);
+          at += HEADER;
+        } else {
+          const take = Math.min(HEADER - headerFill, chunk.length - at);
+          header.set(chunk.subarray(at, at + take), headerFill);
+          headerFill += take;
+          at += take;
+          if (headerFill < HEADER) return;
+          headerFill = 0;
+          type = headerView.getUint8(0);
+          length = headerView.getUint32(1);
+        }
+        if (length > MAX_FRAME) throw new ProtocolError(`frame of ${length} bytes exceeds ${MAX_FRAME}`);
+        payload = new Uint8Array(length);
+        payloadFill = 0;
+      }
+      const take = Math.min(payload.length - payloadFill, chunk.length - at);
+      payload.set(chunk.subarray(at, at + take), payloadFill);
+      payloadFill += take;
+      at += take;
+      if (payloadFill < payload.length) return;
+      const complete = payload;
+      payload = undefined;
+      onFrame(decodePayload(type, complete));
     }
-    buffered = at === data.length ? new Uint8Array(0) : data.slice(at);
   };
 }

@@ -3,7 +3,7 @@
  * Adapters in src/adapters implement them; tests hand in memory versions.
  */
 import type { HookEvent } from "./enrollment.ts";
-import type { Frame } from "./host-protocol.ts";
+import type { Frame, TerminalIdentity } from "./host-protocol.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "./session.ts";
 import type { AdmissionState } from "./jobs/admission.ts";
 import type { AccountChoice, AccountRecord } from "./jobs/accounts.ts";
@@ -82,11 +82,27 @@ export type HostLauncherPort = {
 /** The person's terminal, for attach. */
 export type TerminalPort = {
   readonly isTTY: boolean;
+  /** Names this terminal for a session host on this machine to open (Hello.terminal); undefined where it cannot be named. */
+  readonly identity?: () => TerminalIdentity | undefined;
   readonly size: () => { cols: number; rows: number };
   readonly setRaw: (raw: boolean) => void;
   readonly write: (data: Uint8Array | string) => void;
   readonly onInput: (handler: (data: Uint8Array) => void) => () => void;
   readonly onResize: (handler: () => void) => () => void;
+};
+
+/** A person's terminal opened by the session host itself (see Hello.terminal). */
+export type TerminalDevice = {
+  /** Writes what the terminal takes now, never waiting; returns how many bytes it took (fewer: it is full, or gone). */
+  readonly write: (data: Uint8Array) => number;
+  /** Keys as they are typed; `end` once the terminal is gone (hung up). */
+  readonly read: (handlers: { readonly input: (data: Uint8Array) => void; readonly end: () => void }) => void;
+  /** Stops reading and closes it (idempotent). */
+  readonly close: () => void;
+};
+export type TerminalDevicePort = {
+  /** Opens the terminal named, if it is that very device (same dev, inode, rdev) and the caller's own; undefined otherwise. */
+  readonly open: (identity: TerminalIdentity) => TerminalDevice | undefined;
 };
 
 export type LogPort = {

@@ -114,7 +114,7 @@ describe("remote migrate, killed between steps and run again", () => {
     const forward = ["migrate", "forward", "claude", "--no-attach", "--no-auth"];
 
     // The push committed, the CLI never heard of it.
-    await killedAt({ method: "POST", path: /^\/workspaces\/[^/]+\/manifest$/, at: "answer" }, work, forward);
+    await killedAt({ method: "POST", path: /^\/workspaces\/[^/]+\/push$/, at: "answer" }, work, forward);
     const workspaceId = workspaceOf(work);
     expect(stateOf(work).forward).toEqual([]);
     expect((await farJson<{ version: number }>(`/workspaces/${workspaceId}`)).version).toBe(1);

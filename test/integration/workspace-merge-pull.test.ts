@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { cli, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
+import { baseOf } from "../support/workspace-base.ts";
 
 /**
  * `remote workspace pull` as a 3-way merge through the real CLI and a real `remote serve`:
@@ -64,7 +65,7 @@ describe("workspace pull merges", () => {
     expect((await run(b, "workspace", "push")).code).toBe(0);
     writeFileSync(join(a, "notes.txt"), lines.replace("two", "two (here)"));
     writeFileSync(join(a, "img.bin"), new Uint8Array([7, 0, 7]));
-    const baseBefore = readFileSync(join(a, ".remote", "workspace-base.json"), "utf8");
+    const baseBefore = baseOf(a);
 
     const blocked = await run(a, "workspace", "pull", "--on-conflict", "block");
     expect(blocked.code).toBe(1);
@@ -79,7 +80,7 @@ describe("workspace pull merges", () => {
     const backup = readdirSync(a).find((name) => name.startsWith("img.bin.bak-"));
     expect(backup).toMatch(/^img\.bin\.bak-\d{8}T\d{6}Z$/);
     expect([...readFileSync(join(a, backup as string))]).toEqual([7, 0, 7]);
-    expect(readFileSync(join(a, ".remote", "workspace-base.json"), "utf8")).toBe(baseBefore);
+    expect(baseOf(a)).toEqual(baseBefore);
 
     expect((await run(a, "workspace", "pull", "--on-conflict", "nonsense")).code).toBe(2);
   }, 60000);

@@ -12,6 +12,7 @@ import { createHttpHandler } from "../../src/app/server/http-handler.ts";
 import { createRealDeps } from "../../src/wiring.ts";
 import { cli, tempHome } from "../support/cli.ts";
 import { startServe, type ServeProcess } from "../support/serve.ts";
+import { baseOf } from "../support/workspace-base.ts";
 
 const server = tempHome("remote-ws-srv-");
 const me = tempHome("remote-ws-me-");
@@ -178,7 +179,7 @@ describe("remote workspace pull", () => {
     expect(read(here, "mine.txt")).toBe("m2 (local)\n");
 
     // Both sides change shared.txt: refused, nothing written (not even the other file), base unchanged.
-    const baseBefore = read(here, ".remote/workspace-base.json");
+    const baseBefore = baseOf(here);
     writeFileSync(join(there, "shared.txt"), "v3 from there\n");
     writeFileSync(join(there, "new/deep.txt"), "new 2\n");
     expect((await ws(there, ["pull"])).code).toBe(0);
@@ -190,7 +191,7 @@ describe("remote workspace pull", () => {
     expect(blocked.stderr).toContain("shared.txt (text)");
     expect(read(here, "shared.txt")).toBe("v3 from here\n");
     expect(read(here, "new/deep.txt")).toBe("new\n");
-    expect(read(here, ".remote/workspace-base.json")).toBe(baseBefore);
+    expect(baseOf(here)).toEqual(baseBefore);
     expect(events().filter((e) => e.name === "workspace:conflict").at(-1)?.paths).toEqual(["shared.txt"]);
     // The default (backup): the line merge writes markers, the other file arrives, exit 1, base still unchanged.
     const conflict = await ws(here, ["pull"]);
@@ -198,7 +199,7 @@ describe("remote workspace pull", () => {
     expect(conflict.stderr).toContain("conflict: shared.txt (text): conflict markers written");
     expect(read(here, "shared.txt")).toBe("<<<<<<< local\nv3 from here\n=======\nv3 from there\n>>>>>>> remote\n");
     expect(read(here, "new/deep.txt")).toBe("new 2\n");
-    expect(read(here, ".remote/workspace-base.json")).toBe(baseBefore);
+    expect(baseOf(here)).toEqual(baseBefore);
   }, 60_000);
 });
 

@@ -15,6 +15,12 @@ const RESET = "\x1bc";
 const HIGH_WATER = 4 * 1024 * 1024;
 /** What is kept of held-back output to replay once the model caught up. */
 const TAIL = 256 * 1024;
+/**
+ * Output reaches the model in batches, at most this often. Each parse runs on the host's CPU,
+ * and the kernel delivers a keystroke's echo on that same CPU only once the host is idle: a
+ * parse per echo (xterm's own timer) cost typing ~40 us at p50. Snapshots and text flush first.
+ */
+const BATCH_MS = 10;
 
 export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort {
   return {
@@ -32,6 +38,15 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
       let held: Uint8Array[] = [];
       let heldBytes = 0;
       let dropped = 0;
+      let batch: Uint8Array[] = [];
+      let batchTimer: ReturnType<typeof setTimeout> | undefined;
+      const flushBatch = () => {
+        clearTimeout(batchTimer);
+        batchTimer = undefined;
+        const chunks = batch;
+        batch = [];
+        for (const chunk of chunks) accept(chunk);
+      };
       const feed = (data: Uint8Array, counts: number) => {
         queued += data.length;
         term.write(data, () => {
@@ -50,29 +65,43 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         chunks.forEach((chunk, i) => feed(chunk, chunk.length + (i === 0 ? skipped : 0)));
       };
       // An empty write's callback runs once everything before it is parsed: a consistent cut.
-      const cut = () => new Promise<number>((resolve) => term.write("", () => resolve(parsed)));
+      const cut = () => {
+        flushBatch();
+        return new Promise<number>((resolve) => term.write("", () => resolve(parsed)));
+      };
       // Held-back output is replayed after a cut resolves: wait for that too (a few rounds at most, a flood may go on).
       const settle = async () => {
         let offset = await cut();
         for (let round = 0; round < 3 && (queued > 0 || heldBytes > 0); round++) offset = await cut();
         return offset;
       };
+      const accept = (data: Uint8Array) => {
+        if (heldBytes === 0 && queued < HIGH_WATER) return feed(data, data.length);
+        held.push(data);
+        heldBytes += data.length;
+        while (held.length > 1 && heldBytes - (held[0] as Uint8Array).length >= TAIL) {
+          const old = held.shift() as Uint8Array;
+          heldBytes -= old.length;
+          dropped += old.length;
+        }
+      };
       return {
         write: (data) => {
-          if (heldBytes === 0 && queued < HIGH_WATER) return feed(data, data.length);
-          held.push(data);
-          heldBytes += data.length;
-          while (held.length > 1 && heldBytes - (held[0] as Uint8Array).length >= TAIL) {
-            const old = held.shift() as Uint8Array;
-            heldBytes -= old.length;
-            dropped += old.length;
+          batch.push(data);
+          if (batchTimer === undefined) {
+            batchTimer = setTimeout(flushBatch, BATCH_MS);
+            batchTimer.unref?.();
           }
         },
-        resize: (c, r) => term.resize(Math.max(1, c), Math.max(1, r)),
+        resize: (c, r) => {
+          // The output before a resize was laid out at the old size.
+          flushBatch();
+          term.resize(Math.max(1, c), Math.max(1, r));
+        },
         size: () => ({ cols: term.cols, rows: term.rows }),
         snapshot: async () => {
           // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
-          const offset = queued === 0 && heldBytes === 0 ? parsed : await cut();
+          const offset = queued === 0 && heldBytes === 0 && batch.length === 0 ? parsed : await cut();
           // A full-screen program (alternate screen) shows no history: serialising the shell's
           // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
           const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
@@ -87,6 +116,8 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
           return { offset, text: (lastLines === undefined ? lines : lines.slice(-lastLines)).join("\n") };
         },
         dispose: () => {
+          clearTimeout(batchTimer);
+          batch = [];
           held = [];
           term.dispose();
         },

@@ -1,3 +1,5 @@
+import { fstatSync, readlinkSync } from "node:fs";
+import type { TerminalIdentity } from "../../domain/host-protocol.ts";
 import type { TerminalPort } from "../../domain/ports.ts";
 import { createFdOutput } from "./fd-output.ts";
 import { enterRawMode, isTerminal, windowSize, type SavedModes } from "./termios.ts";
@@ -44,24 +46,40 @@ export function createStdioTerminal(): TerminalPort {
       if (size === "unknown") return { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
       return size ?? { cols: 80, rows: 24 };
     },
+    identity: () => terminalIdentity(),
     setRaw: (raw) => {
-      if (raw) {
-        saved ??= enterRawMode(0);
-        startReading();
-      } else {
-        stopReading();
+      if (raw) saved ??= enterRawMode(0);
+      else {
         saved?.restore();
         saved = undefined;
       }
     },
     write,
+    // Keys are read only while someone listens: when the session host reads this terminal itself, we must not.
     onInput: (handler) => {
       listeners.add(handler);
-      return () => listeners.delete(handler);
+      startReading();
+      return () => {
+        listeners.delete(handler);
+        if (listeners.size === 0) stopReading();
+      };
     },
     onResize: (handler) => {
       process.on("SIGWINCH", handler);
       return () => process.off("SIGWINCH", handler);
     },
   };
+}
+
+/**
+ * Names the terminal on fd 0 and 1 (both the same device) for a session host to open: its path
+ * through /proc (Linux only; elsewhere undefined, and the client reads and writes it itself).
+ */
+function terminalIdentity(): TerminalIdentity | undefined {
+  if (process.platform !== "linux" || !isTerminal(0) || !isTerminal(1)) return undefined;
+  const input = fstatSync(0);
+  const output = fstatSync(1);
+  if (input.rdev !== output.rdev || input.ino !== output.ino || input.dev !== output.dev) return undefined;
+  const path = readlinkSync("/proc/self/fd/0");
+  return path.startsWith("/dev/") ? { path, dev: input.dev, ino: input.ino, rdev: input.rdev } : undefined;
 }

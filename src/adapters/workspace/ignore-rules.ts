@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import ignore, { type Ignore } from "ignore";
+import type { Ignore } from "ignore";
 
 /** The rules of one folder: its .gitignore, read relative to it (git's nesting). */
 type Level = { readonly base: string; readonly rules: Ignore };
@@ -8,7 +8,10 @@ export type IgnoreStack = readonly Level[];
 
 const rulesFrom = (...files: string[]): Ignore | undefined => {
   const texts = files.filter((f) => existsSync(f)).map((f) => readFileSync(f, "utf8"));
-  return texts.length === 0 ? undefined : ignore().add(texts.join("\n"));
+  if (texts.length === 0) return undefined;
+  // Required here: a push whose folders did not change never lists one, so never needs the rules.
+  const ignore = (require("ignore") as { default: () => Ignore }).default;
+  return ignore().add(texts.join("\n"));
 };
 
 /** The root's rules: .git/info/exclude first (lower priority), then the root .gitignore. */

@@ -1,4 +1,7 @@
-import { Header, Parser, Pax, type ReadEntry } from "tar";
+// The encoders only, not the package's index (create/extract/list/...: ~10 ms of a push's start-up); the Parser is required by unpack.
+import { Header } from "tar/header";
+import { Pax } from "tar/pax";
+import type { ReadEntry } from "tar/read-entry";
 import type { ArchiveEntryType, ArchiveLimits } from "../../domain/workspace/archive-rules.ts";
 import type { ArchiveItem, ArchivePort, PackItem } from "../../domain/workspace/ports.ts";
 import { RemoteError } from "../../domain/errors.ts";
@@ -71,6 +74,7 @@ export function createTarArchive(options: { readonly mtime?: Date } = {}): Archi
           parser.abort(error);
           reject(error);
         };
+        const { Parser } = require("tar/parse") as typeof import("tar/parse");
         const parser = new Parser({
           strict: true,
           onReadEntry: (entry: ReadEntry) => {

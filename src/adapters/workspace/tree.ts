@@ -1,15 +1,14 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { RemoteError } from "../../domain/errors.ts";
-import { normalMode, type Entry } from "../../domain/workspace/entry.ts";
+import type { Entry } from "../../domain/workspace/entry.ts";
 import type { PathKind, WorkspaceTreePort } from "../../domain/workspace/ports.ts";
-import { cachedHash, type IndexRow, type StatIndex } from "../../domain/workspace/stat-index.ts";
-import { GIT_DIR, parentsOf, pathProblem, RESERVED_DIR } from "../../domain/workspace/workspace-path.ts";
+import { parentsOf, pathProblem, RESERVED_DIR } from "../../domain/workspace/workspace-path.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
-import { isIgnored, rootRules, withFolder, type IgnoreStack } from "./ignore-rules.ts";
+import { scanIndexed } from "./indexed-scan.ts";
 
-const sha256 = (bytes: Uint8Array) => new Bun.CryptoHasher("sha256").update(bytes).digest("hex");
 const STATE_NAME = /^[a-z0-9-]+\.json$/;
+const BYTES_NAME = /^[a-z0-9-]+$/;
 
 const refusedPath = (path: string, problem: string) => new RemoteError("UNSAFE_PATH", `Cannot use path '${path.slice(0, 200)}': ${problem}`, "A workspace holds relative paths inside its folder only.", "invalid");
 const blocked = (path: string, parent: string, what: string) =>
@@ -48,47 +47,16 @@ export function createWorkspaceTree(): WorkspaceTreePort {
       else if (kind !== "directory") throw blocked(path, parent, kind === "link" ? "a symlink" : "a file");
     }
   };
+  const writeStateFile = (root: string, name: string, content: string | Uint8Array) => {
+    const dir = join(root, RESERVED_DIR);
+    if (kindOf(dir) === "link") throw blocked(`${RESERVED_DIR}/${name}`, RESERVED_DIR, "a symlink");
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileAtomically(join(dir, name), content, 0o600);
+  };
   const temp = (abs: string) => join(dirname(abs), `.remote-tmp-${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}`);
 
   return {
-    scan: (root, index) => {
-      const startedAt = Date.now();
-      const manifest: Record<string, Entry> = {};
-      const rows: Record<string, IndexRow> = {};
-      let hashed = 0;
-      const prefix = root.endsWith("/") ? root : `${root}/`;
-      const walk = (dir: string, stack: IgnoreStack) => {
-        for (const dirent of readdirSync(dir === "" ? root : `${prefix}${dir}`, { withFileTypes: true })) {
-          const name = dirent.name;
-          if (name === GIT_DIR || (dir === "" && name === RESERVED_DIR)) continue;
-          const path = dir === "" ? name : `${dir}/${name}`;
-          if (dirent.isDirectory()) {
-            if (!isIgnored(stack, path, true)) walk(path, withFolder(stack, root, path));
-          } else if (dirent.isSymbolicLink()) {
-            if (!isIgnored(stack, path, false)) manifest[path] = { type: "link", target: readlinkSync(join(root, path)) };
-          } else if (dirent.isFile() && !isIgnored(stack, path, false)) {
-            // `root/path` by concatenation: path.join's normalising is measurable on 20,000 files.
-            const abs = `${prefix}${path}`;
-            const stat = lstatSync(abs);
-            const stamp = { size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino, mode: normalMode(stat.mode) };
-            const hash = cachedHash(index, path, stamp);
-            if (hash === undefined) {
-              const fresh = sha256(readFileSync(abs));
-              hashed++;
-              rows[path] = { ...stamp, sha256: fresh };
-              manifest[path] = { type: "file", sha256: fresh, size: stamp.size, mode: stamp.mode };
-            } else {
-              // The same row: nothing copied for the 19,999 files an edit did not touch.
-              rows[path] = index?.rows[path] as IndexRow;
-              manifest[path] = { type: "file", sha256: hash, size: stamp.size, mode: stamp.mode };
-            }
-          }
-          // Fifos, sockets and devices are not workspace content: skipped.
-        }
-      };
-      walk("", rootRules(root));
-      return { manifest, index: { indexedAtMs: startedAt, rows }, hashed };
-    },
+    scan: (root, index) => scanIndexed(root, index),
     read: (root, path) => {
       const abs = join(root, checked(path));
       if (kindOf(abs) !== "file") throw new RemoteError("NOT_A_FILE", `Cannot read '${path}': it is no longer a regular file`, "It changed while being pushed: push again.", "conflict");
@@ -141,10 +109,31 @@ export function createWorkspaceTree(): WorkspaceTreePort {
     },
     writeState: (root, name, value) => {
       if (!STATE_NAME.test(name)) throw new Error(`bad state name ${name}`);
+      writeStateFile(root, name, `${JSON.stringify(value)}\n`);
+    },
+    readStateBytes: (root, name) => {
+      if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
+      const abs = join(root, RESERVED_DIR, name);
+      const kind = lstatSync(abs, { throwIfNoEntry: false });
+      if (!kind?.isFile()) return undefined;
+      if (kind.size === 0) return new Uint8Array(0);
+      // Mapped (private: changes stay in this process), not read: only the pages a push touches are faulted in.
+      // Safe against our own writers, which replace the file by rename and never truncate it.
+      return Bun.mmap(abs, { shared: false });
+    },
+    appendStateBytes: (root, name, bytes) => {
+      if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
       const dir = join(root, RESERVED_DIR);
       if (kindOf(dir) === "link") throw blocked(`${RESERVED_DIR}/${name}`, RESERVED_DIR, "a symlink");
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeFileAtomically(join(dir, name), `${JSON.stringify(value)}\n`, 0o600);
+      appendFileSync(join(dir, name), bytes, { mode: 0o600 });
+    },
+    writeStateBytes: (root, name, bytes) => {
+      if (!BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
+      writeStateFile(root, name, bytes);
+    },
+    removeState: (root, name) => {
+      if (!STATE_NAME.test(name) && !BYTES_NAME.test(name)) throw new Error(`bad state name ${name}`);
+      rmSync(join(root, RESERVED_DIR, name), { force: true });
     },
   };
 }

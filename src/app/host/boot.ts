@@ -79,7 +79,7 @@ export async function hostSession(
 
   try {
     host = startSessionHost(
-      { store: server.store(), clock: server.clock, log, bus, events, pty: ports.pty, screen: ports.screen, server: ports.server, ...(collectGarbage ? { collectGarbage } : {}) },
+      { store: server.store(), clock: server.clock, log, bus, events, pty: ports.pty, screen: ports.screen, server: ports.server, terminals: ports.terminals, ...(collectGarbage ? { collectGarbage } : {}) },
       {
         sessionId,
         socketPath: socketPathFor(paths, sessionId),

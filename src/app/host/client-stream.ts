@@ -1,6 +1,6 @@
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
 import type { OutputWindow } from "../../domain/output-window.ts";
-import type { PtyExit, Screen, ServerClient } from "../../domain/ports.ts";
+import type { PtyExit, Screen, ServerClient, TerminalDevice } from "../../domain/ports.ts";
 
 /** Output is framed in slices of this size so one client cannot hog the event loop. */
 const SLICE = 256 * 1024;
@@ -13,12 +13,23 @@ export type ClientStream = {
   readonly hello: () => Hello | undefined;
   readonly setHello: (hello: Hello) => void;
   readonly attached: () => boolean;
+  /**
+   * From now on write this client's terminal output (screen, output, notices) to its terminal
+   * directly, and read its keys there (see Hello.terminal). Closed when the client ends.
+   */
+  readonly takeTerminal: (device: TerminalDevice) => void;
   /** Start the byte stream at `fromOffset` if it is still retained, else from a fresh snapshot. */
   readonly startStreaming: (fromOffset?: number) => void;
+  /** Bytes for the client's terminal outside the session's output (a notification's OSC). */
+  readonly notice: (data: Uint8Array) => void;
   /** Flush what is left, send the exit frame, close. Resolves when done (or after a bounded wait). */
   readonly finish: (exit: PtyExit) => Promise<void>;
+  /** The person detached on the terminal we read: let go of it, tell the client, close. */
+  readonly detach: () => void;
   readonly end: () => void;
 };
+
+const encoder = new TextEncoder();
 
 export function createClientStream(socket: ServerClient, window: OutputWindow, screen: Screen, onFrame: (frame: Frame) => void): ClientStream {
   let hello: Hello | undefined;
@@ -29,7 +40,21 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   let ended = false;
   let drained: (() => void) | undefined;
   let flushed: (() => void) | undefined;
-  const decode = createFrameDecoder(onFrame);
+  /**
+   * The person's terminal, when we write it ourselves. When it is full, what it did not take
+   * goes to the client as frames (`relaying`) until the client says it wrote every one of them
+   * (`written`): only then is writing it directly again in order.
+   */
+  let terminal: TerminalDevice | undefined;
+  let relaying = false;
+  let relayed = 0;
+  const decode = createFrameDecoder((frame) => {
+    if (frame.type !== FrameType.written) return onFrame(frame);
+    if (relaying && frame.frames === relayed) {
+      relaying = false;
+      pump();
+    }
+  });
 
   /** Writes pending bytes; false while the socket is full (the drain event resumes us). */
   const flush = (): boolean => {
@@ -50,6 +75,21 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     flush();
   };
 
+  /** A frame for the client's terminal: counted when the client would otherwise not write at all. */
+  const relay = (frame: Frame) => {
+    if (terminal) relayed++;
+    send(frame);
+  };
+
+  /** Writes to the terminal directly while it takes everything; returns what it did not take (the caller relays that). */
+  const writeDirect = (data: Uint8Array): Uint8Array | undefined => {
+    if (!terminal || relaying) return data;
+    const n = terminal.write(data);
+    if (n === data.length) return undefined;
+    relaying = true;
+    return n === 0 ? data : data.subarray(n);
+  };
+
   const snapshot = async () => {
     snapshotting = true;
     for (;;) {
@@ -59,7 +99,11 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       if (shot.offset < window.start()) continue;
       snapshotting = false;
       if (ended) return;
-      send({ type: FrameType.snapshot, offset: shot.offset, data: new TextEncoder().encode(shot.data) });
+      const data = encoder.encode(shot.data);
+      const rest = writeDirect(data);
+      // A screen cut short by a full terminal: the rest is just bytes for it.
+      if (rest === data) relay({ type: FrameType.snapshot, offset: shot.offset, data });
+      else if (rest) relay({ type: FrameType.notice, data: rest });
       sent = shot.offset;
       pump();
       return;
@@ -83,7 +127,14 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
         drained?.();
         return;
       }
-      pending = encodeFrame({ type: FrameType.output, offset: from, data });
+      const rest = writeDirect(data);
+      if (rest === undefined) {
+        sent = from + data.length;
+        continue;
+      }
+      const at = from + data.length - rest.length;
+      pending = encodeFrame({ type: FrameType.output, offset: at, data: rest });
+      if (terminal) relayed++;
       sent = from + data.length;
     }
   };
@@ -91,6 +142,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   const end = () => {
     if (ended) return;
     ended = true;
+    terminal?.close();
     socket.end();
     drained?.();
   };
@@ -110,11 +162,20 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       hello = h;
     },
     attached: () => hello?.mode === "attach" && !hello.readOnly,
+    takeTerminal: (device) => {
+      if (ended) return device.close();
+      terminal = device;
+    },
     startStreaming: (fromOffset) => {
       if (fromOffset !== undefined && window.read(fromOffset, 0) !== undefined) {
         sent = fromOffset;
         pump();
       } else snapshot().catch(end);
+    },
+    notice: (data) => {
+      if (ended || snapshotting || sent === undefined || pending !== null) return relay({ type: FrameType.notice, data });
+      const rest = writeDirect(data);
+      if (rest) relay({ type: FrameType.notice, data: rest });
     },
     finish: async (exit) => {
       if (hello?.mode === "attach" && !ended) {
@@ -125,6 +186,17 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       send({ type: FrameType.exit, exit });
       if (pending !== null) await Promise.race([new Promise<void>((resolve) => (flushed = resolve)), delay(3000)]);
       end();
+    },
+    detach: () => {
+      if (ended) return;
+      // Nothing more is written to the terminal: the client restores it next.
+      terminal?.close();
+      terminal = undefined;
+      sent = undefined;
+      send({ type: FrameType.detached });
+      if (pending === null) return end();
+      flushed = end;
+      void delay(3000).then(end);
     },
     end,
   };

@@ -1,7 +1,7 @@
 import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
-import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort } from "../../domain/ports.ts";
+import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort, TerminalDevice, TerminalDevicePort } from "../../domain/ports.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
 import type { EventLogPort } from "../../domain/agent-state/state-event.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
@@ -9,12 +9,15 @@ import type { TargetName } from "../../domain/target-name.ts";
 import type { EventBus } from "../plugins.ts";
 import { createAgentTracker, type AgentSignalOptions } from "./agent-tracker.ts";
 import { createClientStream, type ClientStream } from "./client-stream.ts";
+import { detachChord } from "../sessions/detach-chord.ts";
 
 export type SessionHostDeps = {
   readonly store: SessionStorePort;
   readonly pty: PtyPort;
   readonly screen: ScreenPort;
   readonly server: SocketServerPort;
+  /** Opens an attach client's own terminal when it offers it (Hello.terminal); absent: clients always relay. */
+  readonly terminals?: TerminalDevicePort | undefined;
   readonly clock: ClockPort;
   readonly log: LogPort;
   readonly bus: EventBus;
@@ -202,10 +205,12 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       // The name may have changed since we started (`remote rename`): welcome with the current one.
       record = deps.store.get(record.id) ?? record;
       if (!hello.readOnly && hello.cols && hello.rows) resize(hello.cols, hello.rows);
+      const device = hello.terminal && !exited ? deps.terminals?.open(hello.terminal) : undefined;
       client.send({
         type: FrameType.welcome,
-        welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0 },
+        welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0, ...(device ? { terminal: true } : {}) },
       });
+      if (device) readTerminal(client, device, hello);
       client.startStreaming(hello.fromOffset);
       // The store write and the plugins come after the first frame is on its way: the person waits for the screen, not for them.
       setImmediate(
@@ -218,6 +223,24 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
       );
     }
     if (exited) client.send({ type: FrameType.exit, exit: exited });
+  };
+
+  /**
+   * The client's own terminal, read here: keys go to the agent as they come (no hop through
+   * the client), the detach chord is watched here, and the client keeps only raw mode and resizes.
+   */
+  const readTerminal = (client: ClientStream, device: TerminalDevice, hello: Hello) => {
+    client.takeTerminal(device);
+    const chord = detachChord({
+      forward: (data) => {
+        if (!hello.readOnly && !exited && clients.has(client)) child.write(data);
+      },
+      detach: () => {
+        chord.dispose();
+        client.detach();
+      },
+    });
+    device.read({ input: guard(chord.feed), end: () => client.end() });
   };
 
   const onFrame = (client: ClientStream, frame: Frame) => {
@@ -257,6 +280,8 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     data: guard((client: ClientStream, chunk: Uint8Array) => client.receive(chunk)),
     drain: guard((client: ClientStream) => client.pump()),
     close: guard((client: ClientStream) => {
+      // Lets go of the client's terminal if we read it: its keys belong to its shell again.
+      client.end();
       clients.delete(client);
       if (announced.has(client) && !exited) {
         noteClients();
@@ -324,7 +349,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
   const notice = (data: Uint8Array) => {
     if (exited) return 0;
     const terminals = [...clients].filter((c) => c.hello()?.mode === "attach");
-    for (const c of terminals) c.send({ type: FrameType.notice, data });
+    for (const c of terminals) c.notice(data);
     return terminals.length;
   };
 

@@ -1,9 +1,33 @@
 import type { AppDeps } from "../deps.ts";
-import { requireLockHolder, commitManifest, createWorkspace, exportArchive, getWorkspace, listWorkspaces, lockWorkspace, removeWorkspace, toWorkspaceJson, unlockWorkspace, uploadArchive, workspaceManifest } from "../workspace/control.ts";
+import { RemoteError } from "../../domain/errors.ts";
+import { requireLockHolder, pushChange, commitManifest, createWorkspace, exportArchive, getWorkspace, listWorkspaces, lockWorkspace, removeWorkspace, toWorkspaceJson, unlockWorkspace, uploadArchive, workspaceManifest } from "../workspace/control.ts";
 import { readLimitedBody } from "./body.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
-import { CommitBody, CreateWorkspaceBody, ExportBody, LOCK_HEADER, LockBody, LockJson, ManifestJson, UploadJson, VERSION_HEADER, WorkspaceJson, WorkspaceList } from "./workspace-schemas.ts";
+import { CommitBody, CreateWorkspaceBody, ExportBody, LOCK_HEADER, LockBody, LockJson, ManifestJson, PushChange, PushJson, UploadJson, VERSION_HEADER, WorkspaceJson, WorkspaceList } from "./workspace-schemas.ts";
+
+const badPush = (problem: string) => new RemoteError("INVALID_BODY", `Cannot read the push: ${problem}`, "Send multipart/form-data with a `change` field (JSON: baseVersion, set, deleted, owner) and an optional `archive` file (a tar, gzip optional).", "invalid");
+
+/** The `change` and `archive` parts of a push's multipart body (already read within its limit). */
+async function readPushForm(request: Request, bytes: Uint8Array) {
+  let form: FormData;
+  try {
+    form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { "content-type": request.headers.get("content-type") ?? "" } }).formData();
+  } catch {
+    throw badPush("it is not multipart/form-data");
+  }
+  const raw = form.get("change");
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof raw === "string" ? raw : "");
+  } catch {
+    throw badPush("its `change` field is not JSON");
+  }
+  const change = PushChange.safeParse(json);
+  if (!change.success) throw badPush(`change.${change.error.issues[0]?.path.join(".")}: ${change.error.issues[0]?.message}`);
+  const archive = form.get("archive");
+  return { change: change.data, archive: archive instanceof Blob ? new Uint8Array(await archive.arrayBuffer()) : undefined };
+}
 
 /** /workspaces: records, the push lock, manifests, archives (issue 10). Writes present the lock's holder in x-remote-lock. */
 export function workspaceRoutes(app: AppDeps): Route[] {
@@ -110,6 +134,24 @@ export function workspaceRoutes(app: AppDeps): Route[] {
         requireLockHolder(app, id, holder, "upload to");
         const bytes = await readLimitedBody(request, archiveLimit);
         return jsonResponse(200, { entries: await uploadArchive(app, id, holder, bytes) });
+      },
+    }),
+    defineRoute({
+      method: "POST",
+      path: "/workspaces/:id/push",
+      operationId: "pushWorkspace",
+      summary: "Upload and commit in one request: the files of `archive` are stored (checked as untrusted first), then the change is committed against baseVersion (409 when it moved). Without x-remote-lock the lock is taken and released for this push alone (409 while another writer holds it)",
+      rawBody: { contentType: "multipart/form-data", description: "`change`: JSON {baseVersion, set, deleted, owner}; `archive` (optional): a tar or gzip tar of the changed files" },
+      bodyLimit: archiveLimit + manifestLimit,
+      responses: { 200: { description: "The workspace after the commit, and the entries stored from the archive", schema: PushJson } },
+      handle: async ({ params, request }) => {
+        const id = params.id as string;
+        const holder = holderOf(request);
+        // A writer presenting a lock it does not hold is refused before its body is read.
+        if (holder !== "") requireLockHolder(app, id, holder, "push to");
+        const { change, archive } = await readPushForm(request, await readLimitedBody(request, archiveLimit + manifestLimit));
+        const { record, entries } = await pushChange(app, id, { ...change, set: change.set ?? {}, holder: holder === "" ? undefined : holder, archive });
+        return jsonResponse(200, { workspace: toWorkspaceJson(record, now()), entries });
       },
     }),
     defineRoute({

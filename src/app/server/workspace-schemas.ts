@@ -43,9 +43,9 @@ export const CommitBody = z
     deleted: z.array(WorkspacePathSchema).default([]),
   })
   .meta({ id: "ManifestCommit" });
+export const PushChange = CommitBody.extend({ owner: z.string().max(200).optional().describe("Who pushes, shown to others while the push holds the lock") }).meta({ id: "PushChange" });
+export const PushJson = z.object({ workspace: WorkspaceJson, entries: ManifestSchema.describe("The entries stored from the archive (sha256 of what arrived)") }).meta({ id: "PushResult" });
 export const UploadJson = z.object({ entries: ManifestSchema }).meta({ id: "UploadedEntries" });
 export const ExportBody = z.object({ paths: z.array(WorkspacePathSchema).optional().describe("Only these paths (default: all)") }).meta({ id: "ArchiveRequest" });
 
-/** The writer's lease token: a header, so it never lands in a URL or a log line. */
-export const LOCK_HEADER = "x-remote-lock";
-export const VERSION_HEADER = "x-remote-workspace-version";
+export { LOCK_HEADER, VERSION_HEADER } from "./workspace-headers.ts";

@@ -3,9 +3,9 @@
  * WebSocket to a control plane): raw mode, the Ctrl+P Ctrl+Q detach chord with its
  * lone-Ctrl+P timeout, resizes on SIGWINCH, and restoring the terminal afterwards.
  */
-import { DETACH_CHORD_WAIT_MS, feedDetachKeys, flushDetachKeys, initialDetachState } from "../../domain/detach-keys.ts";
 import type { ExitInfo } from "../../domain/host-protocol.ts";
 import type { TerminalPort } from "../../domain/ports.ts";
+import { detachChord } from "./detach-chord.ts";
 
 export type AttachOutcome =
   | { readonly kind: "detached" }
@@ -31,29 +31,18 @@ export type TerminalHandlers = {
   readonly resize: (size: { cols: number; rows: number }) => void;
 };
 
-/** Takes the terminal over (raw mode, key and resize handlers); the returned function gives it back. */
-export function holdTerminal(term: TerminalPort, handlers: TerminalHandlers, options: { readonly readOnly?: boolean | undefined } = {}): () => void {
-  let detachState = initialDetachState;
-  let chordTimer: ReturnType<typeof setTimeout> | undefined;
-  const forward = (data: Uint8Array) => {
-    if (data.length > 0 && !options.readOnly) handlers.input(data);
-  };
-
-  const offInput = term.onInput((data) => {
-    clearTimeout(chordTimer);
-    const step = feedDetachKeys(detachState, data);
-    detachState = step.state;
-    forward(step.forward);
-    if (step.detach) return handlers.detach();
-    // A lone Ctrl+P is forwarded if its Ctrl+Q does not follow soon.
-    if (detachState.pending) {
-      chordTimer = setTimeout(() => {
-        const flushed = flushDetachKeys(detachState);
-        detachState = flushed.state;
-        forward(flushed.forward);
-      }, DETACH_CHORD_WAIT_MS);
-    }
+/**
+ * Takes the terminal over (raw mode, key and resize handlers); the returned function gives it back.
+ * `keys: false`: another process (the session host) reads the keys; only raw mode and resizes here.
+ */
+export function holdTerminal(term: TerminalPort, handlers: TerminalHandlers, options: { readonly readOnly?: boolean | undefined; readonly keys?: boolean } = {}): () => void {
+  const chord = detachChord({
+    forward: (data) => {
+      if (!options.readOnly) handlers.input(data);
+    },
+    detach: () => handlers.detach(),
   });
+  const offInput = options.keys === false ? () => {} : term.onInput(chord.feed);
   const offResize = term.onResize(() => {
     if (!options.readOnly) handlers.resize(term.size());
   });
@@ -63,7 +52,7 @@ export function holdTerminal(term: TerminalPort, handlers: TerminalHandlers, opt
   return () => {
     if (released) return;
     released = true;
-    clearTimeout(chordTimer);
+    chord.dispose();
     offInput();
     offResize();
     term.setRaw(false);

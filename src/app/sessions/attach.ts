@@ -31,20 +31,52 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
   requireTerminal(deps, session.name);
   const term = deps.terminal;
   let exit: ExitInfo | undefined;
+  let detached = false;
+  // Only a host on this machine can open our terminal (a container's has other devices).
+  const identity = typeof socketPath === "string" ? term.identity?.() : undefined;
+  const welcomed = Promise.withResolvers<void>();
+  let hostHasTerminal = false;
+  /** Terminal frames written while the host writes our terminal itself: it resumes once we wrote all it relayed. */
+  let written = 0;
+  let telling = false;
 
   const onFrame = (frame: Frame) => {
-    if (frame.type === FrameType.snapshot || frame.type === FrameType.output || frame.type === FrameType.notice) term.write(frame.data);
-    else if (frame.type === FrameType.exit) exit = frame.exit;
+    if (frame.type === FrameType.snapshot || frame.type === FrameType.output || frame.type === FrameType.notice) {
+      term.write(frame.data);
+      if (hostHasTerminal) tellWritten();
+    } else if (frame.type === FrameType.welcome) {
+      hostHasTerminal = frame.welcome.terminal === true;
+      welcomed.resolve();
+    } else if (frame.type === FrameType.exit) exit = frame.exit;
+    else if (frame.type === FrameType.detached) detached = true;
   };
-  const conn = await deps.connector.connect(socketPath, onFrame);
-  const size = term.size();
-  conn.send({
-    type: FrameType.hello,
-    hello: { v: 1, clientId: `att-${deps.random.id(12)}`, mode: "attach", cols: size.cols, rows: size.rows, readOnly: options.readOnly },
-  });
+  // Raw before the hello: a host that takes the terminal writes the screen at once.
+  if (identity) term.setRaw(true);
+  let conn: Awaited<ReturnType<typeof deps.connector.connect>>;
+  try {
+    conn = await deps.connector.connect(socketPath, onFrame);
+    const size = term.size();
+    conn.send({
+      type: FrameType.hello,
+      hello: { v: 1, clientId: `att-${deps.random.id(12)}`, mode: "attach", cols: size.cols, rows: size.rows, readOnly: options.readOnly, terminal: identity },
+    });
+    if (identity) await Promise.race([welcomed.promise, conn.closed]);
+  } catch (error) {
+    if (identity) term.setRaw(false);
+    throw error;
+  }
+  // One `written` per batch of frames (one socket read), not one per frame.
+  function tellWritten() {
+    written++;
+    if (telling) return;
+    telling = true;
+    queueMicrotask(() => {
+      telling = false;
+      conn.send({ type: FrameType.written, frames: written });
+    });
+  }
 
   let seq = 0;
-  let detached = false;
   const release = holdTerminal(
     term,
     {
@@ -55,7 +87,8 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
       },
       resize: (now) => conn.send({ type: FrameType.resize, cols: now.cols, rows: now.rows }),
     },
-    { readOnly: options.readOnly },
+    // The host reads the keys (and the detach chord) when it took the terminal.
+    { readOnly: options.readOnly, keys: !hostHasTerminal },
   );
   try {
     await conn.closed;

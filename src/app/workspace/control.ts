@@ -135,6 +135,31 @@ export function commitManifest(deps: Deps, id: string, holder: string, input: Ma
   return next;
 }
 
+/**
+ * An upload and its commit in one go (a push's one request): under the caller's lock
+ * (`holder`), or under a lock taken here for this push alone and released whatever happens.
+ * Returns the new record and the entries stored from the archive.
+ */
+export async function pushChange(
+  deps: Deps,
+  id: string,
+  input: ManifestChangeSet & { readonly baseVersion: number; readonly owner?: string | undefined; readonly holder?: string | undefined; readonly archive?: Uint8Array | undefined },
+): Promise<{ readonly record: WorkspaceRecord; readonly entries: Record<string, Entry> }> {
+  const own = input.holder === undefined;
+  const holder = input.holder ?? deps.random.id(32);
+  if (own) lockWorkspace(deps, id, { holder, owner: input.owner });
+  else requireLockHolder(deps, id, holder, "push to");
+  try {
+    const entries = input.archive === undefined ? {} : await uploadArchive(deps, id, holder, input.archive);
+    // Renewed after the upload (refused if it expired and someone took it meanwhile): the commit checks it.
+    if (own) lockWorkspace(deps, id, { holder, owner: input.owner });
+    const record = commitManifest(deps, id, holder, { baseVersion: input.baseVersion, set: { ...input.set, ...entries }, deleted: input.deleted });
+    return { record, entries };
+  } finally {
+    if (own) unlockWorkspace(deps, id, holder);
+  }
+}
+
 /** The workspace (or only `paths` of it) as a gzip tar, with the version it reflects. */
 export function exportArchive(deps: Deps, id: string, paths?: readonly string[]): { readonly version: number; readonly archive: Uint8Array } {
   const { archive, blobs } = deps.workspace();

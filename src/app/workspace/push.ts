@@ -1,15 +1,18 @@
 /**
- * `remote workspace push`: scan the folder (ignore rules, stat index), take the lock,
- * diff against the remote manifest, send only the files that changed (one tar), commit
- * the change against the version it was planned on, release the lock. The base becomes
- * what was committed. Without a link, the workspace is created and linked first.
+ * `remote workspace push`: scan the folder against its index (ignore rules; only files whose
+ * stat moved are hashed), and send what changed since the base in ONE request: the changed
+ * files (one tar) and the change, committed against the base's version under a lock the
+ * server takes and releases around it. When the workspace moved past the base, the remote
+ * manifest is fetched and the change planned against it instead. The base becomes what was
+ * committed. Without a link, the workspace is created and linked first.
  */
 import { RemoteError } from "../../domain/errors.ts";
-import { applyChangeInPlace, diffManifests, type Entry } from "../../domain/workspace/entry.ts";
+import { applyChange, diffManifests, type Entry, type Manifest } from "../../domain/workspace/entry.ts";
+import { baseFromLocal, changeSinceBase, localManifest, replaceBase, type LocalIndex } from "../../domain/workspace/local-index.ts";
 import type { AppDeps } from "../deps.ts";
 import type { WorkspaceClient } from "./client.ts";
 import { createWorkspaceEvents } from "./events.ts";
-import { readBase, readLink, scanLocal, workspaceClient, writeBase, writeIndex, writeLink } from "./local-state.ts";
+import { loadIndex, readLink, saveIndex, workspaceClient, writeLink } from "./local-state.ts";
 
 export type PushDeps = Pick<AppDeps, "workspace" | "env" | "config" | "cwd" | "random" | "clock" | "log" | "importModule" | "git">;
 
@@ -57,79 +60,91 @@ async function ensureLinked(deps: PushDeps, root: string, options: PushOptions) 
   return { link: made, client, created: true };
 }
 
+type Linked = Awaited<ReturnType<typeof ensureLinked>>;
+type Planned = { readonly baseVersion: number; readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[] };
+
 export async function pushWorkspace(deps: PushDeps, options: PushOptions = {}): Promise<PushResult> {
   const root = deps.cwd;
-  const { tree, archive } = deps.workspace();
-  const { link, client, created } = await ensureLinked(deps, root, options);
-  const id = link.workspaceId;
-  // Asked before the scan: the answer arrives while the tree is walked (one round trip hidden).
-  const recordRequest = client.get(id);
-  recordRequest.catch(() => {}); // awaited below; a scan that throws first must not leave it unhandled
-  const scanned = scanLocal(deps, root);
-  const local = scanned.manifest;
-  const skipped = scanned.outsideLinks;
+  const linked = await ensureLinked(deps, root, options);
+  const id = linked.link.workspaceId;
+  const index = loadIndex(deps, root, id);
+  const scan = deps.workspace().tree.scan(root, index);
+  const change = changeSinceBase(index);
+  const skipped = change.outsideLinks;
   if (skipped.length > 0) deps.log.warn(`left out ${skipped.length} symlink(s) pointing outside the folder: ${skipped.slice(0, 5).join(", ")}${skipped.length > 5 ? ", ..." : ""}`);
+  const common = { workspaceId: id, created: linked.created, skippedLinks: skipped };
 
-  // The base is the remote state at its version: while the workspace is still at that
-  // version, the 20,000-path manifest need not cross the wire (the commit re-checks the version).
-  const base = readBase(deps, root, id);
-  const record = await recordRequest;
-  const remote = record.version === base.version && base.version > 0 ? { version: base.version, entries: base.entries } : await client.manifest(id);
-  const change = diffManifests(remote.entries, local);
-  const toSend = Object.entries(change.set).filter(([, entry]) => entry.type === "file");
-  const summary = { workspaceId: id, created, filesSent: toSend.length, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: change.deleted.length, skippedLinks: skipped };
-  if (scanned.indexChanged) writeIndex(deps, root, scanned.index);
   if (Object.keys(change.set).length === 0 && change.deleted.length === 0) {
-    // Nothing to send: no lock taken, no version made.
-    if (remote.version !== base.version) writeBase(deps, root, { workspaceId: id, version: remote.version, entries: remote.entries });
-    return { ...summary, version: remote.version, bytesSent: 0, archiveBytes: 0 };
+    // Nothing changed since the base: only whether the workspace moved past it is asked.
+    const version = await linked.client.version(id);
+    if (version === index.version) {
+      if (scan.changed) saveIndex(deps, root, index);
+      return { ...common, version: index.version, filesSent: 0, bytesSent: 0, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: 0, archiveBytes: 0 };
+    }
+    return pushAgainstRemote(deps, linked, index, options);
   }
-
-  const holder = deps.random.id(32);
-  const ttlMs = deps.config.workspace.lockTtlMs;
-  const owner = `${deps.env.USER ?? "someone"} pushing ${root}`;
-  await client.lock(id, { holder, owner, ttlMs });
-  let lockedAt = deps.clock.now().getTime();
-  let released: Promise<void> | undefined;
+  // The base is the workspace at its version: planned against it, the 20,000-path manifest
+  // never crosses the wire; the commit refuses (WORKSPACE_MOVED) if the workspace moved meanwhile.
+  let sent: Awaited<ReturnType<typeof send>>;
   try {
-    const set: Record<string, Entry> = { ...change.set };
-    let bytesSent = 0;
-    let archiveBytes = 0;
-    if (toSend.length > 0) {
-      const items = toSend.map(([path, entry], i) => {
-        const bytes = tree.read(root, path);
-        bytesSent += bytes.length;
-        options.onProgress?.(i + 1, toSend.length);
-        return { path, entry, bytes };
-      });
-      const tar = archive.pack(items, { gzip: true });
-      archiveBytes = tar.length;
-      // The server's entries are what it stored: a file that changed since the scan is committed as sent.
-      Object.assign(set, await client.upload(id, holder, tar));
-    }
-    // A long upload may outlive half the lease: renew it (refused if someone took it meanwhile).
-    if (deps.clock.now().getTime() - lockedAt > ttlMs / 2) {
-      await client.lock(id, { holder, owner, ttlMs });
-      lockedAt = deps.clock.now().getTime();
-    }
-    const { version } = await client.commit(id, holder, { baseVersion: remote.version, set, deleted: change.deleted });
-    // Committed: nothing more is written under the lock, so it goes back while the base is written.
-    released = releaseQuietly(deps, client, id, holder);
-    // remote.entries was parsed for this push alone (the base file or the server's answer): updated in place.
-    writeBase(deps, root, { workspaceId: id, version, entries: applyChangeInPlace(remote.entries as Record<string, Entry>, { set, deleted: change.deleted }) });
-    const result: PushResult = { ...summary, version, bytesSent, archiveBytes };
-    await createWorkspaceEvents(deps).emit("workspace:push", { workspaceId: id, remote: link.remote, path: root, version, filesSent: result.filesSent, bytesSent, filesUnchanged: result.filesUnchanged, filesDeleted: result.filesDeleted });
-    return result;
-  } finally {
-    await (released ?? releaseQuietly(deps, client, id, holder));
+    sent = await send(deps, linked, { baseVersion: index.version, set: change.set, deleted: change.deleted }, options);
+  } catch (error) {
+    if (error instanceof RemoteError && error.code === "WORKSPACE_MOVED") return pushAgainstRemote(deps, linked, index, options);
+    throw error;
   }
+  // Committed: the base is the local tree, with what the server stored for what it was sent.
+  const committed = new Map<number, Entry>();
+  for (const [path, entry] of Object.entries(sent.entries)) {
+    const row = change.rows.get(path);
+    if (row !== undefined) committed.set(row, entry);
+  }
+  baseFromLocal(index, sent.version, committed);
+  saveIndex(deps, root, index);
+  return finish(deps, linked, root, { ...common, ...sent, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: change.deleted.length });
 }
 
-/** The lock goes back whatever happened; a lost lock is only reported (it was never ours to free). */
-async function releaseQuietly(deps: Pick<AppDeps, "log">, client: WorkspaceClient, id: string, holder: string) {
-  try {
-    await client.unlock(id, holder);
-  } catch (error) {
-    deps.log.warn(`could not release the lock of workspace '${id}': ${error instanceof Error ? error.message : String(error)}`);
+/** The workspace moved past the base: the change is planned against its manifest as it is now. */
+async function pushAgainstRemote(deps: PushDeps, linked: Linked, index: LocalIndex, options: PushOptions): Promise<PushResult> {
+  const root = deps.cwd;
+  const id = linked.link.workspaceId;
+  const remote = await linked.client.manifest(id);
+  const local = localManifest(index);
+  const change = diffManifests(remote.entries, local);
+  const common = { workspaceId: id, created: linked.created, skippedLinks: changeSinceBase(index).outsideLinks, filesUnchanged: change.unchanged, bytesSkipped: change.unchangedBytes, filesDeleted: change.deleted.length };
+  if (Object.keys(change.set).length === 0 && change.deleted.length === 0) {
+    replaceBase(index, remote.version, remote.entries);
+    saveIndex(deps, root, index);
+    return { ...common, version: remote.version, filesSent: 0, bytesSent: 0, archiveBytes: 0 };
   }
+  const sent = await send(deps, linked, { baseVersion: remote.version, set: change.set, deleted: change.deleted }, options);
+  replaceBase(index, sent.version, applyChange(remote.entries as Manifest, { set: { ...change.set, ...sent.entries }, deleted: change.deleted }));
+  saveIndex(deps, root, index);
+  return finish(deps, linked, root, { ...common, ...sent });
+}
+
+/** The changed files read and packed, and the one request that uploads and commits them. */
+async function send(deps: PushDeps, linked: Linked, planned: Planned, options: PushOptions) {
+  const root = deps.cwd;
+  const { tree, archive } = deps.workspace();
+  const toSend = Object.entries(planned.set).filter(([, entry]) => entry.type === "file");
+  let bytesSent = 0;
+  let packed: Uint8Array | undefined;
+  if (toSend.length > 0) {
+    const items = toSend.map(([path, entry], i) => {
+      const bytes = tree.read(root, path);
+      bytesSent += bytes.length;
+      options.onProgress?.(i + 1, toSend.length);
+      return { path, entry, bytes };
+    });
+    packed = archive.pack(items, { gzip: true });
+  }
+  const owner = `${deps.env.USER ?? "someone"} pushing ${root}`;
+  const answer = await linked.client.push(linked.link.workspaceId, { ...planned, owner }, packed);
+  return { version: answer.workspace.version, entries: answer.entries, filesSent: toSend.length, bytesSent, archiveBytes: packed?.length ?? 0 };
+}
+
+async function finish(deps: PushDeps, linked: Linked, root: string, result: PushResult & { readonly entries?: unknown }): Promise<PushResult> {
+  const { entries: _entries, ...summary } = result;
+  await createWorkspaceEvents(deps).emit("workspace:push", { workspaceId: summary.workspaceId, remote: linked.link.remote, path: root, version: summary.version, filesSent: summary.filesSent, bytesSent: summary.bytesSent, filesUnchanged: summary.filesUnchanged, filesDeleted: summary.filesDeleted });
+  return summary;
 }

@@ -22,13 +22,12 @@ import { MIGRATION_STATE, MigrationStateSchema } from "../../domain/migrate/migr
 import type { AppDeps } from "../deps.ts";
 import { commitManifest, getWorkspace, lockWorkspace, unlockWorkspace, workspaceManifest } from "./control.ts";
 import { applyPullPlan } from "./merge-apply.ts";
-import { scanLocal } from "./local-state.ts";
-import { containerSessionFolder } from "../targets/container-folder.ts";
+import { readBase, scanLocal, writeBase } from "./local-state.ts";
+import { containerSessionFolder, FOLDER_BASE } from "../targets/container-folder.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "log" | "target">;
 
 const LINK = "workspace.json";
-const BASE = "workspace-base.json";
 
 /** The meta key of a session record naming the workspace it was started for. */
 export const SESSION_WORKSPACE_META = "workspaceId";
@@ -44,6 +43,9 @@ export type SessionFolder = {
   /** `.remote/<name>` as JSON, undefined when absent. */
   readonly readState: (name: string) => Promise<unknown>;
   readonly writeState: (name: string, value: unknown) => Promise<void>;
+  /** The base (last sync) for `workspaceId`; empty when there is none (or it is another workspace's). */
+  readonly readBase: (workspaceId: string) => Promise<WorkspaceBase>;
+  readonly writeBase: (base: WorkspaceBase) => Promise<void>;
 };
 
 /** The local target's folder: this machine's disk, through the workspace tree port. */
@@ -55,6 +57,9 @@ export function localSessionFolder(deps: Pick<AppDeps, "workspace">, root: strin
     read: async (paths) => new Map(paths.map((path) => [path, tree.read(root, path)])),
     readState: async (name) => tree.readState(root, name),
     writeState: async (name, value) => tree.writeState(root, name, value),
+    // In the folder's index (.remote/workspace-index), where a push or pull there finds it too.
+    readBase: async (workspaceId) => readBase(deps, root, workspaceId),
+    writeBase: async (base) => writeBase(deps, root, base),
   };
 }
 
@@ -62,16 +67,21 @@ export function localSessionFolder(deps: Pick<AppDeps, "workspace">, root: strin
 export function sessionFolderFor(deps: Deps, session: SessionRecord): SessionFolder {
   if (session.target === undefined) return localSessionFolder(deps, session.cwd);
   const workspaceId = session.meta[SESSION_WORKSPACE_META];
-  return containerSessionFolder(deps, session, getWorkspace(deps, typeof workspaceId === "string" ? workspaceId : "").path);
+  const folder = containerSessionFolder(deps, session, getWorkspace(deps, typeof workspaceId === "string" ? workspaceId : "").path);
+  // Inside a container the base is the JSON state file the container's preparation wrote (FOLDER_BASE).
+  return {
+    ...folder,
+    readBase: async (id) => {
+      const parsed = WorkspaceBaseSchema.safeParse(await folder.readState(FOLDER_BASE));
+      return parsed.success && parsed.data.workspaceId === id ? parsed.data : { workspaceId: id, version: 0, entries: {} };
+    },
+    writeBase: (base) => folder.writeState(FOLDER_BASE, base),
+  };
 }
 
 const readLinkOf = async (folder: SessionFolder): Promise<WorkspaceLink | undefined> => {
   const parsed = WorkspaceLinkSchema.safeParse(await folder.readState(LINK));
   return parsed.success ? parsed.data : undefined;
-};
-const readBaseOf = async (folder: SessionFolder, workspaceId: string): Promise<WorkspaceBase> => {
-  const parsed = WorkspaceBaseSchema.safeParse(await folder.readState(BASE));
-  return parsed.success && parsed.data.workspaceId === workspaceId ? parsed.data : { workspaceId, version: 0, entries: {} };
 };
 
 const blobText = (deps: Deps, sha256: string) => {
@@ -110,7 +120,7 @@ export async function materialiseWorkspace(deps: Deps, workspaceId: string, orig
   if (link !== undefined && startKey !== undefined && (await isClientsFolder(folder, startKey))) return { record, shared: true };
   // Linked first (this creates the folder): a materialisation cut short is still recognised as this workspace's copy.
   if (link === undefined) await folder.writeState(LINK, { remote: origin, workspaceId, path: root, home: record.home } satisfies WorkspaceLink);
-  const base = await readBaseOf(folder, workspaceId);
+  const base = await folder.readBase(workspaceId);
   const local = await folder.scan();
   // A file both sides changed needs the three texts for a line merge (base and remote from the blob store).
   const texts = new Map<string, MergeTexts>();
@@ -138,7 +148,7 @@ export async function materialiseWorkspace(deps: Deps, workspaceId: string, orig
     plan,
     remoteBytes: (sha256, path) => blobs.get(sha256) ?? (() => { throw new RemoteError("BLOB_MISSING", `Cannot write '${path}' of workspace '${workspaceId}': its content ${sha256} is missing from the blob store`, "The control plane's data directory lost a file; push the workspace again.", "corrupt"); })(),
   });
-  if (plan.actions.length > 0 || base.version !== remote.version) await folder.writeState(BASE, { workspaceId, version: remote.version, entries: remote.entries });
+  if (plan.actions.length > 0 || base.version !== remote.version) await folder.writeBase({ workspaceId, version: remote.version, entries: remote.entries });
   return { record, shared: false };
 }
 
@@ -169,7 +179,7 @@ export async function commitSessionFolder(deps: Deps, session: SessionRecord): P
   if (link?.workspaceId !== workspaceId) {
     throw new RemoteError("FOLDER_NOT_LINKED", `Cannot commit '${folder.root}' to workspace '${workspaceId}': the folder is not that workspace's copy (.remote/${LINK})`, "It was moved or replaced since the session started; copy what you need out of it by hand.", "conflict");
   }
-  const base = await readBaseOf(folder, workspaceId);
+  const base = await folder.readBase(workspaceId);
   const local = await folder.scan();
   const change = diffManifests(base.entries, local);
   if (Object.keys(change.set).length === 0 && change.deleted.length === 0) return { workspaceId, version: getWorkspace(deps, workspaceId).version, filesChanged: 0 };
@@ -204,7 +214,7 @@ export async function commitSessionFolder(deps: Deps, session: SessionRecord): P
     const committed = Object.keys(set).length === 0 && deleted.length === 0 ? getWorkspace(deps, workspaceId) : commitManifest(deps, workspaceId, holder, { baseVersion: current.version, set, deleted });
     // The folder now holds its base plus its own change; the version only when it held the workspace's whole state.
     const entries = applyChange(base.entries, { set: { ...change.set, ...set }, deleted: change.deleted });
-    await folder.writeState(BASE, { workspaceId, version: current.version === base.version ? committed.version : base.version, entries });
+    await folder.writeBase({ workspaceId, version: current.version === base.version ? committed.version : base.version, entries });
     return { workspaceId, version: committed.version, filesChanged: touched.length };
   } finally {
     try {

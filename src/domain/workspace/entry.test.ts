@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
 import { applyChange, diffManifests, normalMode, sameEntry, type Entry } from "./entry.ts";
-import { cachedHash } from "./stat-index.ts";
 import { resolveLinkTarget } from "./workspace-path.ts";
 
 const f = (sha: string, size = 1, mode = 0o644): Entry => ({ type: "file", sha256: sha, size, mode });
@@ -25,14 +24,3 @@ test("link targets resolve relative to the link's folder; leaving the root is un
   expect(resolveLinkTarget("l", "/x")).toBeUndefined();
 });
 
-test("the stat index vouches for a hash only when size, mtime, inode and mode match and the mtime is not racy", () => {
-  const stamp = { size: 3, mtimeMs: 1000, ino: 7, mode: 0o644 };
-  const index = { indexedAtMs: 5000, rows: { a: { ...stamp, sha256: "h" } } };
-  expect(cachedHash(index, "a", stamp)).toBe("h");
-  expect(cachedHash(index, "a", { ...stamp, size: 4 })).toBeUndefined();
-  expect(cachedHash(index, "a", { ...stamp, mtimeMs: 1001 })).toBeUndefined();
-  expect(cachedHash(index, "b", stamp)).toBeUndefined();
-  // Stamped in the same instant it was indexed: it may have changed after the hash.
-  expect(cachedHash({ ...index, indexedAtMs: 1050 }, "a", stamp)).toBeUndefined();
-  expect(cachedHash(undefined, "a", stamp)).toBeUndefined();
-});

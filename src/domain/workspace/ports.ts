@@ -2,7 +2,7 @@
 import type { ArchiveHeader, ArchiveLimits } from "./archive-rules.ts";
 import type { Entry, Manifest } from "./entry.ts";
 import type { WorkspaceLock } from "./lock.ts";
-import type { StatIndex } from "./stat-index.ts";
+import type { LocalIndex } from "./local-index.ts";
 import type { WorkspaceRecord } from "./workspace.ts";
 
 export type ManifestChangeSet = { readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[] };
@@ -46,8 +46,13 @@ export type PathKind = "missing" | "file" | "link" | "directory" | "other";
 
 /** A local directory tree, as a push reads it and a pull writes it. Never follows a symlink. */
 export type WorkspaceTreePort = {
-  /** Every file and link not ignored (git's rules: nested .gitignore, .git/info/exclude; .git and .remote always out); hashes only what the index cannot vouch for. */
-  readonly scan: (root: string, index?: StatIndex) => { readonly manifest: Manifest; readonly index: StatIndex; readonly hashed: number };
+  /**
+   * Brings `index` up to date with every file and link not ignored (git's rules: nested
+   * .gitignore, .git/info/exclude; .git and .remote always out): stats every indexed path,
+   * lists again only folders whose stamp moved, hashes only files whose stamp moved.
+   * `changed`: the index must be written back.
+   */
+  readonly scan: (root: string, index: LocalIndex) => { readonly hashed: number; readonly changed: boolean };
   /** A regular file's bytes (a link or anything else is refused). */
   readonly read: (root: string, path: string) => Uint8Array;
   readonly kind: (root: string, path: string) => PathKind;
@@ -61,4 +66,10 @@ export type WorkspaceTreePort = {
   /** `.remote/<name>` as JSON, undefined when absent. */
   readonly readState: (root: string, name: string) => unknown;
   readonly writeState: (root: string, name: string, value: unknown) => void;
+  /** `.remote/<name>` as bytes (the index), undefined when absent. */
+  readonly readStateBytes: (root: string, name: string) => Uint8Array | undefined;
+  readonly writeStateBytes: (root: string, name: string, bytes: Uint8Array) => void;
+  /** Appends to `.remote/<name>` (created 0600). */
+  readonly appendStateBytes: (root: string, name: string, bytes: Uint8Array) => void;
+  readonly removeState: (root: string, name: string) => void;
 };

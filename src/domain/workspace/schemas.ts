@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { Manifest } from "./entry.ts";
 import { manifestProblem } from "./manifest-check.ts";
+import { WORKSPACE_ID } from "./link-check.ts";
 import { pathProblem } from "./workspace-path.ts";
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, "a sha256 in lowercase hex");
@@ -26,7 +27,7 @@ export const ManifestSchema = z
   .transform((value) => value as Manifest)
   .meta({ description: "Workspace path -> entry", type: "object", additionalProperties: z.toJSONSchema(EntrySchema) });
 
-export const WorkspaceIdSchema = z.string().regex(/^[a-z0-9]{4,32}$/, "a workspace id (lowercase letters and digits)");
+export const WorkspaceIdSchema = z.string().regex(WORKSPACE_ID, "a workspace id (lowercase letters and digits)");
 
 /** `.remote/workspace.json`: this directory is workspace `workspaceId` on `remote`; `path`/`home` are where it lives here (path parity). */
 export const WorkspaceLinkSchema = z.object({
@@ -38,10 +39,11 @@ export const WorkspaceLinkSchema = z.object({
 export type WorkspaceLink = z.infer<typeof WorkspaceLinkSchema>;
 
 /**
- * `.remote/workspace-base.json`: the last state pushed or cleanly pulled, and the remote
- * version it was. Its entries are only compared, never written from (writes come from the
- * checked remote manifest, deletions from the scanned tree), so only their shape is checked:
- * a 20,000-path base is read on every push.
+ * The base: the last state pushed or cleanly pulled, and the remote version it was (kept in
+ * the folder's index; this is its shape, and that of `.remote/workspace-base.json`, the first
+ * format, carried into the index once). Its entries are only compared, never written from
+ * (writes come from the checked remote manifest, deletions from the scanned tree), so only
+ * their shape is checked.
  */
 export const WorkspaceBaseSchema = z.object({
   workspaceId: WorkspaceIdSchema,

@@ -1,4 +1,4 @@
-import { defineCommand } from "citty";
+import { defineCommand } from "../define-command.ts";
 import type { CliContext } from "../context.ts";
 
 /** `remote workspace <sub>`: a table of literal lazy imports, one file per subcommand. */
