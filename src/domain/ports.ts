@@ -65,7 +65,7 @@ export type HostConnectorPort = {
   readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
   /**
    * One request and its reply, blocking, without the event loop (a one-shot command's round trip:
-   * Bun.connect alone costs such a command more than the rest of its start). Undefined when this
+   * an event-loop connect alone costs such a command more than the rest of its start). Undefined when this
    * connector cannot do it here (or the connect failed): then `connect`, whose errors say why.
    */
   readonly exchange?: (address: HostAddress, frames: readonly Frame[], timeoutMs: number) => Exchanged | undefined;
