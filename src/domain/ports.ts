@@ -66,13 +66,14 @@ export type HostConnectorPort = {
   /**
    * One request and its reply, blocking, without the event loop (a one-shot command's round trip:
    * an event-loop connect alone costs such a command more than the rest of its start). Undefined when this
-   * connector cannot do it here (or the connect failed): then `connect`, whose errors say why.
+   * connector cannot do it here: then `connect`. "unreachable": nothing accepted the connection (`connect`
+   * would fail too, and its error says why).
    */
   readonly exchange?: (address: HostAddress, frames: readonly Frame[], timeoutMs: number) => Exchanged | undefined;
 };
 
 /** How a blocking exchange ended (see HostConnectorPort.exchange). */
-export type Exchanged = { readonly kind: "reply"; readonly reply: unknown } | { readonly kind: "closed" } | { readonly kind: "timeout" };
+export type Exchanged = { readonly kind: "reply"; readonly reply: unknown } | { readonly kind: "unreachable" } | { readonly kind: "closed" } | { readonly kind: "timeout" };
 
 /** Starts a session host as a detached process and waits until its socket is ready. */
 export type HostLauncherPort = {

@@ -59,7 +59,7 @@ describe.skipIf(process.platform !== "linux")("exchangeOnce (a blocking round tr
     expect(exchangeOnce(await hostThat("silent"), request, 200)).toEqual({ kind: "timeout" });
   });
 
-  test("no socket there: undefined (the caller connects its own way and says why)", () => {
-    expect(exchangeOnce(join(tmpdir(), `quick-socket-missing-${process.pid}.sock`), request, 200)).toBeUndefined();
+  test("no socket there: 'unreachable' (the caller connects its own way to say why)", () => {
+    expect(exchangeOnce(join(tmpdir(), `quick-socket-missing-${process.pid}.sock`), request, 200)).toEqual({ kind: "unreachable" });
   });
 });

@@ -3,7 +3,7 @@
  * command (ls, send, attach's records) asks the host and waits anyway, and Bun.connect's first use
  * (its event loop side, the promises around it) costs such a command more than all the rest of
  * its own start. Linux only, like quick-fs; undefined wherever it cannot be done here, and the
- * caller then connects as before (and reports a failed connect with its own words).
+ * caller then connects as before (as it does to report a failed connect in its own words).
  */
 import { createFrameDecoder, encodeFrame, FrameType, type Frame } from "../domain/host-protocol.ts";
 import type { Exchanged } from "../domain/ports.ts";
@@ -15,7 +15,7 @@ const POLLIN = 1;
 /** sizeof(struct sockaddr_un): a 2-byte family, then 108 bytes of path (NUL-terminated). */
 const SOCKADDR_UN = 110;
 
-/** Writes `frames` to the socket at `socketPath` and returns the first reply frame's value; undefined: not done (no libc, no such socket, a path too long). */
+/** Writes `frames` to the socket at `socketPath` and returns the first reply frame's value; undefined: not done here (no libc, a path too long). */
 export function exchangeOnce(socketPath: string, frames: readonly Frame[], timeoutMs: number): Exchanged | undefined {
   const c = lib();
   const path = new TextEncoder().encode(socketPath);
@@ -26,7 +26,7 @@ export function exchangeOnce(socketPath: string, frames: readonly Frame[], timeo
     const address = new Uint8Array(SOCKADDR_UN);
     new DataView(address.buffer).setUint16(0, AF_UNIX, true);
     address.set(path, 2);
-    if (c.connect(fd, address, 2 + path.length + 1) !== 0) return undefined;
+    if (c.connect(fd, address, 2 + path.length + 1) !== 0) return { kind: "unreachable" };
     for (const frame of frames) {
       let rest = encodeFrame(frame);
       for (let n = 0; rest.length > 0; rest = rest.subarray(n)) if ((n = c.write(fd, rest, rest.length)) <= 0) return { kind: "closed" };

@@ -18,7 +18,8 @@ export async function requestHost<T>(deps: Pick<AppDeps, "connector" | "random">
   const closed = () => new RemoteError("HOST_CLOSED", `Cannot complete '${request.op}': the session host closed the connection`, "The session may have just ended; run `remote ls`.", "unavailable");
   const exchanged = blocking ? deps.connector.exchange?.(socketPath, frames, timeoutMs) : undefined;
   if (exchanged?.kind === "reply") return exchanged.reply as T;
-  if (exchanged) throw exchanged.kind === "timeout" ? timedOut() : closed();
+  if (exchanged?.kind === "timeout" || exchanged?.kind === "closed") throw exchanged.kind === "timeout" ? timedOut() : closed();
+  // Not done, or unreachable: connect, which reports a failed connect in its own words.
   let settle!: (value: unknown) => void;
   const answered = new Promise<unknown>((resolve) => (settle = resolve));
   const conn = await deps.connector.connect(socketPath, (frame) => {
