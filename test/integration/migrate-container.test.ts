@@ -201,6 +201,16 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     // The helper that read the volumes is gone, and no session was taken for one.
     if (ending !== "by-back" && target === "docker") expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/component=volume-reader"])).stdout).toBe("");
     if (ending !== "by-back" && target === "kubernetes") expect((await kubectlGet(api?.env ?? {}, ["pods", "--selector", "app.kubernetes.io/component=volume-reader", "--output", "name"])).stdout).toBe("");
+    if (ending !== "by-back") {
+      // Once its volumes are deleted there is nothing to read: said so, no helper started on an empty volume.
+      const handle = createRealDeps({ ...process.env, ...far0.farEnv }).store().get(sessionId)?.target as TargetHandle;
+      const removed = await cli(far0.farEnv, ["rm", sessionId, "--volumes"]);
+      expect({ code: removed.code, stderr: removed.code === 0 ? "" : removed.stderr }).toEqual({ code: 0, stderr: "" });
+      const there = createRealDeps({ ...process.env, ...far0.farEnv }).target(handle);
+      const gone = await there.onVolumes(handle, { sessionId, profile: "claude", home: laptopDir, workspace: work }, async () => "read").catch((error: unknown) => (error as { code?: string }).code);
+      expect(gone).toBe("VOLUMES_GONE");
+      if (target === "docker") expect((await podmanOut(conf, ["volume", "exists", `remote-${sessionId}-data`])).code).not.toBe(0);
+    }
   }
 
   test("--target docker: the workspace and HOME at the laptop's paths in the container; the conversation resumed there and every message and the edited file back home", async () => {
