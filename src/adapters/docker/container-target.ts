@@ -38,8 +38,8 @@ export type ContainerTargetOptions = {
  * the exit code and OOMKilled flag that `ls` reports; `stop` and `prune` remove them.
  */
 export function createContainerTarget(options: ContainerTargetOptions): TargetPort {
-  const run = async (args: readonly string[]) => {
-    const proc = Bun.spawn([options.binary, ...args], { env: { ...options.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const run = async (args: readonly string[], stdin?: Uint8Array) => {
+    const proc = Bun.spawn([options.binary, ...args], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr: stderr.trim() };
   };
@@ -123,11 +123,7 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       });
       return pipeStream(proc);
     },
-    exec: async (handle, argv, stdin) => {
-      const proc = Bun.spawn([options.binary, "exec", "--interactive", handle.container, ...argv], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-      return { code, stdout, stderr: stderr.trim() };
-    },
+    exec: (handle, argv, stdin) => run(["exec", "--interactive", handle.container, ...argv], stdin),
     onVolumes: async (handle, volumes, work) => {
       // The same volumes at the same paths as `create` mounted them.
       const ownVolume = !isInside(volumes.workspace, volumes.home);
@@ -141,12 +137,8 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       const labels = Object.entries(volumeReaderLabels(volumes.sessionId, volumes.profile)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
       const env = Object.entries(containerEnv({}, volumes.home)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
       // One `run --rm` per command: the image's user (the session's), no network, nothing left behind.
-      return work(async (argv, stdin) => {
-        const args = ["run", "--rm", "--interactive", "--pull", "never", "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--workdir", volumes.home, ...mounts, ...labels, ...env, handle.image, ...argv];
-        const proc = Bun.spawn([options.binary, ...args], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-        const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-        return { code, stdout, stderr: stderr.trim() };
-      });
+      const helper = ["run", "--rm", "--interactive", "--pull", "never", "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--workdir", volumes.home, ...mounts, ...labels, ...env, handle.image];
+      return work((argv, stdin) => run([...helper, ...argv], stdin));
     },
     remove: async (handle) => {
       const out = await run(["rm", "--force", handle.container]);

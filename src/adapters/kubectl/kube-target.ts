@@ -12,7 +12,7 @@ import { renderVolumeReaderPod } from "../../domain/kube/volume-reader.ts";
 import { podSocketFor, SESSION_ENV } from "../../domain/kube/entrypoint.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
 import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
-import type { TargetPort } from "../../domain/target-port.ts";
+import type { ExecResult, TargetPort } from "../../domain/target-port.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
@@ -35,6 +35,14 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
   const scope: KubeScope = { context: options.context, namespace: options.namespace };
   const sessionIdOf = (handle: TargetHandle) => handle.container.replace(/^remote-/, "");
   const mine = (handle: TargetHandle) => sessionSelector(sessionIdOf(handle));
+  /** argv in a Pod, `stdin` fed then closed, its output collected. */
+  const execIn = async (pod: string, argv: readonly string[], scope: KubeScope, stdin?: Uint8Array): Promise<ExecResult> => {
+    const exec = options.kubectl.exec(pod, argv, scope);
+    if (stdin) exec.write(stdin);
+    exec.end();
+    const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
+    return { code, stdout, stderr: exec.stderr().trim() };
+  };
 
   return {
     kind: "kubernetes",
@@ -80,13 +88,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), { onStderr: stderr.hear });
       return bridgeStream(exec, stderr);
     },
-    exec: async (handle, argv, stdin) => {
-      const exec = options.kubectl.exec(handle.container, argv, scopeOf(handle));
-      if (stdin) exec.write(stdin);
-      exec.end();
-      const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
-      return { code, stdout, stderr: exec.stderr().trim() };
-    },
+    exec: (handle, argv, stdin) => execIn(handle.container, argv, scopeOf(handle), stdin),
     onVolumes: async (handle, volumes, work) => {
       const kube = scopeOf(handle);
       const names = sessionObjectNames(volumes.sessionId);
@@ -100,13 +102,7 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       await options.kubectl.create([renderVolumeReaderPod({ ...volumes, image: handle.image, namespace: kube.namespace ?? options.namespace })], kube);
       try {
         await untilReaderRuns(options.kubectl, names.reader, readers, kube);
-        return await work(async (argv, stdin) => {
-          const exec = options.kubectl.exec(names.reader, argv, kube);
-          if (stdin) exec.write(stdin);
-          exec.end();
-          const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
-          return { code, stdout, stderr: exec.stderr().trim() };
-        });
+        return await work((argv, stdin) => execIn(names.reader, argv, kube, stdin));
       } finally {
         await options.kubectl.deleteByLabel(["pod"], readers, kube).catch(() => {});
       }
