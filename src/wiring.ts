@@ -1,8 +1,6 @@
-import { join } from "node:path";
-import { createHostLauncher } from "./adapters/process/host-launcher.ts";
+import { childPath } from "./shared/quick-path.ts";
 import { createProcessAdapter } from "./adapters/process/process-adapter.ts";
 import { createUnixConnector, createUnixSocketServer } from "./adapters/socket/unix-socket.ts";
-import { createSqliteSessionStore } from "./adapters/store/sqlite-store.ts";
 import { createHookInbox } from "./adapters/store/hook-inbox.ts";
 import { fetchHostRecords } from "./adapters/store/host-records.ts";
 import { createSnapshotStore } from "./adapters/store/snapshot-store.ts";
@@ -14,16 +12,8 @@ import { loadConfig } from "./adapters/config/load-config.ts";
 import { hostServerSocketFor, sessionDirFor } from "./domain/config.ts";
 import { colorWanted } from "./domain/ansi.ts";
 import type { SessionStorePort } from "./domain/ports.ts";
-import { createGitAdapter } from "./adapters/git/git-adapter.ts";
-import { createCommandSpawn } from "./adapters/process/command-spawn.ts";
-import { createSelfLauncher } from "./adapters/process/self-launcher.ts";
-import { createSqliteJobStore } from "./adapters/store/sqlite-job-store.ts";
-import { createSqliteAccountStore } from "./adapters/store/sqlite-account-store.ts";
-import { createSecretFiles } from "./adapters/store/secret-files.ts";
-import { createHomeFiles } from "./adapters/credentials/home-files.ts";
-import { createStatusProbe } from "./adapters/process/status-probe.ts";
 import { withJobEnv } from "./domain/config.ts";
-import type { AccountStorePort, JobStorePort } from "./domain/ports.ts";
+import type { AccountStorePort, CommandSpawnPort, GitPort, HomeFilesPort, HostLauncherPort, JobStorePort, SecretStorePort, SelfLauncherPort, StatusProbePort, TerminalPort } from "./domain/ports.ts";
 import type { TargetPort } from "./domain/target-port.ts";
 import { createHostConnector } from "./adapters/socket/host-connector.ts";
 import { RemoteError } from "./domain/errors.ts";
@@ -38,7 +28,7 @@ const HOST_RECORDS_TIMEOUT_MS = 1000;
 
 /** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
 const selfCommand = (): string[] =>
-  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, join(import.meta.dir, "main.ts")];
+  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, childPath(import.meta.dir, "main.ts")];
 
 /** Where the CLI edge writes usage and errors: the descriptors themselves (see fd-output.ts); colour only on a terminal without NO_COLOR. */
 export function createCliIo(environment: Readonly<Record<string, string | undefined>> = process.env): CliIo {
@@ -72,7 +62,7 @@ function createWorkspacePorts(paths: RemotePaths, busyTimeoutMs: number | undefi
     get store() {
       return (store ??= createSqliteWorkspaceStore({ path: paths.store, busyTimeoutMs }));
     },
-    blobs: createBlobStore({ dir: join(paths.home, "blobs") }),
+    blobs: createBlobStore({ dir: childPath(paths.home, "blobs") }),
     archive: createTarArchive(),
     tree: createWorkspaceTree(),
     progressTerminal: isTerminal(2),
@@ -125,7 +115,20 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
   let store: SessionStorePort | undefined;
   let workspace: WorkspacePorts | undefined;
   let hostRead: Promise<void> | undefined;
-  const openStore = () => createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
+  // The host server that handed over the records took the waiting hook events first: nothing left to look for here.
+  let hookEventsTaken = false;
+  const hookInbox = createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) });
+  // SQLite (and each adapter below that a quick command never uses) is loaded on first use: ls, send,
+  // attach and a Claude hook start without them (each module is start-up time; bun:sqlite alone ~0.4 ms).
+  const openStore = () => (require("./adapters/store/sqlite-store.ts") as typeof import("./adapters/store/sqlite-store.ts")).createSqliteSessionStore({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs });
+  let launcher: HostLauncherPort | undefined;
+  let terminal: TerminalPort | undefined;
+  let secrets: SecretStorePort | undefined;
+  let git: GitPort | undefined;
+  let spawner: CommandSpawnPort | undefined;
+  let selfLauncher: SelfLauncherPort | undefined;
+  let homeFiles: HomeFilesPort | undefined;
+  let statusProbe: StatusProbePort | undefined;
   // Fault injection for tests (and a slow machine's escape hatch for the ready deadline).
   const readyTimeoutMs = envMs(env, "REMOTE_HOST_READY_TIMEOUT_MS");
   const hostReadyDelayMs = envMs(env, "REMOTE_TEST_HOST_READY_DELAY_MS");
@@ -152,22 +155,28 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
     readStoreFromHost: () =>
       (hostRead ??= (async () => {
         if (store) return;
-        const records = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
-        if (records && !store) store = createSnapshotStore(records, openStore);
+        const reply = await fetchHostRecords(unixConnector, hostServerSocketFor(config.paths), HOST_RECORDS_TIMEOUT_MS);
+        if (!reply || store) return;
+        store = createSnapshotStore(reply.records, openStore);
+        hookEventsTaken = reply.hookEventsTaken;
       })().catch(() => {})),
     process: proc,
-    hookInbox: createHookInbox(config.paths.hookInbox, { warn: (m) => log().warn(m) }),
+    hookInbox: { put: (event) => hookInbox.put(event), take: () => (hookEventsTaken ? { events: [], done: () => {} } : hookInbox.take()) },
     connector,
-    launcher: createHostLauncher({
-      selfCommand: self,
-      sessionDir: (id) => sessionDirFor(config.paths, id),
-      controlSocket: hostServerSocketFor(config.paths),
-      serverLog: join(config.paths.home, "host-server.log"),
-      process: proc,
-      connector: unixConnector,
-      readyTimeoutMs,
-    }),
-    terminal: createStdioTerminal(),
+    get launcher() {
+      return (launcher ??= (require("./adapters/process/host-launcher.ts") as typeof import("./adapters/process/host-launcher.ts")).createHostLauncher({
+        selfCommand: self,
+        sessionDir: (id) => sessionDirFor(config.paths, id),
+        controlSocket: hostServerSocketFor(config.paths),
+        serverLog: childPath(config.paths.home, "host-server.log"),
+        process: proc,
+        connector: unixConnector,
+        readyTimeoutMs,
+      }));
+    },
+    get terminal() {
+      return (terminal ??= createStdioTerminal());
+    },
     clock: systemClock,
     random: systemRandom,
     log: { info: (m) => log().info(m), warn: (m) => log().warn(m), error: (m) => log().error(m) },
@@ -198,16 +207,28 @@ export function createRealDeps(environment: Readonly<Record<string, string | und
       process.on(signal, handler);
       return () => process.off(signal, handler);
     },
-    jobStore: () => (jobStore ??= createSqliteJobStore({ path: config.paths.store })),
-    accounts: () => (accounts ??= createSqliteAccountStore({ path: config.paths.store })),
+    jobStore: () => (jobStore ??= (require("./adapters/store/sqlite-job-store.ts") as typeof import("./adapters/store/sqlite-job-store.ts")).createSqliteJobStore({ path: config.paths.store })),
+    accounts: () => (accounts ??= (require("./adapters/store/sqlite-account-store.ts") as typeof import("./adapters/store/sqlite-account-store.ts")).createSqliteAccountStore({ path: config.paths.store })),
     eventLog: () => (eventLog ??= (require("./adapters/store/sqlite-event-log.ts") as typeof import("./adapters/store/sqlite-event-log.ts")).createSqliteEventLog({ path: config.paths.store, busyTimeoutMs: storeBusyTimeoutMs })),
-    secrets: createSecretFiles(join(config.paths.home, "accounts")),
-    git: createGitAdapter({ env }),
-    spawner: createCommandSpawn(),
-    selfLauncher: createSelfLauncher({ selfCommand: self, process: proc }),
+    get secrets() {
+      return (secrets ??= (require("./adapters/store/secret-files.ts") as typeof import("./adapters/store/secret-files.ts")).createSecretFiles(childPath(config.paths.home, "accounts")));
+    },
+    get git() {
+      return (git ??= (require("./adapters/git/git-adapter.ts") as typeof import("./adapters/git/git-adapter.ts")).createGitAdapter({ env }));
+    },
+    get spawner() {
+      return (spawner ??= (require("./adapters/process/command-spawn.ts") as typeof import("./adapters/process/command-spawn.ts")).createCommandSpawn());
+    },
+    get selfLauncher() {
+      return (selfLauncher ??= (require("./adapters/process/self-launcher.ts") as typeof import("./adapters/process/self-launcher.ts")).createSelfLauncher({ selfCommand: self, process: proc }));
+    },
     target,
-    homeFiles: createHomeFiles(),
-    statusProbe: createStatusProbe(),
+    get homeFiles() {
+      return (homeFiles ??= (require("./adapters/credentials/home-files.ts") as typeof import("./adapters/credentials/home-files.ts")).createHomeFiles());
+    },
+    get statusProbe() {
+      return (statusProbe ??= (require("./adapters/process/status-probe.ts") as typeof import("./adapters/process/status-probe.ts")).createStatusProbe());
+    },
     workspace: () => (workspace ??= createWorkspacePorts(config.paths, storeBusyTimeoutMs)),
     conversations: () => {
       const { createConversationFiles } = require("./adapters/conversation/conversation-files.ts") as typeof import("./adapters/conversation/conversation-files.ts");

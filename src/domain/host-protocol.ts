@@ -62,8 +62,11 @@ export type HostRequest =
   /** To the host server's control socket: every session record, as its open store reads them now (see RecordsReply). */
   | { readonly op: "records" };
 
-/** The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself. */
-export type RecordsReply = { readonly records: readonly SessionRecord[] } | { readonly error: string };
+/**
+ * The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself.
+ * `hookEventsTaken`: the server folded the waiting Claude Code hook events in first (a server before that did not).
+ */
+export type RecordsReply = { readonly records: readonly SessionRecord[]; readonly hookEventsTaken?: boolean } | { readonly error: string };
 
 export type SignalRequest = {
   readonly op: "signal";

@@ -1,4 +1,4 @@
-import { linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { createThenRename, nodeFs } from "./quick-fs.ts";
 
 /**
  * (src/shared: plain I/O helpers with no policy, for adapters and use cases alike.)
@@ -9,11 +9,13 @@ import { linkSync, renameSync, rmSync, writeFileSync } from "node:fs";
 export function writeFileAtomically(path: string, content: string | Uint8Array, mode = 0o600): void {
   // Web Crypto, not node:crypto, which costs every command that loads this file ~4 ms.
   const temp = `${path}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`;
+  // Through libc when it can (a Claude hook writes its event this way, without loading node:fs).
+  if (createThenRename(temp, path, typeof content === "string" ? new TextEncoder().encode(content) : content, mode)) return;
   try {
-    writeFileSync(temp, content, { mode, flag: "wx" });
-    renameSync(temp, path);
+    nodeFs().writeFileSync(temp, content, { mode, flag: "wx" });
+    nodeFs().renameSync(temp, path);
   } catch (error) {
-    rmSync(temp, { force: true });
+    nodeFs().rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -28,13 +30,13 @@ export function createFileAtomically(path: string, content: string | Uint8Array,
   // Web Crypto, not node:crypto, which costs every command that loads this file ~4 ms.
   const temp = `${path}.${Buffer.from(crypto.getRandomValues(new Uint8Array(6))).toString("hex")}.tmp`;
   try {
-    writeFileSync(temp, content, { mode, flag: "wx" });
-    linkSync(temp, path);
+    nodeFs().writeFileSync(temp, content, { mode, flag: "wx" });
+    nodeFs().linkSync(temp, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw error;
   } finally {
-    rmSync(temp, { force: true });
+    nodeFs().rmSync(temp, { force: true });
   }
 }

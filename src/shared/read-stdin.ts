@@ -1,4 +1,4 @@
-import { fstatSync } from "node:fs";
+import { isCharacterDevice } from "./quick-fs.ts";
 
 /**
  * What a hook's caller wrote on stdin, for at most `limitMs` (a stdin that never closes must
@@ -7,7 +7,7 @@ import { fstatSync } from "node:fs";
  * device: nothing to wait for. fstat, not node:tty's isatty, whose module costs ~2 ms to load.
  */
 export async function readStdin(limitMs: number): Promise<string> {
-  if (fstatSync(0).isCharacterDevice()) return "";
+  if (isCharacterDevice(0)) return "";
   const reader = Bun.stdin.stream().getReader();
   const chunks: Uint8Array[] = [];
   const timer = setTimeout(() => void reader.cancel().catch(() => {}), limitMs);

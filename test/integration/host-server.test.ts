@@ -14,6 +14,7 @@ import { createRealDeps } from "../../src/wiring.ts";
 import { fetchHostRecords } from "../../src/adapters/store/host-records.ts";
 import { createUnixConnector, createUnixSocketServer } from "../../src/adapters/socket/unix-socket.ts";
 import { hostServerSocketFor } from "../../src/domain/config.ts";
+import { enrolledSessionId, parseHookInput } from "../../src/domain/enrollment.ts";
 import { cli, ptyClient, remoteCommand, tempHome } from "../support/cli.ts";
 
 type Listed = { id: string; name: string; state: string; pid: number | null };
@@ -121,7 +122,7 @@ describe("host server", () => {
     const control = hostServerSocketFor(deps.config.paths);
     expect(await fetchHostRecords(deps.connector, control, 5000)).toBeUndefined();
     const { session } = await runSession(deps, { profile: "shell", name: "r1", detach: true, args: ["-c", "exec cat"] });
-    expect((await fetchHostRecords(deps.connector, control, 5000))?.map((r) => [r.name, r.state])).toEqual([["r1", "running"]]);
+    expect((await fetchHostRecords(deps.connector, control, 5000))?.records.map((r) => [r.name, r.state])).toEqual([["r1", "running"]]);
 
     const reader = createRealDeps(home.env);
     await reader.readStoreFromHost?.();
@@ -140,6 +141,21 @@ describe("host server", () => {
     listener.stop();
     await stopSession(deps, session.id);
     reader.store().close();
+    deps.store().close();
+  }, 60_000);
+
+  test("the host server folds waiting Claude Code hook events into its records: a reader finds the enrolled session and none left to write", async () => {
+    using home = tempHome();
+    const deps = createRealDeps(home.env);
+    const { session } = await runSession(deps, { profile: "shell", name: "h1", detach: true, args: ["-c", "exec cat"] });
+    const input = JSON.stringify({ session_id: "hook-abc", cwd: home.dir, hook_event_name: "SessionStart", source: "startup" });
+    deps.hookInbox.put(parseHookInput("claude-start", input, { now: new Date(), fallbackCwd: home.dir }));
+
+    const reply = await fetchHostRecords(deps.connector, hostServerSocketFor(deps.config.paths), 5000);
+    expect(reply?.records.map((r) => [r.id, r.source]).sort()).toEqual([[enrolledSessionId("hook-abc"), "hook"], [session.id, "run"]].sort());
+    expect(reply?.hookEventsTaken).toBe(true);
+    expect(deps.hookInbox.take().events).toEqual([]);
+    await stopSession(deps, session.id);
     deps.store().close();
   }, 60_000);
 

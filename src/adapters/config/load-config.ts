@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
-import { isAbsolute, join, resolve } from "node:path";
-import { parse as parseToml } from "smol-toml";
 import { pathsFor, resolveConfig, type RemoteConfig } from "../../domain/config.ts";
 import { RemoteError, errorMessage } from "../../domain/errors.ts";
+import { lstatFacts, nodeFs, pathExists, readTextIfThere } from "../../shared/quick-fs.ts";
+import { childPath, resolvePath } from "../../shared/quick-path.ts";
 import { checkPrivateDirs } from "../system/private-dir.ts";
 
 const PLUGIN_FILE = /\.(ts|js|mjs)$/;
@@ -10,21 +9,24 @@ const PLUGIN_FILE = /\.(ts|js|mjs)$/;
 /** The one place that reads REMOTE_HOME and config.toml. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): RemoteConfig {
   // node:os only when HOME is unset: loading it costs every start.
-  const home = resolve(env.REMOTE_HOME || join(env.HOME || (require("node:os") as typeof import("node:os")).homedir(), ".config", "remote"));
-  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const home = resolvePath(env.REMOTE_HOME || childPath(childPath(env.HOME || (require("node:os") as typeof import("node:os")).homedir(), ".config"), "remote"));
+  // Made when it is not a directory already (then node:fs is loaded: a first run, or a link to follow).
+  if (!lstatFacts(home)?.isDirectory) nodeFs().mkdirSync(home, { recursive: true, mode: 0o700 });
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   // Sockets of a long REMOTE_HOME go to a short dir: the per-user runtime dir when there is one, else TMPDIR or /tmp.
-  const shared = resolve([env.XDG_RUNTIME_DIR, env.TMPDIR].find((dir) => dir !== undefined && isAbsolute(dir)) ?? "/tmp");
-  const perUser = join(shared, `remote-${uid}`);
-  const paths = pathsFor(home, [perUser, join(perUser, new Bun.CryptoHasher("sha256").update(home).digest("hex").slice(0, 12))]);
+  const shared = resolvePath([env.XDG_RUNTIME_DIR, env.TMPDIR].find((dir) => dir !== undefined && dir.startsWith("/")) ?? "/tmp");
+  const perUser = childPath(shared, `remote-${uid}`);
+  const paths = pathsFor(home, [perUser, childPath(perUser, new Bun.CryptoHasher("sha256").update(home).digest("hex").slice(0, 12))]);
   // Refuse early (every command) a socket dir someone else made; the host creates missing ones.
   checkPrivateDirs(paths.socketDirs);
 
   let file = {};
-  if (existsSync(paths.configFile)) {
+  if (pathExists(paths.configFile)) {
     let raw: unknown;
     try {
-      raw = parseToml(readFileSync(paths.configFile, "utf8"));
+      // smol-toml too is loaded only when there is a file to read.
+      const { parse } = require("smol-toml") as typeof import("smol-toml");
+      raw = parse(readTextIfThere(paths.configFile) ?? nodeFs().readFileSync(paths.configFile, "utf8"));
     } catch (error) {
       throw new RemoteError("CONFIG_INVALID", `Cannot read config '${paths.configFile}': ${errorMessage(error)}`, "Fix the TOML syntax or move the file aside.", "corrupt");
     }
@@ -37,12 +39,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): R
     }
     file = parsed.data;
   }
-  const discovered = existsSync(paths.pluginsDir)
-    ? readdirSync(paths.pluginsDir)
+  const discovered = pathExists(paths.pluginsDir)
+    ? nodeFs()
+        .readdirSync(paths.pluginsDir)
         .filter((name) => PLUGIN_FILE.test(name))
         .sort()
-        .map((name) => join(paths.pluginsDir, name))
+        .map((name) => childPath(paths.pluginsDir, name))
     : [];
   const config = resolveConfig(paths, file, discovered);
-  return { ...config, plugins: config.plugins.map((p) => (isAbsolute(p) ? p : resolve(home, p))) };
+  return { ...config, plugins: config.plugins.map((p) => (p.startsWith("/") ? p : (require("node:path") as typeof import("node:path")).resolve(home, p))) };
 }

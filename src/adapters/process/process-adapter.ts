@@ -1,16 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
 import type { ProcessPort } from "../../domain/ports.ts";
 import type { ProcessIdentity } from "../../domain/session.ts";
+import { readTextIfThere } from "../../shared/quick-fs.ts";
 
-/** The file's text, or undefined when it is not there (looked for, not thrown: `ls` asks about gone pids, and a first stack trace costs ~3 ms). */
-const readText = (path: string) => {
-  if (!existsSync(path)) return undefined;
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-};
+/** The file's text, or undefined when it is not there (not thrown: `ls` asks about gone pids, and a first stack trace costs ~3 ms). */
+const readText = readTextIfThere;
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot). The comm field may hold spaces or ')'. */
 export function parseProcStartTime(stat: string): string | undefined {
@@ -43,8 +36,9 @@ export type ProcessAdapterOptions = {
 
 export function createProcessAdapter(options: ProcessAdapterOptions = {}): ProcessPort {
   const proc = options.procRoot ?? "/proc";
-  // The boot id makes identities from before a reboot never match after it.
-  const bootId = (readText(`${proc}/sys/kernel/random/boot_id`) ?? "noboot").trim();
+  // The boot id makes identities from before a reboot never match after it (read on first use).
+  let boot: string | undefined;
+  const bootId = () => (boot ??= (readText(`${proc}/sys/kernel/random/boot_id`) ?? "noboot").trim());
   // With /proc, a pid without /proc/<pid>/stat is gone: only without /proc is ps asked (a process each time).
   let hasProc: boolean | undefined;
   const procAvailable = () => (hasProc ??= readText(`${proc}/self/stat`) !== undefined);
@@ -55,7 +49,7 @@ export function createProcessAdapter(options: ProcessAdapterOptions = {}): Proce
     const stat = readText(`${proc}/${pid}/stat`);
     if (stat !== undefined) {
       const start = parseProcStartTime(stat);
-      return { identity: start === undefined ? undefined : { pid, startTime: `${bootId}:${start}` }, stat };
+      return { identity: start === undefined ? undefined : { pid, startTime: `${bootId()}:${start}` }, stat };
     }
     return { identity: identifyWithoutProc(pid) };
   };

@@ -1,5 +1,5 @@
-import { chmodSync, linkSync, rmSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { nodeFs } from "../../shared/quick-fs.ts";
+import { childPath, parentPath } from "../../shared/quick-path.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
@@ -15,7 +15,7 @@ export type UnixSocketOptions = {
 };
 
 const dirsOf = (options: UnixSocketOptions, socketPath: string) => {
-  const dir = dirname(socketPath);
+  const dir = parentPath(socketPath);
   return options.socketDirs.at(-1) === dir ? options.socketDirs : [dir];
 };
 
@@ -26,8 +26,8 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
       ensurePrivateDirs(dirsOf(options, socketPath));
       // Exclusive: bind a name of our own, then link it into place; link(2) fails if the path
       // exists, so of several servers starting at once exactly one gets the path.
-      const bindAt = listenOptions.exclusive ? join(dirname(socketPath), `hs-${process.pid}.tmp`) : socketPath;
-      rmSync(bindAt, { force: true });
+      const bindAt = listenOptions.exclusive ? childPath(parentPath(socketPath), `hs-${process.pid}.tmp`) : socketPath;
+      nodeFs().rmSync(bindAt, { force: true });
       type Data = { state: ReturnType<typeof handlers.open> };
       const server = Bun.listen<Data>({
         unix: bindAt,
@@ -42,23 +42,23 @@ export function createUnixSocketServer(options: UnixSocketOptions): SocketServer
           error: (socket) => handlers.close(socket.data.state),
         },
       });
-      chmodSync(bindAt, 0o600);
+      nodeFs().chmodSync(bindAt, 0o600);
       if (bindAt !== socketPath) {
         try {
-          linkSync(bindAt, socketPath);
+          nodeFs().linkSync(bindAt, socketPath);
         } catch (error) {
           server.stop(true);
           throw new RemoteError("SOCKET_IN_USE", `Cannot listen on '${socketPath}': ${(error as NodeJS.ErrnoException).code === "EEXIST" ? "it exists" : errorMessage(error)}`, undefined, "conflict");
         } finally {
-          rmSync(bindAt, { force: true });
+          nodeFs().rmSync(bindAt, { force: true });
         }
       }
-      const ours = statSync(socketPath).ino;
+      const ours = nodeFs().statSync(socketPath).ino;
       return {
         stop: () => {
           server.stop(true);
           // Only our own socket file: a server that replaced a stale one may hold the path now.
-          if (statSync(socketPath, { throwIfNoEntry: false })?.ino === ours) rmSync(socketPath, { force: true });
+          if (nodeFs().statSync(socketPath, { throwIfNoEntry: false })?.ino === ours) nodeFs().rmSync(socketPath, { force: true });
         },
       };
     },

@@ -1,6 +1,6 @@
 import { errorMessage } from "../../domain/errors.ts";
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { join } from "node:path";
+import { lstatFacts, nodeFs, pathExists } from "../../shared/quick-fs.ts";
+import { childPath } from "../../shared/quick-path.ts";
 import type { HookEvent } from "../../domain/enrollment.ts";
 import type { HookInboxPort, LogPort } from "../../domain/ports.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
@@ -14,17 +14,17 @@ const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOE
 export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookInboxPort {
   return {
     put: (event) => {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      if (!lstatFacts(dir)?.isDirectory) nodeFs().mkdirSync(dir, { recursive: true, mode: 0o700 });
       const unique = `${Date.parse(event.at)}-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
       // Its temp file ends in .tmp, so a reader (which takes *.json) never sees half an event.
-      writeFileAtomically(join(dir, `${unique}.json`), JSON.stringify(event), 0o600);
+      writeFileAtomically(childPath(dir, `${unique}.json`), JSON.stringify(event), 0o600);
     },
     take: () => {
       // Every listing asks: no inbox (no hook ever ran) is looked for, not thrown (a first stack trace costs ~3 ms).
-      if (!existsSync(dir)) return { events: [], done: () => {} };
+      if (!pathExists(dir)) return { events: [], done: () => {} };
       let names: string[];
       try {
-        names = readdirSync(dir).filter((n) => n.endsWith(".json"));
+        names = nodeFs().readdirSync(dir).filter((n) => n.endsWith(".json"));
       } catch (error) {
         if (gone(error)) return { events: [], done: () => {} };
         throw error;
@@ -32,9 +32,9 @@ export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookI
       const events: HookEvent[] = [];
       const taken: string[] = [];
       for (const name of names) {
-        const path = join(dir, name);
+        const path = childPath(dir, name);
         try {
-          events.push(JSON.parse(readFileSync(path, "utf8")) as HookEvent);
+          events.push(JSON.parse(nodeFs().readFileSync(path, "utf8")) as HookEvent);
           taken.push(path);
         } catch (error) {
           if (gone(error)) continue; // another reader stored and removed it
@@ -45,7 +45,7 @@ export function createHookInbox(dir: string, log?: Pick<LogPort, "warn">): HookI
       const done = () => {
         for (const path of taken) {
           try {
-            unlinkSync(path);
+            nodeFs().unlinkSync(path);
           } catch (error) {
             if (!gone(error)) throw error;
           }

@@ -1,16 +1,13 @@
-import { chmodSync, lstatSync, mkdirSync } from "node:fs";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { privateDirProblem, unsafeDirError, type DirFacts } from "../../domain/private-dir.ts";
+import { lstatFacts, nodeFs } from "../../shared/quick-fs.ts";
 
 const ourUid = () => process.getuid?.() ?? 0;
 
 const errno = (error: unknown) => (error as NodeJS.ErrnoException).code;
 
 /** lstat, so a link is seen as a link; undefined when nothing is there (not thrown: a first stack trace costs a quick command ~3 ms). */
-function factsOf(path: string): DirFacts | undefined {
-  const s = lstatSync(path, { throwIfNoEntry: false });
-  return s === undefined ? undefined : { isSymbolicLink: s.isSymbolicLink(), isDirectory: s.isDirectory(), uid: s.uid, mode: s.mode & 0o7777 };
-}
+const factsOf = (path: string): DirFacts | undefined => lstatFacts(path);
 
 function refuseUnsafe(dir: string, facts: DirFacts): void {
   const problem = privateDirProblem(facts, ourUid());
@@ -26,9 +23,9 @@ function refuseUnsafe(dir: string, facts: DirFacts): void {
 export function ensurePrivateDirs(dirs: readonly string[]): void {
   for (const dir of dirs) {
     try {
-      mkdirSync(dir, { mode: 0o700 });
+      nodeFs().mkdirSync(dir, { mode: 0o700 });
       // The umask may have taken bits off: a directory we just made is exactly 0700.
-      chmodSync(dir, 0o700);
+      nodeFs().chmodSync(dir, 0o700);
     } catch (error) {
       if (errno(error) !== "EEXIST") throw new RemoteError("DIR_CREATE_FAILED", `Cannot create directory '${dir}': ${errorMessage(error)}`, "Check that its parent exists and is writable (TMPDIR, XDG_RUNTIME_DIR, REMOTE_HOME).", "unavailable");
     }

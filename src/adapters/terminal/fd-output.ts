@@ -1,4 +1,4 @@
-import { writeSync } from "node:fs";
+import { nodeFs, writeSome } from "../../shared/quick-fs.ts";
 
 const encoder = new TextEncoder();
 
@@ -16,8 +16,10 @@ export function createFdOutput(fd: 1 | 2): (data: string | Uint8Array) => void {
     if (closed) return;
     if (stream) return void stream.write(data);
     let bytes = typeof data === "string" ? encoder.encode(data) : data;
+    // libc's write while it takes everything; anything else (EAGAIN, EPIPE) is node:fs's to raise.
+    for (let n = 0; bytes.length > 0 && (n = writeSome(fd, bytes)) > 0; ) bytes = bytes.subarray(n);
     try {
-      while (bytes.length > 0) bytes = bytes.subarray(writeSync(fd, bytes));
+      while (bytes.length > 0) bytes = bytes.subarray(nodeFs().writeSync(fd, bytes));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EPIPE" || code === "EBADF") return void (closed = true);

@@ -12,7 +12,8 @@ import { coerceCliProfileName, type CliProfile } from "../../domain/profiles.ts"
 import type { AppDeps } from "../deps.ts";
 import type { RemoteTarget } from "../remote/config.ts";
 import type { SessionListing } from "../sessions/find.ts";
-import { findFreshSession, listFreshSessions } from "../targets/container-sessions.ts";
+import { listFreshSessions } from "../targets/container-sessions.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 import { collectBundle, type CollectedBundle } from "./collect.ts";
 import { preflight } from "./preflight.ts";
 import { base64Credentials } from "./run-bundle.ts";

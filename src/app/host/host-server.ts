@@ -6,6 +6,7 @@ import type { ScreenPort, ServerHandlers, SocketServerPort } from "../../domain/
 import type { ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "./boot.ts";
+import { ingestHookEvents } from "../sessions/enroll.ts";
 import type { SessionHost } from "./session-host.ts";
 
 /** How long the server waits, hosting nothing, before it exits (a `run` right after a `stop` reuses it). */
@@ -16,7 +17,7 @@ const GC_PERIOD_MS = 2000;
 /** What the control socket answers to {op: "host"}. */
 export type HostReply = { readonly ok: true; readonly host: ProcessIdentity } | { readonly error: string };
 
-type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "connector" | "log" | "stdout" | "onSignal" | "onUncaughtError">;
+type Deps = Pick<AppDeps, "config" | "store" | "clock" | "process" | "importModule" | "hostPorts" | "connector" | "log" | "stdout" | "onSignal" | "onUncaughtError"> & Partial<Pick<AppDeps, "hookInbox">>;
 
 /**
  * The `remote __host` process: one per user (per REMOTE_HOME), like tmux's server. It
@@ -75,9 +76,12 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
   };
 
   // What a quick reader (ls, send, attach) would otherwise open SQLite for: this process has it open already.
+  // Waiting Claude Code hook events are folded in first, here too: the reader then finds none left to write.
   const records = (): RecordsReply => {
     try {
-      return { records: deps.store().list() };
+      if (!deps.hookInbox) return { records: deps.store().list() };
+      ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
+      return { records: deps.store().list(), hookEventsTaken: true };
     } catch (error) {
       return { error: errorMessage(error) };
     }

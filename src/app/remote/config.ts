@@ -4,8 +4,7 @@
  * token of each control plane, stored per origin (./tokens.ts). A request carries only
  * the token of its own origin; REMOTE_TOKEN is REMOTE_URL's token and applies with it only.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { parse as parseToml } from "smol-toml";
+import { nodeFs, pathExists, readTextIfThere } from "../../shared/quick-fs.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { listedAsInsecure, originOf, pickToken, requireSafeTransport, type TokenSource } from "../../domain/remote-origin.ts";
 import { normalizeRemoteUrl, setRemoteInConfigText } from "../../domain/remote-target.ts";
@@ -14,6 +13,9 @@ import type { AppDeps } from "../deps.ts";
 import { storedTokens, storeToken } from "./tokens.ts";
 
 type Deps = Pick<AppDeps, "env" | "config">;
+
+/** smol-toml, loaded only when there is a config file to read: `ls` and `attach` ask for one every time. */
+const parseToml = (text: string): unknown => (require("smol-toml") as typeof import("smol-toml")).parse(text);
 
 export type RemoteTarget = {
   readonly url: string;
@@ -29,8 +31,8 @@ export type RemoteChoice = { readonly remote?: string | undefined; readonly inse
 /** `remote = "..."` in config.toml, or undefined. */
 export function configFileUrl(deps: Deps): string | undefined {
   const file = deps.config.paths.configFile;
-  if (!existsSync(file)) return undefined;
-  const value = (parseToml(readFileSync(file, "utf8")) as { remote?: unknown }).remote;
+  if (!pathExists(file)) return undefined;
+  const value = (parseToml(readTextIfThere(file) ?? nodeFs().readFileSync(file, "utf8")) as { remote?: unknown }).remote;
   if (value === undefined) return undefined;
   if (typeof value !== "string") {
     throw new RemoteError("CONFIG_INVALID", `Cannot use config '${file}': remote must be a string URL`, "Set it again with `remote config set remote URL`.", "corrupt");
@@ -74,7 +76,7 @@ export function resolveRemote(deps: Deps, choice?: RemoteChoice | string): (Remo
 export function setRemoteUrl(deps: Deps, raw: string): string {
   const url = normalizeRemoteUrl(raw);
   const file = deps.config.paths.configFile;
-  const before = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const before = nodeFs().existsSync(file) ? nodeFs().readFileSync(file, "utf8") : "";
   const after = setRemoteInConfigText(before, url);
   let check: unknown;
   try {

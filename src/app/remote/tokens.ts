@@ -5,8 +5,8 @@
  * issued it. The single `remote-token` file of earlier versions is moved under the
  * origin of config.toml's `remote` the first time tokens are read with one configured.
  */
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { nodeFs } from "../../shared/quick-fs.ts";
+import { childPath } from "../../shared/quick-path.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import { originOf } from "../../domain/remote-origin.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
@@ -18,22 +18,22 @@ type Deps = Pick<AppDeps, "config">;
 const isTokenMap = (value: unknown): value is Record<string, string> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string" && /^\S+$/.test(v));
 
-export const tokensFileFor = (deps: Deps) => join(deps.config.paths.home, "remote-tokens.json");
+export const tokensFileFor = (deps: Deps) => childPath(deps.config.paths.home, "remote-tokens.json");
 /** Where versions before per-origin tokens kept the one token. */
-export const legacyTokenFileFor = (deps: Deps) => join(deps.config.paths.home, "remote-token");
+export const legacyTokenFileFor = (deps: Deps) => childPath(deps.config.paths.home, "remote-token");
 
 const corrupt = (file: string, why: string) =>
   new RemoteError("CONFIG_INVALID", `Cannot read the tokens file '${file}': ${why}`, "Move it aside and store each token again with `remote config set token - --remote URL`.", "corrupt");
 
 function readTokensFile(file: string): Record<string, string> {
-  if (!existsSync(file)) return {};
-  const mode = statSync(file).mode & 0o777;
+  if (!nodeFs().existsSync(file)) return {};
+  const mode = nodeFs().statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     throw new RemoteError("TOKEN_FILE_OPEN", `Cannot use the tokens file '${file}': others can read it (mode ${mode.toString(8)})`, `Run \`chmod 600 ${file}\`, and ask for new tokens if others may have read them.`, "usage");
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
+    raw = JSON.parse(nodeFs().readFileSync(file, "utf8"));
   } catch (error) {
     throw corrupt(file, errorMessage(error));
   }
@@ -49,14 +49,14 @@ export function storedTokens(deps: Deps, legacyOwner?: string): Readonly<Record<
   const file = tokensFileFor(deps);
   const tokens = readTokensFile(file);
   const legacy = legacyTokenFileFor(deps);
-  if (legacyOwner === undefined || !existsSync(legacy)) return tokens;
-  const token = readFileSync(legacy, "utf8").trim();
+  if (legacyOwner === undefined || !nodeFs().existsSync(legacy)) return tokens;
+  const token = nodeFs().readFileSync(legacy, "utf8").trim();
   const origin = originOf(legacyOwner);
   if (token !== "" && tokens[origin] === undefined) {
     tokens[origin] = token;
     writeFileAtomically(file, `${JSON.stringify(tokens, null, 2)}\n`);
   }
-  rmSync(legacy, { force: true });
+  nodeFs().rmSync(legacy, { force: true });
   return tokens;
 }
 

@@ -5,7 +5,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import { restoreConversation } from "../conversation/restore.ts";
 import { stageConversation } from "../conversation/stage.ts";
 import type { AppDeps } from "../deps.ts";
-import { findFreshSession } from "../targets/container-sessions.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 import { containerConversation } from "../targets/container-keep.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { jsonResponse } from "./errors.ts";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RemoteError } from "../../domain/errors.ts";
 import { resolve } from "node:path";
 import type { AppDeps } from "../deps.ts";
-import { findFreshSession } from "../targets/container-sessions.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 import { getWorkspace } from "../workspace/control.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import { commitSessionFolder, materialiseWorkspace, SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../workspace/session-folder.ts";

@@ -13,7 +13,8 @@ import { CreateSessionBody, ErrorBody, CredentialsBody, CredentialsResult, LogsQ
 import { toSessionJson } from "./session-json.ts";
 import { bodyTarget } from "./body-target.ts";
 import { refreshContainerSession } from "../credentials/refresh-container.ts";
-import { findFreshSession, listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
+import { listFreshSessionsWithAgents, runInContainer } from "../targets/container-sessions.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 import { conversationRestore } from "./conversation-routes.ts";
 import { earlierStart, prepareWorkspaceFolder, startMeta, workspaceCwd } from "./session-folder-routes.ts";
 import { CONTAINER_HOME, kubernetesPlacement } from "../../domain/target.ts";

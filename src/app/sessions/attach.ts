@@ -3,7 +3,7 @@ import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol
 import type { AppDeps } from "../deps.ts";
 import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
 import { liveSocket, type SessionListing } from "./find.ts";
-import { findFreshSession, recordContainerExit } from "../targets/container-sessions.ts";
+import { findFreshSession } from "./fresh-session.ts";
 
 export { TERMINAL_RESTORE, type AttachOutcome } from "./attach-terminal.ts";
 
@@ -64,7 +64,7 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
   }
   const outcome: AttachOutcome = detached ? { kind: "detached" } : exit ? { kind: "exited", ...exit } : { kind: "lost" };
   // A container's host records its end in the container's own store: here, whoever saw the end first writes it down.
-  if (exit && session.target !== undefined) await recordContainerExit(deps, session.id, exit);
+  if (exit && session.target !== undefined) await (await import("../targets/container-sessions.ts")).recordContainerExit(deps, session.id, exit);
   deps.stderr(attachEndMessage(outcome, session.name, `remote attach ${session.name}`));
   return outcome;
 }

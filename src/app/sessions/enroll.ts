@@ -1,5 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { nodeFs } from "../../shared/quick-fs.ts";
+import { parentPath } from "../../shared/quick-path.ts";
 import { formatSettings, installHooks, parseSettings, uninstallHooks, type HookKind } from "../../domain/claude-settings.ts";
 import { applyHookEvent, byTime, enrolledSessionId, parseHookInput, type HookEvent } from "../../domain/enrollment.ts";
 import { isRemoteError } from "../../domain/errors.ts";
@@ -59,18 +59,18 @@ export type SettingsResult = { readonly path: string; readonly changed: boolean;
 
 /** Edits Claude Code's settings.json: one backup before the first change ever, atomic replace, mode kept. */
 function editSettings(path: string, edit: (settings: Record<string, unknown>) => { settings: Record<string, unknown>; changed: boolean }): SettingsResult {
-  const exists = existsSync(path);
-  const text = exists ? readFileSync(path, "utf8") : undefined;
+  const exists = nodeFs().existsSync(path);
+  const text = exists ? nodeFs().readFileSync(path, "utf8") : undefined;
   const result = edit(parseSettings(text, path));
   if (!result.changed) return { path, changed: false };
   let backup: string | undefined;
   if (exists) {
     backup = `${path}.remote-backup`;
-    if (!existsSync(backup)) copyFileSync(path, backup);
+    if (!nodeFs().existsSync(backup)) nodeFs().copyFileSync(path, backup);
     else backup = undefined;
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomically(path, formatSettings(result.settings), exists ? statSync(path).mode & 0o777 : 0o600);
+  nodeFs().mkdirSync(parentPath(path), { recursive: true });
+  writeFileAtomically(path, formatSettings(result.settings), exists ? nodeFs().statSync(path).mode & 0o777 : 0o600);
   return { path, changed: true, backup };
 }
 
@@ -81,6 +81,6 @@ export function installClaudeHooks(deps: Pick<AppDeps, "selfCommand" | "env">, p
 }
 
 export function uninstallClaudeHooks(path: string): SettingsResult {
-  if (!existsSync(path)) return { path, changed: false };
+  if (!nodeFs().existsSync(path)) return { path, changed: false };
   return editSettings(path, uninstallHooks);
 }

@@ -7,9 +7,10 @@ import { isLive, validateSessionName, viewReason, viewState, type ProcessIdentit
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
-import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "./find.ts";
+import { findSession, liveSocket, type SessionListing } from "./find.ts";
+import { findFreshSession } from "./fresh-session.ts";
 import { requestHost } from "./host-request.ts";
-import { findFreshSession, listFreshSessions, stopContainerSession } from "../targets/container-sessions.ts";
+import { listFreshSessions, stopContainerSession } from "../targets/container-sessions.ts";
 
 type Deps = Pick<AppDeps, "store" | "process" | "connector" | "random" | "clock" | "config" | "target">;
 
@@ -94,10 +95,7 @@ export function renameSession(deps: Pick<AppDeps, "store" | "process">, ref: str
   return updated;
 }
 
-export async function sendToSession(deps: Deps, ref: string | SessionListing, text: string, enter: boolean): Promise<void> {
-  const session = await findFreshSession(deps, ref);
-  await requestHost(deps, liveSocket(session), { op: "send", data: enter ? `${text}\r` : text });
-}
+export { sendToSession } from "./send.ts";
 
 /** Scrollback as plain text: from the live host, or what an exited host saved. */
 export async function sessionText(deps: Deps, ref: string, lines?: number): Promise<{ session: SessionListing; text: string; offset?: number }> {

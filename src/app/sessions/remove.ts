@@ -3,7 +3,7 @@ import { sessionDirFor } from "../../domain/config.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { isLive } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
-import { findFreshSession } from "../targets/container-sessions.ts";
+import { findFreshSession } from "./fresh-session.ts";
 import type { SessionListing } from "./find.ts";
 
 /**

@@ -219,10 +219,17 @@ export async function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">
   if (ours && after) await tellContainerSession(deps, after, { exitCode: exit.exitCode, signal: exit.signal ?? null });
 }
 
-/** `findSession` after the session's container (if any) was asked how it is. */
-export async function findFreshSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, ref: string | SessionListing): Promise<FreshListing> {
+/**
+ * `findSession` after the session's container (if any) was asked how it is. The quick commands
+ * take the one in sessions/fresh-session.ts, which loads this file only for a container session.
+ */
+export async function findFreshSession(deps: Parameters<typeof freshContainerSession>[0], ref: string | SessionListing): Promise<FreshListing> {
   const session = sessionFor(deps, ref);
-  if (session.target === undefined) return session;
+  return session.target === undefined ? session : freshContainerSession(deps, session);
+}
+
+/** A container session (see findFreshSession) after its container was asked how it is. */
+export async function freshContainerSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, session: SessionListing): Promise<FreshListing> {
   const statuses = await reconcileContainers(deps, session.id);
   return withStatus(findSession(deps, session.id), statuses);
 }

@@ -13,7 +13,8 @@ import { liveSocket, type SessionListing } from "../sessions/find.ts";
 import { stopSession } from "../sessions/manage.ts";
 import { removeSession } from "../sessions/remove.ts";
 import { runSession } from "../sessions/run.ts";
-import { findFreshSession, runInContainer } from "./container-sessions.ts";
+import { runInContainer } from "./container-sessions.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 
 export type SmokeHereOptions = {
   readonly target: TargetName;

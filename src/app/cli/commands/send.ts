@@ -1,6 +1,6 @@
 import { defineCommand } from "../define-command.ts";
 import type { CliContext } from "../context.ts";
-import { sendToSession } from "../../sessions/manage.ts";
+import { sendToSession } from "../../sessions/send.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { refArg } from "./_shared.ts";
 import { remoteArgs } from "./_remote.ts";
