@@ -36,5 +36,15 @@ export const sessionLabels = (sessionId: string, profile: string) =>
     [PROFILE_LABEL]: labelValue("profile", profile),
   }) as const;
 
+/**
+ * The short-lived helper that reads an ended session's volumes (its claim): the session's
+ * labels (deleting the session's objects takes it too) but another component, so listing
+ * sessions never takes it for one.
+ */
+export const VOLUME_READER_COMPONENT = "volume-reader";
+export const volumeReaderLabels = (sessionId: string, profile: string) => ({ ...sessionLabels(sessionId, profile), [COMPONENT_LABEL]: VOLUME_READER_COMPONENT }) as const;
+/** Is this object (by its labels) a volume reader rather than a session. */
+export const isVolumeReader = (labels: Readonly<Record<string, string>> | undefined): boolean => labels?.[COMPONENT_LABEL] === VOLUME_READER_COMPONENT;
+
 /** Selects one session's objects, whatever its profile. */
 export const sessionSelector = (sessionId: string) => ({ [MANAGED_BY]: MANAGED_BY_VALUE, [SESSION_ID_LABEL]: sessionId }) as const;

@@ -22,6 +22,12 @@ export type CredentialFile = { readonly path: string; readonly content: Uint8Arr
 /** What a refresh keeps for a session: whose files (a Secret is re-rendered with the session's labels) and the files. */
 export type CredentialPush = { readonly sessionId: string; readonly profile: string; readonly files: readonly CredentialFile[] };
 
+/** An ended session's volumes as a helper beside it mounts them: at the paths its HOME and workspace had. */
+export type SessionVolumes = { readonly sessionId: string; readonly profile: string; readonly home: string; readonly workspace: string };
+
+/** Runs argv (as is) in the helper, `stdin` fed then closed. */
+export type VolumeExec = (argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
+
 /** What a target is asked to start: one session host for one session. */
 export type TargetSpec = {
   readonly sessionId: string;
@@ -77,6 +83,13 @@ export type TargetPort = {
    * Absent where a session cannot be restarted in place (a container's HOME is its own layer).
    */
   readonly recreate?: (handle: TargetHandle) => Promise<void>;
+  /**
+   * `work` with an exec into a short-lived helper beside a session whose container ended or is
+   * gone (nothing can be exec'd in it): the session's image and user, its volumes (claim) at
+   * the same paths, HOME set as the session's; removed after. Throws VOLUMES_GONE when they
+   * were deleted (`rm --volumes`).
+   */
+  readonly onVolumes: <T>(handle: TargetHandle, volumes: SessionVolumes, work: (exec: VolumeExec) => Promise<T>) => Promise<T>;
   /** Deletes what outlives a stop: the workspace + HOME volume (a PVC, a named volume); none is not an error. */
   readonly removeVolumes: (handle: TargetHandle) => Promise<void>;
   /** Every session of ours there (by label: session-labels.ts), with its status: how a CLI that lost its store finds them again. */

@@ -12,12 +12,14 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isRemoteError, RemoteError } from "../../src/domain/errors.ts";
 import type { TargetHandle } from "../../src/domain/target.ts";
-import type { TargetPort } from "../../src/domain/target-port.ts";
+import type { SessionVolumes, TargetPort } from "../../src/domain/target-port.ts";
 import type { SessionRecord } from "../../src/domain/session.ts";
 import { claudeProjectKey } from "../../src/domain/conversation/locate.ts";
 import { commitManifest, createWorkspace, getWorkspace, lockWorkspace, unlockWorkspace, uploadArchive, workspaceManifest } from "../../src/app/workspace/control.ts";
 import { containerPreparation } from "../../src/app/targets/container-workspace.ts";
-import { containerSessionFolder, keepFolder, liveContainerFolder } from "../../src/app/targets/container-folder.ts";
+import { keepFolder, liveContainerFolder } from "../../src/app/targets/container-folder.ts";
+import { containerConversation, containerSessionFolder } from "../../src/app/targets/container-keep.ts";
+import type { SessionListing } from "../../src/app/sessions/find.ts";
 import { execInside } from "../../src/app/targets/inside-wire.ts";
 import { createRealDeps } from "../../src/wiring.ts";
 import { remoteCommand, tempHome } from "../support/cli.ts";
@@ -26,7 +28,7 @@ import { rawTar, snapshot } from "../support/hostile-tar.ts";
 const handle: TargetHandle = { kind: "docker", engine: "podman", container: "remote-inside1", image: "none" };
 
 /** A "container" that is a HOME on this machine: exec runs `remote` there, argv and stdin as given. */
-function execHere(env: Record<string, string>, asked: string[][] = []): TargetPort {
+function execHere(env: Record<string, string>, asked: string[][] = [], onVolumes: SessionVolumes[] = []): TargetPort {
   const none = () => Promise.reject(new Error("not a real target"));
   return {
     kind: "docker",
@@ -38,13 +40,19 @@ function execHere(env: Record<string, string>, asked: string[][] = []): TargetPo
     remove: none,
     removeVolumes: none,
     list: none,
-    exec: async (_handle, argv, stdin) => {
-      if (argv.includes("--paths")) asked.push(JSON.parse(new TextDecoder().decode(stdin)) as string[]);
-      const proc = Bun.spawn([...remoteCommand(), ...argv.slice(1)], { env, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-      return { code, stdout, stderr };
+    exec: (_handle, argv, stdin) => run(argv, stdin),
+    // The volumes are that same HOME: a helper there is `remote` run there again.
+    onVolumes: async (_handle, volumes, work) => {
+      onVolumes.push(volumes);
+      return work(run);
     },
   };
+  async function run(argv: readonly string[], stdin?: Uint8Array) {
+    if (argv.includes("--paths")) asked.push(JSON.parse(new TextDecoder().decode(stdin)) as string[]);
+    const proc = Bun.spawn([...remoteCommand(), ...argv.slice(1)], { env, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
+    const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+    return { code, stdout, stderr };
+  }
 }
 
 const control = tempHome("remote-inside-control-");
@@ -55,7 +63,9 @@ afterAll(() => {
 });
 /** The paths each `__pack --paths` was asked for. */
 const asked: string[][] = [];
-const target = execHere(box.env, asked);
+/** What each helper on an ended session's volumes was given. */
+const volumeCalls: SessionVolumes[] = [];
+const target = execHere(box.env, asked, volumeCalls);
 const deps = { ...createRealDeps(control.env), target: () => target };
 
 /** A workspace on the control plane at `path` in the box's HOME, holding these files. */
@@ -102,6 +112,31 @@ describe("inside a workspace's container session, through exec", () => {
     expect(await kept.readState("workspace-base.json")).toEqual({ workspaceId: workspace.id, version, entries });
     await kept.writeState("workspace-base.json", { moved: true });
     expect(await kept.readState("workspace-base.json")).toEqual({ moved: true });
+  }, 60_000);
+
+  test("a session that ended by itself (nothing was kept): its conversation and folder read off its volumes by one helper, kept, then read from what was kept", async () => {
+    const path = join(box.dir, "ended");
+    const workspace = await workspaceOf(path, { "notes.txt": "one\n" });
+    const id = "99999999-2222-4333-8444-555555555555";
+    const bundle = { profile: "claude" as const, id, files: [{ path: `.claude/projects/${claudeProjectKey(path)}/${id}.jsonl`, content: transcript(id, ["one", "Done: one"]) }] };
+    await containerPreparation(deps, { workspace, conversation: bundle, origin: "http://127.0.0.1:1" })(target, handle, { cwd: path });
+    // The agent's last turn and edit, then it exits: its container can no longer be exec'd.
+    writeFileSync(join(box.dir, bundle.files[0]?.path as string), transcript(id, ["one", "Done: one", "two", "Done: two"]));
+    writeFileSync(join(path, "notes.txt"), "one, edited before /exit\n");
+    const ended = { id: "ended1", name: "ended", profile: "claude", cwd: path, state: "exited", view: "exited", target: { ...handle, container: "remote-ended1" }, meta: { workspaceId: workspace.id, conversationId: id } } as unknown as SessionListing;
+    volumeCalls.length = 0;
+
+    const conversation = await containerConversation(deps, ended, "claude", id);
+    expect(conversation.files[0]?.content).toBe(transcript(id, ["one", "Done: one", "two", "Done: two"]));
+    expect(volumeCalls).toEqual([{ sessionId: "ended1", profile: "claude", home: box.dir, workspace: path }]);
+    // The folder came with it (one helper): read from the copy kept here, no second helper.
+    const folder = containerSessionFolder(deps, ended, path);
+    expect(new TextDecoder().decode((await folder.read(["notes.txt"])).get("notes.txt"))).toBe("one, edited before /exit\n");
+    expect(await folder.readState("workspace.json")).toMatchObject({ workspaceId: workspace.id, path });
+    expect(volumeCalls).toHaveLength(1);
+    // And again: from what was kept.
+    expect((await containerConversation(deps, ended, "claude", id)).id).toBe(id);
+    expect(volumeCalls).toHaveLength(1);
   }, 60_000);
 
   test("a conversation that went on differently in the container's HOME blocks (a conflict, nothing written); backup keeps both", async () => {

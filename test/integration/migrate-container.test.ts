@@ -9,10 +9,12 @@
  * transcript has every message of both sides, the file arrives by the 3-way merge.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { claudeProjectKey } from "../../src/domain/conversation/locate.ts";
+import type { TargetHandle } from "../../src/domain/target.ts";
+import { createRealDeps } from "../../src/wiring.ts";
 import { cli, repoRoot, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf } from "../support/container-engine.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
@@ -47,11 +49,25 @@ async function buildFakeAgentImage(conf: string): Promise<void> {
 const transcriptIn = (home: string, cwd: string, id: string) => join(home, ".claude", "projects", claudeProjectKey(cwd), `${id}.jsonl`);
 const messagesOf = (text: string) => text.trim().split("\n").map((line) => (JSON.parse(line) as { message: { content: string } }).message.content);
 
-type Far = { readonly serve: ServeProcess; readonly laptopEnv: Record<string, string>; readonly laptopDir: string; readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }> };
+type Far = {
+  readonly serve: ServeProcess;
+  /** The serving machine's own env (its REMOTE_HOME): `remote` run there directly. */
+  readonly farEnv: Record<string, string>;
+  readonly laptopEnv: Record<string, string>;
+  readonly laptopDir: string;
+  readonly exec: (sessionId: string, args: readonly string[]) => Promise<{ code: number; stdout: string }>;
+};
 
 /** argv in a Pod through the real kubectl against the fake API. */
 async function kubectlExec(env: Record<string, string>, pod: string, args: readonly string[]): Promise<{ code: number; stdout: string }> {
   const proc = Bun.spawn(["kubectl", "--namespace", "podman", "exec", pod, "--", ...args], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
+  const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  return { code, stdout: stdout.trim() };
+}
+
+/** kubectl get against the fake API. */
+async function kubectlGet(env: Record<string, string>, args: readonly string[]): Promise<{ code: number; stdout: string }> {
+  const proc = Bun.spawn(["kubectl", "--namespace", "podman", "get", ...args], { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe" });
   const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
   return { code, stdout: stdout.trim() };
 }
@@ -83,16 +99,21 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     homes.push(laptop, far);
     mkdirSync(far.env.REMOTE_HOME as string, { recursive: true, mode: 0o700 });
     writeFileSync(join(far.env.REMOTE_HOME as string, "config.toml"), `container_network = "none"\ncontainer_engine = "podman"\ncontainer_image = "${IMAGE}"\nkube_namespace = "podman"\n`);
-    const serve = await startServe({ env: { ...far.env, CONTAINERS_CONF: conf, ...(target === "kubernetes" && api ? api.env : {}) } });
+    const farEnv = { ...far.env, CONTAINERS_CONF: conf, ...(target === "kubernetes" && api ? api.env : {}) };
+    const serve = await startServe({ env: farEnv });
     serves.push(serve);
     const laptopEnv = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
     // A docker session's container and a session's Pod are both remote-<id>.
     const exec = (sessionId: string, args: readonly string[]) => (target === "docker" ? podmanOut(conf, ["exec", `remote-${sessionId}`, ...args]) : kubectlExec(api?.env ?? {}, `remote-${sessionId}`, args));
-    return { serve, laptopEnv, laptopDir: laptop.dir, exec };
+    return { serve, farEnv, laptopEnv, laptopDir: laptop.dir, exec };
   }
 
-  /** `outsideHome`: the project folder is not under the laptop's HOME (a docker session then gives it a volume of its own). */
-  async function roundTrip(target: "docker" | "kubernetes", outsideHome = false) {
+  /**
+   * `outsideHome`: the project folder is not under the laptop's HOME (a docker session then gives it a volume of its own).
+   * `ending`: how the far session ends before `migrate back`: stopped by back itself (through the control plane), its agent
+   * exiting by itself (`/exit`: nothing can be exec'd, nothing was kept), or `remote stop` run on the serving machine directly.
+   */
+  async function roundTrip(target: "docker" | "kubernetes", outsideHome = false, ending: "by-back" | "agent-exit" | "stopped-there" = "by-back") {
     const far0 = await farSide(target);
     const { serve, exec } = far0;
     // The laptop's HOME: its temp dir, or a folder in it beside the project.
@@ -136,6 +157,37 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     expect(far.slice(0, 4)).toEqual(["first task here", "Done: first task here", "carry on over there", "echo: carry on over there"]);
     if (outsideHome && target === "docker") expect((await podmanOut(conf, ["volume", "exists", `remote-${sessionId}-work`])).code).toBe(0);
 
+    const state = async () => ((await (await serve.api(`/sessions/${sessionId}`)).json()) as { state: string }).state;
+    if (ending === "agent-exit") {
+      const sent = await serve.api(`/sessions/${sessionId}/send`, { method: "POST", body: JSON.stringify({ text: "/exit", enter: true }), headers: { "content-type": "application/json" } });
+      expect(sent.status).toBe(204);
+      await eventually(async () => (await state()) === "exited", "the far agent to exit by itself");
+    }
+    if (ending === "stopped-there") {
+      const stopped = await cli(far0.farEnv, ["stop", sessionId]);
+      expect({ code: stopped.code, stderr: stopped.code === 0 ? "" : stopped.stderr }).toEqual({ code: 0, stderr: "" });
+      // Its container (Pod) is gone: only the volumes (claim) hold what it did.
+      if (target === "docker") expect((await podmanOut(conf, ["container", "exists", `remote-${sessionId}`])).code).not.toBe(0);
+    }
+    if (ending !== "by-back") {
+      // The helper beside the ended session, by hand: its user, HOME and the far edit on the volumes (claim); meanwhile
+      // listing the target's sessions does not take it for one, and the session's status is still its own.
+      const deps = { ...createRealDeps({ ...process.env, ...far0.farEnv }), env: { ...process.env, ...far0.farEnv } };
+      const handle = deps.store().get(sessionId)?.target as TargetHandle;
+      const there = deps.target(handle);
+      const seen = await there.onVolumes(handle, { sessionId, profile: "claude", home: laptopDir, workspace: work }, async (exec) => ({
+        id: (await exec(["id", "-u"])).stdout.trim(),
+        home: (await exec(["env"])).stdout.split("\n").find((line) => line.startsWith("HOME=")),
+        notes: (await exec(["cat", join(work, "notes.txt")])).stdout,
+        listed: (await there.list()).filter((found) => found.sessionId === sessionId).length,
+        status: (await there.status(handle)).state,
+      }));
+      expect(seen).toEqual({ id: "1000", home: `HOME=${laptopDir}`, notes: "line one, edited far away\n", ...(ending === "agent-exit" ? { listed: 1, status: "exited" } : { listed: 0, status: "missing" }) });
+      // Nothing was kept on the far control plane: back must read the volumes.
+      const kept = join(far0.farEnv.REMOTE_HOME as string, "sessions", sessionId);
+      expect(["conversation.json", "folder"].filter((f) => existsSync(join(kept, f)))).toEqual([]);
+    }
+
     const back = await remote("migrate", "back");
     expect({ code: back.code, stderr: back.code === 0 ? "" : back.stderr }).toEqual({ code: 0, stderr: "" });
     expect(back.stdout).toBe(`claude --resume ${id}\n`);
@@ -145,7 +197,20 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
     expect(readFileSync(join(work, "README.md"), "utf8")).toBe("# project, edited on the laptop\n");
     const resumed = await cli(laptopEnv, ["-p", "--resume", id, "back home"], { cwd: work, command: [join(fakeBin, "claude")] });
     expect(resumed.stdout).toContain(`(${far.length} earlier messages)`);
-    expect(((await (await serve.api(`/sessions/${sessionId}`)).json()) as { state: string }).state).toBe("exited");
+    expect(await state()).toBe("exited");
+    // The helper that read the volumes is gone, and no session was taken for one.
+    if (ending !== "by-back" && target === "docker") expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", "label=app.kubernetes.io/component=volume-reader"])).stdout).toBe("");
+    if (ending !== "by-back" && target === "kubernetes") expect((await kubectlGet(api?.env ?? {}, ["pods", "--selector", "app.kubernetes.io/component=volume-reader", "--output", "name"])).stdout).toBe("");
+    if (ending !== "by-back") {
+      // Once its volumes are deleted there is nothing to read: said so, no helper started on an empty volume.
+      const handle = createRealDeps({ ...process.env, ...far0.farEnv }).store().get(sessionId)?.target as TargetHandle;
+      const removed = await cli(far0.farEnv, ["rm", sessionId, "--volumes"]);
+      expect({ code: removed.code, stderr: removed.code === 0 ? "" : removed.stderr }).toEqual({ code: 0, stderr: "" });
+      const there = createRealDeps({ ...process.env, ...far0.farEnv }).target(handle);
+      const gone = await there.onVolumes(handle, { sessionId, profile: "claude", home: laptopDir, workspace: work }, async () => "read").catch((error: unknown) => (error as { code?: string }).code);
+      expect(gone).toBe("VOLUMES_GONE");
+      if (target === "docker") expect((await podmanOut(conf, ["volume", "exists", `remote-${sessionId}-data`])).code).not.toBe(0);
+    }
   }
 
   test("--target docker: the workspace and HOME at the laptop's paths in the container; the conversation resumed there and every message and the edited file back home", async () => {
@@ -158,5 +223,17 @@ describe.skipIf(engineMissingReason !== undefined)("remote migrate into a contai
 
   test.skipIf(!hasKubectl)("--target kubernetes: the same with a Pod (the fake API, a real podman container), on its claim", async () => {
     await roundTrip("kubernetes");
+  }, 240_000);
+
+  test("--target docker, the far agent exits by itself (/exit): back reads its volumes with a helper beside it, every message and the far edit come home", async () => {
+    await roundTrip("docker", false, "agent-exit");
+  }, 240_000);
+
+  test("--target docker, the project outside HOME, `remote stop` run on the serving machine (nothing kept): the same from both volumes", async () => {
+    await roundTrip("docker", true, "stopped-there");
+  }, 240_000);
+
+  test.skipIf(!hasKubectl)("--target kubernetes, the far agent exits by itself (/exit): back reads the claim through a reader Pod, every message and the far edit come home", async () => {
+    await roundTrip("kubernetes", false, "agent-exit");
   }, 240_000);
 });

@@ -2,7 +2,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import type { ByteStream, TargetPort } from "../../domain/target-port.ts";
 import { bridgeStderr, bridgeStream, eachChunk, type BridgeExec } from "../socket/bridge-stream.ts";
 import { statusOf, type EngineState } from "./container-state.ts";
-import { MANAGED_BY, MANAGED_BY_VALUE, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
+import { isVolumeReader, MANAGED_BY, MANAGED_BY_VALUE, SESSION_ID_LABEL, volumeReaderLabels } from "../../domain/session-labels.ts";
 import {
   CONTAINER_BINARY,
   CONTAINER_HOME,
@@ -13,6 +13,7 @@ import {
   isInside,
   containerSocketFor,
   containerVolumeFor,
+  containerEnv,
   readPodSpec,
   containerLimits,
   containerNameFor,
@@ -37,8 +38,8 @@ export type ContainerTargetOptions = {
  * the exit code and OOMKilled flag that `ls` reports; `stop` and `prune` remove them.
  */
 export function createContainerTarget(options: ContainerTargetOptions): TargetPort {
-  const run = async (args: readonly string[]) => {
-    const proc = Bun.spawn([options.binary, ...args], { env: { ...options.env }, stdin: "ignore", stdout: "pipe", stderr: "pipe" });
+  const run = async (args: readonly string[], stdin?: Uint8Array) => {
+    const proc = Bun.spawn([options.binary, ...args], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
     const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
     return { code, stdout, stderr: stderr.trim() };
   };
@@ -122,10 +123,22 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       });
       return pipeStream(proc);
     },
-    exec: async (handle, argv, stdin) => {
-      const proc = Bun.spawn([options.binary, "exec", "--interactive", handle.container, ...argv], { env: { ...options.env }, stdin: stdin ?? "ignore", stdout: "pipe", stderr: "pipe" });
-      const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
-      return { code, stdout, stderr: stderr.trim() };
+    exec: (handle, argv, stdin) => run(["exec", "--interactive", handle.container, ...argv], stdin),
+    onVolumes: async (handle, volumes, work) => {
+      // The same volumes at the same paths as `create` mounted them.
+      const ownVolume = !isInside(volumes.workspace, volumes.home);
+      const named = [containerVolumeFor(volumes.sessionId), ...(ownVolume ? [containerWorkVolumeFor(volumes.sessionId)] : [])];
+      // `run` would make a missing named volume, empty: a reader of nothing.
+      const found = await run(["volume", "inspect", ...named]);
+      if (found.code !== 0) {
+        throw new RemoteError("VOLUMES_GONE", `Cannot read the volumes of session '${volumes.sessionId}': ${named.join(", ")} ${named.length === 1 ? "is" : "are"} gone`, "They were deleted (`remote rm --volumes` or by hand); what the session left there is lost.", "not-found");
+      }
+      const mounts = ["--volume", `${named[0]}:${volumes.home}`, ...(ownVolume ? ["--volume", `${named[1]}:${volumes.workspace}`] : [])];
+      const labels = Object.entries(volumeReaderLabels(volumes.sessionId, volumes.profile)).flatMap(([k, v]) => ["--label", `${k}=${v}`]);
+      const env = Object.entries(containerEnv({}, volumes.home)).flatMap(([k, v]) => ["--env", `${k}=${v}`]);
+      // One `run --rm` per command: the image's user (the session's), no network, nothing left behind.
+      const helper = ["run", "--rm", "--interactive", "--pull", "never", "--network", "none", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--workdir", volumes.home, ...mounts, ...labels, ...env, handle.image];
+      return work((argv, stdin) => run([...helper, ...argv], stdin));
     },
     remove: async (handle) => {
       const out = await run(["rm", "--force", handle.container]);
@@ -151,7 +164,8 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       const containers = JSON.parse(inspected.stdout) as InspectedContainer[];
       return containers.flatMap((c) => {
         const sessionId = c.Config.Labels?.[SESSION_ID_LABEL];
-        if (!sessionId) return [];
+        // A volume reader beside an ended session is not a session.
+        if (!sessionId || isVolumeReader(c.Config.Labels)) return [];
         const raw = c.Config.Env?.find((e) => e.startsWith("REMOTE_POD_SESSION="))?.slice("REMOTE_POD_SESSION=".length);
         const spec = readPodSpec(raw);
         // Its own REMOTE_HOME says where its host listens (a workspace session's HOME is the person's path).

@@ -7,11 +7,12 @@
  * and HOME outlive a stop).
  */
 import { sessionObjectNames } from "../../domain/kube/names.ts";
-import { managedLabels, sessionLabels, sessionSelector, SESSION_ID_LABEL } from "../../domain/session-labels.ts";
+import { managedLabels, sessionLabels, sessionSelector, SESSION_ID_LABEL, VOLUME_READER_COMPONENT, COMPONENT_LABEL } from "../../domain/session-labels.ts";
+import { renderVolumeReaderPod } from "../../domain/kube/volume-reader.ts";
 import { podSocketFor, SESSION_ENV } from "../../domain/kube/entrypoint.ts";
 import { renderSessionManifests, sessionManifestList } from "../../domain/kube/session-manifests.ts";
 import type { KubectlPort, KubeObjectData, KubeScope, PodState } from "../../domain/kubectl-port.ts";
-import type { TargetPort } from "../../domain/target-port.ts";
+import type { ExecResult, TargetPort } from "../../domain/target-port.ts";
 import { RemoteError } from "../../domain/errors.ts";
 import { renderCredentialsSecret } from "../../domain/kube/secret.ts";
 import { bridgeStderr, bridgeStream } from "../socket/bridge-stream.ts";
@@ -34,6 +35,14 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
   const scope: KubeScope = { context: options.context, namespace: options.namespace };
   const sessionIdOf = (handle: TargetHandle) => handle.container.replace(/^remote-/, "");
   const mine = (handle: TargetHandle) => sessionSelector(sessionIdOf(handle));
+  /** argv in a Pod, `stdin` fed then closed, its output collected. */
+  const execIn = async (pod: string, argv: readonly string[], scope: KubeScope, stdin?: Uint8Array): Promise<ExecResult> => {
+    const exec = options.kubectl.exec(pod, argv, scope);
+    if (stdin) exec.write(stdin);
+    exec.end();
+    const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
+    return { code, stdout, stderr: exec.stderr().trim() };
+  };
 
   return {
     kind: "kubernetes",
@@ -70,7 +79,8 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       return handle;
     },
     status: async (handle) => {
-      const [pod] = await options.kubectl.pods(mine(handle), scopeOf(handle));
+      // By name: a volume reader beside it carries its labels too.
+      const pod = (await options.kubectl.pods(mine(handle), scopeOf(handle))).find((p) => p.name === handle.container);
       return pod ? statusOf(pod) : { state: "missing" };
     },
     openStream: (handle, socketPath) => {
@@ -78,12 +88,24 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       const exec = options.kubectl.exec(handle.container, [CONTAINER_BINARY, "__bridge", socketPath, "--wait-ms", String(BRIDGE_WAIT_MS)], scopeOf(handle), { onStderr: stderr.hear });
       return bridgeStream(exec, stderr);
     },
-    exec: async (handle, argv, stdin) => {
-      const exec = options.kubectl.exec(handle.container, argv, scopeOf(handle));
-      if (stdin) exec.write(stdin);
-      exec.end();
-      const [stdout, code] = await Promise.all([new Response(exec.stdout).text(), exec.exited]);
-      return { code, stdout, stderr: exec.stderr().trim() };
+    exec: (handle, argv, stdin) => execIn(handle.container, argv, scopeOf(handle), stdin),
+    onVolumes: async (handle, volumes, work) => {
+      const kube = scopeOf(handle);
+      const names = sessionObjectNames(volumes.sessionId);
+      const readers = { ...sessionSelector(volumes.sessionId), [COMPONENT_LABEL]: VOLUME_READER_COMPONENT };
+      // A Pod on a missing claim would wait for it forever.
+      if (!(await options.kubectl.get("persistentvolumeclaim", names.volume, kube))) {
+        throw new RemoteError("VOLUMES_GONE", `Cannot read the claim of session '${volumes.sessionId}': '${names.volume}' is gone`, "It was deleted (`remote rm --volumes` or by hand); what the session left there is lost.", "not-found");
+      }
+      // One left by an interrupted read goes first (the name is fixed).
+      await options.kubectl.deleteByLabel(["pod"], readers, kube, { wait: true });
+      await options.kubectl.create([renderVolumeReaderPod({ ...volumes, image: handle.image, namespace: kube.namespace ?? options.namespace })], kube);
+      try {
+        await untilReaderRuns(options.kubectl, names.reader, readers, kube);
+        return await work((argv, stdin) => execIn(names.reader, argv, kube, stdin));
+      } finally {
+        await options.kubectl.deleteByLabel(["pod"], readers, kube).catch(() => {});
+      }
     },
     remove: async (handle) => {
       // The claim stays: the next session of this id (or a person) finds the workspace and HOME again.
@@ -118,6 +140,24 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       });
     },
   };
+}
+
+/** How long a volume reader may take to start (an image already on the node: seconds). */
+const READER_START_MS = 120_000;
+
+/** Polls the reader Pod until its container runs; one that cannot start (a waiting reason, an end) fails at once. */
+async function untilReaderRuns(kubectl: KubectlPort, name: string, labels: Readonly<Record<string, string>>, scope: KubeScope): Promise<void> {
+  const deadline = Date.now() + READER_START_MS;
+  for (;;) {
+    const pod = (await kubectl.pods(labels, scope)).find((p) => p.name === name);
+    const status = pod ? statusOf(pod) : ({ state: "created" } as const);
+    if (status.state === "running") return;
+    if (status.state !== "created" || Date.now() > deadline) {
+      const why = status.state === "waiting" ? `${status.reason}${status.message ? `: ${status.message}` : ""}` : status.state === "exited" ? `it ended (code ${status.exitCode})` : "it did not start in time";
+      throw new RemoteError("VOLUME_READER_FAILED", `Cannot read the claim through pod '${name}': ${why}`, "Check the session's image is still on the node (`kubectl describe pod`).", "unavailable");
+    }
+    await Bun.sleep(200);
+  }
 }
 
 /** The same Pod as a new object: what the server added (uid, status, the node it ran on) left out, so the scheduler places it again. */

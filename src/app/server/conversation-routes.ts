@@ -6,7 +6,7 @@ import { restoreConversation } from "../conversation/restore.ts";
 import { stageConversation } from "../conversation/stage.ts";
 import type { AppDeps } from "../deps.ts";
 import { findFreshSession } from "../sessions/fresh-session.ts";
-import { containerConversation } from "../targets/container-workspace.ts";
+import { containerConversation } from "../targets/container-keep.ts";
 import { ConversationBundleSchema } from "../../domain/conversation/bundle.ts";
 import { jsonResponse } from "./errors.ts";
 import { defineRoute, type Route } from "./route.ts";
@@ -36,7 +36,7 @@ export function conversationRoutes(app: AppDeps): Route[] {
         if (!isMigratable(session.profile)) {
           throw new RemoteError("NO_CONVERSATION", `Cannot read the conversation of session '${session.name}': profile '${session.profile}' keeps none that can move`, "Conversations move for claude, codex, gemini and opencode.", "conflict");
         }
-        // A container's HOME is reached through its exec (or what was kept when it stopped).
+        // A container's HOME is reached through its exec (or, once it ended, what was kept or is read off its volumes).
         if (session.target !== undefined) return jsonResponse(200, await containerConversation(app, session, session.profile, query.id));
         const home = typeof session.meta.home === "string" ? session.meta.home : (app.env.HOME ?? "");
         const bundle = await stageConversation(app.conversations(), { profile: session.profile, id: query.id, cwd: session.cwd, home, env: app.env });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { RemoteError } from "../../domain/errors.ts";
 import { resolve } from "node:path";
 import type { AppDeps } from "../deps.ts";
-import { findSession } from "../sessions/find.ts";
+import { findFreshSession } from "../sessions/fresh-session.ts";
 import { getWorkspace } from "../workspace/control.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import { commitSessionFolder, materialiseWorkspace, SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../workspace/session-folder.ts";
@@ -66,7 +66,8 @@ export function sessionFolderRoutes(app: AppDeps): Route[] {
       operationId: "commitSessionFolder",
       summary: "Commit what changed in the folder of a session started for a workspace to that workspace (under its lock); 409 when a path changed both there and in the workspace",
       responses: { 200: { description: "The workspace's version after the commit", schema: CommitJson } },
-      handle: async ({ params }) => jsonResponse(200, await commitSessionFolder(app, findSession(app, params.ref as string))),
+      // Fresh: a container session that ended by itself is read off its volumes, not exec'd into.
+      handle: async ({ params }) => jsonResponse(200, await commitSessionFolder(app, await findFreshSession(app, params.ref as string))),
     }),
   ];
 }

@@ -18,7 +18,8 @@ import { findFreshSession } from "../sessions/fresh-session.ts";
 import { conversationRestore } from "./conversation-routes.ts";
 import { earlierStart, prepareWorkspaceFolder, startMeta, workspaceCwd } from "./session-folder-routes.ts";
 import { CONTAINER_HOME, kubernetesPlacement } from "../../domain/target.ts";
-import { captureBeforeStop, containerLayout, containerPreparation, CONVERSATION_META } from "../targets/container-workspace.ts";
+import { containerLayout, containerPreparation, CONVERSATION_META } from "../targets/container-workspace.ts";
+import { captureBeforeStop } from "../targets/container-keep.ts";
 import { getWorkspace } from "../workspace/control.ts";
 
 const DEFAULT_SIZE = { cols: 80, rows: 24 };

@@ -1,11 +1,12 @@
 /**
  * The folder of a workspace's container session as the control plane reads and writes it
  * (the SessionFolder seam of app/workspace: root, scan, read, readState, writeState), all
- * through the target's exec: `remote __pack <root>` answers the manifest, the files asked
- * for (a tar) or a `.remote/` state file; `remote __unpack <root> --state` writes one.
- * Once its container is gone nothing can be exec'd: a session stopped through the control
- * plane was kept first (`keepFolder`: its manifest, its state files here, every file's
- * content in the blob store), and its folder is then that copy.
+ * through an exec: `remote __pack <root>` answers the manifest, the files asked for (a tar)
+ * or a `.remote/` state file; `remote __unpack <root> --state` writes one. While the session
+ * runs that is its container's exec; once it is gone nothing can be exec'd there: its folder
+ * is then the copy kept here (`keepFolder`: its manifest, its state files, every file's
+ * content in the blob store), taken before a stop through the control plane, or read off
+ * its volumes by a helper beside it (container-keep.ts).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -19,7 +20,7 @@ import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 import type { SessionRecord } from "../../domain/session.ts";
 import { archiveLimits } from "../workspace/control.ts";
-import { execInside } from "./inside-wire.ts";
+import { insideSession, type Inside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "config" | "target">;
 
@@ -35,27 +36,29 @@ export type ContainerFolder = {
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** The folder at `root` inside a running container session. */
-export function liveContainerFolder(deps: Deps, handle: TargetHandle, root: string): ContainerFolder {
-  const target = deps.target(handle);
+export const liveContainerFolder = (deps: Deps, handle: TargetHandle, root: string): ContainerFolder => folderInside(deps, insideSession(deps.target(handle), handle), handle.container, root);
+
+/** The folder at `root` where `inside` runs our helpers (`where` names it in errors). */
+export function folderInside(deps: Pick<AppDeps, "workspace" | "config">, inside: Inside, where: string, root: string): ContainerFolder {
   return {
     root,
-    scan: () => execInside<Manifest>(target, handle, ["__pack", root]),
+    scan: () => inside<Manifest>(["__pack", root]),
     read: async (paths) => {
       if (paths.length === 0) return new Map();
-      const packed = await execInside<string>(target, handle, ["__pack", root, "--paths"], json(paths));
+      const packed = await inside<string>(["__pack", root, "--paths"], json(paths));
       // The container's answer is as untrusted as any archive: checked before a byte is used.
       const limits = archiveLimits(deps);
       const items = await deps.workspace().archive.unpack(Buffer.from(packed, "base64"), limits);
       const verdict = checkArchive(items.map((item) => item.header), limits);
-      if (!verdict.ok) throw new RemoteError("ARCHIVE_REFUSED", `Cannot take files of '${root}' from '${handle.container}': ${verdict.problems.join("; ")}`, "Nothing was stored.", "invalid");
+      if (!verdict.ok) throw new RemoteError("ARCHIVE_REFUSED", `Cannot take files of '${root}' from '${where}': ${verdict.problems.join("; ")}`, "Nothing was stored.", "invalid");
       const files = new Map(items.flatMap((item) => (item.header.type === "file" ? [[tidyArchivePath(item.header.path), item.bytes ?? new Uint8Array(0)] as const] : [])));
       const missing = paths.find((path) => !files.has(path));
-      if (missing !== undefined) throw new RemoteError("FOLDER_CHANGED", `Cannot take '${missing}' of '${root}' from '${handle.container}': it is no longer a file there`, "Try again once the agent is idle.", "conflict");
+      if (missing !== undefined) throw new RemoteError("FOLDER_CHANGED", `Cannot take '${missing}' of '${root}' from '${where}': it is no longer a file there`, "Try again once the agent is idle.", "conflict");
       return files;
     },
-    readState: async (name) => (await execInside<unknown>(target, handle, ["__pack", root, "--state", name])) ?? undefined,
+    readState: async (name) => (await inside<unknown>(["__pack", root, "--state", name])) ?? undefined,
     writeState: async (name, value) => {
-      await execInside(target, handle, ["__unpack", root, "--state", name], json(value));
+      await inside(["__unpack", root, "--state", name], json(value));
     },
   };
 }
@@ -64,28 +67,46 @@ export function liveContainerFolder(deps: Deps, handle: TargetHandle, root: stri
 const keptDir = (deps: Pick<AppDeps, "config">, sessionId: string) => join(sessionDirFor(deps.config.paths, sessionId), "folder");
 const readJson = (path: string): unknown => (existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined);
 
-/** The copy kept when the session stopped (files from the blob store); state written to it stays with it. */
-export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">, session: SessionRecord, root: string): ContainerFolder {
+/** Is a copy of the session's folder kept here. */
+export const folderKept = (deps: Pick<AppDeps, "config">, sessionId: string): boolean => existsSync(join(keptDir(deps, sessionId), "manifest.json"));
+
+/**
+ * The copy kept when the session stopped (files from the blob store); state written to it
+ * stays with it. `keepNow` takes the copy when none was kept (read on first use, once).
+ */
+export function keptContainerFolder(deps: Pick<AppDeps, "workspace" | "config">, session: SessionRecord, root: string, keepNow?: () => Promise<void>): ContainerFolder {
   const dir = keptDir(deps, session.id);
-  const manifest = readJson(join(dir, "manifest.json")) as Manifest | undefined;
-  if (manifest === undefined) {
-    throw new RemoteError("FOLDER_NOT_KEPT", `Cannot read the folder of session '${session.name}': its container is gone and nothing was kept when it stopped`, "Stop a workspace's container session through the control plane (`remote migrate back` does): it keeps the folder first.", "not-found");
-  }
+  let loaded: Promise<Manifest> | undefined;
+  const manifest = () =>
+    (loaded ??= (async () => {
+      if (!folderKept(deps, session.id) && keepNow !== undefined) await keepNow();
+      const kept = readJson(join(dir, "manifest.json")) as Manifest | undefined;
+      if (kept === undefined) {
+        throw new RemoteError("FOLDER_NOT_KEPT", `Cannot read the folder of session '${session.name}': its container is gone and nothing was kept when it stopped`, "Stop a workspace's container session through the control plane (`remote migrate back` does): it keeps the folder first.", "not-found");
+      }
+      return kept;
+    })());
   const { blobs } = deps.workspace();
   return {
     root,
-    scan: async () => manifest,
-    read: async (paths) =>
-      new Map(
+    scan: manifest,
+    read: async (paths) => {
+      const kept = await manifest();
+      return new Map(
         paths.map((path) => {
-          const entry = manifest[path];
+          const entry = kept[path];
           const bytes = entry?.type === "file" ? blobs.get(entry.sha256) : undefined;
           if (bytes === undefined) throw new RemoteError("BLOB_MISSING", `Cannot read '${path}' of session '${session.name}': its kept content is missing from the blob store`, "The control plane's data directory lost a file.", "corrupt");
           return [path, bytes] as const;
         }),
-      ),
-    readState: async (name) => readJson(join(dir, "state", name)),
+      );
+    },
+    readState: async (name) => {
+      await manifest();
+      return readJson(join(dir, "state", name));
+    },
     writeState: async (name, value) => {
+      await manifest();
       mkdirSync(join(dir, "state"), { recursive: true, mode: 0o700 });
       writeFileAtomically(join(dir, "state", name), JSON.stringify(value));
     },
@@ -116,7 +137,3 @@ export async function keepFolder(deps: Deps, session: SessionRecord, folder: Con
   writeFileAtomically(join(dir, "manifest.json"), JSON.stringify(manifest));
 }
 
-/** A container session's folder: inside it while it runs, else the copy kept when it stopped. */
-export function containerSessionFolder(deps: Deps, session: SessionRecord, root: string): ContainerFolder {
-  return session.state === "running" && session.target !== undefined ? liveContainerFolder(deps, session.target, root) : keptContainerFolder(deps, session, root);
-}

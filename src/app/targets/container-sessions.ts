@@ -16,7 +16,7 @@ import type { AppDeps } from "../deps.ts";
 import { credentialBundleHash } from "../credentials/session-home.ts";
 import { pushIntoSession } from "../credentials/push.ts";
 import { tellContainerSession, type EventDeps } from "./session-events.ts";
-import { findSession, listSessions, liveSocket, sessionFor, type SessionListing } from "../sessions/find.ts";
+import { findSession, listSessions, liveSocket, type SessionListing } from "../sessions/find.ts";
 import { requestHost } from "../sessions/host-request.ts";
 import { refreshContainerAgents } from "./container-agents.ts";
 
@@ -219,16 +219,7 @@ export async function recordContainerExit(deps: Pick<AppDeps, "store" | "clock">
   if (ours && after) await tellContainerSession(deps, after, { exitCode: exit.exitCode, signal: exit.signal ?? null });
 }
 
-/**
- * `findSession` after the session's container (if any) was asked how it is. The quick commands
- * take the one in sessions/fresh-session.ts, which loads this file only for a container session.
- */
-export async function findFreshSession(deps: Parameters<typeof freshContainerSession>[0], ref: string | SessionListing): Promise<FreshListing> {
-  const session = sessionFor(deps, ref);
-  return session.target === undefined ? session : freshContainerSession(deps, session);
-}
-
-/** A container session (see findFreshSession) after its container was asked how it is. */
+/** A container session (sessions/fresh-session.ts loads this for one) after its container was asked how it is. */
 export async function freshContainerSession(deps: Pick<AppDeps, "store" | "process" | "clock" | "target"> & Partial<Pick<AppDeps, "hookInbox">> & EventDeps, session: SessionListing): Promise<FreshListing> {
   const statuses = await reconcileContainers(deps, session.id);
   return withStatus(findSession(deps, session.id), statuses);

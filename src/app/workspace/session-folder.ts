@@ -23,16 +23,15 @@ import type { AppDeps } from "../deps.ts";
 import { commitManifest, getWorkspace, lockWorkspace, unlockWorkspace, workspaceManifest } from "./control.ts";
 import { applyPullPlan } from "./merge-apply.ts";
 import { readBase, scanLocal, writeBase } from "./local-state.ts";
-import { containerSessionFolder, FOLDER_BASE } from "../targets/container-folder.ts";
+import { FOLDER_BASE } from "../targets/container-folder.ts";
+import { containerSessionFolder } from "../targets/container-keep.ts";
+import { SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../../domain/workspace/session-meta.ts";
 
-type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "log" | "target">;
+type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "log" | "target" | "env">;
 
 const LINK = "workspace.json";
 
-/** The meta key of a session record naming the workspace it was started for. */
-export const SESSION_WORKSPACE_META = "workspaceId";
-/** The meta key set when the session works in the client's own folder (same machine): nothing to commit. */
-export const SHARED_FOLDER_META = "workspaceFolderShared";
+export { SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../../domain/workspace/session-meta.ts";
 
 /** A session's folder as the control plane reads and writes it: here, or inside a container. */
 export type SessionFolder = {

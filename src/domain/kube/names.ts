@@ -27,10 +27,10 @@ export function sessionObjectBase(sessionId: string): string {
   return `remote-${sessionId}`;
 }
 
-/** The names of one session's objects: the Pod, its volume claim (workspace + HOME) and its credential Secret. */
+/** The names of one session's objects: the Pod, its volume claim (workspace + HOME), its credential Secret, and the short-lived Pod that reads an ended session's claim. */
 export const sessionObjectNames = (sessionId: string) => {
   const base = sessionObjectBase(sessionId);
-  return { pod: base, volume: `${base}-data`, credentials: `${base}-credentials` } as const;
+  return { pod: base, volume: `${base}-data`, credentials: `${base}-credentials`, reader: `${base}-reader` } as const;
 };
 
 /** A namespace is a DNS-1123 label too: refuse a bad one before kubectl does, naming the flag. */

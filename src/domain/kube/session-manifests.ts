@@ -58,7 +58,7 @@ const CONTAINER = "session";
 const segments = (path: string) => path.split("/").filter((s) => s !== "");
 const isCleanAbsolute = (path: string) => path.startsWith("/") && segments(path).length > 0 && !segments(path).some((s) => s === "." || s === "..") && !path.includes("//");
 
-function absolutePath(what: string, path: string): string {
+export function absolutePath(what: string, path: string): string {
   if (!isCleanAbsolute(path)) throw new RemoteError("INVALID_PATH", `Cannot mount ${what} '${path}' in a Pod: not a clean absolute path below /`, undefined, "invalid");
   return path.replace(/\/$/, "");
 }
@@ -70,6 +70,10 @@ export function sessionResources(cpu: string | undefined, memory: string | undef
   return Object.keys(limits).length === 0 ? { requests } : { requests, limits };
 }
 
+/** One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME). */
+export const claimMounts = (workspace: string, home: string) =>
+  workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
+
 export function renderSessionManifests(spec: SessionManifestSpec): SessionManifests {
   const names = sessionObjectNames(spec.sessionId);
   const namespace = validateNamespace(spec.namespace);
@@ -79,8 +83,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
   const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.prepared && { prepared: spec.prepared }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
 
-  // One volume, two subdirectories; a parent path is mounted before what lies inside it (a workspace under HOME).
-  const mounts = workspace === home ? [{ mountPath: home, subPath: "home" }] : [{ mountPath: home, subPath: "home" }, { mountPath: workspace, subPath: "workspace" }].sort((a, b) => a.mountPath.length - b.mountPath.length);
+  const mounts = claimMounts(workspace, home);
 
   const volume: KubeObject = {
     apiVersion: "v1",
