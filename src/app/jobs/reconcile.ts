@@ -72,7 +72,7 @@ async function watchSession(deps: Deps, job: JobRecord, events: JobEvents, socke
   const unread = (cur: JobRecord) => cur.sessionId === job.sessionId && (cur.watchOffset ?? 0) === from;
   const now = deps.clock.now();
   const hit = detectThrottle(job.profile, reply.text, detectOptions(deps, job, now));
-  if (hit !== undefined) return finish(deps, job, events, throttleOutcome(deps, job, hit, now), unread, null, { watchOffset: reply.to });
+  if (hit !== undefined) return finish(deps, job, events, throttleOutcome(deps, job, hit, now), unread, null, { watchOffset: reply.to, at: now });
   if (reply.to === from) return job;
   const token = job.claim?.token;
   return deps.jobStore().mutate(job.id, (cur) => (holdsClaim(cur, token) && unread(cur) ? { ...cur, watchOffset: reply.to } : undefined)) ?? job;
@@ -82,7 +82,7 @@ async function watchSession(deps: Deps, job: JobRecord, events: JobEvents, socke
 async function finishExited(deps: Deps, job: JobRecord, events: JobEvents, exitCode: number | null, tail: string): Promise<JobRecord> {
   const now = deps.clock.now();
   const hit = detectThrottle(job.profile, tail, detectOptions(deps, job, now));
-  if (hit !== undefined) return finish(deps, job, events, throttleOutcome(deps, job, hit, now, exitCode ?? undefined), sameSession(job), exitCode);
+  if (hit !== undefined) return finish(deps, job, events, throttleOutcome(deps, job, hit, now, exitCode ?? undefined), sameSession(job), exitCode, { at: now });
   if (exitCode === 0) return finish(deps, job, events, { type: "succeed", exitCode: 0 }, sameSession(job), exitCode);
   const reason = exitCode === null ? "its session ended without an exit code" : `exit code ${exitCode}`;
   return finish(deps, job, events, { type: "fail", reason, exitCode: exitCode ?? undefined }, sameSession(job), exitCode);
@@ -143,11 +143,13 @@ async function finish(
   event: JobEvent,
   same: (cur: JobRecord) => boolean,
   exitCode?: number | null,
-  extra: Pick<JobRecord, "watchOffset"> = {},
+  more: Pick<JobRecord, "watchOffset"> & { readonly at?: Date } = {},
 ): Promise<JobRecord> {
   const token = job.claim?.token;
   let applied = false;
-  const now = deps.clock.now();
+  // A throttle's retry time was reckoned from `at`: recording it at a later reading could put lastAt after nextRetryAt.
+  const { at, ...extra } = more;
+  const now = at ?? deps.clock.now();
   const next = deps.jobStore().mutate(job.id, (cur) => {
     if (!holdsClaim(cur, token) || !same(cur)) return undefined;
     applied = true;
