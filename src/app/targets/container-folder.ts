@@ -15,6 +15,7 @@ import { RemoteError } from "../../domain/errors.ts";
 import type { TargetHandle } from "../../domain/target.ts";
 import { checkArchive } from "../../domain/workspace/archive-rules.ts";
 import type { Manifest } from "../../domain/workspace/entry.ts";
+import type { FolderAccess } from "../../domain/workspace/ports.ts";
 import { tidyArchivePath } from "../../domain/workspace/workspace-path.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
@@ -24,14 +25,8 @@ import { insideSession, type Inside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "config" | "target">;
 
-/** The shape of app/workspace's SessionFolder. */
-export type ContainerFolder = {
-  readonly root: string;
-  readonly scan: () => Promise<Manifest>;
-  readonly read: (paths: readonly string[]) => Promise<Map<string, Uint8Array>>;
-  readonly readState: (name: string) => Promise<unknown>;
-  readonly writeState: (name: string, value: unknown) => Promise<void>;
-};
+/** A container session's folder: app/workspace's SessionFolder without the base, which the caller keeps in FOLDER_BASE. */
+export type ContainerFolder = FolderAccess;
 
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 

@@ -16,6 +16,7 @@ import { applyChange, diffManifests, sameEntry, type Entry, type FileEntry, type
 import { planPull, textMergePaths, type MergeTexts } from "../../domain/workspace/merge-plan.ts";
 import { looksLikeText } from "../../domain/workspace/merge-tree.ts";
 import { WorkspaceBaseSchema, WorkspaceLinkSchema, type WorkspaceBase, type WorkspaceLink } from "../../domain/workspace/schemas.ts";
+import type { FolderAccess } from "../../domain/workspace/ports.ts";
 import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import type { SessionRecord } from "../../domain/session.ts";
 import { MIGRATION_STATE, MigrationStateSchema } from "../../domain/migrate/migration.ts";
@@ -34,14 +35,7 @@ const LINK = "workspace.json";
 export { SESSION_WORKSPACE_META, SHARED_FOLDER_META } from "../../domain/workspace/session-meta.ts";
 
 /** A session's folder as the control plane reads and writes it: here, or inside a container. */
-export type SessionFolder = {
-  readonly root: string;
-  /** Every file and link, as a push scans it (ignore rules; links out of the folder left out). */
-  readonly scan: () => Promise<Manifest>;
-  readonly read: (paths: readonly string[]) => Promise<Map<string, Uint8Array>>;
-  /** `.remote/<name>` as JSON, undefined when absent. */
-  readonly readState: (name: string) => Promise<unknown>;
-  readonly writeState: (name: string, value: unknown) => Promise<void>;
+export type SessionFolder = FolderAccess & {
   /** The base (last sync) for `workspaceId`; empty when there is none (or it is another workspace's). */
   readonly readBase: (workspaceId: string) => Promise<WorkspaceBase>;
   readonly writeBase: (base: WorkspaceBase) => Promise<void>;

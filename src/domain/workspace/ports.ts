@@ -5,6 +5,20 @@ import type { WorkspaceLock } from "./lock.ts";
 import type { LocalIndex } from "./local-index.ts";
 import type { WorkspaceRecord } from "./workspace.ts";
 
+/**
+ * A session's folder as the control plane reads and writes it, wherever it lies (this
+ * machine's disk, or inside a container through its exec).
+ */
+export type FolderAccess = {
+  readonly root: string;
+  /** Every file and link, as a push scans it (ignore rules; links out of the folder left out). */
+  readonly scan: () => Promise<Manifest>;
+  readonly read: (paths: readonly string[]) => Promise<Map<string, Uint8Array>>;
+  /** `.remote/<name>` as JSON, undefined when absent. */
+  readonly readState: (name: string) => Promise<unknown>;
+  readonly writeState: (name: string, value: unknown) => Promise<void>;
+};
+
 export type ManifestChangeSet = { readonly set: Readonly<Record<string, Entry>>; readonly deleted: readonly string[] };
 
 /** The control plane's workspace metadata (SQLite, beside sessions and jobs). Each method is one transaction. */
