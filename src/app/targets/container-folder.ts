@@ -21,14 +21,12 @@ import { writeFileAtomically } from "../../shared/atomic-file.ts";
 import type { AppDeps } from "../deps.ts";
 import type { SessionRecord } from "../../domain/session.ts";
 import { archiveLimits } from "../workspace/control.ts";
-import { insideSession, type Inside } from "./inside-wire.ts";
+import { insideSession, jsonInput, type Inside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "config" | "target">;
 
 /** A container session's folder: app/workspace's SessionFolder without the base, which the caller keeps in FOLDER_BASE. */
 export type ContainerFolder = FolderAccess;
-
-const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** The folder at `root` inside a running container session. */
 export const liveContainerFolder = (deps: Deps, handle: TargetHandle, root: string): ContainerFolder => folderInside(deps, insideSession(deps.target(handle), handle), handle.container, root);
@@ -40,7 +38,7 @@ export function folderInside(deps: Pick<AppDeps, "workspace" | "config">, inside
     scan: () => inside<Manifest>(["__pack", root]),
     read: async (paths) => {
       if (paths.length === 0) return new Map();
-      const packed = await inside<string>(["__pack", root, "--paths"], json(paths));
+      const packed = await inside<string>(["__pack", root, "--paths"], jsonInput(paths));
       // The container's answer is as untrusted as any archive: checked before a byte is used.
       const limits = archiveLimits(deps);
       const items = await deps.workspace().archive.unpack(Buffer.from(packed, "base64"), limits);
@@ -53,7 +51,7 @@ export function folderInside(deps: Pick<AppDeps, "workspace" | "config">, inside
     },
     readState: async (name) => (await inside<unknown>(["__pack", root, "--state", name])) ?? undefined,
     writeState: async (name, value) => {
-      await inside(["__unpack", root, "--state", name], json(value));
+      await inside(["__unpack", root, "--state", name], jsonInput(value));
     },
   };
 }

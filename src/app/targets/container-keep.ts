@@ -26,12 +26,11 @@ import type { SessionListing } from "../sessions/find.ts";
 import { getWorkspace } from "../workspace/control.ts";
 import { folderInside, folderKept, keepFolder, keptContainerFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
 import { containerLayout } from "./container-workspace.ts";
-import { insideSession, insideThrough, type Inside } from "./inside-wire.ts";
+import { insideSession, insideThrough, jsonInput, type Inside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target" | "env" | "log">;
 
 const metaString = (session: SessionRecord, key: string): string | undefined => (typeof session.meta[key] === "string" ? (session.meta[key] as string) : undefined);
-const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const handleOf = (session: SessionRecord): TargetHandle => {
   if (session.target === undefined) throw new RemoteError("NOT_A_CONTAINER", `Cannot read session '${session.name}' through a container: it runs on this machine`, undefined, "internal");
   return session.target;
@@ -44,9 +43,13 @@ const readKeptConversation = (deps: Pick<AppDeps, "config">, sessionId: string):
   return existsSync(file) ? ConversationBundleSchema.parse(JSON.parse(readFileSync(file, "utf8"))) : undefined;
 };
 
+/** The session's conversation (`id`, else its latest in the session's cwd) staged where `inside` runs. */
+const stageInside = async (inside: Inside, session: Pick<SessionRecord, "cwd">, profile: MigratableProfile, id: string | undefined): Promise<ConversationBundle> =>
+  ConversationBundleSchema.parse(await inside(["__conversation", "stage"], jsonInput({ profile, cwd: session.cwd, ...(id !== undefined && { id }) })));
+
 /** A session's conversation read where `inside` runs (its container, or a helper on its volumes), and kept here. */
 async function keepConversation(deps: Pick<AppDeps, "config">, session: SessionRecord, inside: Inside, profile: MigratableProfile, id: string | undefined): Promise<ConversationBundle> {
-  const bundle = ConversationBundleSchema.parse(await inside(["__conversation", "stage"], json({ profile, cwd: session.cwd, ...(id !== undefined && { id }) })));
+  const bundle = await stageInside(inside, session, profile, id);
   mkdirSync(sessionDirFor(deps.config.paths, session.id), { recursive: true, mode: 0o700 });
   writeFileAtomically(keptConversationFile(deps, session.id), JSON.stringify(bundle));
   return bundle;
@@ -105,7 +108,7 @@ export async function containerConversation(deps: Deps, session: SessionListing,
   const wanted = id ?? metaString(session, CONVERSATION_META);
   if (session.view === "running") {
     const handle = handleOf(session);
-    return ConversationBundleSchema.parse(await insideSession(deps.target(handle), handle)(["__conversation", "stage"], json({ profile, cwd: session.cwd, ...(wanted !== undefined && { id: wanted }) })));
+    return stageInside(insideSession(deps.target(handle), handle), session, profile, wanted);
   }
   const kept = readKeptConversation(deps, session.id);
   if (kept !== undefined && (id === undefined || kept.id === id)) return kept;

@@ -16,13 +16,11 @@ import type { WorkspaceRecord } from "../../domain/workspace/workspace.ts";
 import type { AppDeps } from "../deps.ts";
 import { exportArchive, workspaceManifest } from "../workspace/control.ts";
 import { FOLDER_BASE, FOLDER_LINK, liveContainerFolder } from "./container-folder.ts";
-import { execInside } from "./inside-wire.ts";
+import { execInside, jsonInput } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target">;
 
 export { CONVERSATION_META } from "../../domain/workspace/session-meta.ts";
-
-const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 /** Before a container session's agent starts (runInContainer's `prepare`): its files, its conversation, then the go-ahead. */
 export function containerPreparation(
@@ -42,7 +40,7 @@ export function containerPreparation(
       await folder.writeState(FOLDER_LINK, { remote: input.origin, workspaceId: workspace.id, path: workspace.path, home: workspace.home } satisfies WorkspaceLink);
       await folder.writeState(FOLDER_BASE, { workspaceId: workspace.id, version, entries } satisfies WorkspaceBase);
     }
-    if (input.conversation) await execInside(target, handle, ["__conversation", "restore"], json({ bundle: input.conversation, cwd, ...(input.policy && { policy: input.policy }) }));
+    if (input.conversation) await execInside(target, handle, ["__conversation", "restore"], jsonInput({ bundle: input.conversation, cwd, ...(input.policy && { policy: input.policy }) }));
     await execInside(target, handle, ["__prepared"]);
   };
 }

@@ -23,6 +23,9 @@ export async function answerInside(stdout: (text: string) => void, work: () => P
 }
 
 /** Runs `remote <argv>` somewhere (a session's container, a helper on its volumes) and answers its `ok` value, or throws its error again. */
+/** A helper's input on its stdin: one JSON value. */
+export const jsonInput = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+
 export type Inside = <T>(argv: readonly string[], stdin?: Uint8Array) => Promise<T>;
 
 /** Inside a running session's container, through the target's exec. */
