@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { pathsFor, socketPathFor } from "./config.ts";
 import { isRemoteError } from "./errors.ts";
-import { chooseEngine, containerEnv, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, isInside, kubernetesPlacement, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
+import { chooseEngine, CONTAINER_HOME, CONTAINER_HOME_META, containerEnv, containerHomeOf, containerLabels, containerSocketFor, CONTAINER_REMOTE_HOME, isInside, kubernetesPlacement, parsePodSpec, podExitCode, rediscoveredCredentialMeta } from "./target.ts";
 import { sessionPatchForContainer } from "./target-status.ts";
 
 const usageError = (fn: () => unknown) => {
@@ -82,4 +82,16 @@ test("kubernetesPlacement: the namespace asked for, else the configured one; non
   expect(kubernetesPlacement({ target: "kubernetes", context: "k3s", namespace: "team" }, "remote")).toEqual({ kind: "kubernetes", context: "k3s", namespace: "team" });
   expect(kubernetesPlacement({ target: "kubernetes" }, "remote")).toEqual({ kind: "kubernetes", context: undefined, namespace: "remote" });
   expect(kubernetesPlacement({ target: "docker", namespace: "team" }, "remote")).toBeUndefined();
+});
+
+describe("containerHomeOf", () => {
+  test("the HOME a session recorded at its start wins (a workspace's session has the workspace's own HOME path)", () => {
+    expect(containerHomeOf({ target: { kind: "docker" }, meta: { [CONTAINER_HOME_META]: "/home/ann" } }, "/root")).toBe("/home/ann");
+    expect(containerHomeOf({ target: { kind: "kubernetes" }, meta: { [CONTAINER_HOME_META]: "/home/ann" } }, "/root")).toBe("/home/ann");
+  });
+  test("a record without it: a Pod has the person's HOME at its own path, a docker container the image's", () => {
+    expect(containerHomeOf({ target: { kind: "kubernetes" }, meta: {} }, "/home/bob")).toBe("/home/bob");
+    expect(containerHomeOf({ target: { kind: "docker" }, meta: {} }, "/home/bob")).toBe(CONTAINER_HOME);
+    expect(containerHomeOf({ target: { kind: "docker" }, meta: { [CONTAINER_HOME_META]: 7 } }, "/home/bob")).toBe(CONTAINER_HOME);
+  });
 });

@@ -46,6 +46,21 @@ export const CONTAINER_HOME = "/home/remote";
 export const CONTAINER_WORKSPACE = `${CONTAINER_HOME}/work`;
 export const CONTAINER_REMOTE_HOME = `${CONTAINER_HOME}/.remote`;
 export const CONTAINER_BINARY = "/usr/local/bin/remote";
+
+/** The session meta key that records a container session's HOME inside it, as it was started. */
+export const CONTAINER_HOME_META = "containerHome";
+
+/**
+ * A container session's HOME inside its container: as its record says (a workspace's session
+ * has the workspace's own HOME path), else, for a record from before that was kept (or found
+ * again by labels), the default: a Pod mounts the person's HOME at its own path, a docker
+ * container has the image's.
+ */
+export function containerHomeOf(session: { readonly target?: { readonly kind: "docker" | "kubernetes" } | undefined; readonly meta: Readonly<Record<string, unknown>> }, personHome: string): string {
+  const recorded = session.meta[CONTAINER_HOME_META];
+  if (typeof recorded === "string") return recorded;
+  return session.target?.kind === "kubernetes" ? personHome : CONTAINER_HOME;
+}
 /** What `remote __bridge` says on stderr once it reached the socket (anything else there is a complaint). */
 export const BRIDGE_READY = "bridge: connected";
 /** Where the session host inside the container listens (the bridge connects there). */

@@ -5,7 +5,7 @@
  * are synced once.
  */
 import type { PluginPlace } from "../../domain/plugins/home-port.ts";
-import { CONTAINER_HOME } from "../../domain/target.ts";
+import { containerHomeOf } from "../../domain/target.ts";
 import type { AppDeps } from "../deps.ts";
 import { listSessions, type SessionListing } from "../sessions/find.ts";
 
@@ -20,7 +20,7 @@ export type SyncPlace = {
 export const PERSON_HOME = "~";
 
 export function placeOf(deps: Pick<AppDeps, "env">, session: SessionListing): PluginPlace | undefined {
-  if (session.target !== undefined) return { kind: "target", handle: session.target, home: session.target.kind === "kubernetes" ? (deps.env.HOME ?? "/") : CONTAINER_HOME };
+  if (session.target !== undefined) return { kind: "target", handle: session.target, home: containerHomeOf(session, deps.env.HOME ?? "/") };
   const own = session.meta.home;
   if (typeof own === "string") return { kind: "local", home: own };
   return deps.env.HOME === undefined ? undefined : { kind: "local", home: deps.env.HOME };

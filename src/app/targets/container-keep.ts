@@ -17,7 +17,7 @@ import { isMigratable, type MigratableProfile } from "../../domain/conversation/
 import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import type { SessionRecord } from "../../domain/session.ts";
-import { CONTAINER_HOME, CONTAINER_WORKSPACE, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_WORKSPACE, containerHomeOf, type TargetHandle } from "../../domain/target.ts";
 import type { SessionVolumes } from "../../domain/target-port.ts";
 import { CONVERSATION_META, SESSION_WORKSPACE_META } from "../../domain/workspace/session-meta.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
@@ -25,7 +25,6 @@ import type { AppDeps } from "../deps.ts";
 import type { SessionListing } from "../sessions/find.ts";
 import { getWorkspace } from "../workspace/control.ts";
 import { folderInside, folderKept, keepFolder, keptContainerFolder, liveContainerFolder, type ContainerFolder } from "./container-folder.ts";
-import { containerLayout } from "./container-workspace.ts";
 import { insideSession, insideThrough, jsonInput, type Inside } from "./inside-wire.ts";
 
 type Deps = Pick<AppDeps, "workspace" | "clock" | "random" | "config" | "target" | "env" | "log">;
@@ -65,8 +64,9 @@ const workspaceFolderThrough = (deps: Deps, session: SessionRecord, inside: Insi
 function volumesOf(deps: Deps, session: SessionRecord): SessionVolumes {
   const kube = handleOf(session).kind === "kubernetes";
   const workspaceId = metaString(session, SESSION_WORKSPACE_META);
-  const layout = workspaceId !== undefined ? containerLayout(getWorkspace(deps, workspaceId), kube ? (deps.env.HOME ?? "") : CONTAINER_HOME) : kube ? { home: deps.env.HOME ?? "", workspace: session.cwd } : { home: CONTAINER_HOME, workspace: CONTAINER_WORKSPACE };
-  return { sessionId: session.id, profile: session.profile, ...layout };
+  const home = containerHomeOf(session, deps.env.HOME ?? "");
+  const workspace = workspaceId !== undefined ? getWorkspace(deps, workspaceId).path : kube ? session.cwd : CONTAINER_WORKSPACE;
+  return { sessionId: session.id, profile: session.profile, home, workspace };
 }
 
 /**

@@ -8,7 +8,7 @@ import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
 import { isFinal } from "../../domain/session-lifecycle.ts";
 import { podSocketFor } from "../../domain/kube/entrypoint.ts";
-import { CONTAINER_HOME, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type ContainerStatus, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_HOME, CONTAINER_HOME_META, CONTAINER_WORKSPACE, containerEnv, containerSocketFor, type ContainerStatus, type KubernetesPlacement, type PodSpec, type TargetHandle } from "../../domain/target.ts";
 import { HOPELESS_REASONS, sessionPatchForContainer } from "../../domain/target-status.ts";
 import { isRestarting } from "../../domain/session-restart.ts";
 import type { CredentialFile, TargetPort } from "../../domain/target-port.ts";
@@ -78,7 +78,8 @@ export async function runInContainer(
     // Until its container answers, this process answers for the record (lost if we die first).
     launcher: deps.process.identify(process.pid),
     // The bundle's hash (never its content) and tools: `remote refresh` compares and collects again.
-    meta: credentials ? { ...options.meta, credentialsHash: credentialBundleHash(credentials.files), credentialTools: credentials.tools } : options.meta,
+    // Where its HOME is inside (plugins, a read off its volumes): recorded, not worked out again by each reader.
+    meta: { ...options.meta, [CONTAINER_HOME_META]: home, ...(credentials && { credentialsHash: credentialBundleHash(credentials.files), credentialTools: credentials.tools }) },
   });
   const { name } = record;
   const size = deps.terminal.size();
