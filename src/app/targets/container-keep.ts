@@ -17,7 +17,7 @@ import { isMigratable, type MigratableProfile } from "../../domain/conversation/
 import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
 import type { SessionRecord } from "../../domain/session.ts";
-import { CONTAINER_WORKSPACE, containerHomeOf, type TargetHandle } from "../../domain/target.ts";
+import { CONTAINER_HOME_META, CONTAINER_WORKSPACE, containerHomeOf, type TargetHandle } from "../../domain/target.ts";
 import type { SessionVolumes } from "../../domain/target-port.ts";
 import { CONVERSATION_META, SESSION_WORKSPACE_META } from "../../domain/workspace/session-meta.ts";
 import { writeFileAtomically } from "../../shared/atomic-file.ts";
@@ -64,8 +64,10 @@ const workspaceFolderThrough = (deps: Deps, session: SessionRecord, inside: Insi
 function volumesOf(deps: Deps, session: SessionRecord): SessionVolumes {
   const kube = handleOf(session).kind === "kubernetes";
   const workspaceId = metaString(session, SESSION_WORKSPACE_META);
-  const home = containerHomeOf(session, deps.env.HOME ?? "");
-  const workspace = workspaceId !== undefined ? getWorkspace(deps, workspaceId).path : kube ? session.cwd : CONTAINER_WORKSPACE;
+  const record = workspaceId !== undefined ? getWorkspace(deps, workspaceId) : undefined;
+  // A workspace's session whose record predates CONTAINER_HOME_META had its HOME at the workspace's own.
+  const home = session.meta[CONTAINER_HOME_META] === undefined && record?.home ? record.home : containerHomeOf(session, deps.env.HOME ?? "");
+  const workspace = record !== undefined ? record.path : kube ? session.cwd : CONTAINER_WORKSPACE;
   return { sessionId: session.id, profile: session.profile, home, workspace };
 }
 
