@@ -7,7 +7,7 @@
 import pkg from "../package.json" with { type: "json" };
 import type { AppDeps } from "./app/deps.ts";
 
-const READERS = new Set(["ls", "send", "attach"]);
+const READERS = new Set(["ls", "send"]);
 
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
@@ -28,8 +28,9 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
 }
 
 /**
- * A command that reads the session records (ls, send, attach) gets its deps now and asks the
- * host server for the records at once, so the round trip runs while the command line is
+ * A command that reads the session records (ls, send) gets its deps now and asks the
+ * host server for the records at once (attach asks it to attach by name instead, and for the
+ * records only when that does not do: attach-by-name.ts), so the round trip runs while the command line is
  * checked and the command loaded. Anything unusual (help, a config that does not load) and
  * the command builds its deps when it runs, as every other command does.
  */

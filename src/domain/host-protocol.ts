@@ -78,7 +78,19 @@ export type HostRequest =
   /** To the host server's control socket: start hosting this (recorded) session. */
   | HostSessionRequest
   /** To the host server's control socket: every session record, as its open store reads them now (see RecordsReply). */
-  | { readonly op: "records" };
+  | { readonly op: "records" }
+  /** To the host server's control socket: attach this connection to the session `ref` names (see AttachRequest). */
+  | AttachRequest;
+
+/**
+ * `remote attach <ref>` in one round trip, as a tmux client asks its server: the host server
+ * resolves `ref` over every record as a reader would (findSession) and, when it names a running
+ * session it hosts, hands the connection to that session with `hello`; the session's welcome
+ * (and the screen) answer. Otherwise no answer of its own: the client sends {op: "records"} right
+ * behind it, whose reply (from this server, or from one before this request that ignores it) tells
+ * the client to take the usual way. Once the connection is handed over, requests behind it are dropped.
+ */
+export type AttachRequest = { readonly op: "attach"; readonly ref: string; readonly hello: Hello };
 
 /**
  * The host server's answer to {op: "records"}: a quick reader uses it instead of opening the store itself.
@@ -207,6 +219,14 @@ export function encodeFrame(frame: Frame): Uint8Array {
     case FrameType.detached:
       return frameOf(frame.type, EMPTY);
   }
+}
+
+/** Several frames as one buffer, for one write. */
+export function encodeFrames(frames: readonly Frame[]): Uint8Array {
+  const encoded = frames.map(encodeFrame);
+  const out = new Uint8Array(encoded.reduce((n, bytes) => n + bytes.length, 0));
+  encoded.reduce((at, bytes) => (out.set(bytes, at), at + bytes.length), 0);
+  return out;
 }
 
 export class ProtocolError extends Error {

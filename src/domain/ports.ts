@@ -62,7 +62,11 @@ export type HostConnection = {
  */
 export type HostAddress = string | { readonly target: TargetHandle; readonly socketPath: string };
 export type HostConnectorPort = {
-  readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void) => Promise<HostConnection>;
+  /**
+   * `greeting`: frames sent first, before anything `send` sends. A local socket writes them as it
+   * connects, in the same turn (the host is at work on a hello while the event loop takes the socket over).
+   */
+  readonly connect: (address: HostAddress, onFrame: (frame: Frame) => void, greeting?: readonly Frame[]) => Promise<HostConnection>;
   /**
    * One request and its reply, blocking, without the event loop (a one-shot command's round trip:
    * an event-loop connect alone costs such a command more than the rest of its start). Undefined when this

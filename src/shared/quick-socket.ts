@@ -5,7 +5,7 @@
  * its own start. Linux only, like quick-fs; undefined wherever it cannot be done here, and the
  * caller then connects as before (as it does to report a failed connect in its own words).
  */
-import { createFrameDecoder, encodeFrame, FrameType, type Frame } from "../domain/host-protocol.ts";
+import { createFrameDecoder, encodeFrames, FrameType, type Frame } from "../domain/host-protocol.ts";
 import type { Exchanged } from "../domain/ports.ts";
 import { lib } from "./quick-fs.ts";
 
@@ -15,22 +15,37 @@ const POLLIN = 1;
 /** sizeof(struct sockaddr_un): a 2-byte family, then 108 bytes of path (NUL-terminated). */
 const SOCKADDR_UN = 110;
 
-/** Writes `frames` to the socket at `socketPath` and returns the first reply frame's value; undefined: not done here (no libc, a path too long). */
-export function exchangeOnce(socketPath: string, frames: readonly Frame[], timeoutMs: number): Exchanged | undefined {
+/**
+ * A descriptor connected to the socket at `socketPath` with `frames` written to it, in this same
+ * turn: "unreachable" when nothing accepted it, "closed" when it went away meanwhile; undefined: not
+ * done here (no libc, a path too long). The caller owns the descriptor.
+ */
+export function connectWith(socketPath: string, frames: readonly Frame[]): number | "unreachable" | "closed" | undefined {
   const c = lib();
   const path = new TextEncoder().encode(socketPath);
   if (!c || path.length >= SOCKADDR_UN - 2) return undefined;
   const fd = c.socket(AF_UNIX, SOCK_STREAM_CLOEXEC, 0);
   if (fd < 0) return undefined;
+  const address = new Uint8Array(SOCKADDR_UN);
+  new DataView(address.buffer).setUint16(0, AF_UNIX, true);
+  address.set(path, 2);
+  const sent = (bytes: Uint8Array) => {
+    for (let rest = bytes, n = 0; rest.length > 0; rest = rest.subarray(n)) if ((n = c.write(fd, rest, rest.length)) <= 0) return false;
+    return true;
+  };
+  // In one write: the frames arrive together (a host reading them reads them in one go).
+  const failed = c.connect(fd, address, 2 + path.length + 1) !== 0 ? "unreachable" : sent(encodeFrames(frames)) ? undefined : "closed";
+  if (failed) c.close(fd);
+  return failed ?? fd;
+}
+
+/** Writes `frames` to the socket at `socketPath` and returns the first reply frame's value; undefined: not done here (no libc, a path too long). */
+export function exchangeOnce(socketPath: string, frames: readonly Frame[], timeoutMs: number): Exchanged | undefined {
+  const c = lib();
+  const fd = connectWith(socketPath, frames);
+  if (!c || fd === undefined) return undefined;
+  if (typeof fd !== "number") return { kind: fd };
   try {
-    const address = new Uint8Array(SOCKADDR_UN);
-    new DataView(address.buffer).setUint16(0, AF_UNIX, true);
-    address.set(path, 2);
-    if (c.connect(fd, address, 2 + path.length + 1) !== 0) return { kind: "unreachable" };
-    for (const frame of frames) {
-      let rest = encodeFrame(frame);
-      for (let n = 0; rest.length > 0; rest = rest.subarray(n)) if ((n = c.write(fd, rest, rest.length)) <= 0) return { kind: "closed" };
-    }
     let reply: { value: unknown } | undefined;
     const decode = createFrameDecoder((f) => {
       if (f.type === FrameType.reply && !reply) reply = { value: f.reply };

@@ -15,8 +15,8 @@ export function createHostConnector(unix: HostConnectorPort, targetFor: (handle:
   return {
     // Blocking round trips only to a local socket: a container's is a stream through its engine.
     ...(exchange ? { exchange: (address: HostAddress, frames: readonly Frame[], timeoutMs: number) => (typeof address === "string" ? exchange(address, frames, timeoutMs) : undefined) } : {}),
-    connect: async (address, onFrame) => {
-      if (typeof address === "string") return unix.connect(address, onFrame);
+    connect: async (address, onFrame, greeting = []) => {
+      if (typeof address === "string") return unix.connect(address, onFrame, greeting);
       const stream = targetFor(address.target).openStream(address.target, address.socketPath);
       const connection = framedConnection(stream, onFrame);
       try {
@@ -24,6 +24,7 @@ export function createHostConnector(unix: HostConnectorPort, targetFor: (handle:
       } catch (error) {
         throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host in container '${address.target.container}': ${errorMessage(error)}`, "The session may have ended; run `remote ls` to check.", "unavailable");
       }
+      for (const frame of greeting) connection.send(frame);
       return connection;
     },
   };

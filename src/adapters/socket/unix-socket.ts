@@ -1,11 +1,13 @@
 import { nodeFs } from "../../shared/quick-fs.ts";
 import { childPath, parentPath } from "../../shared/quick-path.ts";
 import { errorMessage, RemoteError } from "../../domain/errors.ts";
-import { createFrameDecoder, encodeFrame, type Frame } from "../../domain/host-protocol.ts";
+import { createFrameDecoder, encodeFrame, encodeFrames, type Frame } from "../../domain/host-protocol.ts";
 import type { HostConnectorPort, ServerClient, SocketServerPort } from "../../domain/ports.ts";
 import { checkPrivateDirs, ensurePrivateDirs } from "../system/private-dir.ts";
 import { createWriteQueue } from "./write-queue.ts";
-import { exchangeOnce } from "../../shared/quick-socket.ts";
+import { connectWith, exchangeOnce } from "../../shared/quick-socket.ts";
+
+type Socket = Awaited<ReturnType<typeof Bun.connect>>;
 
 export type UnixSocketOptions = {
   /**
@@ -74,7 +76,7 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
       checkPrivateDirs(dirsOf(options, socketPath));
       return exchangeOnce(socketPath, frames, timeoutMs);
     },
-    connect: async (socketPath, onFrame) => {
+    connect: async (socketPath, onFrame, greeting = []) => {
       if (typeof socketPath !== "string") throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to container '${socketPath.target.container}' through a Unix socket`, undefined, "internal");
       // Our keystrokes would go to whoever listens there.
       checkPrivateDirs(dirsOf(options, socketPath));
@@ -82,26 +84,30 @@ export function createUnixConnector(options: UnixSocketOptions): HostConnectorPo
       const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
       const writes = createWriteQueue();
       const decode = createFrameDecoder(onFrame);
-      let socket: Awaited<ReturnType<typeof Bun.connect>>;
+      const unreachable = (why: string) => new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host at '${socketPath}': ${why}`, "The session may have ended; run `remote ls` to check.", "unavailable");
+      // The greeting goes in this turn, through libc: the host is at work on it while the event loop takes the socket over.
+      const fd = greeting.length > 0 ? connectWith(socketPath, greeting) : undefined;
+      if (fd === "unreachable" || fd === "closed") throw unreachable(fd === "closed" ? "it closed the connection" : "nothing accepts connections there");
+      const handlers = {
+        data: (s: Socket, chunk: Uint8Array) => {
+          try {
+            decode(chunk);
+          } catch {
+            s.end();
+          }
+        },
+        drain: (s: Socket) => writes.flush(s),
+        close: () => resolveClosed(),
+        error: () => resolveClosed(),
+      };
+      let socket: Socket;
       try {
-        socket = await Bun.connect({
-          unix: socketPath,
-          socket: {
-            data: (_s, chunk) => {
-              try {
-                decode(chunk);
-              } catch {
-                _s.end();
-              }
-            },
-            drain: (s) => writes.flush(s),
-            close: () => resolveClosed(),
-            error: () => resolveClosed(),
-          },
-        });
+        // Bun's types lack the `fd` form of connect (FdSocketOptions), which it takes.
+        socket = await (fd === undefined ? Bun.connect({ unix: socketPath, socket: handlers }) : Bun.connect({ fd, socket: handlers } as unknown as Parameters<typeof Bun.connect>[0]));
       } catch (error) {
-        throw new RemoteError("HOST_UNREACHABLE", `Cannot connect to the session host at '${socketPath}': ${errorMessage(error)}`, "The session may have ended; run `remote ls` to check.", "unavailable");
+        throw unreachable(errorMessage(error));
       }
+      if (fd === undefined && greeting.length > 0) writes.push(socket, encodeFrames(greeting));
       return {
         send: (frame: Frame) => {
           writes.push(socket, encodeFrame(frame));

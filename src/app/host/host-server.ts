@@ -1,12 +1,13 @@
 import { rmSync } from "node:fs";
 import { hostServerSocketFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError } from "../../domain/errors.ts";
-import { createFrameDecoder, encodeFrame, FrameType, type HostSessionRequest, type RecordsReply } from "../../domain/host-protocol.ts";
-import type { ScreenPort, ServerHandlers, SocketServerPort } from "../../domain/ports.ts";
-import type { ProcessIdentity } from "../../domain/session.ts";
+import { createFrameDecoder, encodeFrame, FrameType, type AttachRequest, type HostSessionRequest, type RecordsReply } from "../../domain/host-protocol.ts";
+import type { ScreenPort, ServerClient, ServerHandlers, SocketServerPort } from "../../domain/ports.ts";
+import { isLive, type ProcessIdentity } from "../../domain/session.ts";
 import type { AppDeps } from "../deps.ts";
 import { hostSession } from "./boot.ts";
 import { ingestHookEvents } from "../sessions/enroll.ts";
+import { findSession } from "../sessions/find.ts";
 import type { SessionHost } from "./session-host.ts";
 
 /** How long the server waits, hosting nothing, before it exits (a `run` right after a `stop` reuses it). */
@@ -87,31 +88,55 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
     }
   };
 
-  type Control = { gone: boolean; readonly write: (reply: HostReply | RecordsReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
+  /**
+   * `remote attach <ref>` by name (AttachRequest): the ref resolved as the reader would resolve it
+   * (waiting hook events first, then findSession over every record); a running session hosted here
+   * takes the connection. Anything else (not found, ended, in a container, elsewhere) is the
+   * reader's to say, the usual way.
+   */
+  const attach = (request: AttachRequest, socket: ServerClient): Attached | undefined => {
+    let found;
+    try {
+      found = findSession(deps, request.ref);
+    } catch {
+      return undefined;
+    }
+    const session = hosted.get(found.id);
+    if (!session || !isLive(found.view) || found.target !== undefined) return undefined;
+    return session.accept(socket, request.hello);
+  };
+
+  type Attached = ReturnType<SessionHost["accept"]>;
+  type Control = { gone: boolean; attached?: Attached | undefined; readonly write: (reply: HostReply | RecordsReply) => void; readonly receive: (chunk: Uint8Array) => void; readonly end: () => void };
   const handlers: ServerHandlers<Control> = {
     open: (socket) => {
       const state: Control = {
         gone: false,
         write: (reply) => void socket.write(encodeFrame({ type: FrameType.reply, reply })),
         receive: createFrameDecoder((frame) => {
+          // Handed to a session in this same chunk: what follows is the session's (the records request behind an attach is not).
+          if (state.attached) return void (frame.type === FrameType.request || state.attached.data(state.attached.client, encodeFrame(frame)));
           if (frame.type !== FrameType.request) return;
           if (frame.request.op === "host") void host(frame.request).then((reply) => state.gone || state.write(reply));
           else if (frame.request.op === "records") state.write(records());
+          else if (frame.request.op === "attach") state.attached = attach(frame.request, socket);
         }),
         end: () => socket.end(),
       };
       return state;
     },
     data: (state, chunk) => {
+      if (state.attached) return state.attached.data(state.attached.client, chunk);
       try {
         state.receive(chunk);
       } catch {
         state.end();
       }
     },
-    drain: () => {},
+    drain: (state) => state.attached?.drain(state.attached.client),
     close: (state) => {
       state.gone = true;
+      state.attached?.close(state.attached.client);
     },
   };
   const control = await listenAlone(deps, ports.server, controlPath, handlers);

@@ -1,7 +1,7 @@
 import { RemoteError, errorMessage, isRemoteError } from "../../domain/errors.ts";
 import { FrameType, outputReply, type Frame, type Hello, type HostRequest } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
-import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, SessionStorePort, SocketServerPort, TerminalDevice, TerminalDevicePort } from "../../domain/ports.ts";
+import type { ClockPort, LogPort, PtyExit, PtyPort, ScreenPort, ServerClient, ServerHandlers, SessionStorePort, SocketServerPort, TerminalDevice, TerminalDevicePort } from "../../domain/ports.ts";
 import type { ProcessIdentity, SessionPatch, SessionRecord } from "../../domain/session.ts";
 import type { EventLogPort } from "../../domain/agent-state/state-event.ts";
 import { EXIT_RECORD_BUDGET_MS, storeRetryDelay } from "../../domain/session-lifecycle.ts";
@@ -62,6 +62,12 @@ export type SessionHost = {
   readonly notice: (data: Uint8Array) => number;
   /** Resolves after the child exited, every client was told, and the socket is closed. */
   readonly done: Promise<PtyExit>;
+  /**
+   * A connection that reached this session through the host server's control socket (an attach
+   * by name, AttachRequest) becomes one of its clients, `hello` its first frame; the server
+   * passes on what the connection does from then on.
+   */
+  readonly accept: (socket: ServerClient, hello: Hello) => Omit<ServerHandlers<ClientStream>, "open"> & { readonly client: ClientStream };
 };
 
 /**
@@ -210,8 +216,10 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         type: FrameType.welcome,
         welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0, ...(device ? { terminal: true } : {}) },
       });
-      if (device) readTerminal(client, device, hello);
+      // The screen first, then the keys: the person waits for the one, the other waits in the terminal meanwhile.
+      if (device) client.takeTerminal(device);
       client.startStreaming(hello.fromOffset);
+      if (device) readTerminal(client, device, hello);
       // The store write and the plugins come after the first frame is on its way: the person waits for the screen, not for them.
       setImmediate(
         guard(() => {
@@ -230,7 +238,6 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
    * the client), the detach chord is watched here, and the client keeps only raw mode and resizes.
    */
   const readTerminal = (client: ClientStream, device: TerminalDevice, hello: Hello) => {
-    client.takeTerminal(device);
     const chord = detachChord({
       forward: (data) => {
         if (!hello.readOnly && !exited && clients.has(client)) child.write(data);
@@ -271,7 +278,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     }
   };
 
-  const listen = () => deps.server.listen<ClientStream>(options.socketPath, {
+  const handlers: ServerHandlers<ClientStream> = {
     open: (socket: ServerClient) => {
       const client = createClientStream(socket, window, screen, guard((frame: Frame) => onFrame(client, frame)));
       clients.add(client);
@@ -288,7 +295,13 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         void deps.bus.emit("session:detach", { session: record, target, clients: attachedCount() });
       }
     }),
-  });
+  };
+  const listen = () => deps.server.listen<ClientStream>(options.socketPath, handlers);
+  const accept = (socket: ServerClient, hello: Hello) => {
+    const client = handlers.open(socket);
+    guard(onFrame)(client, { type: FrameType.hello, hello });
+    return { client, data: handlers.data, drain: handlers.drain, close: handlers.close };
+  };
   let server: ReturnType<typeof listen>;
   try {
     server = listen();
@@ -353,7 +366,7 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
     return terminals.length;
   };
 
-  return { record: () => record, stop, notice, done };
+  return { record: () => record, stop, notice, done, accept };
 }
 
 /**

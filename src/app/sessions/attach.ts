@@ -1,7 +1,8 @@
 import { RemoteError } from "../../domain/errors.ts";
-import { FrameType, type ExitInfo, type Frame } from "../../domain/host-protocol.ts";
+import { FrameType } from "../../domain/host-protocol.ts";
 import type { AppDeps } from "../deps.ts";
-import { attachEndMessage, holdTerminal, type AttachOutcome } from "./attach-terminal.ts";
+import { attachOver, type Attached, type AttachWay } from "./attach-connection.ts";
+import { attachEndMessage, type AttachOutcome } from "./attach-terminal.ts";
 import { liveSocket, type SessionListing } from "./find.ts";
 import { findFreshSession } from "./fresh-session.ts";
 
@@ -29,73 +30,16 @@ export async function attachSession(deps: AppDeps, ref: string | SessionListing,
     throw new RemoteError("ATTACH_SELF", `Cannot attach session '${session.name}' from inside itself`, "Detach first (Ctrl+P Ctrl+Q), or attach from another terminal.", "usage");
   }
   requireTerminal(deps, session.name);
-  const term = deps.terminal;
-  let exit: ExitInfo | undefined;
-  let detached = false;
   // Only a host on this machine can open our terminal (a container's has other devices).
-  const identity = typeof socketPath === "string" ? term.identity?.() : undefined;
-  const welcomed = Promise.withResolvers<void>();
-  let hostHasTerminal = false;
-  /** Terminal frames written while the host writes our terminal itself: it resumes once we wrote all it relayed. */
-  let written = 0;
-  let telling = false;
-
-  const onFrame = (frame: Frame) => {
-    if (frame.type === FrameType.snapshot || frame.type === FrameType.output || frame.type === FrameType.notice) {
-      term.write(frame.data);
-      if (hostHasTerminal) tellWritten();
-    } else if (frame.type === FrameType.welcome) {
-      hostHasTerminal = frame.welcome.terminal === true;
-      welcomed.resolve();
-    } else if (frame.type === FrameType.exit) exit = frame.exit;
-    else if (frame.type === FrameType.detached) detached = true;
+  const identity = typeof socketPath === "string" ? deps.terminal.identity?.() : undefined;
+  const way: AttachWay = {
+    connect: (onFrame, greeting) => deps.connector.connect(socketPath, onFrame, greeting),
+    greet: (hello) => [{ type: FrameType.hello, hello }],
+    identity,
+    mustBeWelcomed: false,
   };
-  // Raw before the hello: a host that takes the terminal writes the screen at once.
-  if (identity) term.setRaw(true);
-  let conn: Awaited<ReturnType<typeof deps.connector.connect>>;
-  try {
-    conn = await deps.connector.connect(socketPath, onFrame);
-    const size = term.size();
-    conn.send({
-      type: FrameType.hello,
-      hello: { v: 1, clientId: `att-${deps.random.id(12)}`, mode: "attach", cols: size.cols, rows: size.rows, readOnly: options.readOnly, terminal: identity },
-    });
-    if (identity) await Promise.race([welcomed.promise, conn.closed]);
-  } catch (error) {
-    if (identity) term.setRaw(false);
-    throw error;
-  }
-  // One `written` per batch of frames (one socket read), not one per frame.
-  function tellWritten() {
-    written++;
-    if (telling) return;
-    telling = true;
-    queueMicrotask(() => {
-      telling = false;
-      conn.send({ type: FrameType.written, frames: written });
-    });
-  }
-
-  let seq = 0;
-  const release = holdTerminal(
-    term,
-    {
-      input: (data) => conn.send({ type: FrameType.input, seq: ++seq, data }),
-      detach: () => {
-        detached = true;
-        conn.close();
-      },
-      resize: (now) => conn.send({ type: FrameType.resize, cols: now.cols, rows: now.rows }),
-    },
-    // The host reads the keys (and the detach chord) when it took the terminal.
-    { readOnly: options.readOnly, keys: !hostHasTerminal },
-  );
-  try {
-    await conn.closed;
-  } finally {
-    release();
-  }
-  const outcome: AttachOutcome = detached ? { kind: "detached" } : exit ? { kind: "exited", ...exit } : { kind: "lost" };
+  // Never undefined here: only a way that must be welcomed can be turned down.
+  const { outcome, exit } = (await attachOver(deps, way, options)) as Attached;
   // A container's host records its end in the container's own store: here, whoever saw the end first writes it down.
   if (exit && session.target !== undefined) await (await import("../targets/container-sessions.ts")).recordContainerExit(deps, session.id, exit);
   deps.stderr(attachEndMessage(outcome, session.name, `remote attach ${session.name}`));

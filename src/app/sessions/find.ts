@@ -17,9 +17,16 @@ export function listSessions(deps: Pick<AppDeps, "store" | "process"> & Partial<
 }
 
 export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): SessionListing {
-  const all = listSessions(deps);
-  const found = resolveSessionRef(all, ref, (r) => isLive((r as SessionListing).view));
-  return found as SessionListing;
+  if (deps.hookInbox) ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
+  // Viewed only where the ref asks (a running record's view reads its host's /proc entry): not every record, as a listing does.
+  const views = new Map<SessionRecord, SessionView>();
+  const view = (r: SessionRecord) => {
+    let seen = views.get(r);
+    if (seen === undefined) views.set(r, (seen = viewState(r, deps.process.isAlive)));
+    return seen;
+  };
+  const found = resolveSessionRef(deps.store().list(), ref, (r) => isLive(view(r)));
+  return { ...found, view: view(found) };
 }
 
 /** A session already found (e.g. while routing the command) is used as is: one store read per command. */

@@ -2,6 +2,7 @@ import { defineCommand } from "../define-command.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
 import { attachSession } from "../../sessions/attach.ts";
+import { attachByName } from "../../sessions/attach-by-name.ts";
 import { routeSessionRef } from "../../remote/route.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
 import { remoteArgs } from "./_remote.ts";
@@ -21,6 +22,9 @@ export default (ctx: CliContext) =>
         throw new RemoteError("USAGE", "Cannot attach with --pipe and --read-only: a pipe sends its input", `To only watch the output: \`remote logs ${args.ref} --follow --raw\`.`, "usage");
       }
       const deps = ctx.deps();
+      // A session hosted here, by name, in one round trip; anything else the usual way below.
+      const quick = args.pipe || args.remote ? undefined : await attachByName(deps, args.ref, { readOnly });
+      if (quick) return ctx.setExitCode(exitCodeOf(quick));
       await deps.readStoreFromHost?.();
       const route = routeSessionRef(deps, args, args.ref);
       if (args.pipe) {
