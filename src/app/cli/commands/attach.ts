@@ -1,9 +1,7 @@
 import { defineCommand } from "../define-command.ts";
 import { RemoteError } from "../../../domain/errors.ts";
 import type { CliContext } from "../context.ts";
-import { attachSession } from "../../sessions/attach.ts";
 import { attachByName } from "../../sessions/attach-by-name.ts";
-import { routeSessionRef } from "../../remote/route.ts";
 import { exitCodeOf, refArg } from "./_shared.ts";
 import { remoteArgs } from "./_remote.ts";
 
@@ -25,7 +23,8 @@ export default (ctx: CliContext) =>
       // A session hosted here, by name, in one round trip; anything else the usual way below.
       const quick = args.pipe || args.remote ? undefined : await attachByName(deps, args.ref, { readOnly });
       if (quick) return ctx.setExitCode(exitCodeOf(quick));
-      await deps.readStoreFromHost?.();
+      // The usual way is loaded only now: attaching by name needs none of it.
+      const [{ attachSession }, { routeSessionRef }] = await Promise.all([import("../../sessions/attach.ts"), import("../../remote/route.ts"), deps.readStoreFromHost?.()]);
       const route = routeSessionRef(deps, args, args.ref);
       if (args.pipe) {
         if (route.kind === "remote") throw new RemoteError("UNSUPPORTED", `Cannot attach '${args.ref}' with --pipe on a control plane yet`, "Use `remote send` to type into a remote session and `remote logs --follow` to read it.", "usage");
