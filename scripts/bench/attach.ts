@@ -13,6 +13,7 @@
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { hostServerSocketFor } from "../../src/domain/config.ts";
 import { FrameType } from "../../src/domain/host-protocol.ts";
 import { createRealDeps } from "../../src/wiring.ts";
 import { benchBinary, benchEnv, compileHelloWorld, drainTime, echoLatency, loadAverage, median, ms, percentile, remoteCmd, spawnClient, timeToFirstByte, type BenchTarget } from "./harness.ts";
@@ -67,38 +68,46 @@ const tmux: Target = {
 };
 
 /**
- * The host's share of an attach, without any client start-up: connect to the session's
- * socket from this (warm) process, say hello, time the arrival of the first screen frame.
+ * The host's share of an attach, without any client start-up: from this (warm) process, ask the
+ * host server to attach by name as `remote attach` does (AttachRequest; a server before it, the
+ * baseline's, the session's own socket), time the arrival of the first screen frame.
  */
 async function hostSideAttach(t: RemoteTarget, name: string): Promise<number[]> {
   const deps = createRealDeps(t.env);
-  const socketPath = deps.store().list().find((s) => s.name === name && s.state === "running")?.socketPath;
-  if (!socketPath) throw new Error(`no running session named ${name}`);
+  const byName = hostServerSocketFor(deps.config.paths);
+  const sessionSocket = () => deps.store().list().find((s) => s.name === name && s.state === "running")?.socketPath ?? "";
+  let address: string | undefined;
   const samples: number[] = [];
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; samples.length < 22; i++) {
     const t0 = performance.now();
-    let screen!: () => void;
-    const shown = new Promise<void>((resolve) => (screen = resolve));
-    const conn = await deps.connector.connect(socketPath, (frame) => {
-      if (frame.type === FrameType.snapshot && new TextDecoder().decode(frame.data).includes("MARK-LINE-0020")) screen();
-    });
-    conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `bench-${i}`, mode: "attach", cols: 80, rows: 24 } });
-    await shown;
-    samples.push(performance.now() - t0);
+    const shown = Promise.withResolvers<boolean>();
+    const hello = { v: 1, clientId: `bench-${i}`, mode: "attach", cols: 80, rows: 24 } as const;
+    const greeting = address === undefined ? [{ type: FrameType.request, request: { op: "attach", ref: name, hello } } as const, { type: FrameType.request, request: { op: "records" } } as const] : [{ type: FrameType.hello, hello } as const];
+    const conn = await deps.connector.connect(
+      address ?? byName,
+      (frame) => {
+        if (frame.type === FrameType.reply) shown.resolve(false);
+        if (frame.type === FrameType.snapshot && new TextDecoder().decode(frame.data).includes("MARK-LINE-0020")) shown.resolve(true);
+      },
+      greeting,
+    );
+    if (await shown.promise) samples.push(performance.now() - t0);
+    else address = sessionSocket();
     conn.close();
     await conn.closed;
   }
-  deps.store().close();
+  if (address !== undefined) deps.store().close();
   return samples.slice(2);
 }
 
 /**
  * Where a client's attach time goes, from one run under strace (only execve and connect are
  * stopped at, so the rest runs at speed): exec -> first connect (process start, module graph,
- * config; that connect asks the host server for the records), -> the session's socket, -> the
- * screen on the terminal (written by the host itself on this machine; seen here, wall clock).
+ * config), -> the connect that carries the hello (the host server's socket when it attaches by
+ * name, AttachRequest: then the same one; the session's socket the usual way), -> the screen on
+ * the terminal (written by the host itself on this machine; seen here, wall clock).
  */
-async function attachPhases(t: RemoteTarget, name: string, sessionSocket: string): Promise<Record<string, number> | undefined> {
+async function attachPhases(t: RemoteTarget, name: string): Promise<Record<string, number> | undefined> {
   if (Bun.spawnSync(["strace", "-V"], { stdout: "ignore", stderr: "ignore" }).exitCode !== 0) return undefined;
   const trace = join(dir, "attach.strace");
   const c = spawnClient(["strace", "-f", "-ttt", "--seccomp-bpf", "-e", "trace=execve,connect", "-o", trace, ...t.cmd, "attach", name], t.env);
@@ -111,8 +120,9 @@ async function attachPhases(t: RemoteTarget, name: string, sessionSocket: string
   };
   const exec = at((l) => l.includes("execve(") && l.includes("= 0"));
   const firstConnect = at((l) => l.includes("connect("));
-  const sessionConnect = at((l) => l.includes("connect(") && l.includes(sessionSocket));
-  return { "exec -> first connect": firstConnect - exec, "exec -> session socket": sessionConnect - exec, "session socket -> screen shown": screen - sessionConnect, "exec -> screen shown": screen - exec };
+  const connects = lines.filter((l) => l.includes("connect(") && Number(l.split(/\s+/)[1]) * 1000 <= screen);
+  const helloConnect = connects.length === 0 ? Number.NaN : Number((connects.at(-1) as string).split(/\s+/)[1]) * 1000;
+  return { "exec -> first connect": firstConnect - exec, "exec -> hello's connect": helloConnect - exec, "hello's connect -> screen shown": screen - helloConnect, "exec -> screen shown": screen - exec };
 }
 
 type RemoteExtras = { hostSide: number[]; phases: Array<Record<string, number>> };
@@ -131,8 +141,7 @@ async function attachToRedraw(t: Target, file: string, extra?: RemoteExtras): Pr
   const asRemote = remotes.find((r) => r === t);
   if (asRemote && extra) {
     extra.hostSide.push(...(await hostSideAttach(asRemote, "redraw")));
-    const socketPath = createRealDeps(asRemote.env).store().list().find((s) => s.name === "redraw" && s.state === "running")?.socketPath ?? "";
-    const phases = await attachPhases(asRemote, "redraw", socketPath);
+    const phases = await attachPhases(asRemote, "redraw");
     if (phases) extra.phases.push(phases);
   }
   await t.stop("redraw");
@@ -193,7 +202,7 @@ const overFloor = (name: string) => `${name} ${((numbers[name]?.["attach->screen
 console.log(`floor: compiled Bun hello-world, spawn -> first byte in a PTY: p50 ${ms(floor)}; attach->screen p50 over it: ${[...remotes.map((t) => t.name), "tmux"].map(overFloor).join(", ")}`);
 for (const t of remotes) {
   const extra = extras.get(t.name) as RemoteExtras;
-  console.log(`${t.name}, host side only (connect -> first screen frame from a warm process, no client start-up): p50 ${ms(median(extra.hostSide))}, max ${ms(Math.max(...extra.hostSide))}`);
+  console.log(`${t.name}, host side only (attach by name -> first screen frame from a warm process, no client start-up): p50 ${ms(median(extra.hostSide))}, max ${ms(Math.max(...extra.hostSide))}`);
   const names = Object.keys(extra.phases[0] ?? {});
   if (names.length > 0) console.log(`${t.name} attach phases (one traced run per round, median): ${names.map((n) => `${n} ${ms(median(extra.phases.map((p) => p[n] ?? Number.NaN)))}`).join(", ")}`);
 }
