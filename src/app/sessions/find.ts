@@ -30,13 +30,9 @@ function oncePerProcess(isAlive: (who: ProcessIdentity) => boolean): (who: Proce
 
 export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): SessionListing {
   if (deps.hookInbox) ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
-  // Viewed only where the ref asks (a running record's view reads its host's /proc entry): not every record, as a listing does.
-  const views = new Map<SessionRecord, SessionView>();
-  const view = (r: SessionRecord) => {
-    let seen = views.get(r);
-    if (seen === undefined) views.set(r, (seen = viewState(r, deps.process.isAlive)));
-    return seen;
-  };
+  // Viewed only where the ref asks (a running record's view reads its host's /proc entry), not every record as a listing is.
+  const isAlive = oncePerProcess(deps.process.isAlive);
+  const view = (r: SessionRecord) => viewState(r, isAlive);
   const found = resolveSessionRef(deps.store().list(), ref, (r) => isLive(view(r)));
   return { ...found, view: view(found) };
 }
