@@ -7,6 +7,8 @@ export type XtermScreenOptions = {
   readonly scrollback?: number;
   /** History lines included in an attach redraw, so the person can scroll up. @default 1000 */
   readonly redrawHistory?: number;
+  /** Output quiet this long: the redraw is made ahead, for the next attach to find ready. @default 1000 */
+  readonly prepareAfterMs?: number;
 };
 
 /** Reset everything (modes, alt screen, colours) so the redraw starts from a known terminal. */
@@ -45,6 +47,22 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
        * it again (~0.3-3 ms of the host's CPU on the attach's path). Output or a resize drops it.
        */
       let lastShot: { readonly offset: number; readonly data: string } | undefined;
+      let prepare: ReturnType<typeof setTimeout> | undefined;
+      const idle = () => queued === 0 && heldBytes === 0 && batch.length === 0;
+      const redraw = (offset: number) => {
+        // A full-screen program (alternate screen) shows no history: serialising the shell's
+        // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
+        const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
+        const shot = { offset, data: RESET + serializer.serialize({ scrollback: history }) };
+        // Kept only when it shows exactly `offset`: nothing more was handed over meanwhile.
+        if (idle() && parsed === offset) lastShot = shot;
+        return shot;
+      };
+      /** Once output went quiet, the next attach's redraw is made now, off its path (a person often comes back to a screen that stopped). */
+      const prepareAhead = () => {
+        if (!idle()) return void prepare?.refresh();
+        if (lastShot?.offset !== parsed) redraw(parsed);
+      };
       let batchTimer: ReturnType<typeof setTimeout> | undefined;
       const flushBatch = () => {
         clearTimeout(batchTimer);
@@ -94,6 +112,11 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
       return {
         write: (data) => {
           lastShot = undefined;
+          // One timer pushed back on every chunk (no new timer per chunk on the output path).
+          if (prepare === undefined) {
+            prepare = setTimeout(prepareAhead, options.prepareAfterMs ?? 1000);
+            prepare.unref?.();
+          } else prepare.refresh();
           batch.push(data);
           if (batchTimer === undefined) {
             batchTimer = setTimeout(flushBatch, BATCH_MS);
@@ -108,17 +131,9 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         },
         size: () => ({ cols: term.cols, rows: term.rows }),
         snapshot: async () => {
-          // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
-          const idle = () => queued === 0 && heldBytes === 0 && batch.length === 0;
           if (idle() && lastShot?.offset === parsed) return lastShot;
-          const offset = idle() ? parsed : await cut();
-          // A full-screen program (alternate screen) shows no history: serialising the shell's
-          // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
-          const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
-          const shot = { offset, data: RESET + serializer.serialize({ scrollback: history }) };
-          // Kept only when it shows exactly `offset`: nothing more was handed over meanwhile.
-          if (idle() && parsed === offset) lastShot = shot;
-          return shot;
+          // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
+          return redraw(idle() ? parsed : await cut());
         },
         text: async (lastLines) => {
           const offset = await settle();
@@ -130,6 +145,7 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         },
         dispose: () => {
           clearTimeout(batchTimer);
+          clearTimeout(prepare);
           batch = [];
           held = [];
           term.dispose();
