@@ -94,10 +94,13 @@ export async function runHostServer(deps: Deps, depsFor: (env: Readonly<Record<s
    * takes the connection. Anything else (not found, ended, in a container, elsewhere) is the
    * reader's to say, the usual way.
    */
+  // This process is alive: the sessions it hosts are seen so without a look at /proc.
+  const isAlive = (who: ProcessIdentity) => (who.pid === self.pid && who.startTime === self.startTime) || deps.process.isAlive(who);
+  const finder = { store: deps.store, process: { ...deps.process, isAlive }, ...(deps.hookInbox ? { hookInbox: deps.hookInbox } : {}) };
   const attach = (request: AttachRequest, socket: ServerClient): Attached | undefined => {
     let found;
     try {
-      found = findSession(deps, request.ref);
+      found = findSession(finder, request.ref);
     } catch {
       return undefined;
     }
