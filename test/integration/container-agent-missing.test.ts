@@ -1,0 +1,114 @@
+/**
+ * A container or Pod session whose image lacks the agent's CLI says so plainly on both ends,
+ * as a local start does: the session image built by `npm run image:local` has only a shell,
+ * so `claude` there is missing. Real podman (the docker target, and the fake Kubernetes API's
+ * Pods as podman containers), real kubectl, a real `remote serve` for the laptop's view.
+ * Exit 1, the agent and the image named with the hint, nothing left, `ls` keeping the reason.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempHome } from "../support/cli.ts";
+import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
+import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
+import { sharedPodman } from "../support/fake-kube-podman.ts";
+import { podmanRuntime } from "../support/fake-kube-pods.ts";
+import { startServe } from "../support/serve.ts";
+
+type Listed = { id: string; state: string; reason: string | null; target: string };
+const listed = async (env: Record<string, string>) => JSON.parse((await cli(env, ["ls", "--json"])).stdout) as Listed[];
+
+const MISSING = `'claude' is not on the PATH of image '${TEST_IMAGE}'`;
+
+/** What every end says: the agent, the image, how to fix it; not the old "may have ended". */
+const saysAgentMissing = (stderr: string, where: string) => {
+  expect(stderr).toContain(`remote: Cannot start claude in ${where} 'remote-`);
+  expect(stderr).toContain(MISSING);
+  expect(stderr).toContain("hint: Use an image with 'claude' installed: `npm run image`");
+  expect(stderr).not.toContain("may have ended");
+  expect(stderr).not.toContain("this is a bug");
+};
+
+if (engineMissingReason) console.warn(`skipping agent-missing container tests: ${engineMissingReason}`);
+
+describe.skipIf(engineMissingReason !== undefined)("an image without the agent's CLI (real podman)", () => {
+  let conf = "";
+  const made: string[] = [];
+  beforeAll(async () => {
+    conf = (await prepareEngine()).containersConf;
+  }, 180_000);
+  afterAll(async () => {
+    await removeContainersOf(conf, made);
+  });
+
+  const nothingLeft = async (id: string) => {
+    expect((await podmanOut(conf, ["ps", "--all", "--quiet", "--filter", `label=remote.dev/session-id=${id}`])).stdout).toBe("");
+    expect((await podmanOut(conf, ["volume", "inspect", `remote-${id}-data`])).code).not.toBe(0);
+  };
+
+  test("docker: exit 1 naming claude, the image and the fix; no container or volume left; ls keeps the reason", async () => {
+    using home = tempHome();
+    const env = withEngine(home.env, conf);
+    const r = await cli(env, ["run", "claude", "--target", "docker", "--image", TEST_IMAGE, "--detach", "--no-auth"]);
+    expect(r.code).toBe(1);
+    saysAgentMissing(r.stderr, "container");
+    const [session] = await listed(env);
+    made.push(session?.id as string);
+    expect(session).toMatchObject({ state: "failed", target: "docker" });
+    expect(session?.reason).toContain(MISSING);
+    await nothingLeft(session?.id as string);
+  }, 60_000);
+
+  test("through `remote serve` (default target docker): POST /sessions answers the error's code, message and hint, and the laptop prints it", async () => {
+    using server = tempHome("remote-serve-missing-");
+    const env = withEngine(server.env, conf);
+    writeFileSync(join(env.REMOTE_HOME as string, "config.toml"), `container_network = "none"\ncontainer_engine = "podman"\ndefault_target = "docker"\ncontainer_image = "${TEST_IMAGE}"\n`);
+    const serve = await startServe({ env });
+    try {
+      const answer = await serve.api("/sessions", { method: "POST", body: JSON.stringify({ profile: "claude" }) });
+      const body = (await answer.json()) as { code: string; message: string; hint?: string };
+      expect(answer.status).toBe(503);
+      expect(body.code).toBe("AGENT_MISSING");
+      expect(body.message).toContain(MISSING);
+      expect(body.hint).toContain("npm run image");
+
+      using laptop = tempHome("remote-laptop-missing-");
+      const r = await cli({ ...laptop.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token }, ["run", "claude", "--remote", serve.url, "--detach", "--no-auth"]);
+      expect(r.code).toBe(1);
+      saysAgentMissing(r.stderr, "container");
+      const sessions = (await listed(env)).filter((s) => s.target === "docker");
+      made.push(...sessions.map((s) => s.id));
+      expect(sessions).toHaveLength(2);
+      for (const s of sessions) {
+        expect(s.reason).toContain(MISSING);
+        await nothingLeft(s.id);
+      }
+    } finally {
+      await serve.stop();
+    }
+  }, 90_000);
+});
+
+const hasKubectl = Bun.which("kubectl") !== null;
+const kubeSkip = engineMissingReason ?? (hasKubectl ? undefined : "kubectl is not on PATH");
+
+describe.skipIf(kubeSkip !== undefined)("an image without the agent's CLI, on kubernetes (fake API, Pods as podman containers)", () => {
+  let api: FakeKubeApi;
+  beforeAll(async () => {
+    const conf = (await prepareEngine()).containersConf;
+    api = startFakeKubeApi({ runtime: podmanRuntime(sharedPodman(conf)) });
+  }, 180_000);
+  afterAll(() => api?.close());
+
+  test("exit 1 naming claude, the pod, the image and the fix; no Pod, Secret or claim left; ls keeps the reason", async () => {
+    using home = tempHome();
+    const env = { ...home.env, ...api.env };
+    const r = await cli(env, ["run", "claude", "--target", "kubernetes", "--namespace", "missing", "--image", TEST_IMAGE, "--detach", "--no-auth"], { cwd: home.dir });
+    expect(r.code).toBe(1);
+    saysAgentMissing(r.stderr, "pod");
+    for (const plural of ["pods", "secrets", "persistentvolumeclaims"]) expect(api.objects(plural, "missing")).toEqual([]);
+    const [session] = await listed(env);
+    expect(session).toMatchObject({ state: "failed", target: "kubernetes" });
+    expect(session?.reason).toContain(MISSING);
+  }, 90_000);
+});
