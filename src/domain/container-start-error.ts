@@ -30,7 +30,7 @@ export const agentStartFailedInImage = (profile: string, image: string | undefin
   new RemoteError(
     "AGENT_START_FAILED",
     `Cannot start ${profile} in ${image === undefined ? "this image" : `image '${image}'`}: ${why}`,
-    "Check that the image's user 1000 can run it (permissions, missing libraries): run the image by hand with the same command.",
+    "Check that the image can run it as its user 1000: executable, its #! interpreter and libraries there (try the image by hand with the same command).",
     "unavailable",
   );
 

@@ -6,7 +6,7 @@
  * Exit 1, the agent and the image named with the hint, nothing left, `ls` keeping the reason.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
@@ -28,6 +28,38 @@ const saysAgentMissing = (stderr: string, where: string) => {
   expect(stderr).not.toContain("may have ended");
   expect(stderr).not.toContain("this is a bug");
 };
+
+describe("inside: `remote __pod` says why it cannot start its agent, with a code its creator reads back (no engine needed)", () => {
+  const podRun = async (home: ReturnType<typeof tempHome>, path: string) => {
+    const spec = { sessionId: "abcd1234", name: "inside", profile: "claude", command: "claude", args: [], cwd: home.dir, cols: 80, rows: 24, image: "reg.example/agents:1" };
+    return cli({ ...home.env, PATH: path, REMOTE_POD_SESSION: JSON.stringify(spec) }, ["__pod"]);
+  };
+
+  test("the agent not on the image's PATH: AGENT_MISSING before anything waits", async () => {
+    using home = tempHome();
+    const r = await podRun(home, "/usr/bin:/bin");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      "remote: Cannot start claude in image 'reg.example/agents:1': 'claude' is not on its PATH\n" +
+        "hint: Use an image with 'claude' installed: `npm run image` builds one with claude, codex, gemini and opencode (images/session/Containerfile; README \"Targets\"); `npm run image:local` has only a shell. Choose it with --image or config.toml container_image.\n" +
+        "code: AGENT_MISSING\n",
+    );
+  });
+
+  test("an agent that is there but cannot run (its interpreter is missing): its own words, not a bug", async () => {
+    using home = tempHome();
+    const bin = `${home.dir}/bin`;
+    mkdirSync(bin);
+    writeFileSync(`${bin}/claude`, "#!/nonexistent/interpreter\n");
+    chmodSync(`${bin}/claude`, 0o755);
+    const r = await podRun(home, `${bin}:/usr/bin:/bin`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toStartWith("remote: Cannot start claude in image 'reg.example/agents:1': ");
+    expect(r.stderr).toContain("\nhint: Check that the image can run it");
+    expect(r.stderr).toEndWith("\ncode: AGENT_START_FAILED\n");
+    expect(r.stderr).not.toContain("this is a bug");
+  });
+});
 
 if (engineMissingReason) console.warn(`skipping agent-missing container tests: ${engineMissingReason}`);
 
