@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempHome } from "../support/cli.ts";
+import { cli, repoRoot, tempHome } from "../support/cli.ts";
 import { TEST_IMAGE, engineMissingReason, podmanOut, prepareEngine, removeContainersOf, withEngine } from "../support/container-engine.ts";
 import { startFakeKubeApi, type FakeKubeApi } from "../support/fake-kube-api.ts";
 import { sharedPodman } from "../support/fake-kube-podman.ts";
@@ -119,6 +119,30 @@ describe.skipIf(engineMissingReason !== undefined)("an image without the agent's
       await serve.stop();
     }
   }, 90_000);
+
+  test("`migrate forward --target docker` into it: the laptop prints the same error, exit 1", async () => {
+    using far = tempHome("remote-mig-far-missing-");
+    using laptop = tempHome("remote-mig-laptop-missing-");
+    const farEnv = withEngine(far.env, conf);
+    writeFileSync(join(farEnv.REMOTE_HOME as string, "config.toml"), `container_network = "none"\ncontainer_engine = "podman"\ncontainer_image = "${TEST_IMAGE}"\n`);
+    const serve = await startServe({ env: farEnv });
+    try {
+      const fakeBin = join(repoRoot, "test", "fixtures", "bin");
+      const env = { ...laptop.env, PATH: `${fakeBin}:${laptop.env.PATH}`, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
+      const work = join(laptop.dir, "project");
+      mkdirSync(work);
+      writeFileSync(join(work, "notes.txt"), "line one\n");
+      expect((await cli(env, ["-p", "first task here"], { cwd: work, command: [join(fakeBin, "claude")] })).code).toBe(0);
+      const forward = await cli(env, ["migrate", "forward", "claude", "--target", "docker", "--no-attach", "--no-auth"], { cwd: work });
+      expect(forward.code).toBe(1);
+      saysAgentMissing(forward.stderr, "container");
+      const sessions = await listed(farEnv);
+      made.push(...sessions.map((s) => s.id));
+      for (const s of sessions) await nothingLeft(s.id);
+    } finally {
+      await serve.stop();
+    }
+  }, 120_000);
 });
 
 const hasKubectl = Bun.which("kubectl") !== null;
