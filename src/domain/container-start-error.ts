@@ -19,7 +19,7 @@ const MAX_FIELD_CHARS = 600;
 export type ContainerComplaint = { readonly message: string; readonly hint?: string | undefined; readonly code?: string | undefined };
 
 const hintFor = (command: string) =>
-  `Use an image with '${command}' installed: \`npm run image\` builds one with claude, codex, gemini and opencode (images/session/Containerfile; README "Targets"); \`npm run image:local\` has only a shell. Choose it with --image or config.toml container_image.`;
+  `Use an image with '${command}' installed: \`npm run image\` builds one with claude, codex, gemini and opencode (images/session/Containerfile; README "Targets: containers and Kubernetes"); \`npm run image:local\` has only a shell. Choose it with --image or config.toml container_image.`;
 
 /** Inside: the profile's command is not on the image's PATH (checked before anything waits or starts). */
 export const agentMissingInImage = (profile: string, command: string, image: string | undefined) =>

@@ -41,7 +41,7 @@ describe("inside: `remote __pod` says why it cannot start its agent, with a code
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       "remote: Cannot start claude in image 'reg.example/agents:1': 'claude' is not on its PATH\n" +
-        "hint: Use an image with 'claude' installed: `npm run image` builds one with claude, codex, gemini and opencode (images/session/Containerfile; README \"Targets\"); `npm run image:local` has only a shell. Choose it with --image or config.toml container_image.\n" +
+        "hint: Use an image with 'claude' installed: `npm run image` builds one with claude, codex, gemini and opencode (images/session/Containerfile; README \"Targets: containers and Kubernetes\"); `npm run image:local` has only a shell. Choose it with --image or config.toml container_image.\n" +
         "code: AGENT_MISSING\n",
     );
   });
