@@ -10,7 +10,11 @@ import type { AppDeps } from "./app/deps.ts";
 const READERS = new Set(["ls", "send"]);
 
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+// `remote attach <ref>`: attached by name before the CLI is loaded (app/cli/quick-attach.ts); anything else below.
+const attached = args[0] === "attach" ? await (await import("./app/cli/quick-attach.ts")).quickAttach(args, process.env) : undefined;
+if (attached !== undefined) {
+  process.exitCode = attached;
+} else if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   await Bun.write(Bun.stdout, `${pkg.version}\n`);
 } else if (args[0] === "__bridge" && args[1] !== undefined) {
   // Inside a container, on every attach's path: no CLI table, no deps (see adapters/socket/bridge.ts).
