@@ -40,6 +40,8 @@ export function createTerminalDevices(): TerminalDevicePort {
           }
         },
         read: (handlers) => {
+          // Closed already (the client went first): its descriptor number may be another file's by now.
+          if (closed) return;
           const current = (reader = Bun.file(fd).stream().getReader());
           void (async () => {
             try {

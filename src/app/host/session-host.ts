@@ -216,10 +216,11 @@ export function startSessionHost(deps: SessionHostDeps, options: SessionHostOpti
         type: FrameType.welcome,
         welcome: { id: record.id, name: record.name, ...screen.size(), offset: window.end(), lastSeq: lastSeq.get(hello.clientId) ?? 0, ...(device ? { terminal: true } : {}) },
       });
-      // The screen first, then the keys: the person waits for the one, the other waits in the terminal meanwhile.
+      // The screen first, then the keys: the person waits for the one, the other waits in the terminal meanwhile
+      // (queued behind the screen's write, which a ready redraw makes the next microtask).
       if (device) client.takeTerminal(device);
       client.startStreaming(hello.fromOffset);
-      if (device) readTerminal(client, device, hello);
+      if (device) queueMicrotask(guard(() => readTerminal(client, device, hello)));
       // The store write and the plugins come after the first frame is on its way: the person waits for the screen, not for them.
       setImmediate(
         guard(() => {
