@@ -71,9 +71,8 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
       };
       // Held-back output is replayed after a cut resolves: wait for that too (a few rounds at most, a flood may go on).
       const settle = async () => {
-        let offset = await cut();
-        for (let round = 0; round < 3 && (queued > 0 || heldBytes > 0); round++) offset = await cut();
-        return offset;
+        await cut();
+        for (let round = 0; round < 3 && (queued > 0 || heldBytes > 0); round++) await cut();
       };
       const accept = (data: Uint8Array) => {
         if (heldBytes === 0 && queued < HIGH_WATER) return feed(data, data.length);
@@ -99,16 +98,18 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
           term.resize(Math.max(1, c), Math.max(1, r));
         },
         size: () => ({ cols: term.cols, rows: term.rows }),
-        snapshot: async () => {
+        snapshot: async (wanted) => {
           // Everything handed over is parsed (the usual case for an idle screen): cut now, not a timer tick later.
-          const offset = queued === 0 && heldBytes === 0 && batch.length === 0 ? parsed : await cut();
+          if (queued > 0 || heldBytes > 0 || batch.length > 0) await (wanted?.settled ? settle() : cut());
           // A full-screen program (alternate screen) shows no history: serialising the shell's
           // lines under it would cost the attach milliseconds and tens of KB for nothing visible.
           const history = term.buffer.active.type === "alternate" ? 0 : (options.redrawHistory ?? 1000);
-          return { offset, data: RESET + serializer.serialize({ scrollback: history }) };
+          // `parsed` now, not the cut's: xterm may have parsed more chunks (each with its callback) before we got here.
+          return { offset: parsed, data: RESET + serializer.serialize({ scrollback: history }) };
         },
         text: async (lastLines) => {
-          const offset = await settle();
+          await settle();
+          const offset = parsed;
           const buffer = term.buffer.normal;
           const lines: string[] = [];
           for (let i = 0; i < buffer.length; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? "");

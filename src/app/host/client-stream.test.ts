@@ -18,7 +18,7 @@ function setup() {
   const frames: Frame[] = [];
   const decode = createFrameDecoder((frame) => frames.push(frame));
   const socket = { write: (data: Uint8Array) => (decode(data), data.length), end: () => {} };
-  const screen = { snapshot: async () => ({ offset: window.end(), data: "SCREEN" }) } as Screen;
+  const screen = { snapshot: async () => ({ offset: window.end(), data: "SCREEN" }), size: () => ({ cols: 80, rows: 24 }) } as Screen;
   /** The person's terminal: what it shows, and how many more bytes it takes before it is full. */
   const tty = { shown: "", room: Number.POSITIVE_INFINITY, closed: false };
   const device: TerminalDevice = {

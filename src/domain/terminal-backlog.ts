@@ -1,0 +1,36 @@
+/**
+ * When a person's terminal falls behind a session's output, tmux's rule (tty.c:
+ * tty_block_maybe, tty_timer_callback): past a backlog of eight screens it stops writing to
+ * that terminal, then checks every 100 ms how much output it skipped in the last interval;
+ * once that is under an eighth of a screen (the flood is over), it redraws the whole screen
+ * and goes on from there. The session's output itself is kept whole (window, logs); only the
+ * live terminal skips.
+ *
+ * One difference: the backlog counts past a burst of BURST bytes. With tmux's eight screens
+ * alone (15 KB at 80x24), even a terminal that reads fast skips most of a 1 MiB `cat` on a
+ * busy machine (tmux showed 0.14-0.49 MiB of one here); a 1 MiB file must arrive whole.
+ */
+
+/** How often a skipping terminal's interval is checked (TTY_BLOCK_INTERVAL). */
+export const SKIP_CHECK_MS = 100;
+
+/** Output a terminal may owe in a burst before tmux's eight screens start to count. */
+export const BURST = 1024 * 1024;
+
+type Size = { readonly cols: number; readonly rows: number };
+
+/** Bytes owed to a terminal past which it has fallen behind: a burst, then TTY_BLOCK_START (1 + cols*rows*8). */
+export const skipStart = (size: Size): number => BURST + 1 + size.cols * size.rows * 8;
+
+/** Output in one interval under which a skipping terminal is redrawn (TTY_BLOCK_STOP: 1 + cols*rows/8). */
+export const skipStop = (size: Size): number => 1 + Math.floor((size.cols * size.rows) / 8);
+
+/** Whether a terminal owed `backlog` bytes of output has fallen behind and should skip to a redraw. */
+export const fallenBehind = (backlog: number, size: Size): boolean => backlog >= skipStart(size);
+
+/**
+ * After an interval of skipping: redraw once the session produced little in it (the flood
+ * is over) and the terminal took what was already on its way to it (tmux defers its redraw
+ * likewise while output for the terminal is still queued); otherwise skip another interval.
+ */
+export const redrawAfterInterval = (producedInInterval: number, stillQueued: boolean, size: Size): boolean => producedInInterval < skipStop(size) && !stillQueued;
