@@ -26,9 +26,13 @@ import type { CliIo } from "./app/cli/run-cli.ts";
 /** A host server slower than this to list its records is passed by: the reader opens the store itself. */
 const HOST_RECORDS_TIMEOUT_MS = 1000;
 
-/** Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests). */
+/**
+ * Compiled: the binary itself. From source: bun + src/main.ts (whoever imported us: CLI, API, tests),
+ * with no .env or bunfig.toml from the working directory (a session's folder, where a hook runs):
+ * as the binary is built (scripts/compile-args.ts), a cloned repo's files must not set REMOTE_URL or preload code.
+ */
 const selfCommand = (): string[] =>
-  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, childPath(import.meta.dir, "main.ts")];
+  Bun.main.startsWith("/$bunfs/") || Bun.main.startsWith("B:/~BUN/") ? [process.execPath] : [process.execPath, "--no-env-file", "--config=/dev/null", childPath(import.meta.dir, "main.ts")];
 
 /** Where the CLI edge writes usage and errors: the descriptors themselves (see fd-output.ts); colour only on a terminal without NO_COLOR. */
 export function createCliIo(environment: Readonly<Record<string, string | undefined>> = process.env): CliIo {

@@ -178,3 +178,35 @@ test("sqlite: the database and its -wal/-shm files are private (0600), whatever 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("sqlite: a list kept between reads still shows every write, this handle's and another's (process)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "remote-store-list-"));
+  const path = join(dir, "remote.db");
+  const host = createSqliteSessionStore({ path });
+  const other = createSqliteSessionStore({ path });
+  try {
+    host.insert(record("a"));
+    expect(host.list().map((r) => [r.id, r.state])).toEqual([["a", "running"]]);
+    // Another handle's commits (a CLI's `stop`, `rename`): seen at the next list.
+    other.update("a", { state: "exited" });
+    expect(host.list().map((r) => [r.id, r.state])).toEqual([["a", "exited"]]);
+    other.insert(record("bb"));
+    expect(host.list().map((r) => r.id)).toEqual(["a", "bb"]);
+    // And its own writes.
+    host.update("bb", { name: "renamed" });
+    expect(host.list().map((r) => r.name)).toEqual(["n-a", "renamed"]);
+    host.remove("a");
+    expect(host.list().map((r) => r.id)).toEqual(["bb"]);
+    // Another process entirely.
+    const child = Bun.spawn([process.execPath, "-e", `const { createSqliteSessionStore } = await import(${JSON.stringify(join(import.meta.dir, "../../src/adapters/store/sqlite-store.ts"))}); createSqliteSessionStore({ path: ${JSON.stringify(path)} }).update("bb", { clients: 3 });`]);
+    expect(await child.exited).toBe(0);
+    expect(host.list().map((r) => r.clients)).toEqual([3]);
+    // What a caller does with the list it got changes nothing kept.
+    (host.list() as SessionRecord[]).length = 0;
+    expect(host.list().map((r) => r.id)).toEqual(["bb"]);
+  } finally {
+    host.close();
+    other.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileArgs } from "../../scripts/compile-args.ts";
@@ -58,6 +58,20 @@ describe("the compiled binary", () => {
     expect((await cli(home.env, ["stop", id], { command: [binary] })).code).toBe(0);
     const text = await Bun.file(events).text();
     expect(text).toContain('"event":"session:start"');
+  });
+
+  test("a .env or bunfig.toml in the working directory changes nothing (no REMOTE_URL from a cloned repo, no preload)", async () => {
+    using home = tempHome();
+    const repo = join(home.dir, "cloned-repo");
+    mkdirSync(repo);
+    const marker = join(home.dir, "preloaded");
+    writeFileSync(join(repo, "evil.ts"), `require("node:fs").writeFileSync(${JSON.stringify(marker)}, "ran");\n`);
+    writeFileSync(join(repo, "bunfig.toml"), 'preload = ["./evil.ts"]\n');
+    writeFileSync(join(repo, ".env"), "REMOTE_URL=http://attacker.invalid:1\n");
+    const { REMOTE_URL: _, ...env } = home.env;
+    const shown = await cli(env, ["config", "get", "remote"], { command: [binary], cwd: repo });
+    expect(shown.stdout + shown.stderr).not.toContain("attacker.invalid");
+    expect(existsSync(marker)).toBe(false);
   });
 
   test("--version and usage errors behave as from source", async () => {

@@ -138,14 +138,29 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
     return patch(current, change);
   }));
 
+  // The host server answers every ls, send and attach with the whole list: it is read again only after a
+  // write, this connection's (counted here) or another's (SQLite's data_version moves on their commits).
+  const dataVersion = statement<{ data_version: number }, []>("PRAGMA data_version");
+  let writes = 0;
+  let listed: { readonly version: number; readonly writes: number; readonly records: readonly SessionRecord[] } | undefined;
+  const list = (): SessionRecord[] => {
+    const version = dataVersion().get()?.data_version ?? -1;
+    if (listed?.version !== version || listed.writes !== writes) listed = { version, writes, records: selectAll().all().map((r) => JSON.parse(r.data) as SessionRecord) };
+    return [...listed.records];
+  };
+  const writing = <T>(fn: () => T): T => {
+    writes++;
+    return guard(fn);
+  };
+
   return {
-    insert: (record) => guard(() => insert().immediate(record)),
+    insert: (record) => writing(() => insert().immediate(record)),
     get: (id) => guard(() => decode(selectOne().get(id))),
-    list: () => guard(() => selectAll().all().map((r) => JSON.parse(r.data) as SessionRecord)),
-    update: (id, change) => guard(() => update().immediate(id, change)),
-    mutate: (id, change) => guard(() => mutate().immediate(id, change)),
-    upsert: (record, change) => guard(() => upsert().immediate(record, change)),
-    remove: (id) => guard(() => deleteRow().run(id).changes > 0),
+    list: () => guard(list),
+    update: (id, change) => writing(() => update().immediate(id, change)),
+    mutate: (id, change) => writing(() => mutate().immediate(id, change)),
+    upsert: (record, change) => writing(() => upsert().immediate(record, change)),
+    remove: (id) => writing(() => deleteRow().run(id).changes > 0),
     close: () => db.close(),
   };
 }

@@ -1,8 +1,8 @@
-import { fstatSync, readlinkSync } from "node:fs";
 import type { TerminalIdentity } from "../../domain/host-protocol.ts";
 import type { TerminalPort } from "../../domain/ports.ts";
 import { createFdOutput } from "./fd-output.ts";
 import { enterRawMode, isTerminal, windowSize, type SavedModes } from "./termios.ts";
+import { nodeFs } from "../../shared/quick-fs.ts";
 
 /**
  * The person's terminal: fd 0 and 1, full raw mode while attached (see termios.ts), SIGWINCH
@@ -77,6 +77,8 @@ export function createStdioTerminal(): TerminalPort {
  */
 function terminalIdentity(): TerminalIdentity | undefined {
   if (process.platform !== "linux" || !isTerminal(0) || !isTerminal(1)) return undefined;
+  // node:fs on attach only: imported at the top, it cost ls, send and every hook ~1 ms (wiring loads this file).
+  const { fstatSync, readlinkSync } = nodeFs();
   const input = fstatSync(0);
   const output = fstatSync(1);
   if (input.rdev !== output.rdev || input.ino !== output.ino || input.dev !== output.dev) return undefined;

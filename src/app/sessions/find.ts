@@ -1,5 +1,5 @@
 import { RemoteError } from "../../domain/errors.ts";
-import { isLive, resolveSessionRef, viewReason, viewState, type SessionRecord, type SessionView } from "../../domain/session.ts";
+import { isLive, resolveSessionRef, viewReason, viewState, type ProcessIdentity, type SessionRecord, type SessionView } from "../../domain/session.ts";
 import { describeState } from "../../domain/session-lifecycle.ts";
 import type { HostAddress } from "../../domain/ports.ts";
 import type { AppDeps } from "../deps.ts";
@@ -10,10 +10,22 @@ export type SessionListing = SessionRecord & { readonly view: SessionView };
 /** Readers fold in waiting Claude Code hook events first, so enrolled sessions show up everywhere. */
 export function listSessions(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>): SessionListing[] {
   if (deps.hookInbox) ingestHookEvents({ store: deps.store, hookInbox: deps.hookInbox });
+  const isAlive = oncePerProcess(deps.process.isAlive);
   return deps
     .store()
     .list()
-    .map((r) => ({ ...r, view: viewState(r, deps.process.isAlive) }));
+    .map((r) => ({ ...r, view: viewState(r, isAlive) }));
+}
+
+/** One look at each process per listing: the one host server hosts every session (20 sessions were 20 reads of its /proc stat). */
+function oncePerProcess(isAlive: (who: ProcessIdentity) => boolean): (who: ProcessIdentity) => boolean {
+  const seen = new Map<string, boolean>();
+  return (who) => {
+    const key = `${who.pid} ${who.startTime}`;
+    let alive = seen.get(key);
+    if (alive === undefined) seen.set(key, (alive = isAlive(who)));
+    return alive;
+  };
 }
 
 export function findSession(deps: Pick<AppDeps, "store" | "process"> & Partial<Pick<AppDeps, "hookInbox">>, ref: string): SessionListing {
