@@ -36,8 +36,9 @@ function rendered(terminal: Terminal, bytes: Uint8Array): Promise<string[]> {
 function collect(stream: ReadableStream<Uint8Array>) {
   let text = "";
   const decoder = new TextDecoder();
+  const reader = stream.getReader();
   const done = (async () => {
-    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+    for (let r = await reader.read(); !r.done; r = await reader.read()) text += decoder.decode(r.value, { stream: true });
   })();
   return { text: () => text, done };
 }

@@ -7,7 +7,7 @@ import { describe, expect, test } from "bun:test";
 import { createFrameDecoder, encodeFrame, FrameType, type Frame } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { Screen, TerminalDevice } from "../../domain/ports.ts";
-import { BURST } from "../../domain/terminal-backlog.ts";
+import { GRACE } from "../../domain/terminal-backlog.ts";
 import { createClientStream } from "./client-stream.ts";
 import { eventually } from "../../../test/support/wait.ts";
 
@@ -121,13 +121,13 @@ describe("a host writing the client's terminal itself", () => {
   });
 });
 
-/** More output than a terminal may owe before it counts as behind (4x4: 1 MiB + 129 bytes). */
-const flood = (mark: string) => mark + "y".repeat(BURST + 200);
+/** More output than a terminal may stay behind for. */
+const flood = (mark: string) => mark + "y".repeat(GRACE + 200);
 const outputOf = (frames: Frame[]) => frames.map((f) => (f.type === FrameType.output ? text(f.data) : "")).join("");
 
 describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
   test("written directly: past the backlog nothing more goes to it; once the flood is over and the client wrote what it was sent, one redraw and on from there", async () => {
-    const s = setup(4 * BURST);
+    const s = setup(8 * GRACE);
     s.client.takeTerminal(s.device);
     s.client.startStreaming();
     await s.screenShown();
@@ -148,7 +148,7 @@ describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
   });
 
   test("no redraw while the client has not written what it was sent: it is still behind", async () => {
-    const s = setup(4 * BURST);
+    const s = setup(8 * GRACE);
     s.client.takeTerminal(s.device);
     s.client.startStreaming();
     await s.screenShown();
@@ -164,7 +164,7 @@ describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
   });
 
   test("relayed (no terminal of its own): a client whose socket stays full is skipped the same way; the redraw comes as a snapshot frame", async () => {
-    const s = setup(4 * BURST);
+    const s = setup(8 * GRACE);
     s.client.startStreaming();
     await eventually(() => s.frames.length > 0, "the first screen");
     s.link.room = 0;
@@ -183,7 +183,7 @@ describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
   });
 
   test("a byte reader (Hello.everyByte: logs --follow, attach --pipe) is never skipped: it gets every byte once it reads again", async () => {
-    const s = setup(4 * BURST);
+    const s = setup(8 * GRACE);
     s.client.setHello({ v: 1, clientId: "logs", mode: "attach", readOnly: true, everyByte: true });
     s.client.startStreaming(0);
     s.link.room = 0;

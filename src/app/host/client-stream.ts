@@ -1,7 +1,7 @@
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
 import type { OutputWindow } from "../../domain/output-window.ts";
 import type { PtyExit, Screen, ServerClient, TerminalDevice } from "../../domain/ports.ts";
-import { fallenBehind, redrawAfterInterval, SKIP_CHECK_MS } from "../../domain/terminal-backlog.ts";
+import { behind, fallenBehind, redrawAfterInterval, SKIP_CHECK_MS } from "../../domain/terminal-backlog.ts";
 
 /** Output is framed in slices of this size so one client cannot hog the event loop. */
 const SLICE = 256 * 1024;
@@ -59,6 +59,8 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
    */
   let skipping: ReturnType<typeof setInterval> | undefined;
   let producedBefore = 0;
+  /** Output offset when the terminal was last not behind (owed under eight screens). */
+  let caughtUpAt = 0;
   const decode = createFrameDecoder((frame) => {
     if (frame.type !== FrameType.written) return onFrame(frame);
     while (relayMarks.length > 0 && (relayMarks[0]?.frames ?? 0) <= frame.frames) writtenBytes = relayMarks.shift()?.bytes ?? writtenBytes;
@@ -108,7 +110,8 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   /** A byte reader (Hello.everyByte) is never skipped; a terminal that fell behind stops getting output until it can be redrawn. */
   const checkBehind = () => {
     if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte) return;
-    if (!fallenBehind(owed(), screen.size())) return;
+    if (!behind(owed(), screen.size())) caughtUpAt = window.end();
+    if (!fallenBehind(window.end() - caughtUpAt)) return;
     sent = undefined;
     producedBefore = window.end();
     skipping = setInterval(() => {
@@ -144,7 +147,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       // A screen cut short by a full terminal: the rest is just bytes for it.
       if (rest === data) relay({ type: FrameType.snapshot, offset: shot.offset, data });
       else if (rest) relay({ type: FrameType.notice, data: rest });
-      sent = shot.offset;
+      sent = caughtUpAt = shot.offset;
       pump();
       return;
     }
@@ -215,7 +218,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     },
     startStreaming: (fromOffset) => {
       if (fromOffset !== undefined && window.read(fromOffset, 0) !== undefined) {
-        sent = fromOffset;
+        sent = caughtUpAt = fromOffset;
         pump();
       } else snapshot().catch(end);
     },
