@@ -52,7 +52,7 @@ function setup(capacity = 1024) {
     client.pump();
   };
   const screenShown = () => eventually(() => tty.shown.startsWith("SCREEN"), "the screen on the terminal");
-  return { client, device, tty, link, frames, output, clientWrites, screenShown, written: (n: number) => client.receive(encodeFrame({ type: FrameType.written, frames: n })) };
+  return { client, window, socket, device, tty, link, frames, output, clientWrites, screenShown, written: (n: number) => client.receive(encodeFrame({ type: FrameType.written, frames: n })) };
 }
 
 describe("a host writing the client's terminal itself", () => {
@@ -180,6 +180,25 @@ describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
     expect(types.slice(-2)).toEqual([FrameType.snapshot, FrameType.output]);
     expect(outputOf(s.frames)).not.toContain("SKIPPED");
     expect(outputOf(s.frames).endsWith("after")).toBe(true);
+  });
+
+  test("attached during a flood the model lags past the window: the screen at once, then skipped until the flood is over, then the settled redraw", async () => {
+    const s = setup(1024);
+    s.output("z".repeat(3000));
+    // The model has parsed up to 0 only (a flood's output held back); settled, it reflects it all.
+    const stale = { offset: 0, data: "STALE" };
+    const screen = { snapshot: async (wanted?: { settled?: boolean }) => (wanted?.settled ? { offset: s.window.end(), data: "SCREEN" } : stale), size: () => ({ cols: 4, rows: 4 }) } as Screen;
+    const client = createClientStream(s.socket, s.window, screen, () => {});
+    client.takeTerminal(s.device);
+    client.startStreaming();
+    await eventually(() => s.tty.shown === "STALE", "the screen at once");
+    s.window.append(bytes("more"));
+    client.pump();
+    expect(s.tty.shown).toBe("STALE");
+    await eventually(() => s.tty.shown === "STALESCREEN", "the redraw once the flood is over");
+    s.window.append(bytes("after"));
+    client.pump();
+    expect(s.tty.shown).toBe("STALESCREENafter");
   });
 
   test("a byte reader (Hello.everyByte: logs --follow, attach --pipe) is never skipped: it gets every byte once it reads again", async () => {

@@ -111,7 +111,9 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   const checkBehind = () => {
     if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte) return;
     if (!behind(owed(), screen.size())) caughtUpAt = window.end();
-    if (!fallenBehind(window.end() - caughtUpAt)) return;
+    if (fallenBehind(window.end() - caughtUpAt)) startSkipping();
+  };
+  const startSkipping = () => {
     sent = undefined;
     producedBefore = window.end();
     skipping = setInterval(() => {
@@ -137,9 +139,11 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     snapshotting = true;
     for (;;) {
       const shot = await screen.snapshot(wanted);
-      // The screen model lags the window by at most what it has not parsed yet; if it
-      // lagged past the window, take another snapshot once it caught up.
-      if (shot.offset < window.start()) continue;
+      // The screen model lags the window by what it has not parsed yet. Past the window's start
+      // (a flood), the output in between is gone: a byte reader waits for a snapshot the window
+      // still follows; a terminal shows this screen now and skips until the flood is over.
+      const gone = shot.offset < window.start();
+      if (gone && hello?.everyByte) continue;
       snapshotting = false;
       if (ended) return;
       const data = encoder.encode(shot.data);
@@ -147,6 +151,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       // A screen cut short by a full terminal: the rest is just bytes for it.
       if (rest === data) relay({ type: FrameType.snapshot, offset: shot.offset, data });
       else if (rest) relay({ type: FrameType.notice, data: rest });
+      if (gone) return startSkipping();
       sent = caughtUpAt = shot.offset;
       pump();
       return;
