@@ -9,6 +9,7 @@ import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Terminal } from "@xterm/headless";
 import { cli, ptyClient, remoteCommand, repoRoot, tempHome } from "../support/cli.ts";
+import { startServe } from "../support/serve.ts";
 import { eventually } from "../support/wait.ts";
 
 /** `mib` MiB of numbered 80-byte lines: the screen after them says which came last. */
@@ -30,6 +31,25 @@ function rendered(terminal: Terminal, bytes: Uint8Array): Promise<string[]> {
       resolve(rows);
     }),
   );
+}
+
+/** Waits until the bytes the recorder saved show `screen` (the session's last lines) and returns the rows shown. */
+async function screenShown(file: string, screen: string[]): Promise<string[]> {
+  const xterm = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+  let read = 0;
+  let rows: string[] = [];
+  await eventually(
+    async () => {
+      const bytes = readFileSync(file);
+      rows = await rendered(xterm, bytes.subarray(read));
+      read = bytes.length;
+      return rows.length > 0 && rows.join("\n") === screen.slice(-rows.length).join("\n") && rows.at(-1) === "DONE";
+    },
+    "the terminal to show the session's final screen",
+    30_000,
+    200,
+  );
+  return rows;
 }
 
 /** Everything a process prints on stdout, as it comes. */
@@ -77,21 +97,7 @@ describe("a terminal that falls behind a flood", () => {
       process.kill(logs.pid, "SIGCONT");
 
       // What the terminal shows once it read everything it was sent: the session's screen, exactly.
-      const xterm = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
-      let read = 0;
-      let rows: string[] = [];
-      const matches = () => rows.length > 0 && rows.join("\n") === screen.slice(-rows.length).join("\n") && rows.at(-1) === "DONE";
-      await eventually(
-        async () => {
-          const bytes = readFileSync(shown);
-          rows = await rendered(xterm, bytes.subarray(read));
-          read = bytes.length;
-          return matches();
-        },
-        "the terminal to show the session's final screen",
-        30_000,
-        200,
-      );
+      const rows = await screenShown(shown, screen);
       expect(rows).toEqual(screen.slice(-rows.length));
       console.log(`terminal got ${statSync(shown).size} of ${produced.length} bytes`);
       // It skipped: far fewer bytes reached the terminal than the session produced.
@@ -107,6 +113,46 @@ describe("a terminal that falls behind a flood", () => {
         p.kill("SIGKILL");
       }
       await cli(home.env, ["stop", "flood"]);
+    }
+  }, 120_000);
+
+  test("over the control plane's WebSocket (`attach --remote`): skipped the same way, then the same exact screen", async () => {
+    using server = tempHome("remote-drain-srv-");
+    using me = tempHome("remote-drain-me-");
+    const serve = await startServe(server);
+    const env = { ...me.env, REMOTE_URL: serve.url, REMOTE_TOKEN: serve.token };
+    // More than the buffers between the host and the terminal hold (socket, relay, TCP) before it counts as behind.
+    const flood = floodFile(join(server.dir, "flood.txt"), 24);
+    const produced = flood.length + flood.split("\n").length - 1;
+    const program = `stty -echo; printf 'R%sADY\\n' E; read x; cat '${join(server.dir, "flood.txt")}'; printf 'D%sNE\\n' O; read y`;
+    const shown = join(me.dir, "terminal.bytes");
+    writeFileSync(shown, "");
+    let terminal: ReturnType<typeof Bun.spawn> | undefined;
+    try {
+      expect((await cli(env, ["run", "shell", "--detach", "--name", "wsflood", "--remote", serve.url, "--", "-c", program])).code).toBe(0);
+      terminal = Bun.spawn([process.execPath, join(repoRoot, "test/support/pty-recorder.ts"), shown, ...remoteCommand(), "attach", "wsflood", "--remote", serve.url], { env, stdout: "ignore", stderr: "ignore" });
+      await eventually(() => readFileSync(shown, "utf8").includes("READY"), "the session's screen on the terminal");
+      process.kill(terminal.pid, "SIGSTOP");
+      expect((await cli(env, ["send", "wsflood", "go", "--enter", "--remote", serve.url])).code).toBe(0);
+      const screen = await eventually(
+        async () => {
+          const { stdout } = await cli(env, ["logs", "wsflood", "--lines", "24", "--remote", serve.url]);
+          return stdout.includes("DONE") && stdout.trimEnd().split("\n");
+        },
+        "the flood to end",
+        60_000,
+        200,
+      );
+      process.kill(terminal.pid, "SIGCONT");
+      const rows = await screenShown(shown, screen);
+      expect(rows).toEqual(screen.slice(-rows.length));
+      console.log(`terminal over WebSocket got ${statSync(shown).size} of ${produced} bytes`);
+      expect(statSync(shown).size).toBeLessThan(produced / 2);
+    } finally {
+      terminal?.kill("SIGCONT");
+      terminal?.kill("SIGKILL");
+      await cli(env, ["stop", "wsflood", "--remote", serve.url]);
+      await serve.stop();
     }
   }, 120_000);
 
