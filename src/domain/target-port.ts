@@ -69,6 +69,11 @@ export type TargetPort = {
    * Plugin sync reaches a session's HOME through it.
    */
   readonly exec: (handle: TargetHandle, argv: readonly string[], stdin?: Uint8Array) => Promise<ExecResult>;
+  /**
+   * The last `lines` of the container's or Pod's own output (its entrypoint's stderr): read before
+   * removing one that ended before its session was ready, for why. "" when there is none to read.
+   */
+  readonly lastOutput: (handle: TargetHandle, lines: number) => Promise<string>;
   /** Stops (if running) and removes the container; a missing one is not an error. */
   readonly remove: (handle: TargetHandle) => Promise<void>;
   /**

@@ -155,6 +155,8 @@ export type PodSpec = {
    * migrated conversation) and says so with `remote __prepared`; the entrypoint waits for that.
    */
   readonly prepared?: "exec" | undefined;
+  /** The image it runs in: named when its agent cannot start there. */
+  readonly image?: string | undefined;
 };
 
 export function parsePodSpec(raw: string | undefined): PodSpec {
@@ -174,6 +176,7 @@ export function parsePodSpec(raw: string | undefined): PodSpec {
   if (v.target !== undefined && v.target !== "docker" && v.target !== "kubernetes") throw bad("names no known target");
   if (v.credentials !== undefined && v.credentials !== "mount" && v.credentials !== "exec") throw bad("names no known credential source");
   if (v.prepared !== undefined && v.prepared !== "exec") throw bad("names no known preparation");
+  if (v.image !== undefined && typeof v.image !== "string") throw bad("has an image that is not a name");
   if (v.credentialTools !== undefined && !(Array.isArray(v.credentialTools) && v.credentialTools.every((t) => typeof t === "string"))) throw bad("has a credentialTools that is not a list of names");
   return v as unknown as PodSpec;
 }

@@ -39,6 +39,7 @@ function execHere(env: Record<string, string>, asked: string[][] = [], onVolumes
     },
     remove: none,
     removeVolumes: none,
+    lastOutput: none,
     list: none,
     exec: (_handle, argv, stdin) => run(argv, stdin),
     // The volumes are that same HOME: a helper there is `remote` run there again.

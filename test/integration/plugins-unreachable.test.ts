@@ -28,6 +28,7 @@ test("an unreachable session: its own row and error, the person's HOME still don
     exec: async () => ({ code: 125, stdout: "", stderr: "Error: no container with name or ID \"remote-gone1234\" found" }),
     remove: async () => {},
     removeVolumes: async () => {},
+    lastOutput: async () => "",
     onVolumes: async () => {
       throw new Error("not used");
     },

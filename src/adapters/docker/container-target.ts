@@ -124,6 +124,11 @@ export function createContainerTarget(options: ContainerTargetOptions): TargetPo
       return pipeStream(proc);
     },
     exec: (handle, argv, stdin) => run(["exec", "--interactive", handle.container, ...argv], stdin),
+    lastOutput: async (handle, lines) => {
+      // The engine replays the container's stdout and stderr on its own two: the entrypoint writes only stderr.
+      const out = await run(["logs", "--tail", String(lines), handle.container]);
+      return out.code === 0 ? `${out.stdout}\n${out.stderr}` : "";
+    },
     onVolumes: async (handle, volumes, work) => {
       // The same volumes at the same paths as `create` mounted them.
       const ownVolume = !isInside(volumes.workspace, volumes.home);

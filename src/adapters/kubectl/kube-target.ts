@@ -89,6 +89,8 @@ export function createKubeTarget(options: KubeTargetOptions): TargetPort {
       return bridgeStream(exec, stderr);
     },
     exec: (handle, argv, stdin) => execIn(handle.container, argv, scopeOf(handle), stdin),
+    // Best effort: a Pod whose logs cannot be read (gone, refused) has nothing to say.
+    lastOutput: (handle, lines) => options.kubectl.logs(handle.container, scopeOf(handle), { tailLines: lines }).catch(() => ""),
     onVolumes: async (handle, volumes, work) => {
       const kube = scopeOf(handle);
       const names = sessionObjectNames(volumes.sessionId);

@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { DESIRED_MANIFEST } from "../../domain/plugins/home-layout.ts";
 import { sessionDirFor } from "../../domain/config.ts";
 import { errorMessage, isRemoteError, RemoteError } from "../../domain/errors.ts";
+import { complaintIn, LAST_OUTPUT_LINES, startFailureFrom } from "../../domain/container-start-error.ts";
 import { FrameType, type ExitInfo } from "../../domain/host-protocol.ts";
 import { interactiveCommand } from "../../domain/profiles.ts";
 import { startingRecord, type SessionPatch, type SessionRecord, type SessionRunBasics } from "../../domain/session.ts";
@@ -88,7 +89,7 @@ export async function runInContainer(
   // Plugins (issue 11): the entrypoint waits for them (this sha256 in its HOME) before starting the agent.
   const plugins = existsSync(join(deps.config.paths.home, DESIRED_MANIFEST)) ? (await import("../plugins/start.ts")).desiredAtStart(deps) : undefined;
   // A container's `__pod` waits for the credential bundle pushed in after its start (a Pod's renderer says where its Secret is).
-  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", ...(credentials && !kube && { credentials: "exec" as const }), ...(credentials && { credentialTools: credentials.tools }), ...(options.prepare && { prepared: "exec" as const }) };
+  const pod: PodSpec = { sessionId: id, name, profile: spec.profile, command: spec.command, args: spec.args, cwd, cols: size.cols, rows: size.rows, plugins, target: kube ? "kubernetes" : "docker", image, ...(credentials && !kube && { credentials: "exec" as const }), ...(credentials && { credentialTools: credentials.tools }), ...(options.prepare && { prepared: "exec" as const }) };
   let handle: TargetHandle;
   try {
     handle = await target.create({ sessionId: id, name, profile: spec.profile, image, podSpec: JSON.stringify(pod), env: containerEnv(deps.env, home), home: layout?.home, workspace: layout?.workspace, cpu: options.cpu, memory: options.memory, credentials: kube ? credentials?.files : undefined });
@@ -102,10 +103,8 @@ export async function runInContainer(
     try {
       await pushIntoSession(target, handle, credentials.files);
     } catch (error) {
-      // Nothing half-made: no container without its credentials, and no record of one.
-      await target.remove(handle).catch(() => {});
-      store.remove(id);
-      throw error;
+      // Nothing half-made: no container without its credentials, and no record of one (unless it said why it ended).
+      throw await abandonStart(deps, target, handle, record, error, { forgetUnexplained: true });
     }
   }
   if (plugins !== undefined) await (await import("../plugins/start.ts")).convergeAtStart(deps, { kind: "target", handle, home }, name);
@@ -117,19 +116,39 @@ export async function runInContainer(
     const info = await requestHost<{ pid?: number }>(deps, { target: handle, socketPath: record.socketPath as string }, { op: "info" }, READY_TIMEOUT_MS);
     store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "running", pid: info.pid }));
   } catch (error) {
-    const status = await target.status(handle).catch(() => undefined);
-    const why = status?.state === "exited" ? `its container exited with code ${status.exitCode} before the session was ready` : errorMessage(error);
-    // Nothing half-created: a session that never got going leaves no container, Pod, Secret or volume.
-    await target.remove(handle).catch(() => {});
-    await target.removeVolumes(handle).catch(() => {});
-    // An image the cluster cannot pull never made a session (as docker's refusal before create): no record either.
-    if (isRemoteError(error) && error.code === "IMAGE_NOT_FOUND") store.remove(id);
-    else store.mutate(id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
-    throw isRemoteError(error) ? error : new Error(why);
+    throw await abandonStart(deps, target, handle, record, error);
   }
   const started = store.get(id) ?? record;
   await tellContainerSession(deps, started);
   return started;
+}
+
+/**
+ * A session that never got ready: its container or Pod (ended, or not) says why in its last output when its
+ * entrypoint refused (the agent missing from the image), read before it is removed; nothing is left behind
+ * (container, Pod, Secret, volume); the record ends failed with that reason. Returns the error to throw.
+ */
+async function abandonStart(
+  deps: Pick<AppDeps, "store" | "clock">,
+  target: TargetPort,
+  handle: TargetHandle,
+  record: SessionRecord,
+  error: unknown,
+  options: { readonly forgetUnexplained?: boolean } = {},
+): Promise<Error> {
+  const status = await target.status(handle).catch(() => undefined);
+  const said = complaintIn(await target.lastOutput(handle, LAST_OUTPUT_LINES).catch(() => ""));
+  // A line of a host still running is not its last word, unless it is the entrypoint's own refusal (it has a code).
+  const complaint = said && (status?.state !== "running" || said.code !== undefined) ? said : undefined;
+  const failure = complaint && startFailureFrom(complaint, { kind: handle.kind, container: handle.container, image: handle.image, profile: record.profile, command: record.command });
+  const why = failure?.message ?? (status?.state === "exited" ? `its container exited with code ${status.exitCode} before the session was ready` : errorMessage(error));
+  await target.remove(handle).catch(() => {});
+  await target.removeVolumes(handle).catch(() => {});
+  const store = deps.store();
+  // An image the cluster cannot pull never made a session (as docker's refusal before create): no record either.
+  if ((isRemoteError(error) && error.code === "IMAGE_NOT_FOUND") || (options.forgetUnexplained && !failure)) store.remove(record.id);
+  else store.mutate(record.id, (current) => (isFinal(current.state) ? undefined : { state: "failed", reason: why, endedAt: deps.clock.now().toISOString(), clients: 0 }));
+  return failure ?? (isRemoteError(error) ? error : new Error(why));
 }
 
 /** How long a stopped session's container may take to end by itself before it is removed anyway. */

@@ -5,6 +5,8 @@ import type { AppDeps } from "../deps.ts";
 import { APPLIED_SHA256 } from "../../domain/plugins/home-layout.ts";
 import { existsSync, readFileSync } from "node:fs";
 import { hostSession } from "../host/boot.ts";
+import { errorMessage, isRemoteError } from "../../domain/errors.ts";
+import { agentMissingInImage, agentStartFailedInImage } from "../../domain/container-start-error.ts";
 import { credentialsBeforeStart } from "./pod-credentials.ts";
 import { preparedBeforeStart } from "./pod-prepared.ts";
 
@@ -20,6 +22,8 @@ export async function runPod(deps: Deps): Promise<number> {
   const spec = parsePodSpec(deps.env.REMOTE_POD_SESSION);
   const self = deps.process.identify(process.pid);
   if (!self) throw new Error("cannot identify the container's session host");
+  // An image without the agent's CLI fails at once and says so (its creator reads this from the log), before anything waits.
+  if (deps.process.which(spec.command, deps.env.PATH) === undefined) throw agentMissingInImage(spec.profile, spec.command, spec.image);
   // The credential files are in HOME before the agent can look for them.
   await credentialsBeforeStart(deps, spec);
   // The workspace's files and a migrated conversation, when its control plane puts them in.
@@ -43,7 +47,10 @@ export async function runPod(deps: Deps): Promise<number> {
   });
   if (spec.plugins !== undefined && deps.env.HOME) await waitForPlugins(deps, `${deps.env.HOME}/${APPLIED_SHA256}`, spec.plugins);
   const { REMOTE_POD_SESSION: _spec, ...env } = deps.env;
-  const session = await hostSession({ ...deps, self }, deps, { op: "host", sessionId: spec.sessionId, env, cols: spec.cols, rows: spec.rows, target: spec.target ?? "docker" }, undefined);
+  const session = await hostSession({ ...deps, self }, deps, { op: "host", sessionId: spec.sessionId, env, cols: spec.cols, rows: spec.rows, target: spec.target ?? "docker" }, undefined).catch((error: unknown) => {
+    // The agent could not start here (not executable, a library missing): the image's problem, said in its words.
+    throw isRemoteError(error) ? error : agentStartFailedInImage(spec.profile, spec.image, errorMessage(error));
+  });
   // `docker stop` sends TERM to pid 1 (us): the agent is hung up as by `remote stop`.
   deps.onSignal("SIGTERM", () => session.stop("container stopped"));
   deps.onSignal("SIGHUP", () => {});

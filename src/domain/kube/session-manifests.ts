@@ -81,7 +81,7 @@ export function renderSessionManifests(spec: SessionManifestSpec): SessionManife
   const workspace = absolutePath("the workspace", spec.workspace);
   const home = absolutePath("HOME", spec.home);
   // What `remote __pod` hosts: the agent's argv travels in this JSON (it takes no arguments).
-  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.prepared && { prepared: spec.prepared }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
+  const session: PodSpec = { sessionId: spec.sessionId, name: spec.name, profile: spec.profile, command: spec.command, args: spec.args, cwd: workspace, cols: spec.cols ?? 80, rows: spec.rows ?? 24, target: "kubernetes", image: spec.image, ...(spec.plugins === undefined ? {} : { plugins: spec.plugins }), ...(spec.prepared && { prepared: spec.prepared }), ...(spec.credentials.size > 0 && { credentials: "mount" as const, ...(spec.credentialTools && { credentialTools: spec.credentialTools }) }) };
 
   const mounts = claimMounts(workspace, home);
 
