@@ -8,9 +8,10 @@
  *
  * One difference: a grace. With tmux's eight screens alone (15 KB at 80x24), even a terminal
  * that reads fast skips most of a 1 MiB `cat` on a busy machine (tmux showed 0.14-0.49 MiB of
- * one here), and a 1 MiB file must arrive whole. So a terminal more than eight screens behind
- * skips only once it has stayed behind for GRACE bytes of output: a flood past that is skipped
- * as with tmux, a shorter burst arrives whole however slowly it is read.
+ * one here), and a 1 MiB file must arrive whole. So a terminal skips once it has been more than
+ * eight screens behind for GRACE bytes of output in all, counted until it keeps up for as long:
+ * a flood past that is skipped as with tmux (however often the terminal catches up for a
+ * moment), a shorter burst arrives whole however slowly it is read.
  */
 
 /** How often a skipping terminal's interval is checked (TTY_BLOCK_INTERVAL). */
@@ -27,11 +28,19 @@ export const skipStart = (size: Size): number => 1 + size.cols * size.rows * 8;
 /** Output in one interval under which a skipping terminal is redrawn (TTY_BLOCK_STOP: 1 + cols*rows/8). */
 export const skipStop = (size: Size): number => 1 + Math.floor((size.cols * size.rows) / 8);
 
-/** Whether a terminal that owes `backlog` bytes is behind (then the caller counts how long it stays so). */
-export const behind = (backlog: number, size: Size): boolean => backlog >= skipStart(size);
+/** How much output a terminal has been behind for, and kept up for since. */
+export type Lag = { readonly behindFor: number; readonly keptUpFor: number };
+export const NO_LAG: Lag = { behindFor: 0, keptUpFor: 0 };
 
-/** Whether a terminal that is behind, and has been for `behindFor` bytes of output, should skip to a redraw. */
-export const fallenBehind = (behindFor: number): boolean => behindFor >= GRACE;
+/** The output produced since the last look counts as behind or kept up by what the terminal owes now. */
+export function countLag(lag: Lag, produced: number, backlog: number, size: Size): Lag {
+  if (backlog >= skipStart(size)) return { behindFor: lag.behindFor + produced, keptUpFor: 0 };
+  const keptUpFor = lag.keptUpFor + produced;
+  return keptUpFor >= GRACE ? NO_LAG : { behindFor: lag.behindFor, keptUpFor };
+}
+
+/** Whether a terminal has fallen behind for good: it skips to a redraw. */
+export const fallenBehind = (lag: Lag): boolean => lag.behindFor >= GRACE;
 
 /**
  * After an interval of skipping: redraw once the session produced little in it (the flood

@@ -1,7 +1,7 @@
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
 import type { OutputWindow } from "../../domain/output-window.ts";
 import type { PtyExit, Screen, ServerClient, TerminalDevice } from "../../domain/ports.ts";
-import { behind, fallenBehind, redrawAfterInterval, SKIP_CHECK_MS } from "../../domain/terminal-backlog.ts";
+import { countLag, fallenBehind, NO_LAG, redrawAfterInterval, SKIP_CHECK_MS, type Lag } from "../../domain/terminal-backlog.ts";
 
 /** Output is framed in slices of this size so one client cannot hog the event loop. */
 const SLICE = 256 * 1024;
@@ -59,8 +59,9 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
    */
   let skipping: ReturnType<typeof setInterval> | undefined;
   let producedBefore = 0;
-  /** Output offset when the terminal was last not behind (owed under eight screens). */
-  let caughtUpAt = 0;
+  /** How long the terminal has been behind (terminal-backlog.ts), as of output offset `lagAt`. */
+  let lag: Lag = NO_LAG;
+  let lagAt = 0;
   const decode = createFrameDecoder((frame) => {
     if (frame.type !== FrameType.written) return onFrame(frame);
     while (relayMarks.length > 0 && (relayMarks[0]?.frames ?? 0) <= frame.frames) writtenBytes = relayMarks.shift()?.bytes ?? writtenBytes;
@@ -110,8 +111,9 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   /** A byte reader (Hello.everyByte) is never skipped; a terminal that fell behind stops getting output until it can be redrawn. */
   const checkBehind = () => {
     if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte) return;
-    if (!behind(owed(), screen.size())) caughtUpAt = window.end();
-    if (fallenBehind(window.end() - caughtUpAt)) startSkipping();
+    lag = countLag(lag, window.end() - lagAt, owed(), screen.size());
+    lagAt = window.end();
+    if (fallenBehind(lag)) startSkipping();
   };
   const startSkipping = () => {
     sent = undefined;
@@ -129,6 +131,11 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       }
     }, SKIP_CHECK_MS);
     skipping.unref?.();
+  };
+  /** The stream (re)starts at `offset`: the lag is counted from there. */
+  const streamFrom = (offset: number) => {
+    sent = lagAt = offset;
+    lag = NO_LAG;
   };
   const stopSkipping = () => {
     clearInterval(skipping);
@@ -152,7 +159,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       if (rest === data) relay({ type: FrameType.snapshot, offset: shot.offset, data });
       else if (rest) relay({ type: FrameType.notice, data: rest });
       if (gone) return startSkipping();
-      sent = caughtUpAt = shot.offset;
+      streamFrom(shot.offset);
       pump();
       return;
     }
@@ -223,7 +230,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     },
     startStreaming: (fromOffset) => {
       if (fromOffset !== undefined && window.read(fromOffset, 0) !== undefined) {
-        sent = caughtUpAt = fromOffset;
+        streamFrom(fromOffset);
         pump();
       } else snapshot().catch(end);
     },
