@@ -110,7 +110,8 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
 
   /** A byte reader (Hello.everyByte) is never skipped; a terminal that fell behind stops getting output until it can be redrawn. */
   const checkBehind = () => {
-    if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte) return;
+    // Only new output can put a terminal further behind.
+    if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte || window.end() === lagAt) return;
     lag = countLag(lag, window.end() - lagAt, owed(), screen.size());
     lagAt = window.end();
     if (fallenBehind(lag)) startSkipping();
