@@ -160,8 +160,9 @@ writeFileSync(screenFile, Array.from({ length: 200 }, (_, i) => `MARK-LINE-${Str
 
 /** echo min: the path's own floor, which a loaded machine moves least. */
 /**
- * drain MiB shown: what reached the client's terminal. remote passes every byte on; tmux, behind,
- * skips to a redraw of the pane (tmux's own history keeps the rest), so it writes far less.
+ * drain MiB shown: what reached the client's terminal. Both skip a terminal that fell behind to a
+ * redraw of the screen (tmux once eight screens behind, remote once that behind for 1.25 MiB of
+ * output: see src/domain/terminal-backlog.ts); the session's history keeps the rest.
  */
 const METRICS = ["echo min", "echo p50", "echo p99", "drain 16 MiB", "drain MiB shown", "attach->screen p50", "attach->screen max"] as const;
 const unit = (metric: string, value: number) => (metric === "drain MiB shown" ? value.toFixed(2) : ms(value));

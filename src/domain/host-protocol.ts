@@ -41,6 +41,12 @@ export type Hello = {
   /** Watch only: no input, no resize. */
   readonly readOnly?: boolean | undefined;
   /**
+   * A reader of the byte stream, not a terminal (`logs --follow`, `attach --pipe`): every output
+   * byte however far behind it falls (a snapshot only past the retained window). A terminal that
+   * falls behind skips to a redraw of the current screen instead, as with tmux (terminal-backlog.ts).
+   */
+  readonly everyByte?: boolean | undefined;
+  /**
    * The client's own terminal, offered to a host on the same machine: the host then reads the
    * keys and writes the output there itself, as tmux's server does, a process hop less each way.
    */

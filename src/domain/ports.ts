@@ -140,8 +140,11 @@ export type Screen = {
   readonly write: (data: Uint8Array) => void;
   readonly resize: (cols: number, rows: number) => void;
   readonly size: () => { cols: number; rows: number };
-  /** Escape sequences that repaint the current screen on a freshly reset terminal, and the output offset they reflect. */
-  readonly snapshot: () => Promise<{ offset: number; data: string }>;
+  /**
+   * Escape sequences that repaint the current screen on a freshly reset terminal, and the output offset they reflect.
+   * `settled`: also wait for output the model held back during a flood (a redraw after one should be of its end).
+   */
+  readonly snapshot: (options?: { readonly settled?: boolean }) => Promise<{ offset: number; data: string }>;
   /** The scrollback and screen as plain text lines (trailing blank lines dropped). */
   readonly text: (lastLines?: number) => Promise<{ offset: number; text: string }>;
   /** Frees the model (hosts share a process: an ended session must give its memory back). */

@@ -86,6 +86,8 @@ test("20 cuts during a 50 MiB stream: every byte once and in place, every key on
     clientId: "fault-client",
     size: { cols: 80, rows: 24 },
     fromOffset: 0,
+    // Every byte, as `logs --follow` reads them: a terminal this far behind would skip to a redraw (domain/terminal-backlog.ts).
+    everyByte: true,
     random: jitter.next,
     onWelcome: () => (armed = true),
     onStatus: (status) => {

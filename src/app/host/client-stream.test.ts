@@ -7,18 +7,29 @@ import { describe, expect, test } from "bun:test";
 import { createFrameDecoder, encodeFrame, FrameType, type Frame } from "../../domain/host-protocol.ts";
 import { createOutputWindow } from "../../domain/output-window.ts";
 import type { Screen, TerminalDevice } from "../../domain/ports.ts";
+import { GRACE } from "../../domain/terminal-backlog.ts";
 import { createClientStream } from "./client-stream.ts";
 import { eventually } from "../../../test/support/wait.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array) => new TextDecoder().decode(data);
 
-function setup() {
-  const window = createOutputWindow(1024);
+function setup(capacity = 1024) {
+  const window = createOutputWindow(capacity);
   const frames: Frame[] = [];
   const decode = createFrameDecoder((frame) => frames.push(frame));
-  const socket = { write: (data: Uint8Array) => (decode(data), data.length), end: () => {} };
-  const screen = { snapshot: async () => ({ offset: window.end(), data: "SCREEN" }) } as Screen;
+  /** The client's socket: how many more bytes it takes before it is full (then the host waits for a drain). */
+  const link = { room: Number.POSITIVE_INFINITY };
+  const socket = {
+    write: (data: Uint8Array) => {
+      const n = Math.min(data.length, link.room);
+      link.room -= n;
+      decode(data.subarray(0, n));
+      return n;
+    },
+    end: () => {},
+  };
+  const screen = { snapshot: async () => ({ offset: window.end(), data: "SCREEN" }), size: () => ({ cols: 4, rows: 4 }) } as Screen;
   /** The person's terminal: what it shows, and how many more bytes it takes before it is full. */
   const tty = { shown: "", room: Number.POSITIVE_INFINITY, closed: false };
   const device: TerminalDevice = {
@@ -41,7 +52,7 @@ function setup() {
     client.pump();
   };
   const screenShown = () => eventually(() => tty.shown.startsWith("SCREEN"), "the screen on the terminal");
-  return { client, device, tty, frames, output, clientWrites, screenShown, written: (n: number) => client.receive(encodeFrame({ type: FrameType.written, frames: n })) };
+  return { client, window, socket, device, tty, link, frames, output, clientWrites, screenShown, written: (n: number) => client.receive(encodeFrame({ type: FrameType.written, frames: n })) };
 }
 
 describe("a host writing the client's terminal itself", () => {
@@ -107,5 +118,100 @@ describe("a host writing the client's terminal itself", () => {
     s.output("late");
     expect(s.tty).toMatchObject({ shown: "SCREEN", closed: true });
     expect(s.frames.map((f) => f.type)).toEqual([FrameType.detached]);
+  });
+});
+
+/** More output than a terminal may stay behind for. */
+const flood = (mark: string) => mark + "y".repeat(GRACE + 200);
+const outputOf = (frames: Frame[]) => frames.map((f) => (f.type === FrameType.output ? text(f.data) : "")).join("");
+
+describe("a terminal that falls behind skips to a redraw, as with tmux", () => {
+  test("written directly: past the backlog nothing more goes to it; once the flood is over and the client wrote what it was sent, one redraw and on from there", async () => {
+    const s = setup(8 * GRACE);
+    s.client.takeTerminal(s.device);
+    s.client.startStreaming();
+    await s.screenShown();
+    s.tty.room = 0;
+    s.output(flood("A"));
+    s.output("SKIPPED");
+    // The flood went to the client as frames (the terminal was full); what came after, nowhere.
+    expect(s.frames.every((f) => f.type === FrameType.output)).toBe(true);
+    expect(outputOf(s.frames)).toBe(flood("A"));
+    const relayed = s.frames.length;
+    s.tty.room = Number.POSITIVE_INFINITY;
+    s.clientWrites();
+    s.written(relayed);
+    await eventually(() => s.tty.shown.endsWith("SCREEN"), "the redraw");
+    s.output("after");
+    expect(s.tty.shown).toBe(`SCREEN${flood("A")}SCREENafter`);
+    expect(s.frames).toEqual([]);
+  });
+
+  test("no redraw while the client has not written what it was sent: it is still behind", async () => {
+    const s = setup(8 * GRACE);
+    s.client.takeTerminal(s.device);
+    s.client.startStreaming();
+    await s.screenShown();
+    s.tty.room = 0;
+    s.output(flood("A"));
+    // Several intervals pass with no output: a redraw now would only queue behind the flood.
+    const shown = s.tty.shown;
+    const relayed = s.frames.length;
+    await Bun.sleep(350); // a stretch of quiet intervals to watch nothing happen in (not synchronisation)
+    expect(s.tty.shown).toBe(shown);
+    expect(s.frames).toHaveLength(relayed);
+    expect(s.frames.every((f) => f.type === FrameType.output)).toBe(true);
+  });
+
+  test("relayed (no terminal of its own): a client whose socket stays full is skipped the same way; the redraw comes as a snapshot frame", async () => {
+    const s = setup(8 * GRACE);
+    s.client.startStreaming();
+    await eventually(() => s.frames.length > 0, "the first screen");
+    s.link.room = 0;
+    s.output(flood("A"));
+    s.output(flood("B"));
+    s.output("SKIPPED");
+    s.link.room = Number.POSITIVE_INFINITY;
+    s.client.pump(); // the socket drained
+    await eventually(() => s.frames.at(-1)?.type === FrameType.snapshot, "the redraw");
+    s.output("after");
+    const types = s.frames.map((f) => f.type);
+    expect(types[0]).toBe(FrameType.snapshot);
+    expect(types.slice(-2)).toEqual([FrameType.snapshot, FrameType.output]);
+    expect(outputOf(s.frames)).not.toContain("SKIPPED");
+    expect(outputOf(s.frames).endsWith("after")).toBe(true);
+  });
+
+  test("attached during a flood the model lags past the window: the screen at once, then skipped until the flood is over, then the settled redraw", async () => {
+    const s = setup(1024);
+    s.output("z".repeat(3000));
+    // The model has parsed up to 0 only (a flood's output held back); settled, it reflects it all.
+    const stale = { offset: 0, data: "STALE" };
+    const screen = { snapshot: async (wanted?: { settled?: boolean }) => (wanted?.settled ? { offset: s.window.end(), data: "SCREEN" } : stale), size: () => ({ cols: 4, rows: 4 }) } as Screen;
+    const client = createClientStream(s.socket, s.window, screen, () => {});
+    client.takeTerminal(s.device);
+    client.startStreaming();
+    await eventually(() => s.tty.shown === "STALE", "the screen at once");
+    s.window.append(bytes("more"));
+    client.pump();
+    expect(s.tty.shown).toBe("STALE");
+    await eventually(() => s.tty.shown === "STALESCREEN", "the redraw once the flood is over");
+    s.window.append(bytes("after"));
+    client.pump();
+    expect(s.tty.shown).toBe("STALESCREENafter");
+  });
+
+  test("a byte reader (Hello.everyByte: logs --follow, attach --pipe) is never skipped: it gets every byte once it reads again", async () => {
+    const s = setup(8 * GRACE);
+    s.client.setHello({ v: 1, clientId: "logs", mode: "attach", readOnly: true, everyByte: true });
+    s.client.startStreaming(0);
+    s.link.room = 0;
+    s.output(flood("A"));
+    s.output(flood("B"));
+    s.output("end");
+    s.link.room = Number.POSITIVE_INFINITY;
+    s.client.pump();
+    expect(s.frames.every((f) => f.type === FrameType.output)).toBe(true);
+    expect(outputOf(s.frames)).toBe(`${flood("A")}${flood("B")}end`);
   });
 });

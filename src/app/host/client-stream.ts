@@ -1,6 +1,7 @@
 import { createFrameDecoder, encodeFrame, FrameType, type Frame, type Hello } from "../../domain/host-protocol.ts";
 import type { OutputWindow } from "../../domain/output-window.ts";
 import type { PtyExit, Screen, ServerClient, TerminalDevice } from "../../domain/ports.ts";
+import { countLag, fallenBehind, NO_LAG, redrawAfterInterval, SKIP_CHECK_MS, type Lag } from "../../domain/terminal-backlog.ts";
 
 /** Output is framed in slices of this size so one client cannot hog the event loop. */
 const SLICE = 256 * 1024;
@@ -48,8 +49,22 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
   let terminal: TerminalDevice | undefined;
   let relaying = false;
   let relayed = 0;
+  /** Output bytes relayed for the terminal, in all and as the client last said it wrote them; per relayed output frame, the total then. */
+  let relayedBytes = 0;
+  let writtenBytes = 0;
+  const relayMarks: Array<{ readonly frames: number; readonly bytes: number }> = [];
+  /**
+   * Set while the terminal is skipping (it fell behind: terminal-backlog.ts): nothing is written
+   * to it, and every interval decides whether the flood is over; then one redraw, and on from there.
+   */
+  let skipping: ReturnType<typeof setInterval> | undefined;
+  let producedBefore = 0;
+  /** How long the terminal has been behind (terminal-backlog.ts), as of output offset `lagAt`. */
+  let lag: Lag = NO_LAG;
+  let lagAt = 0;
   const decode = createFrameDecoder((frame) => {
     if (frame.type !== FrameType.written) return onFrame(frame);
+    while (relayMarks.length > 0 && (relayMarks[0]?.frames ?? 0) <= frame.frames) writtenBytes = relayMarks.shift()?.bytes ?? writtenBytes;
     if (relaying && frame.frames === relayed) {
       relaying = false;
       pump();
@@ -90,13 +105,53 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     return n === 0 ? data : data.subarray(n);
   };
 
-  const snapshot = async () => {
+  /** Output bytes owed to the terminal: produced and not handed on yet, and relayed through the client and not written yet. */
+  const owed = () => (sent === undefined ? 0 : window.end() - sent) + relayedBytes - writtenBytes;
+
+  /** A byte reader (Hello.everyByte) is never skipped; a terminal that fell behind stops getting output until it can be redrawn. */
+  const checkBehind = () => {
+    // Only new output can put a terminal further behind.
+    if (skipping !== undefined || sent === undefined || snapshotting || ended || hello?.everyByte || window.end() === lagAt) return;
+    lag = countLag(lag, window.end() - lagAt, owed(), screen.size());
+    lagAt = window.end();
+    if (fallenBehind(lag)) startSkipping();
+  };
+  const startSkipping = () => {
+    sent = undefined;
+    producedBefore = window.end();
+    skipping = setInterval(() => {
+      // A timer of ours, outside the host's guard: whatever throws here ends this client only.
+      try {
+        const produced = window.end() - producedBefore;
+        producedBefore = window.end();
+        if (!redrawAfterInterval(produced, pending !== null || relaying, screen.size())) return;
+        stopSkipping();
+        snapshot({ settled: true }).catch(end);
+      } catch {
+        end();
+      }
+    }, SKIP_CHECK_MS);
+    skipping.unref?.();
+  };
+  /** The stream (re)starts at `offset`: the lag is counted from there. */
+  const streamFrom = (offset: number) => {
+    sent = lagAt = offset;
+    lag = NO_LAG;
+  };
+  const stopSkipping = () => {
+    clearInterval(skipping);
+    skipping = undefined;
+  };
+
+  const snapshot = async (wanted?: { settled: boolean }) => {
     snapshotting = true;
     for (;;) {
-      const shot = await screen.snapshot();
-      // The screen model lags the window by at most what it has not parsed yet; if it
-      // lagged past the window, take another snapshot once it caught up.
-      if (shot.offset < window.start()) continue;
+      const shot = await screen.snapshot(wanted);
+      // The screen model lags the window by what it has not parsed yet. Past the window's start
+      // (a flood), the output in between is gone: a byte reader waits for a snapshot the window
+      // still follows; a terminal shows this screen now and skips until the flood is over.
+      const gone = shot.offset < window.start();
+      if (gone && hello?.everyByte) continue;
       snapshotting = false;
       if (ended) return;
       const data = encoder.encode(shot.data);
@@ -104,14 +159,16 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       // A screen cut short by a full terminal: the rest is just bytes for it.
       if (rest === data) relay({ type: FrameType.snapshot, offset: shot.offset, data });
       else if (rest) relay({ type: FrameType.notice, data: rest });
-      sent = shot.offset;
+      if (gone) return startSkipping();
+      streamFrom(shot.offset);
       pump();
       return;
     }
   };
 
   const pump = () => {
-    if (ended || !flush()) return;
+    if (ended) return;
+    if (!flush()) return checkBehind();
     flushed?.();
     if (sent === undefined || snapshotting) return;
     while (flush()) {
@@ -125,7 +182,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       }
       if (data.length === 0) {
         drained?.();
-        return;
+        return checkBehind();
       }
       const rest = writeDirect(data);
       if (rest === undefined) {
@@ -134,14 +191,20 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       }
       const at = from + data.length - rest.length;
       pending = encodeFrame({ type: FrameType.output, offset: at, data: rest });
-      if (terminal) relayed++;
+      if (terminal) {
+        relayed++;
+        relayedBytes += rest.length;
+        relayMarks.push({ frames: relayed, bytes: relayedBytes });
+      }
       sent = from + data.length;
     }
+    checkBehind();
   };
 
   const end = () => {
     if (ended) return;
     ended = true;
+    stopSkipping();
     terminal?.close();
     socket.end();
     drained?.();
@@ -168,7 +231,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     },
     startStreaming: (fromOffset) => {
       if (fromOffset !== undefined && window.read(fromOffset, 0) !== undefined) {
-        sent = fromOffset;
+        streamFrom(fromOffset);
         pump();
       } else snapshot().catch(end);
     },
@@ -180,8 +243,13 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
     finish: async (exit) => {
       if (hello?.mode === "attach" && !ended) {
         const caughtUp = new Promise<void>((resolve) => (drained = resolve));
-        pump();
-        if (sent !== undefined && sent < window.end()) await Promise.race([caughtUp, delay(3000)]);
+        if (skipping === undefined) pump();
+        else {
+          // The output is over: a skipping terminal gets its redraw now, then the exit.
+          stopSkipping();
+          snapshot({ settled: true }).catch(end);
+        }
+        if (snapshotting || (sent !== undefined && sent < window.end())) await Promise.race([caughtUp, delay(3000)]);
       }
       send({ type: FrameType.exit, exit });
       if (pending !== null) await Promise.race([new Promise<void>((resolve) => (flushed = resolve)), delay(3000)]);
@@ -193,6 +261,7 @@ export function createClientStream(socket: ServerClient, window: OutputWindow, s
       terminal?.close();
       terminal = undefined;
       sent = undefined;
+      stopSkipping();
       send({ type: FrameType.detached });
       if (pending === null) return end();
       flushed = end;

@@ -62,6 +62,8 @@ export type AttachLinkOptions = {
   readonly readOnly?: boolean | undefined;
   /** Where the first connect starts the stream; undefined starts from a screen snapshot. */
   readonly fromOffset?: number | undefined;
+  /** A byte-stream reader, not a terminal: never skipped to a redraw when behind (Hello.everyByte). */
+  readonly everyByte?: boolean | undefined;
   /** What became of the session, asked (over HTTP) when a connect fails: a WebSocket does not say why. */
   readonly probe: () => Promise<SessionProbe>;
   readonly scheduler: Scheduler;
@@ -234,7 +236,7 @@ export function openAttachLink(options: AttachLinkOptions): AttachLink {
       helloSize = size;
       send({
         type: FrameType.hello,
-        hello: { v: 1, clientId: options.clientId, mode: "attach", cols: size.cols, rows: size.rows, fromOffset: offset, readOnly: options.readOnly },
+        hello: { v: 1, clientId: options.clientId, mode: "attach", cols: size.cols, rows: size.rows, fromOffset: offset, readOnly: options.readOnly, everyByte: options.everyByte },
       });
     };
     ws.onmessage = (event) => {

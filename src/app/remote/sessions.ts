@@ -76,6 +76,7 @@ export async function followRemoteOutput(
     size: { cols: 80, rows: 24 },
     readOnly: true,
     fromOffset,
+    everyByte: true,
     random: deps.random.random,
     openSocket,
     // A snapshot means we fell out of the window: the text already printed covers the screen.

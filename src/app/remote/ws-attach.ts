@@ -19,7 +19,7 @@ export type OpenSocket = (url: string, headers: Record<string, string>) => Socke
 const BunWebSocket = WebSocket as unknown as new (url: string, options: { headers: Record<string, string> }) => SocketLike;
 const openBunSocket: OpenSocket = (url, headers) => new BunWebSocket(url, { headers });
 
-export type RemoteAttachOptions = Pick<AttachLinkOptions, "clientId" | "size" | "readOnly" | "fromOffset" | "random" | "backoff" | "maxPendingBytes"> & {
+export type RemoteAttachOptions = Pick<AttachLinkOptions, "clientId" | "size" | "readOnly" | "fromOffset" | "everyByte" | "random" | "backoff" | "maxPendingBytes"> & {
   readonly client: RemoteClient;
   readonly token: string | undefined;
   /** Session id (preferred: names can change while we are away) or name. */
@@ -114,6 +114,7 @@ export function openRemoteAttach(options: RemoteAttachOptions): RemoteAttach {
     size: options.size,
     readOnly: options.readOnly,
     fromOffset: options.fromOffset,
+    everyByte: options.everyByte,
     probe: async () => {
       const { probe, error } = await probeSession(options.client, ref);
       probeError = error;

@@ -41,6 +41,7 @@ const HelloSchema = z.object({
   rows: z.number().int().min(1).max(1000).optional(),
   fromOffset: z.number().int().min(0).optional(),
   readOnly: z.boolean().optional(),
+  everyByte: z.boolean().optional(),
 });
 
 /** One WS message must be exactly one frame: header length + payload, nothing more, nothing less. */

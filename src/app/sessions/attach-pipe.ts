@@ -32,7 +32,7 @@ export async function attachPipe(deps: Pick<AppDeps, "store" | "process" | "conn
     else if (frame.type === FrameType.exit) exit = frame.exit;
     else if (frame.type === FrameType.reply) answered?.();
   });
-  conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `pipe-${deps.random.id(12)}`, mode: "attach", fromOffset: offset } });
+  conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `pipe-${deps.random.id(12)}`, mode: "attach", fromOffset: offset, everyByte: true } });
 
   const reader = io.input.getReader();
   let seq = 0;

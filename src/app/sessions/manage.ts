@@ -141,6 +141,6 @@ export async function followOutput(
     if (frame.type === FrameType.output) onData(frame.data, false);
     else if (frame.type === FrameType.snapshot) onData(frame.data, true);
   });
-  conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `logs-${deps.random.id(8)}`, mode: "attach", readOnly: true, fromOffset } });
+  conn.send({ type: FrameType.hello, hello: { v: 1, clientId: `logs-${deps.random.id(8)}`, mode: "attach", readOnly: true, fromOffset, everyByte: true } });
   await conn.closed;
 }
