@@ -7,8 +7,6 @@ export type XtermScreenOptions = {
   readonly scrollback?: number;
   /** History lines included in an attach redraw, so the person can scroll up. @default 1000 */
   readonly redrawHistory?: number;
-  /** Output quiet this long: the redraw is made ahead, for the next attach to find ready. @default 1000 */
-  readonly prepareAfterMs?: number;
 };
 
 /** Reset everything (modes, alt screen, colours) so the redraw starts from a known terminal. */
@@ -51,7 +49,6 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
        * it again (~0.3-3 ms of the host's CPU on the attach's path). Output or a resize drops it.
        */
       let lastShot: { readonly offset: number; readonly data: string } | undefined;
-      let prepare: ReturnType<typeof setTimeout> | undefined;
       const idle = () => queued === 0 && heldBytes === 0 && batch.length === 0;
       const redraw = (offset: number) => {
         // A full-screen program (alternate screen) shows no history: serialising the shell's
@@ -61,11 +58,6 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         // Kept only when it shows exactly `offset`: nothing more was handed over meanwhile.
         if (idle() && parsed === offset) lastShot = shot;
         return shot;
-      };
-      /** Once output went quiet, the next attach's redraw is made now, off its path (a person often comes back to a screen that stopped). */
-      const prepareAhead = () => {
-        if (!idle()) return void prepare?.refresh();
-        if (lastShot?.offset !== parsed) redraw(parsed);
       };
       let batchTimer: ReturnType<typeof setTimeout> | undefined;
       const flushBatch = () => {
@@ -115,11 +107,6 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
       return {
         write: (data) => {
           lastShot = undefined;
-          // One timer pushed back on every chunk (no new timer per chunk on the output path).
-          if (prepare === undefined) {
-            prepare = setTimeout(prepareAhead, options.prepareAfterMs ?? 1000);
-            prepare.unref?.();
-          } else prepare.refresh();
           batch.push(data);
           if (batchTimer === undefined) {
             batchTimer = setTimeout(flushBatch, BATCH_MS);
@@ -151,7 +138,6 @@ export function createXtermScreen(options: XtermScreenOptions = {}): ScreenPort 
         },
         dispose: () => {
           clearTimeout(batchTimer);
-          clearTimeout(prepare);
           batch = [];
           held = [];
           term.dispose();
