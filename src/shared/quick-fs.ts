@@ -20,8 +20,11 @@ const S_IFCHR = 0o020000;
 const O_CLOEXEC = 0o2000000;
 /** O_WRONLY | O_CREAT | O_EXCL: a new file of ours, never one already there. */
 const O_CREATE_NEW = 0o1 | 0o100 | 0o200;
-/** Where struct stat keeps st_mode and st_uid: x86-64's own layout, and the generic one of arm64. */
-const STAT_LAYOUT: Readonly<Record<string, { mode: number; uid: number }>> = { x64: { mode: 24, uid: 28 }, arm64: { mode: 16, uid: 24 } };
+/** Where struct stat keeps st_mode and st_uid (32 bits), st_dev, st_ino and st_rdev (64 bits): x86-64's own layout, and the generic one of arm64. */
+const STAT_LAYOUT: Readonly<Record<string, { mode: number; uid: number; dev: number; ino: number; rdev: number }>> = {
+  x64: { mode: 24, uid: 28, dev: 0, ino: 8, rdev: 40 },
+  arm64: { mode: 16, uid: 24, dev: 0, ino: 8, rdev: 32 },
+};
 
 function openLibc() {
   const layout = STAT_LAYOUT[process.arch];
@@ -80,6 +83,23 @@ export function isCharacterDevice(fd: number): boolean {
   const c = lib();
   if (c && c.fstat(fd, statBuffer) === 0) return (new DataView(statBuffer.buffer).getUint32(c.layout.mode, true) & S_IFMT) === S_IFCHR;
   return nodeFs().fstatSync(fd).isCharacterDevice();
+}
+
+/**
+ * The device, inode and device number of what `fd` is open on (fstat), as node:fs's fstatSync
+ * gives them: through libc on an attach's way to its first screen (to name the terminal to a
+ * session host), where loading node:fs would cost more (~1-2 ms) than all the rest of the
+ * attach's own work; node:fs where libc cannot say.
+ */
+export function deviceOf(fd: number): { dev: number; ino: number; rdev: number } {
+  const c = lib();
+  if (c && c.fstat(fd, statBuffer) === 0) {
+    const view = new DataView(statBuffer.buffer);
+    const field = (at: number) => Number(view.getBigUint64(at, true));
+    return { dev: field(c.layout.dev), ino: field(c.layout.ino), rdev: field(c.layout.rdev) };
+  }
+  const st = nodeFs().fstatSync(fd);
+  return { dev: st.dev, ino: st.ino, rdev: st.rdev };
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { TerminalIdentity } from "../../domain/host-protocol.ts";
 import type { TerminalPort } from "../../domain/ports.ts";
 import { createFdOutput } from "./fd-output.ts";
-import { deviceOf, enterRawMode, isTerminal, linkTarget, windowSize, type SavedModes } from "./termios.ts";
+import { deviceOf } from "../../shared/quick-fs.ts";
+import { enterRawMode, isTerminal, linkTarget, windowSize, type SavedModes } from "./termios.ts";
 
 /**
  * The person's terminal: fd 0 and 1, full raw mode while attached (see termios.ts), SIGWINCH

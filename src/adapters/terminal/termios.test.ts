@@ -1,6 +1,7 @@
 import { expect, test } from "bun:test";
 import { closeSync, fstatSync, openSync, readlinkSync } from "node:fs";
-import { deviceOf, linkTarget } from "./termios.ts";
+import { deviceOf } from "../../shared/quick-fs.ts";
+import { linkTarget } from "./termios.ts";
 
 test("a descriptor's device, inode and device number, and its /proc link, read through libc are node:fs's", () => {
   for (const path of ["/dev/null", "/etc/hostname", "/proc/self/stat"]) {

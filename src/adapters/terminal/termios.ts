@@ -2,11 +2,11 @@
  * The person's terminal modes, through libc: termios saved and restored byte for byte (what
  * `stty -g` and `stty <saved>` do, without a process), cfmakeraw for full raw mode (output
  * post-processing off too: Bun's setRawMode keeps OPOST, so a program's `\n` would reach the
- * person as `\r\n`), isatty, the window size, and the device a descriptor is open on (to name
+ * person as `\r\n`), isatty, the window size, and the path a /proc/self/fd entry links to (to name
  * the terminal to a session host). Where libc cannot be opened, `stty` does the modes and the
  * caller (or node:fs) falls back for the rest.
  */
-import { lib as quickFs, nodeFs } from "../../shared/quick-fs.ts";
+import { nodeFs } from "../../shared/quick-fs.ts";
 
 const TCSADRAIN = 1;
 /** TIOCGWINSZ is Linux's number; elsewhere the size comes from the stream (see windowSize). */
@@ -76,27 +76,6 @@ export function windowSize(fd: number): { cols: number; rows: number } | undefin
   if (c.ioctl(fd, TIOCGWINSZ_LINUX, winsize) !== 0) return undefined;
   const [rows = 0, cols = 0] = winsize;
   return rows > 0 && cols > 0 ? { cols, rows } : undefined;
-}
-
-/** Where struct stat keeps st_dev, st_ino and st_rdev (each 64 bits): x86-64's own layout, and the generic one of arm64. */
-const DEVICE_LAYOUT: Readonly<Record<string, { dev: number; ino: number; rdev: number }>> = { x64: { dev: 0, ino: 8, rdev: 40 }, arm64: { dev: 0, ino: 8, rdev: 32 } };
-const statBuffer = new Uint8Array(256);
-
-/**
- * The device, inode and device number of what `fd` is open on (fstat), as node:fs's fstatSync
- * gives them: through libc on an attach's way to its first screen, where loading node:fs would
- * cost more (~1-2 ms) than all the rest of the attach's own work; node:fs where libc cannot say.
- */
-export function deviceOf(fd: number): { dev: number; ino: number; rdev: number } {
-  const c = quickFs();
-  const layout = DEVICE_LAYOUT[process.arch];
-  if (c && layout && c.fstat(fd, statBuffer) === 0) {
-    const view = new DataView(statBuffer.buffer);
-    const field = (at: number) => Number(view.getBigUint64(at, true));
-    return { dev: field(layout.dev), ino: field(layout.ino), rdev: field(layout.rdev) };
-  }
-  const st = nodeFs().fstatSync(fd);
-  return { dev: st.dev, ino: st.ino, rdev: st.rdev };
 }
 
 /** readlink(2) of `path` (a /proc/self/fd entry); node:fs's readlinkSync where libc cannot say. */
