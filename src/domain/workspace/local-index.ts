@@ -308,23 +308,19 @@ export function changeSinceBase(index: LocalIndex): IndexChange {
   return { set, rows, deleted, unchanged, unchangedBytes, outsideLinks };
 }
 
-export function localManifest(index: LocalIndex): Record<string, Entry> {
+/** Every row's entry as `entryOf` reads it (the folder now, or the base), by path. */
+function manifestOf(index: LocalIndex, entryOf: (index: LocalIndex, row: number) => Entry | undefined): Record<string, Entry> {
   const out: Record<string, Entry> = {};
   for (let row = 1; row < index.count; row++) {
-    const entry = localEntry(index, row);
+    const entry = entryOf(index, row);
     if (entry !== undefined) out[pathOf(index, row)] = entry;
   }
   return out;
 }
 
-export function baseManifest(index: LocalIndex): Record<string, Entry> {
-  const out: Record<string, Entry> = {};
-  for (let row = 1; row < index.count; row++) {
-    const entry = baseEntry(index, row);
-    if (entry !== undefined) out[pathOf(index, row)] = entry;
-  }
-  return out;
-}
+export const localManifest = (index: LocalIndex): Record<string, Entry> => manifestOf(index, localEntry);
+
+export const baseManifest = (index: LocalIndex): Record<string, Entry> => manifestOf(index, baseEntry);
 
 /** The row of `path`, added (with rows for its folders) when the index has none: every row's parent is its folder's row. */
 function ensureRow(index: LocalIndex, path: string): number {
