@@ -66,7 +66,8 @@ export async function attachOver(deps: Pick<AppDeps, "terminal" | "random">, way
   }
   void conn.closed.then(() => answered.resolve(false));
   // A host that takes the terminal says so in its welcome: until then the keys are not ours to read.
-  if ((identity || way.mustBeWelcomed) && !(await answered.promise) && way.mustBeWelcomed) {
+  const welcomed = identity || way.mustBeWelcomed ? await answered.promise : true;
+  if (!welcomed && way.mustBeWelcomed) {
     if (identity) term.setRaw(false);
     conn.close();
     return undefined;
