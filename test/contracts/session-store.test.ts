@@ -201,6 +201,9 @@ test("sqlite: a list kept between reads still shows every write, this handle's a
     const child = Bun.spawn([process.execPath, "-e", `const { createSqliteSessionStore } = await import(${JSON.stringify(join(import.meta.dir, "../../src/adapters/store/sqlite-store.ts"))}); createSqliteSessionStore({ path: ${JSON.stringify(path)} }).update("bb", { clients: 3 });`]);
     expect(await child.exited).toBe(0);
     expect(host.list().map((r) => r.clients)).toEqual([3]);
+    // A list read inside a write's own callback is not what the next list shows.
+    host.mutate("bb", () => (host.list(), { clients: 4 }));
+    expect(host.list().map((r) => r.clients)).toEqual([4]);
     // What a caller does with the list it got changes nothing kept.
     (host.list() as SessionRecord[]).length = 0;
     expect(host.list().map((r) => r.id)).toEqual(["bb"]);

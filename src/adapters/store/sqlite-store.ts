@@ -148,9 +148,13 @@ export function createSqliteSessionStore(options: SqliteStoreOptions): SessionSt
     if (listed?.version !== version || listed.writes !== writes) listed = { version, writes, records: selectAll().all().map((r) => JSON.parse(r.data) as SessionRecord) };
     return [...listed.records];
   };
+  // Counted once the write is over (committed or not): a list read inside a mutate's callback is not kept past it.
   const writing = <T>(fn: () => T): T => {
-    writes++;
-    return guard(fn);
+    try {
+      return guard(fn);
+    } finally {
+      writes++;
+    }
   };
 
   return {
